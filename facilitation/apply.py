@@ -1,0 +1,292 @@
+"""`apply(state, event) -> state`: total and deterministic.
+
+`apply` trusts its event: `decide` produced it against this very state, or the
+log recorded it after `decide` did. It changes `state` in place (the single
+writer owns it) and returns it; replaying a log from an empty state rebuilds
+exactly the state the live session had.
+"""
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from . import events as ev
+from .queue import ordered
+from .state import (
+    Entry,
+    Hub,
+    HubCounts,
+    Mark,
+    Participant,
+    Proposition,
+    Rating,
+    RoundState,
+    SessionState,
+    Tally,
+    Timer,
+    Turn,
+    Vector,
+)
+from .vocabulary import HUB_DEFAULT_GROUP, SCALE, SCALE_INDEX, Channel
+
+
+def apply(state: SessionState, event: ev.Event) -> SessionState:
+    _APPLY[type(event)](state, event)
+    state.version += 1
+    return state
+
+
+def replay(events: Iterable[ev.Event], state: SessionState | None = None) -> SessionState:
+    state = SessionState() if state is None else state
+    for event in events:
+        apply(state, event)
+    return state
+
+
+def _session_created(s: SessionState, e: ev.SessionCreated) -> None:
+    s.session_id, s.title, s.join_code = e.session_id, e.title, e.join_code
+    s.languages, s.stakeholder_groups = e.languages, e.stakeholder_groups
+    s.settings, s.created_at = e.settings, e.at
+
+
+def _participant_joined(s: SessionState, e: ev.ParticipantJoined) -> None:
+    channel: Channel = "in_room" if e.channel == "in_room" else "remote"
+    s.participants[e.participant_id] = Participant(
+        e.participant_id, e.stakeholder_group, channel, e.name, e.language, e.at
+    )
+
+
+def _participant_removed(s: SessionState, e: ev.ParticipantRemoved) -> None:
+    s.participants[e.participant_id].removed = True
+    entry_id = s.queue.by_owner.get("p:" + e.participant_id)
+    if entry_id is not None:
+        _leave_queue(s, entry_id)
+
+
+def _ratings_discarded(s: SessionState, e: ev.RatingsDiscarded) -> None:
+    for proposition in s.propositions.values():
+        for round_ in proposition.rounds:
+            old = round_.ratings.pop(e.participant_id, None)
+            if old is not None:
+                round_.tally.add(old.stakeholder_group, old.channel, old.value, -1)
+
+
+def _proposition_added(s: SessionState, e: ev.PropositionAdded) -> None:
+    s.propositions[e.proposition_id] = Proposition(e.proposition_id, e.text, e.source)
+    s.order.append(e.proposition_id)
+
+
+def _proposition_moved(s: SessionState, e: ev.PropositionMoved) -> None:
+    s.order.remove(e.proposition_id)
+    s.order.insert(e.position - 1, e.proposition_id)
+
+
+def _proposition_opened(s: SessionState, e: ev.PropositionOpened) -> None:
+    proposition = s.propositions[e.proposition_id]
+    proposition.status = "open"
+    # A new round starts hidden: nobody sees a tally before rating it.
+    proposition.revealed = False
+    proposition.rounds.append(RoundState(e.round, e.at))
+
+
+def _proposition_closed(s: SessionState, e: ev.PropositionClosed) -> None:
+    proposition = s.propositions[e.proposition_id]
+    proposition.status = "closed"
+    proposition.rounds[-1].closed_at = e.at
+
+
+def _results_revealed(s: SessionState, e: ev.ResultsRevealed) -> None:
+    s.propositions[e.proposition_id].revealed = e.visible
+
+
+def _rating_submitted(s: SessionState, e: ev.RatingSubmitted) -> None:
+    round_ = s.propositions[e.proposition_id].rounds[e.round - 1]
+    tally = round_.tally
+    old = round_.ratings.pop(e.participant_id, None)
+    if old is not None:
+        tally.add(old.stakeholder_group, old.channel, old.value, -1)
+    if e.value is not None:
+        who = s.participants[e.participant_id]
+        value = SCALE_INDEX[e.value]
+        round_.ratings[e.participant_id] = Rating(
+            value, e.comment, who.stakeholder_group, who.channel, e.at
+        )
+        tally.add(who.stakeholder_group, who.channel, value, 1)
+
+
+def _hand_raised(s: SessionState, e: ev.HandRaised) -> None:
+    who = s.participants[e.participant_id]
+    name = who.name or who.stakeholder_group
+    _enqueue(
+        s,
+        "p:" + e.participant_id,
+        e.entry_id,
+        name,
+        who.stakeholder_group,
+        who.channel,
+        e.intent,
+        e.proposition_id,
+        None,
+        e.at,
+    )
+
+
+def _hub_speaker_added(s: SessionState, e: ev.HubSpeakerAdded) -> None:
+    _enqueue(
+        s,
+        f"h:{e.hub_id}:{e.name}",
+        e.entry_id,
+        e.name,
+        e.stakeholder_group,
+        "hub",
+        e.intent,
+        None,
+        e.hub_id,
+        e.at,
+    )
+
+
+def _enqueue(
+    s: SessionState,
+    owner: str,
+    entry_id: str,
+    name: str,
+    group: str,
+    channel: Any,
+    intent: str,
+    proposition_id: str | None,
+    hub_id: str | None,
+    at: float,
+) -> None:
+    queue = s.queue
+    existing = queue.by_owner.get(owner)
+    if existing is not None:  # raising again keeps one's place
+        entry = queue.entries[existing]
+        entry.intent, entry.proposition_id = intent, proposition_id
+        return
+    queue.entries[entry_id] = Entry(
+        entry_id, owner, name, group, channel, intent, proposition_id, hub_id, queue.next_seq, at
+    )
+    queue.by_owner[owner] = entry_id
+    queue.next_seq += 1
+
+
+def _leave_queue(s: SessionState, entry_id: str) -> Entry:
+    """Take an entry out; pinned entries behind it move up one place."""
+    queue = s.queue
+    order = ordered(queue, s.settings.queue_policy)
+    place = next(i for i, e in enumerate(order) if e.entry_id == entry_id) + 1
+    for entry in queue.entries.values():
+        if entry.pin is not None and entry.pin > place:
+            entry.pin -= 1
+    entry = queue.entries.pop(entry_id)
+    del queue.by_owner[entry.owner]
+    return entry
+
+
+def _entry_removed(s: SessionState, e: ev.EntryRemoved) -> None:
+    _leave_queue(s, e.entry_id)
+
+
+def _entry_moved(s: SessionState, e: ev.EntryMoved) -> None:
+    s.queue.entries[e.entry_id].pin = e.position
+
+
+def _floor_given(s: SessionState, e: ev.FloorGiven) -> None:
+    queue = s.queue
+    if queue.current is not None:
+        queue.current.ended_at = e.at
+        queue.turns.append(queue.current)
+        queue.current = None
+    s.timer = Timer()
+    if e.entry_id is None:
+        return
+    entry = _leave_queue(s, e.entry_id)
+    entry.pin = None
+    queue.current = Turn(entry, e.at)
+    queue.had_floor.add(entry.owner)
+    queue.last_side = "room" if entry.channel == "in_room" else "remote"
+    seconds = float(s.settings.speaking_seconds)
+    s.timer = Timer(seconds, seconds, e.at)
+
+
+def _timer_changed(s: SessionState, e: ev.TimerChanged) -> None:
+    timer = s.timer
+    if e.action == "start" and e.seconds is not None:
+        s.timer = Timer(float(e.seconds), float(e.seconds), e.at)
+    elif e.action == "start":
+        timer.started_at = e.at
+    elif e.action == "pause":
+        timer.remaining, timer.started_at = timer.remaining_at(e.at), None
+    else:
+        timer.remaining, timer.started_at = timer.duration, None
+
+
+def _consensus_marked(s: SessionState, e: ev.ConsensusMarked) -> None:
+    mark = None if e.status == "unmarked" else Mark(e.status, e.note, e.at)
+    s.propositions[e.proposition_id].mark = mark
+
+
+def _hub_invited(s: SessionState, e: ev.HubInvited) -> None:
+    s.hubs[e.hub_id] = Hub(e.hub_id, e.name, e.attendance, e.at)
+
+
+def _hub_updated(s: SessionState, e: ev.HubUpdated) -> None:
+    s.hubs[e.hub_id].attendance = e.attendance
+
+
+def _hub_token_rotated(s: SessionState, e: ev.HubTokenRotated) -> None:
+    s.hubs[e.hub_id].epoch = e.epoch
+
+
+def _hub_tallied(s: SessionState, e: ev.HubTallied) -> None:
+    round_ = s.propositions[e.proposition_id].rounds[e.round - 1]
+    old = round_.hub_counts.pop(e.hub_id, None)
+    if old is not None:
+        _add_hub_counts(round_.tally, old, -1)
+    new = HubCounts(
+        _vector(e.counts),
+        {g: _vector(c) for g, c in (e.by_group or {HUB_DEFAULT_GROUP: e.counts}).items()},
+    )
+    round_.hub_counts[e.hub_id] = new
+    _add_hub_counts(round_.tally, new, 1)
+
+
+def _add_hub_counts(tally: Tally, hub: HubCounts, sign: int) -> None:
+    for i, count in enumerate(hub.counts):
+        tally.counts[i] += sign * count
+    channel = tally.by_channel.setdefault("hub", [0] * 6)
+    for i, count in enumerate(hub.counts):
+        channel[i] += sign * count
+    for group, vector in hub.by_group.items():
+        target = tally.by_group.setdefault(group, [0] * 6)
+        for i, count in enumerate(vector):
+            target[i] += sign * count
+
+
+def _vector(counts: dict[str, int]) -> Vector:
+    return [counts.get(value, 0) for value in SCALE]
+
+
+_APPLY: dict[type, Callable[[SessionState, Any], None]] = {
+    ev.SessionCreated: _session_created,
+    ev.ParticipantJoined: _participant_joined,
+    ev.ParticipantRemoved: _participant_removed,
+    ev.RatingsDiscarded: _ratings_discarded,
+    ev.PropositionAdded: _proposition_added,
+    ev.PropositionMoved: _proposition_moved,
+    ev.PropositionOpened: _proposition_opened,
+    ev.PropositionClosed: _proposition_closed,
+    ev.ResultsRevealed: _results_revealed,
+    ev.RatingSubmitted: _rating_submitted,
+    ev.HandRaised: _hand_raised,
+    ev.HubSpeakerAdded: _hub_speaker_added,
+    ev.EntryRemoved: _entry_removed,
+    ev.EntryMoved: _entry_moved,
+    ev.FloorGiven: _floor_given,
+    ev.TimerChanged: _timer_changed,
+    ev.ConsensusMarked: _consensus_marked,
+    ev.HubInvited: _hub_invited,
+    ev.HubUpdated: _hub_updated,
+    ev.HubTokenRotated: _hub_token_rotated,
+    ev.HubTallied: _hub_tallied,
+}

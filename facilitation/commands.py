@@ -1,0 +1,295 @@
+"""Commands: what a role asks for. Frozen, slotted, and valid by construction.
+
+A constructor checks everything that does not depend on the session's state
+(scale keys, lengths, ranges) and raises a coded `FacilitationError`; `decide`
+checks the rest. Ids of new things (participants, propositions, entries,
+hubs) are chosen by the caller so that `decide` stays deterministic.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from . import vocabulary as v
+from .errors import BadRequest, TooLarge
+from .settings import SessionSettings
+
+Counts = dict[str, int]
+
+
+def check_text(value: str | None, what: str, limit: int, *, required: bool = False) -> str | None:
+    """Normalise free text: strip it, refuse it over `limit`, turn empty into None."""
+    if value is None:
+        if required:
+            raise BadRequest(f"{what} is required.")
+        return None
+    if not isinstance(value, str):
+        raise BadRequest(f"{what} must be text.")
+    text = value.strip()
+    if len(text) > limit:
+        raise TooLarge(f"{what} is {len(text)} characters long; the limit is {limit}.")
+    if not text:
+        if required:
+            raise BadRequest(f"{what} must not be empty.")
+        return None
+    return text
+
+
+def check_one_of(value: object, allowed: tuple[str, ...], what: str) -> None:
+    if value not in allowed:
+        raise BadRequest(f"{what} must be one of: {', '.join(allowed)} (got {value!r}).")
+
+
+def check_int(value: object, what: str, low: int, high: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise BadRequest(f"{what} must be a whole number from {low} to {high}.")
+
+
+def check_counts(counts: Mapping[str, int], what: str) -> None:
+    if not isinstance(counts, Mapping):
+        raise BadRequest(f"{what} must be an object of scale values to counts.")
+    for key, count in counts.items():
+        check_one_of(key, v.SCALE, f"Each key of {what}")
+        check_int(count, f"{what}.{key}", 0, v.MAX_ATTENDANCE)
+
+
+@dataclass(frozen=True, slots=True)
+class CreateSession:
+    session_id: str
+    title: str
+    join_code: str
+    languages: tuple[str, ...] = v.LANGUAGES
+    stakeholder_groups: tuple[str, ...] = v.DEFAULT_GROUPS
+    settings: SessionSettings = field(default_factory=SessionSettings)
+    # (proposition_id, text, source) of the propositions the session starts with
+    propositions: tuple[tuple[str, str, str | None], ...] = ()
+
+    def __post_init__(self) -> None:
+        check_text(self.title, "The title", v.MAX_TITLE, required=True)
+        for language in self.languages:
+            check_one_of(language, v.LANGUAGES, "Each language")
+        if not self.languages:
+            raise BadRequest("A session needs at least one language.")
+        if not 1 <= len(self.stakeholder_groups) <= v.MAX_GROUPS:
+            raise BadRequest(f"A session needs 1 to {v.MAX_GROUPS} stakeholder groups.")
+        if len(set(self.stakeholder_groups)) != len(self.stakeholder_groups):
+            raise BadRequest("Stakeholder groups must not repeat.")
+        for group in self.stakeholder_groups:
+            check_text(group, "A stakeholder group", v.MAX_GROUP_NAME, required=True)
+            if group != group.strip():
+                raise BadRequest("Stakeholder groups must not start or end with spaces.")
+        for _, text, source in self.propositions:
+            check_text(text, "A proposition", v.MAX_PROPOSITION, required=True)
+            check_text(source, "A proposition's source", v.MAX_SOURCE)
+
+
+@dataclass(frozen=True, slots=True)
+class Join:
+    participant_id: str
+    stakeholder_group: str
+    channel: str
+    name: str | None = None
+    language: str | None = None
+
+    def __post_init__(self) -> None:
+        check_one_of(self.channel, v.PARTICIPANT_CHANNELS, "channel")
+        check_text(self.name, "Your name", v.MAX_NAME)
+        if self.language is not None:
+            check_one_of(self.language, v.LANGUAGES, "language")
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveParticipant:
+    participant_id: str
+    discard_ratings: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AddProposition:
+    proposition_id: str
+    text: str
+    source: str | None = None
+
+    def __post_init__(self) -> None:
+        check_text(self.text, "The proposition", v.MAX_PROPOSITION, required=True)
+        check_text(self.source, "The source", v.MAX_SOURCE)
+
+
+@dataclass(frozen=True, slots=True)
+class MoveProposition:
+    proposition_id: str
+    position: int
+
+    def __post_init__(self) -> None:
+        check_int(self.position, "position", 1, 100_000)
+
+
+@dataclass(frozen=True, slots=True)
+class OpenProposition:
+    proposition_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class CloseProposition:
+    proposition_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class RevealResults:
+    proposition_id: str
+    visible: bool
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.visible, bool):
+            raise BadRequest("visible must be true or false.")
+
+
+@dataclass(frozen=True, slots=True)
+class SubmitRating:
+    proposition_id: str
+    value: str | None
+    comment: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.value is not None:
+            check_one_of(self.value, v.SCALE, "value")
+        check_text(self.comment, "The comment", v.MAX_COMMENT)
+
+
+@dataclass(frozen=True, slots=True)
+class RaiseHand:
+    entry_id: str  # used only when the person has no entry yet
+    intent: str
+    proposition_id: str | None = None
+
+    def __post_init__(self) -> None:
+        check_one_of(self.intent, v.INTENTS, "intent")
+
+
+@dataclass(frozen=True, slots=True)
+class LowerHand:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class HubTally:
+    proposition_id: str
+    counts: Counts
+    by_group: dict[str, Counts] | None = None
+
+    def __post_init__(self) -> None:
+        check_counts(self.counts, "counts")
+        if self.by_group is None:
+            return
+        if not isinstance(self.by_group, Mapping):
+            raise BadRequest("by_group must be an object of groups to counts.")
+        summed: dict[str, int] = dict.fromkeys(v.SCALE, 0)
+        for group, counts in self.by_group.items():
+            check_counts(counts, f"by_group.{group}")
+            for key, count in counts.items():
+                summed[key] += count
+        if any(summed[k] != self.counts.get(k, 0) for k in v.SCALE):
+            raise BadRequest("by_group must add up to counts, value by value.")
+
+
+@dataclass(frozen=True, slots=True)
+class HubSpeaker:
+    entry_id: str
+    name: str
+    stakeholder_group: str
+    intent: str
+
+    def __post_init__(self) -> None:
+        check_text(self.name, "The speaker's name", v.MAX_NAME, required=True)
+        check_one_of(self.intent, v.INTENTS, "intent")
+
+
+@dataclass(frozen=True, slots=True)
+class QueueNext:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class QueueMove:
+    entry_id: str
+    position: int
+
+    def __post_init__(self) -> None:
+        check_int(self.position, "position", 1, 100_000)
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRemove:
+    entry_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetTimer:
+    action: Literal["start", "pause", "reset"]
+    seconds: int | None = None
+
+    def __post_init__(self) -> None:
+        check_one_of(self.action, ("start", "pause", "reset"), "action")
+        if self.seconds is not None:
+            check_int(self.seconds, "seconds", 1, v.MAX_TIMER_SECONDS)
+
+
+@dataclass(frozen=True, slots=True)
+class MarkConsensus:
+    proposition_id: str
+    status: str
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        check_one_of(self.status, v.MARKS, "status")
+        check_text(self.note, "The note", v.MAX_NOTE)
+
+
+@dataclass(frozen=True, slots=True)
+class InviteHub:
+    hub_id: str
+    name: str
+    attendance: int
+
+    def __post_init__(self) -> None:
+        check_text(self.name, "The hub's name", v.MAX_NAME, required=True)
+        check_int(self.attendance, "attendance", 1, v.MAX_ATTENDANCE)
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateHub:
+    hub_id: str
+    attendance: int
+
+    def __post_init__(self) -> None:
+        check_int(self.attendance, "attendance", 1, v.MAX_ATTENDANCE)
+
+
+@dataclass(frozen=True, slots=True)
+class RotateHubToken:
+    hub_id: str
+
+
+Command = (
+    CreateSession
+    | Join
+    | RemoveParticipant
+    | AddProposition
+    | MoveProposition
+    | OpenProposition
+    | CloseProposition
+    | RevealResults
+    | SubmitRating
+    | RaiseHand
+    | LowerHand
+    | HubTally
+    | HubSpeaker
+    | QueueNext
+    | QueueMove
+    | QueueRemove
+    | SetTimer
+    | MarkConsensus
+    | InviteHub
+    | UpdateHub
+    | RotateHubToken
+)

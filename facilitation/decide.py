@@ -1,0 +1,348 @@
+"""`decide(state, command, actor, now) -> list[Event]`: the session's rules.
+
+Rules this module keeps:
+- `decide` never changes `state`; a refusal raises a `FacilitationError`
+  subclass carrying the wire code, so a refused command changes nothing.
+- Each command has the roles allowed to give it (`PERMISSIONS`); any other
+  role is `forbidden`. A removed participant's commands are `unauthorized`.
+- A command that asks for what already holds (withdrawing a rating one never
+  gave, revealing what is revealed) decides no events and succeeds.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from . import commands as c
+from . import events as ev
+from .errors import BadRequest, Closed, Conflict, Forbidden, NotFound, Unauthorized
+from .queue import ordered
+from .state import Hub, Participant, Proposition, SessionState
+
+ActorRole = Literal["facilitator", "participant", "hub", "display", "operator", "guest"]
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who gives a command: a role, and for participants and hubs their id."""
+
+    role: ActorRole
+    subject: str = ""
+
+
+PERMISSIONS: dict[type, frozenset[str]] = {
+    c.CreateSession: frozenset({"operator"}),
+    c.Join: frozenset({"guest"}),
+    c.SubmitRating: frozenset({"participant"}),
+    c.RaiseHand: frozenset({"participant"}),
+    c.LowerHand: frozenset({"participant"}),
+    c.HubTally: frozenset({"hub"}),
+    c.HubSpeaker: frozenset({"hub"}),
+}
+FACILITATOR_ONLY = frozenset({"facilitator"})
+
+
+def decide(state: SessionState, command: c.Command, actor: Actor, now: float) -> list[ev.Event]:
+    allowed = PERMISSIONS.get(type(command), FACILITATOR_ONLY)
+    if actor.role not in allowed:
+        raise Forbidden(f"A {actor.role} may not do this; it is for: {', '.join(sorted(allowed))}.")
+    if not state.created and not isinstance(command, c.CreateSession):
+        raise NotFound("There is no such session.")
+    handler: Callable[[SessionState, Any, Actor, float], list[ev.Event]] = _DECIDE[type(command)]
+    return handler(state, command, actor, now)
+
+
+def _create_session(s: SessionState, cmd: c.CreateSession, _: Actor, now: float) -> list[ev.Event]:
+    if s.created:
+        raise Conflict("This session exists already.")
+    created: list[ev.Event] = [
+        ev.SessionCreated(
+            cmd.session_id,
+            cmd.title.strip(),
+            cmd.join_code,
+            cmd.languages,
+            cmd.stakeholder_groups,
+            cmd.settings,
+            now,
+        )
+    ]
+    for pid, text, source in cmd.propositions:
+        created.append(ev.PropositionAdded(pid, text.strip(), _clean(source), now))
+    return created
+
+
+def _join(s: SessionState, cmd: c.Join, _: Actor, now: float) -> list[ev.Event]:
+    _check_group(s, cmd.stakeholder_group)
+    if cmd.participant_id in s.participants:
+        raise Conflict("That participant id is taken.")
+    return [
+        ev.ParticipantJoined(
+            cmd.participant_id,
+            cmd.stakeholder_group,
+            cmd.channel,
+            _clean(cmd.name),
+            cmd.language,
+            now,
+        )
+    ]
+
+
+def _remove_participant(
+    s: SessionState, cmd: c.RemoveParticipant, _: Actor, now: float
+) -> list[ev.Event]:
+    who = s.participants.get(cmd.participant_id)
+    if who is None:
+        raise NotFound("There is no such participant.")
+    removed: list[ev.Event] = []
+    if not who.removed:
+        removed.append(ev.ParticipantRemoved(cmd.participant_id, now))
+    if cmd.discard_ratings and _has_ratings(s, cmd.participant_id):
+        removed.append(ev.RatingsDiscarded(cmd.participant_id, now))
+    return removed
+
+
+def _add_proposition(
+    s: SessionState, cmd: c.AddProposition, _: Actor, now: float
+) -> list[ev.Event]:
+    if cmd.proposition_id in s.propositions:
+        raise Conflict("That proposition id is taken.")
+    return [ev.PropositionAdded(cmd.proposition_id, cmd.text.strip(), _clean(cmd.source), now)]
+
+
+def _move_proposition(
+    s: SessionState, cmd: c.MoveProposition, _: Actor, now: float
+) -> list[ev.Event]:
+    _proposition(s, cmd.proposition_id)
+    position = min(cmd.position, len(s.order))
+    if s.order.index(cmd.proposition_id) == position - 1:
+        return []
+    return [ev.PropositionMoved(cmd.proposition_id, position, now)]
+
+
+def _open(s: SessionState, cmd: c.OpenProposition, _: Actor, now: float) -> list[ev.Event]:
+    proposition = _proposition(s, cmd.proposition_id)
+    if proposition.status == "open":
+        raise Conflict("This proposition is open already.")
+    return [ev.PropositionOpened(cmd.proposition_id, proposition.round + 1, now)]
+
+
+def _close(s: SessionState, cmd: c.CloseProposition, _: Actor, now: float) -> list[ev.Event]:
+    if _proposition(s, cmd.proposition_id).status != "open":
+        raise Conflict("This proposition is not open, so it cannot be closed.")
+    return [ev.PropositionClosed(cmd.proposition_id, now)]
+
+
+def _reveal(s: SessionState, cmd: c.RevealResults, _: Actor, now: float) -> list[ev.Event]:
+    proposition = _proposition(s, cmd.proposition_id)
+    if not proposition.rounds:
+        raise Conflict("This proposition has not been opened yet: there is nothing to reveal.")
+    if proposition.revealed == cmd.visible:
+        return []
+    return [ev.ResultsRevealed(cmd.proposition_id, cmd.visible, now)]
+
+
+def _rate(s: SessionState, cmd: c.SubmitRating, actor: Actor, now: float) -> list[ev.Event]:
+    _participant(s, actor)
+    proposition = _proposition(s, cmd.proposition_id)
+    if proposition.status != "open":
+        raise Closed("Rating is closed for this proposition: wait until the chair opens it.")
+    round_ = proposition.rounds[-1]
+    old = round_.ratings.get(actor.subject)
+    comment = _clean(cmd.comment)
+    if cmd.value is None and old is None:
+        return []
+    return [
+        ev.RatingSubmitted(
+            cmd.proposition_id,
+            round_.number,
+            actor.subject,
+            cmd.value,
+            comment if cmd.value is not None else None,
+            now,
+        )
+    ]
+
+
+def _raise_hand(s: SessionState, cmd: c.RaiseHand, actor: Actor, now: float) -> list[ev.Event]:
+    _participant(s, actor)
+    if cmd.proposition_id is not None:
+        _proposition(s, cmd.proposition_id)
+    existing = s.queue.by_owner.get("p:" + actor.subject)
+    if existing is None and cmd.entry_id in s.queue.entries:
+        raise Conflict("That entry id is taken.")
+    return [
+        ev.HandRaised(existing or cmd.entry_id, actor.subject, cmd.intent, cmd.proposition_id, now)
+    ]
+
+
+def _lower_hand(s: SessionState, _: c.LowerHand, actor: Actor, now: float) -> list[ev.Event]:
+    _participant(s, actor)
+    entry_id = s.queue.by_owner.get("p:" + actor.subject)
+    return [] if entry_id is None else [ev.EntryRemoved(entry_id, False, now)]
+
+
+def _hub_tally(s: SessionState, cmd: c.HubTally, actor: Actor, now: float) -> list[ev.Event]:
+    hub = _hub(s, actor.subject)
+    proposition = _proposition(s, cmd.proposition_id)
+    if proposition.status != "open":
+        raise Closed("Counting is closed for this proposition: wait until the chair opens it.")
+    total = sum(cmd.counts.values())
+    if total > hub.attendance:
+        raise BadRequest(
+            f"These counts add up to {total}, more than the hub's attendance of "
+            f"{hub.attendance}. Ask the facilitator to update the attendance."
+        )
+    for group in cmd.by_group or {}:
+        _check_group(s, group)
+    counts = {k: n for k, n in cmd.counts.items() if n}
+    by_group = (
+        None
+        if cmd.by_group is None
+        else {g: {k: n for k, n in v.items() if n} for g, v in cmd.by_group.items()}
+    )
+    return [ev.HubTallied(hub.hub_id, cmd.proposition_id, proposition.round, counts, by_group, now)]
+
+
+def _hub_speaker(s: SessionState, cmd: c.HubSpeaker, actor: Actor, now: float) -> list[ev.Event]:
+    hub = _hub(s, actor.subject)
+    _check_group(s, cmd.stakeholder_group)
+    name = cmd.name.strip()
+    existing = s.queue.by_owner.get(f"h:{hub.hub_id}:{name}")
+    if existing is None and cmd.entry_id in s.queue.entries:
+        raise Conflict("That entry id is taken.")
+    return [
+        ev.HubSpeakerAdded(
+            existing or cmd.entry_id, hub.hub_id, name, cmd.stakeholder_group, cmd.intent, now
+        )
+    ]
+
+
+def _queue_next(s: SessionState, _: c.QueueNext, __: Actor, now: float) -> list[ev.Event]:
+    waiting = ordered(s.queue, s.settings.queue_policy)
+    if not waiting and s.queue.current is None:
+        raise Conflict("Nobody is waiting to speak.")
+    return [ev.FloorGiven(waiting[0].entry_id if waiting else None, now)]
+
+
+def _queue_move(s: SessionState, cmd: c.QueueMove, _: Actor, now: float) -> list[ev.Event]:
+    if cmd.entry_id not in s.queue.entries:
+        raise NotFound("That queue entry is not waiting (any more).")
+    return [ev.EntryMoved(cmd.entry_id, min(cmd.position, len(s.queue.entries)), now)]
+
+
+def _queue_remove(s: SessionState, cmd: c.QueueRemove, _: Actor, now: float) -> list[ev.Event]:
+    if cmd.entry_id not in s.queue.entries:
+        raise NotFound("That queue entry is not waiting (any more).")
+    return [ev.EntryRemoved(cmd.entry_id, True, now)]
+
+
+def _timer(s: SessionState, cmd: c.SetTimer, _: Actor, now: float) -> list[ev.Event]:
+    timer = s.timer
+    if cmd.action == "start" and cmd.seconds is None:
+        if timer.duration is None:
+            raise BadRequest("The first start of the timer needs seconds.")
+        if timer.running:
+            return []
+    if cmd.action == "pause" and not timer.running:
+        return []
+    if cmd.action == "reset" and timer.duration is None:
+        return []
+    return [ev.TimerChanged(cmd.action, cmd.seconds if cmd.action == "start" else None, now)]
+
+
+def _mark(s: SessionState, cmd: c.MarkConsensus, _: Actor, now: float) -> list[ev.Event]:
+    _proposition(s, cmd.proposition_id)
+    note = None if cmd.status == "unmarked" else _clean(cmd.note)
+    return [ev.ConsensusMarked(cmd.proposition_id, cmd.status, note, now)]
+
+
+def _invite_hub(s: SessionState, cmd: c.InviteHub, _: Actor, now: float) -> list[ev.Event]:
+    if cmd.hub_id in s.hubs:
+        raise Conflict("That hub id is taken.")
+    return [ev.HubInvited(cmd.hub_id, cmd.name.strip(), cmd.attendance, now)]
+
+
+def _update_hub(s: SessionState, cmd: c.UpdateHub, _: Actor, now: float) -> list[ev.Event]:
+    hub = s.hubs.get(cmd.hub_id)
+    if hub is None:
+        raise NotFound("There is no such hub.")
+    for proposition in s.propositions.values():
+        if proposition.status == "open":
+            counted = proposition.rounds[-1].hub_counts.get(cmd.hub_id)
+            if counted is not None and sum(counted.counts) > cmd.attendance:
+                raise BadRequest(
+                    f"The hub has already counted {sum(counted.counts)} ratings on "
+                    "an open proposition; the attendance cannot be lower."
+                )
+    return [ev.HubUpdated(cmd.hub_id, cmd.attendance, now)]
+
+
+def _rotate_hub(s: SessionState, cmd: c.RotateHubToken, _: Actor, now: float) -> list[ev.Event]:
+    hub = s.hubs.get(cmd.hub_id)
+    if hub is None:
+        raise NotFound("There is no such hub.")
+    return [ev.HubTokenRotated(cmd.hub_id, hub.epoch + 1, now)]
+
+
+def _participant(s: SessionState, actor: Actor) -> Participant:
+    who = s.participants.get(actor.subject)
+    if who is None:
+        raise Unauthorized("You are not a participant of this session: join it first.")
+    if who.removed:
+        raise Unauthorized("The facilitator removed you from this session.")
+    return who
+
+
+def _hub(s: SessionState, hub_id: str) -> Hub:
+    hub = s.hubs.get(hub_id)
+    if hub is None:
+        raise Unauthorized("This hub is not invited to this session.")
+    return hub
+
+
+def _proposition(s: SessionState, proposition_id: str) -> Proposition:
+    proposition = s.propositions.get(proposition_id)
+    if proposition is None:
+        raise NotFound("There is no such proposition in this session.")
+    return proposition
+
+
+def _check_group(s: SessionState, group: str) -> None:
+    if group not in s.stakeholder_groups:
+        raise BadRequest(
+            f"Unknown stakeholder group {group!r}; this session has: "
+            f"{', '.join(s.stakeholder_groups)}."
+        )
+
+
+def _has_ratings(s: SessionState, participant_id: str) -> bool:
+    return any(participant_id in r.ratings for p in s.propositions.values() for r in p.rounds)
+
+
+def _clean(text: str | None) -> str | None:
+    return text.strip() or None if text is not None else None
+
+
+_DECIDE: dict[type, Callable[[SessionState, Any, Actor, float], list[ev.Event]]] = {
+    c.CreateSession: _create_session,
+    c.Join: _join,
+    c.RemoveParticipant: _remove_participant,
+    c.AddProposition: _add_proposition,
+    c.MoveProposition: _move_proposition,
+    c.OpenProposition: _open,
+    c.CloseProposition: _close,
+    c.RevealResults: _reveal,
+    c.SubmitRating: _rate,
+    c.RaiseHand: _raise_hand,
+    c.LowerHand: _lower_hand,
+    c.HubTally: _hub_tally,
+    c.HubSpeaker: _hub_speaker,
+    c.QueueNext: _queue_next,
+    c.QueueMove: _queue_move,
+    c.QueueRemove: _queue_remove,
+    c.SetTimer: _timer,
+    c.MarkConsensus: _mark,
+    c.InviteHub: _invite_hub,
+    c.UpdateHub: _update_hub,
+    c.RotateHubToken: _rotate_hub,
+}

@@ -1,0 +1,267 @@
+"""Events: what happened. Every change of a session is one of these.
+
+Events are frozen and slotted; `at` is the time (seconds since the epoch) the
+shell passed to `decide`. `to_json`/`from_json` give plain JSON objects with
+a schema version `v` and a `type`, the form the durable log stores.
+"""
+
+from dataclasses import dataclass, fields
+from typing import Any, Final
+
+from .errors import BadRequest
+from .settings import SessionSettings
+
+SCHEMA_VERSION: Final = 1
+Counts = dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class SessionCreated:
+    session_id: str
+    title: str
+    join_code: str
+    languages: tuple[str, ...]
+    stakeholder_groups: tuple[str, ...]
+    settings: SessionSettings
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantJoined:
+    participant_id: str
+    stakeholder_group: str
+    channel: str
+    name: str | None
+    language: str | None
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantRemoved:
+    participant_id: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class RatingsDiscarded:
+    participant_id: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class PropositionAdded:
+    proposition_id: str
+    text: str
+    source: str | None
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class PropositionMoved:
+    proposition_id: str
+    position: int
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class PropositionOpened:
+    proposition_id: str
+    round: int
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class PropositionClosed:
+    proposition_id: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class ResultsRevealed:
+    proposition_id: str
+    visible: bool
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class RatingSubmitted:
+    proposition_id: str
+    round: int
+    participant_id: str
+    value: str | None
+    comment: str | None
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class HandRaised:
+    entry_id: str
+    participant_id: str
+    intent: str
+    proposition_id: str | None
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class HubSpeakerAdded:
+    entry_id: str
+    hub_id: str
+    name: str
+    stakeholder_group: str
+    intent: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRemoved:
+    """An entry left the queue: its owner lowered it, or the facilitator removed it."""
+
+    entry_id: str
+    by_facilitator: bool
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class EntryMoved:
+    entry_id: str
+    position: int
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class FloorGiven:
+    """`queue:next`: the current turn ends; `entry_id` (None: nobody) gets the floor."""
+
+    entry_id: str | None
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class TimerChanged:
+    action: str
+    seconds: int | None
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class ConsensusMarked:
+    proposition_id: str
+    status: str
+    note: str | None
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class HubInvited:
+    hub_id: str
+    name: str
+    attendance: int
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class HubUpdated:
+    hub_id: str
+    attendance: int
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class HubTokenRotated:
+    hub_id: str
+    epoch: int
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class HubTallied:
+    hub_id: str
+    proposition_id: str
+    round: int
+    counts: Counts
+    by_group: dict[str, Counts] | None
+    at: float
+
+
+Event = (
+    SessionCreated
+    | ParticipantJoined
+    | ParticipantRemoved
+    | RatingsDiscarded
+    | PropositionAdded
+    | PropositionMoved
+    | PropositionOpened
+    | PropositionClosed
+    | ResultsRevealed
+    | RatingSubmitted
+    | HandRaised
+    | HubSpeakerAdded
+    | EntryRemoved
+    | EntryMoved
+    | FloorGiven
+    | TimerChanged
+    | ConsensusMarked
+    | HubInvited
+    | HubUpdated
+    | HubTokenRotated
+    | HubTallied
+)
+
+EVENT_TYPES: Final[dict[str, type[Event]]] = {
+    "session_created": SessionCreated,
+    "participant_joined": ParticipantJoined,
+    "participant_removed": ParticipantRemoved,
+    "ratings_discarded": RatingsDiscarded,
+    "proposition_added": PropositionAdded,
+    "proposition_moved": PropositionMoved,
+    "proposition_opened": PropositionOpened,
+    "proposition_closed": PropositionClosed,
+    "results_revealed": ResultsRevealed,
+    "rating_submitted": RatingSubmitted,
+    "hand_raised": HandRaised,
+    "hub_speaker_added": HubSpeakerAdded,
+    "entry_removed": EntryRemoved,
+    "entry_moved": EntryMoved,
+    "floor_given": FloorGiven,
+    "timer_changed": TimerChanged,
+    "consensus_marked": ConsensusMarked,
+    "hub_invited": HubInvited,
+    "hub_updated": HubUpdated,
+    "hub_token_rotated": HubTokenRotated,
+    "hub_tallied": HubTallied,
+}
+TYPE_NAMES: Final[dict[type[Event], str]] = {cls: name for name, cls in EVENT_TYPES.items()}
+_FIELDS: Final[dict[type[Event], tuple[str, ...]]] = {
+    cls: tuple(f.name for f in fields(cls)) for cls in EVENT_TYPES.values()
+}
+
+
+def to_json(event: Event) -> dict[str, Any]:
+    """The event as a plain JSON object: `{"v": 1, "type": ..., <fields>}`."""
+    body: dict[str, Any] = {"v": SCHEMA_VERSION, "type": TYPE_NAMES[type(event)]}
+    for name in _FIELDS[type(event)]:
+        value = getattr(event, name)
+        if isinstance(value, SessionSettings):
+            value = value.to_dict()
+        elif isinstance(value, tuple):
+            value = list(value)
+        body[name] = value
+    return body
+
+
+def from_json(body: dict[str, Any]) -> Event:
+    """Rebuild an event from `to_json`'s form; raises BadRequest on anything else."""
+    if body.get("v") != SCHEMA_VERSION:
+        raise BadRequest(f"Unsupported event schema version {body.get('v')!r}.")
+    cls = EVENT_TYPES.get(body.get("type", ""))
+    if cls is None:
+        raise BadRequest(f"Unknown event type {body.get('type')!r}.")
+    try:
+        values = {name: body[name] for name in _FIELDS[cls]}
+    except KeyError as missing:
+        raise BadRequest(f"Event {body['type']} lacks field {missing}.") from None
+    if cls is SessionCreated:
+        values["languages"] = tuple(values["languages"])
+        values["stakeholder_groups"] = tuple(values["stakeholder_groups"])
+        values["settings"] = SessionSettings.from_dict(values["settings"])
+    return cls(**values)

@@ -1,0 +1,127 @@
+"""Session settings: named, defaulted, documented, validated.
+
+Every setting is declared once as (name, default, help); `docs/settings.md`
+is checked against these lists by a test, so a setting cannot go undocumented.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Final
+
+from .errors import BadRequest
+
+CONSENSUS_SETTINGS: Final[tuple[tuple[str, float, str], ...]] = (
+    ("min_ratings", 12, "Fewest ratings (hub counts included) before consensus is suggested."),
+    ("min_agree_share", 0.70, "Share of agree + strongly agree needed."),
+    ("max_strong_oppose_share", 0.10, "Largest share of strongly disagree allowed."),
+    ("max_confused_share", 0.15, "Largest share of confused allowed."),
+    ("min_group_agree_share", 0.5, "Agree share every group with enough ratings must reach."),
+    ("min_group_ratings", 3, "Ratings a group needs before it counts for the group test."),
+)
+SESSION_SETTINGS: Final[tuple[tuple[str, object, str], ...]] = (
+    (
+        "results_visibility",
+        "on_reveal",
+        "`on_reveal`: distributions shown once the chair reveals "
+        "them; `live`: shown to everyone while ratings flow (a quick temperature check).",
+    ),
+    (
+        "speaking_seconds",
+        120,
+        "Speaking time the timer starts with when `queue:next` gives the floor.",
+    ),
+    (
+        "queue_policy",
+        "default",
+        "`default`: the order of PROTOCOL.md; `fifo`: first come, first served.",
+    ),
+    ("consensus", None, "Thresholds of the rough-consensus suggestion (see below)."),
+)
+
+_SHARE_KEYS: Final = frozenset(
+    {"min_agree_share", "max_strong_oppose_share", "max_confused_share", "min_group_agree_share"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ConsensusThresholds:
+    min_ratings: int = 12
+    min_agree_share: float = 0.70
+    max_strong_oppose_share: float = 0.10
+    max_confused_share: float = 0.15
+    min_group_agree_share: float = 0.5
+    min_group_ratings: int = 3
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise BadRequest(f"settings.consensus.{f.name} must be a number.")
+            if f.name in _SHARE_KEYS and not 0 <= value <= 1:
+                raise BadRequest(f"settings.consensus.{f.name} must be between 0 and 1.")
+            if f.name not in _SHARE_KEYS and (value < 0 or int(value) != value):
+                raise BadRequest(f"settings.consensus.{f.name} must be a whole number ≥ 0.")
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> "ConsensusThresholds":
+        _reject_unknown(raw, {name for name, _, _ in CONSENSUS_SETTINGS}, "settings.consensus")
+        values = {
+            k: (int(v) if k in {"min_ratings", "min_group_ratings"} and _whole(v) else v)
+            for k, v in raw.items()
+        }
+        return cls(**values)
+
+    def to_dict(self) -> dict[str, float]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSettings:
+    results_visibility: str = "on_reveal"
+    speaking_seconds: int = 120
+    queue_policy: str = "default"
+    consensus: ConsensusThresholds = field(default_factory=ConsensusThresholds)
+
+    def __post_init__(self) -> None:
+        if self.results_visibility not in ("on_reveal", "live"):
+            raise BadRequest("settings.results_visibility must be 'on_reveal' or 'live'.")
+        if self.queue_policy not in ("default", "fifo"):
+            raise BadRequest("settings.queue_policy must be 'default' or 'fifo'.")
+        seconds = self.speaking_seconds
+        if isinstance(seconds, bool) or not isinstance(seconds, int) or not 1 <= seconds <= 86400:
+            raise BadRequest(
+                "settings.speaking_seconds must be a whole number of seconds, 1 to 86400."
+            )
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any] | None) -> "SessionSettings":
+        if raw is None:
+            return cls()
+        if not isinstance(raw, Mapping):
+            raise BadRequest("settings must be an object.")
+        _reject_unknown(raw, {name for name, _, _ in SESSION_SETTINGS}, "settings")
+        consensus = raw.get("consensus")
+        if consensus is not None and not isinstance(consensus, Mapping):
+            raise BadRequest("settings.consensus must be an object.")
+        base = cls(**{k: v for k, v in raw.items() if k != "consensus"})
+        return replace(base, consensus=ConsensusThresholds.from_dict(consensus or {}))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "results_visibility": self.results_visibility,
+            "speaking_seconds": self.speaking_seconds,
+            "queue_policy": self.queue_policy,
+            "consensus": self.consensus.to_dict(),
+        }
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and int(value) == value
+
+
+def _reject_unknown(raw: Mapping[str, Any], known: set[str], where: str) -> None:
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise BadRequest(
+            f"Unknown {where} key(s): {', '.join(unknown)}. Known: {', '.join(sorted(known))}."
+        )

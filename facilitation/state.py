@@ -1,0 +1,176 @@
+"""The state of one session, rebuilt exactly by replaying its events.
+
+Rules this module keeps:
+- State objects are plain mutable dataclasses owned by one writer; only
+  `apply` changes them, and only `decide` reads them to refuse commands.
+- Tallies are kept incrementally: `RoundState.tally` always equals a recount
+  of the latest rating of each participant plus the latest counts of each hub.
+- Equality is structural, so a replayed state compares equal to the live one.
+"""
+
+from dataclasses import dataclass, field
+
+from .settings import SessionSettings
+from .vocabulary import Channel
+
+Vector = list[int]  # six counts, indexed by vocabulary.SCALE_INDEX
+
+
+def zeros() -> Vector:
+    return [0, 0, 0, 0, 0, 0]
+
+
+@dataclass(slots=True)
+class Participant:
+    participant_id: str
+    stakeholder_group: str
+    channel: Channel
+    name: str | None
+    language: str | None
+    joined_at: float
+    removed: bool = False
+
+
+@dataclass(slots=True)
+class Rating:
+    value: int  # index into SCALE
+    comment: str | None
+    stakeholder_group: str
+    channel: Channel
+    at: float
+
+
+@dataclass(slots=True)
+class HubCounts:
+    counts: Vector
+    by_group: dict[str, Vector]
+
+
+@dataclass(slots=True)
+class Tally:
+    counts: Vector = field(default_factory=zeros)
+    by_group: dict[str, Vector] = field(default_factory=dict)
+    by_channel: dict[str, Vector] = field(default_factory=dict)
+
+    def add(self, group: str, channel: str, value: int, step: int) -> None:
+        self.counts[value] += step
+        self.by_group.setdefault(group, zeros())[value] += step
+        self.by_channel.setdefault(channel, zeros())[value] += step
+
+
+@dataclass(slots=True)
+class RoundState:
+    number: int
+    opened_at: float
+    closed_at: float | None = None
+    ratings: dict[str, Rating] = field(default_factory=dict)
+    hub_counts: dict[str, HubCounts] = field(default_factory=dict)
+    tally: Tally = field(default_factory=Tally)
+
+
+@dataclass(slots=True)
+class Mark:
+    status: str
+    note: str | None
+    at: float
+
+
+@dataclass(slots=True)
+class Proposition:
+    proposition_id: str
+    text: str
+    source: str | None
+    status: str = "draft"
+    revealed: bool = False
+    mark: Mark | None = None
+    rounds: list[RoundState] = field(default_factory=list)
+
+    @property
+    def round(self) -> int:
+        return len(self.rounds)
+
+
+@dataclass(slots=True)
+class Hub:
+    hub_id: str
+    name: str
+    attendance: int
+    invited_at: float
+    epoch: int = 0
+
+
+@dataclass(slots=True)
+class Entry:
+    entry_id: str
+    owner: str  # "p:<participant_id>" or "h:<hub_id>:<name>": one entry per owner
+    name: str
+    stakeholder_group: str
+    channel: Channel
+    intent: str
+    proposition_id: str | None
+    hub_id: str | None
+    seq: int  # arrival order; kept when the hand is raised again
+    raised_at: float
+    pin: int | None = None  # 1-based position the facilitator pinned it to
+
+
+@dataclass(slots=True)
+class Turn:
+    entry: Entry
+    started_at: float
+    ended_at: float | None = None
+
+
+@dataclass(slots=True)
+class Timer:
+    duration: float | None = None
+    remaining: float | None = None  # at `started_at` when running, else now
+    started_at: float | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.started_at is not None
+
+    def remaining_at(self, now: float) -> float | None:
+        if self.remaining is None or self.started_at is None:
+            return self.remaining
+        return self.remaining - (now - self.started_at)
+
+
+@dataclass(slots=True)
+class QueueState:
+    entries: dict[str, Entry] = field(default_factory=dict)
+    by_owner: dict[str, str] = field(default_factory=dict)  # owner -> entry_id
+    current: Turn | None = None
+    turns: list[Turn] = field(default_factory=list)  # the speaker log, finished turns
+    had_floor: set[str] = field(default_factory=set)  # owners
+    last_side: str | None = None
+    next_seq: int = 0
+
+
+@dataclass(slots=True)
+class SessionState:
+    session_id: str = ""
+    title: str = ""
+    join_code: str = ""
+    languages: tuple[str, ...] = ()
+    stakeholder_groups: tuple[str, ...] = ()
+    settings: SessionSettings = field(default_factory=SessionSettings)
+    created_at: float = 0.0
+    version: int = 0  # number of events applied
+    participants: dict[str, Participant] = field(default_factory=dict)
+    propositions: dict[str, Proposition] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)  # proposition ids in agenda order
+    hubs: dict[str, Hub] = field(default_factory=dict)
+    queue: QueueState = field(default_factory=QueueState)
+    timer: Timer = field(default_factory=Timer)
+
+    @property
+    def created(self) -> bool:
+        return bool(self.session_id)
+
+    def current_round(self, proposition_id: str) -> RoundState | None:
+        proposition = self.propositions.get(proposition_id)
+        if proposition is None or not proposition.rounds:
+            return None
+        return proposition.rounds[-1]

@@ -1,0 +1,88 @@
+"""Consensus metrics of one round (PROTOCOL.md, "Consensus metrics").
+
+Tallies themselves are kept incrementally by `apply`; these functions read a
+tally in O(number of groups) and never recount ratings.
+"""
+
+from typing import Any
+
+from .settings import ConsensusThresholds
+from .state import Tally, Vector
+from .vocabulary import AGREE, CONFUSED, DISAGREE, SCALE, STRONGLY_AGREE, STRONGLY_DISAGREE
+
+
+def as_counts(vector: Vector) -> dict[str, int]:
+    return dict(zip(SCALE, vector, strict=True))
+
+
+def agreeing(vector: Vector) -> int:
+    return vector[STRONGLY_AGREE] + vector[AGREE]
+
+
+def agreement_score(vector: Vector) -> float | None:
+    """The Idea Rating Sheets score, from -10 to +10, with confused left out."""
+    judged = sum(vector) - vector[CONFUSED]
+    if judged == 0:
+        return None
+    points = (
+        10 * vector[STRONGLY_AGREE]
+        + 5 * vector[AGREE]
+        - 5 * vector[DISAGREE]
+        - 10 * vector[STRONGLY_DISAGREE]
+    )
+    return points / judged
+
+
+def metrics(tally: Tally, thresholds: ConsensusThresholds) -> dict[str, Any]:
+    counts = tally.counts
+    n = sum(counts)
+    groups = {g: vec for g, vec in tally.by_group.items() if sum(vec) > 0}
+    flags = []
+    if n < thresholds.min_ratings:
+        flags.append("low_sample")
+    if counts[CONFUSED] >= 3:
+        flags.append("confusion")
+    if n == 0:
+        return {
+            "agree_share": None,
+            "oppose_share": None,
+            "strong_oppose_share": None,
+            "confused_share": None,
+            "agreement_score": None,
+            "group_consensus": None,
+            "weakest_group": None,
+            "flags": flags,
+            "suggests_rough_consensus": False,
+        }
+    agree_share = agreeing(counts) / n
+    strong_oppose_share = counts[STRONGLY_DISAGREE] / n
+    confused_share = counts[CONFUSED] / n
+    group_consensus = 1.0
+    for vec in groups.values():
+        group_consensus *= (agreeing(vec) + 1) / (sum(vec) + 2)
+    sized = {
+        g: agreeing(vec) / sum(vec)
+        for g, vec in groups.items()
+        if sum(vec) >= thresholds.min_group_ratings
+    }
+    weakest = min(sized.items(), key=lambda item: (item[1], item[0])) if sized else None
+    suggests = (
+        n >= thresholds.min_ratings
+        and agree_share >= thresholds.min_agree_share
+        and strong_oppose_share <= thresholds.max_strong_oppose_share
+        and confused_share <= thresholds.max_confused_share
+        and all(share >= thresholds.min_group_agree_share for share in sized.values())
+    )
+    return {
+        "agree_share": agree_share,
+        "oppose_share": (counts[DISAGREE] + counts[STRONGLY_DISAGREE]) / n,
+        "strong_oppose_share": strong_oppose_share,
+        "confused_share": confused_share,
+        "agreement_score": agreement_score(counts),
+        "group_consensus": group_consensus,
+        "weakest_group": None
+        if weakest is None
+        else {"group": weakest[0], "agree_share": weakest[1]},
+        "flags": flags,
+        "suggests_rough_consensus": suggests,
+    }

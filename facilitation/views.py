@@ -1,0 +1,299 @@
+"""Role views: what each role may see, as plain JSON-ready dicts.
+
+Rules this module keeps:
+- Nobody's individual rating is in any view. Participants see their own
+  ratings (`me`) and aggregates; comments reach the facilitator only as
+  objections, with group and channel but no identity.
+- Participants and hubs see a round's numbers only once the facilitator
+  reveals them (or the session shows results live). The display, which the
+  room can see, always has the running total, the distribution only then.
+- Participant ids and names appear only in the facilitator's view; a queue
+  entry shows the name a person gave (raising a hand is public).
+"""
+
+from collections.abc import Iterable
+from typing import Any, Final
+
+from . import events as ev
+from .queue import ordered
+from .state import Entry, Proposition, RoundState, SessionState
+from .tally import as_counts, metrics
+from .vocabulary import CONFUSED, DISAGREE, SCALE, STRONGLY_DISAGREE
+
+View = dict[str, Any]
+
+ROLE_SECTIONS: Final[dict[str, tuple[str, ...]]] = {
+    "facilitator": (
+        "session",
+        "propositions",
+        "queue",
+        "timer",
+        "participation",
+        "hubs",
+        "participants",
+        "speaker_log",
+    ),
+    "display": ("session", "propositions", "queue", "timer", "participation", "hubs"),
+    "participant": ("session", "propositions", "queue", "timer", "me"),
+    "hub": ("session", "propositions", "queue", "timer", "hubs", "hub"),
+}
+OBJECTING: Final = frozenset({DISAGREE, STRONGLY_DISAGREE, CONFUSED})
+
+# Which sections of the views an event can change: the shell recomputes only these.
+_ALL: Final = frozenset(ROLE_SECTIONS["facilitator"]) | {"me", "hub"}
+TOUCHES: Final[dict[type, frozenset[str]]] = {
+    ev.SessionCreated: _ALL,
+    ev.ParticipantJoined: frozenset({"participants", "participation"}),
+    ev.ParticipantRemoved: frozenset({"participants", "participation", "queue", "me"}),
+    ev.RatingsDiscarded: frozenset({"propositions", "me"}),
+    ev.PropositionAdded: frozenset({"propositions"}),
+    ev.PropositionMoved: frozenset({"propositions"}),
+    ev.PropositionOpened: frozenset({"propositions", "hub"}),
+    ev.PropositionClosed: frozenset({"propositions"}),
+    ev.ResultsRevealed: frozenset({"propositions"}),
+    ev.RatingSubmitted: frozenset({"propositions"}),
+    ev.HandRaised: frozenset({"queue"}),
+    ev.HubSpeakerAdded: frozenset({"queue"}),
+    ev.EntryRemoved: frozenset({"queue"}),
+    ev.EntryMoved: frozenset({"queue"}),
+    ev.FloorGiven: frozenset({"queue", "timer", "speaker_log"}),
+    ev.TimerChanged: frozenset({"timer"}),
+    ev.ConsensusMarked: frozenset({"propositions"}),
+    ev.HubInvited: frozenset({"hubs", "participation", "hub"}),
+    ev.HubUpdated: frozenset({"hubs", "participation", "hub"}),
+    ev.HubTokenRotated: frozenset(),
+    ev.HubTallied: frozenset({"propositions", "hub"}),
+}
+
+
+def view(
+    state: SessionState, role: str, subject: str, now: float, sections: Iterable[str] | None = None
+) -> View:
+    """The sections of `role`'s view (all of them by default), at time `now`."""
+    wanted = (
+        ROLE_SECTIONS[role]
+        if sections is None
+        else [s for s in ROLE_SECTIONS[role] if s in set(sections)]
+    )
+    return {name: _SECTIONS[name](state, role, subject, now) for name in wanted}
+
+
+def results(state: SessionState, role: str) -> View:
+    """The results document of PROTOCOL.md, as `role` may see it."""
+    body: View = {
+        "session_id": state.session_id,
+        "version": state.version,
+        "propositions": propositions(state, role),
+        "queue": queue(state),
+    }
+    if role == "facilitator":
+        body["participants"] = participants(state)
+        body["hubs"] = hubs(state)
+    return body
+
+
+def distribution_visible(state: SessionState, proposition: Proposition, role: str) -> bool:
+    return (
+        role == "facilitator" or proposition.revealed or state.settings.results_visibility == "live"
+    )
+
+
+def round_view(state: SessionState, round_: RoundState, full: bool) -> View:
+    tally = round_.tally
+    body: View = {"round": round_.number, "total": sum(tally.counts)}
+    if full:
+        body["counts"] = as_counts(tally.counts)
+        body["by_group"] = {g: as_counts(v) for g, v in sorted(tally.by_group.items()) if any(v)}
+        body["by_channel"] = {
+            c: as_counts(tally.by_channel.get(c, [0] * 6)) for c in ("in_room", "remote", "hub")
+        }
+        body["metrics"] = metrics(tally, state.settings.consensus)
+    return body
+
+
+def objections(proposition: Proposition) -> list[View]:
+    found = [
+        (
+            rating.at,
+            {
+                "round": round_.number,
+                "value": SCALE[rating.value],
+                "comment": rating.comment,
+                "stakeholder_group": rating.stakeholder_group,
+                "channel": rating.channel,
+            },
+        )
+        for round_ in proposition.rounds
+        for rating in round_.ratings.values()
+        if rating.comment and rating.value in OBJECTING
+    ]
+    return [item for _, item in sorted(found, key=lambda pair: pair[0])]
+
+
+def propositions(state: SessionState, role: str, *_: object) -> list[View]:
+    shown = []
+    for pid in state.order:
+        p = state.propositions[pid]
+        full = distribution_visible(state, p, role)
+        if full or role == "display":
+            rounds = [round_view(state, r, full) for r in p.rounds]
+        else:
+            rounds = [{"round": r.number} for r in p.rounds]
+        item: View = {
+            "id": p.proposition_id,
+            "text": p.text,
+            "source": p.source,
+            "status": p.status,
+            "round": p.round,
+            "revealed": p.revealed,
+            "mark": None if p.mark is None else {"status": p.mark.status, "note": p.mark.note},
+            "rounds": rounds,
+        }
+        if role == "facilitator":
+            item["objections"] = objections(p)
+        shown.append(item)
+    return shown
+
+
+def entry_view(entry: Entry) -> View:
+    return {
+        "entry_id": entry.entry_id,
+        "name": entry.name,
+        "stakeholder_group": entry.stakeholder_group,
+        "channel": entry.channel,
+        "intent": entry.intent,
+        "proposition_id": entry.proposition_id,
+        "hub_id": entry.hub_id,
+        "pinned": entry.pin is not None,
+    }
+
+
+def queue(state: SessionState, *_: object) -> View:
+    current = state.queue.current
+    return {
+        "current": None
+        if current is None
+        else {**entry_view(current.entry), "started_at": current.started_at},
+        "entries": [entry_view(e) for e in ordered(state.queue, state.settings.queue_policy)],
+    }
+
+
+def timer(state: SessionState, _role: str, _subject: str, now: float) -> View:
+    remaining = state.timer.remaining_at(now)
+    return {
+        "running": state.timer.running,
+        "duration": state.timer.duration,
+        "remaining": remaining,
+    }
+
+
+def session(state: SessionState, *_: object) -> View:
+    return {
+        "session_id": state.session_id,
+        "title": state.title,
+        "join_code": state.join_code,
+        "languages": list(state.languages),
+        "stakeholder_groups": list(state.stakeholder_groups),
+        "settings": state.settings.to_dict(),
+    }
+
+
+def participation(state: SessionState, *_: object) -> View:
+    present = [p for p in state.participants.values() if not p.removed]
+    return {
+        "joined": len(present),
+        "in_room": sum(p.channel == "in_room" for p in present),
+        "remote": sum(p.channel == "remote" for p in present),
+        "hubs": len(state.hubs),
+        "hub_attendance": sum(h.attendance for h in state.hubs.values()),
+    }
+
+
+def hubs(state: SessionState, *_: object) -> list[View]:
+    return [
+        {"hub_id": h.hub_id, "name": h.name, "attendance": h.attendance}
+        for h in state.hubs.values()
+    ]
+
+
+def participants(state: SessionState, *_: object) -> list[View]:
+    return [
+        {
+            "participant_id": p.participant_id,
+            "name": p.name,
+            "stakeholder_group": p.stakeholder_group,
+            "channel": p.channel,
+            "language": p.language,
+            "removed": p.removed,
+        }
+        for p in state.participants.values()
+    ]
+
+
+def speaker_log(state: SessionState, *_: object) -> list[View]:
+    turns = list(state.queue.turns)
+    if state.queue.current is not None:
+        turns.append(state.queue.current)
+    return [
+        {
+            "entry_id": t.entry.entry_id,
+            "name": t.entry.name,
+            "stakeholder_group": t.entry.stakeholder_group,
+            "channel": t.entry.channel,
+            "intent": t.entry.intent,
+            "hub_id": t.entry.hub_id,
+            "started_at": t.started_at,
+            "duration": None if t.ended_at is None else t.ended_at - t.started_at,
+        }
+        for t in turns
+    ]
+
+
+def me(state: SessionState, _role: str, participant_id: str, _now: float) -> View:
+    who = state.participants[participant_id]
+    ratings = {}
+    for p in state.propositions.values():
+        rating = p.rounds[-1].ratings.get(participant_id) if p.rounds else None
+        if rating is not None:
+            ratings[p.proposition_id] = {
+                "round": p.round,
+                "value": SCALE[rating.value],
+                "comment": rating.comment,
+            }
+    return {
+        "participant_id": who.participant_id,
+        "name": who.name,
+        "stakeholder_group": who.stakeholder_group,
+        "channel": who.channel,
+        "language": who.language,
+        "entry_id": state.queue.by_owner.get("p:" + participant_id),
+        "ratings": ratings,
+    }
+
+
+def hub(state: SessionState, _role: str, hub_id: str, _now: float) -> View:
+    h = state.hubs[hub_id]
+    tallies = {}
+    for p in state.propositions.values():
+        counted = p.rounds[-1].hub_counts.get(hub_id) if p.rounds else None
+        if counted is not None:
+            tallies[p.proposition_id] = {
+                "round": p.round,
+                "counts": as_counts(counted.counts),
+                "by_group": {g: as_counts(v) for g, v in counted.by_group.items()},
+            }
+    return {"hub_id": h.hub_id, "name": h.name, "attendance": h.attendance, "tallies": tallies}
+
+
+_SECTIONS: Final[dict[str, Any]] = {
+    "session": session,
+    "propositions": propositions,
+    "queue": queue,
+    "timer": timer,
+    "participation": participation,
+    "hubs": hubs,
+    "participants": participants,
+    "speaker_log": speaker_log,
+    "me": me,
+    "hub": hub,
+}

@@ -1,0 +1,59 @@
+"""The fixed names of the wire contract (PROTOCOL.md, "Names")."""
+
+from typing import Final, Literal
+
+Value = Literal["strongly_agree", "agree", "neutral", "disagree", "strongly_disagree", "confused"]
+Channel = Literal["in_room", "remote", "hub"]
+Intent = Literal["point_of_order", "reply", "clarify", "speak"]
+MarkStatus = Literal["rough_consensus", "no_consensus", "needs_revision", "unmarked"]
+Role = Literal["facilitator", "participant", "hub", "display"]
+Status = Literal["draft", "open", "closed"]
+
+# The Idea Rating Sheet scale, in its order. Tallies are lists indexed by it.
+SCALE: Final[tuple[Value, ...]] = (
+    "strongly_agree",
+    "agree",
+    "neutral",
+    "disagree",
+    "strongly_disagree",
+    "confused",
+)
+SCALE_INDEX: Final[dict[str, int]] = {value: i for i, value in enumerate(SCALE)}
+STRONGLY_AGREE, AGREE, NEUTRAL, DISAGREE, STRONGLY_DISAGREE, CONFUSED = range(6)
+
+CHANNELS: Final[tuple[Channel, ...]] = ("in_room", "remote", "hub")
+PARTICIPANT_CHANNELS: Final[tuple[Channel, ...]] = ("in_room", "remote")
+INTENTS: Final[tuple[Intent, ...]] = ("point_of_order", "reply", "clarify", "speak")
+MARKS: Final[tuple[MarkStatus, ...]] = (
+    "rough_consensus",
+    "no_consensus",
+    "needs_revision",
+    "unmarked",
+)
+ROLES: Final[tuple[Role, ...]] = ("facilitator", "participant", "hub", "display")
+
+DEFAULT_GROUPS: Final[tuple[str, ...]] = (
+    "government",
+    "private_sector",
+    "civil_society",
+    "technical_community",
+    "academia",
+    "intergovernmental_organization",
+    "other",
+)
+# Hub counts given without a split by group are counted under this group.
+HUB_DEFAULT_GROUP: Final = "other"
+# The six official UN languages, the languages of the views.
+LANGUAGES: Final[tuple[str, ...]] = ("ar", "zh", "en", "fr", "ru", "es")
+
+# Limits of free text, in characters.
+MAX_COMMENT: Final = 1000
+MAX_NAME: Final = 80
+MAX_TITLE: Final = 200
+MAX_PROPOSITION: Final = 2000
+MAX_SOURCE: Final = 500
+MAX_NOTE: Final = 2000
+MAX_GROUPS: Final = 30
+MAX_GROUP_NAME: Final = 60
+MAX_ATTENDANCE: Final = 100_000
+MAX_TIMER_SECONDS: Final = 24 * 3600
