@@ -1,0 +1,1 @@
+"""Benchmark harness: real socket.io clients against Plenary and two baselines."""

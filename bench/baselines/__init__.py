@@ -1,0 +1,1 @@
+"""Baseline servers: the same socket events as Plenary, without domain or storage."""

@@ -1,0 +1,98 @@
+"""`python -m bench run`: every scenario against every target, in one invocation.
+
+Figures are ratios between targets measured minutes apart on the same
+machine, so the noise of this shared 2-core machine falls on all alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+from pathlib import Path
+from typing import Any
+
+from bench.burst import run_burst
+from bench.goals import evaluate
+from bench.loadgen import LoadSettings, ensure_node_modules
+from bench.machine import describe_machine
+from bench.paths import DEFAULT_OUT
+from bench.report import render
+from bench.targets import TARGET_NAMES
+
+Json = dict[str, Any]
+SCENARIOS = ("burst", "session", "restart", "core")
+DEFAULT_WORKERS = 2
+
+
+def csv(allowed: tuple[str, ...]) -> Any:
+    def parse(text: str) -> list[str]:
+        items = [item.strip() for item in text.split(",") if item.strip()]
+        unknown = [item for item in items if item not in allowed]
+        if unknown or not items:
+            raise argparse.ArgumentTypeError(f"choose from {', '.join(allowed)}")
+        return items
+
+    return parse
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="run scenarios and write report.md and report.json")
+    run.add_argument("--n", type=int, default=1000, help="participants (default 1000)")
+    run.add_argument("--scenarios", type=csv(SCENARIOS), default=list(SCENARIOS))
+    run.add_argument(
+        "--targets",
+        type=csv(TARGET_NAMES),
+        default=list(TARGET_NAMES),
+        help="burst targets (default plenary,bare,node)",
+    )
+    run.add_argument("--repeat", type=int, default=3, help="burst runs per target (median)")
+    run.add_argument(
+        "--workers",
+        type=int,
+        default=DEFAULT_WORKERS,
+        help=f"load-generator processes (default {DEFAULT_WORKERS})",
+    )
+    run.add_argument("--session-seconds", type=float, default=45.0)
+    run.add_argument("--restart-events", type=int, default=1_000_000)
+    run.add_argument("--seed", type=int, default=1)
+    run.add_argument("--timeout", type=float, default=60.0, help="bound on every wait (s)")
+    run.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    return root
+
+
+def run(args: argparse.Namespace) -> Json:
+    ensure_node_modules()
+    out: Path = args.out
+    settings = LoadSettings(args.n, args.workers, args.seed, int(args.timeout * 1000), out / "logs")
+    settings.log_dir.mkdir(parents=True, exist_ok=True)
+    report: Json = {
+        "command": shlex.join(["python", "-m", "bench", *sys.argv[1:]]),
+        "machine": describe_machine(),
+        "settings": {
+            "n": args.n,
+            "workers": args.workers,
+            "repeat": args.repeat,
+            "seed": args.seed,
+            "targets": args.targets,
+        },
+    }
+    if "burst" in args.scenarios:
+        report["burst"] = run_burst(args.targets, args.repeat, settings)
+    report["targets"] = evaluate(report)
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    report = run(args)
+    markdown = render(report)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "report.json").write_text(json.dumps(report, indent=2) + "\n")
+    (args.out / "report.md").write_text(markdown)
+    print(markdown)
+    print(f"written: {args.out / 'report.md'} and {args.out / 'report.json'}")
+    return 0

@@ -1,0 +1,59 @@
+"""Pick the reported figures out of the load generator's JSON, and combine runs.
+
+A figure is a path into a run's JSON. With several runs of one target the
+report gives each figure's median, so one noisy moment on this shared
+machine does not decide a ratio.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+Json = dict[str, Any]
+Figures = dict[str, float | None]
+
+BURST_FIGURES: Mapping[str, tuple[str, ...]] = {
+    "acked": ("acks", "ok"),
+    "failed": ("acks", "failed"),
+    "ack_p50_ms": ("acks", "latency_ms", "p50"),
+    "ack_p95_ms": ("acks", "latency_ms", "p95"),
+    "ack_p99_ms": ("acks", "latency_ms", "p99"),
+    "ack_max_ms": ("acks", "latency_ms", "max"),
+    "burst_ms": ("burst_ms",),
+    "display_total": ("display", "final_total"),
+    "final_tally_after_last_ack_ms": ("display", "final_tally_after_last_ack_ms"),
+    "server_cpu_s": ("server", "cpu_seconds"),
+    "peak_memory_per_connection_kb": ("server", "peak_memory_per_connection_kb"),
+    "generator_cpu_s": ("generator", "cpu_seconds"),
+}
+
+
+def pick(run: Json, path: Sequence[str]) -> float | None:
+    node: Any = run
+    for key in path:
+        if not isinstance(node, dict) or key not in node:
+            return None
+        node = node[key]
+    return float(node) if isinstance(node, int | float) and not isinstance(node, bool) else None
+
+
+def figures_of(run: Json, wanted: Mapping[str, tuple[str, ...]]) -> Figures:
+    return {name: pick(run, path) for name, path in wanted.items()}
+
+
+def median_figures(runs: Sequence[Figures]) -> Figures:
+    """Each figure's median over the runs that have it (None if none has)."""
+    names = runs[0].keys() if runs else []
+    combined: Figures = {}
+    for name in names:
+        values = [v for run in runs if (v := run.get(name)) is not None]
+        combined[name] = statistics.median(values) if values else None
+    return combined
+
+
+def ratio(numerator: float | None, denominator: float | None) -> float | None:
+    if numerator is None or denominator is None or denominator <= 0:
+        return None
+    return numerator / denominator

@@ -1,0 +1,75 @@
+// @ts-check
+// The burst: the chair says "please rate now" and the whole hall rates at
+// once. Measures every ack's latency, how long after the last ack the
+// projector shows the final tally, and what the server spent doing it.
+import { command } from "./connect.mjs";
+import { totalOf } from "./display.mjs";
+import { sampleProcess } from "./procstat.mjs";
+import { pick, seeded, SCALE } from "./random.mjs";
+import { summarize } from "./stats.mjs";
+
+/** @typedef {import("./types.mjs").Plan} Plan */
+/** @typedef {import("./types.mjs").Done} Done */
+/** @typedef {import("./room.mjs").Room} Room */
+
+/** @param {Plan} plan @param {Room} room @returns {Promise<Record<string, unknown>>} */
+export async function runBurst(plan, room) {
+  const propositionId = plan.credentials.propositionIds[0];
+  const opened = await command(room.facilitator, "proposition:open", { proposition_id: propositionId }, plan.timeoutMs);
+  if (opened.ack?.ok !== true) throw new Error(`proposition:open refused: ${JSON.stringify(opened.ack)}`);
+  // Let the opening's fan-out settle, so the burst is measured alone.
+  await room.display.waitFor(opened.sentAt, (v) => v.propositions[propositionId]?.status === "open", plan.timeoutMs);
+  await room.quiet();
+
+  const random = seeded(plan.seed + 1);
+  const values = room.seats.map(() => pick(random, SCALE));
+  const before = sampleProcess(plan.serverPid);
+  const results = /** @type {Done[]} */ (
+    await room.pool.ask((w) => ({
+      type: "burst",
+      propositionId,
+      values: room.pool.slices[w].map((seat) => values[seat.index]),
+    }))
+  );
+  const records = results.flatMap((r) => r.records);
+  const acked = records.filter((r) => r.ok);
+  const lastAck = Math.max(...acked.map((r) => r.ackedAt));
+  const firstSend = Math.min(...records.map((r) => r.sentAt));
+  const final = await room.display.waitFor(firstSend, (v) => totalOf(propositionId)(v) >= acked.length, plan.timeoutMs);
+  const after = sampleProcess(plan.serverPid);
+  const connections = room.connected + 2; // participants, the display and the facilitator
+
+  return {
+    acks: {
+      sent: records.length,
+      ok: acked.length,
+      failed: records.length - acked.length,
+      refusals: refusalSamples(records),
+      latency_ms: summarize(acked.map((r) => r.ackedAt - r.sentAt)),
+    },
+    burst_ms: lastAck - firstSend,
+    acks_per_second: acked.length / ((lastAck - firstSend) / 1000),
+    display: {
+      final_total: room.display.latest() ? totalOf(propositionId)(/** @type {any} */ (room.display.latest())) : null,
+      final_tally_after_last_ack_ms: final ? final.at - lastAck : null,
+      updates: room.display.history.filter((v) => v.at >= firstSend).length,
+    },
+    server: {
+      cpu_seconds: after.cpuSeconds - before.cpuSeconds,
+      rss_before_connections_kb: room.rssBeforeKb,
+      rss_after_kb: after.rssKb,
+      peak_rss_kb: after.hwmKb,
+      peak_memory_per_connection_kb: (after.hwmKb - room.rssBeforeKb) / connections,
+      connections,
+    },
+    generator: { cpu_seconds: results.reduce((sum, r) => sum + r.cpuSeconds, 0) },
+  };
+}
+
+/** @param {import("./types.mjs").AckRecord[]} records @returns {string[]} a few refusals, to say why */
+function refusalSamples(records) {
+  return records
+    .filter((r) => !r.ok)
+    .slice(0, 3)
+    .map((r) => (r.ack ? JSON.stringify(r.ack) : "no ack in time"));
+}

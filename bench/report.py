@@ -1,0 +1,132 @@
+"""Render a run's JSON as the Markdown tables the harness prints and saves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bench.figures import Figures
+
+Json = dict[str, Any]
+TARGET_LABELS = {
+    "plenary": "Plenary",
+    "bare": "bare python-socketio",
+    "node": "Node socket.io",
+}
+BURST_ROWS = (
+    ("acked", "ratings acked", "{:.0f}"),
+    ("failed", "ratings not acked", "{:.0f}"),
+    ("ack_p50_ms", "ack latency p50 (ms)", "{:.1f}"),
+    ("ack_p95_ms", "ack latency p95 (ms)", "{:.1f}"),
+    ("ack_p99_ms", "ack latency p99 (ms)", "{:.1f}"),
+    ("ack_max_ms", "ack latency max (ms)", "{:.1f}"),
+    ("burst_ms", "first send to last ack (ms)", "{:.1f}"),
+    ("display_total", "display's final total", "{:.0f}"),
+    ("final_tally_after_last_ack_ms", "final tally on display after last ack (ms)", "{:.1f}"),
+    ("server_cpu_s", "server CPU (s)", "{:.2f}"),
+    ("peak_memory_per_connection_kb", "peak memory per connection (KB)", "{:.1f}"),
+    ("generator_cpu_s", "load generator CPU (s)", "{:.2f}"),
+)
+
+
+def fmt(value: float | None, pattern: str = "{:.2f}") -> str:
+    return "n/a" if value is None else pattern.format(value)
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def render(report: Json) -> str:
+    parts = [render_meta(report)]
+    if "burst" in report:
+        parts.append(render_burst(report["burst"], report["settings"]))
+    if "session" in report:
+        parts.append(render_session(report["session"]))
+    if "restart" in report:
+        parts.append(render_restart(report["restart"]))
+    if "core" in report:
+        parts.append(render_core(report["core"]))
+    parts.append(render_targets(report.get("targets", [])))
+    return "\n\n".join(parts) + "\n"
+
+
+def render_meta(report: Json) -> str:
+    m = report["machine"]
+    return (
+        f"# Plenary benchmark, {m['date']}\n\n"
+        f"Machine: {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB, Linux {m['kernel']}; "
+        f"Python {m['python']}, Node {m['node']}; commit {m['commit']}.\n"
+        f"Command: `{report['command']}`"
+    )
+
+
+def render_burst(burst: Json, settings: Json) -> str:
+    medians: dict[str, Figures] = burst["median"]
+    names = list(medians)
+    ratios: dict[str, Figures] = burst["ratios"]
+    header = ["figure", *(TARGET_LABELS[n] for n in names), *ratios]
+    rows = []
+    for key, label, pattern in BURST_ROWS:
+        row = [label, *(fmt(medians[n].get(key), pattern) for n in names)]
+        row += [fmt(r.get(key)) if key in r else "" for r in ratios.values()]
+        rows.append(row)
+    intro = (
+        f"## Burst: {settings['n']} participants rate at once\n\n"
+        f"Median of {settings['repeat']} run(s) per target; load from "
+        f"{settings['workers']} Node worker process(es); every connection is "
+        "websocket-only socket.io-client 4.x."
+    )
+    return intro + "\n\n" + table(header, rows)
+
+
+def render_session(session: Json) -> str:
+    rows = [
+        [
+            kind,
+            str(s["count"]),
+            fmt(s["p50"], "{:.1f}"),
+            fmt(s["p99"], "{:.1f}"),
+            fmt(s["max"], "{:.1f}"),
+        ]
+        for kind, s in session["display_latency_ms"].items()
+    ]
+    intro = (
+        f"## Session: a plenary hour compressed into {session['wall_seconds']:.1f} s "
+        f"(Plenary, {session['n']} participants)\n\n"
+        f"Display-update latency: from a command's ack to the first display `state` that shows it. "
+        f"Server CPU: {session['server_cpu_s']:.2f} s; commands acked: {session['commands_ok']}, "
+        f"refused or unanswered: {session['commands_failed']}."
+    )
+    return intro + "\n\n" + table(["command", "count", "p50 (ms)", "p99 (ms)", "max (ms)"], rows)
+
+
+def render_restart(restart: Json) -> str:
+    if "error" in restart:
+        return f"## Restart\n\nNot measured: {restart['error']}"
+    rows = [[f"{restart['events']:,}", fmt(restart["seconds_to_healthz"], "{:.2f}")]]
+    intro = (
+        f"## Restart: start to `/healthz` with a populated data dir (median of {restart['runs']})"
+    )
+    return intro + "\n\n" + table(["events in the log", "seconds to /healthz"], rows)
+
+
+def render_core(core: Json) -> str:
+    if "error" in core:
+        return f"## Core\n\nNot measured: {core['error']}"
+    rows = [[str(k), str(v)] for k, v in core["figures"].items()]
+    return "## Core: decide + apply (`python -m bench.core_bench --json`)\n\n" + table(
+        ["figure", "value"], rows
+    )
+
+
+def render_targets(targets: list[Json]) -> str:
+    rows = [
+        [t["target"], fmt(t["measured"], "{:.3f}"), t["limit"], verdict(t["met"])] for t in targets
+    ]
+    return "## Targets\n\n" + table(["target", "measured", "limit", "met"], rows)
+
+
+def verdict(met: bool | None) -> str:
+    return "not measured" if met is None else ("yes" if met else "**no**")
