@@ -1,0 +1,120 @@
+// The one socket connection of a view. It holds the latest snapshot, merges
+// coalesced `state` patches into it, re-syncs on every (re)connect, and turns
+// every command into a promise of its ack, so no view talks to the socket.
+import { io, type Socket } from "socket.io-client";
+import { randomId } from "./dom";
+import { t } from "./i18n";
+import type { Ack, CommandName, Payload, Snapshot, StatePatch, WireError } from "./protocol";
+
+export type Status = "connecting" | "connected" | "reconnecting" | "refused";
+export type SnapshotListener = (next: Snapshot, previous: Snapshot | null) => void;
+export type StatusListener = (status: Status, error: WireError | null) => void;
+
+// A command unanswered this long is treated as lost: reported, or retried
+// when it carries a request_id (the server then applies it only once).
+const ACK_TIMEOUT_MS = 8000;
+const RETRIES = 2;
+
+interface RefusalError extends Error {
+  data?: { code?: string; message?: string };
+}
+
+export class Connection {
+  snapshot: Snapshot | null = null;
+  status: Status = "connecting";
+  private readonly socket: Socket;
+  private readonly snapshotListeners = new Set<SnapshotListener>();
+  private readonly statusListeners = new Set<StatusListener>();
+
+  constructor(token: string) {
+    this.socket = io({ path: "/socket.io/", transports: ["websocket"], auth: { token } });
+    this.socket.on("connect", () => {
+      this.setStatus("connected", null);
+      this.socket.emit("sync", {});
+    });
+    this.socket.on("disconnect", (reason) => {
+      this.setStatus("reconnecting", null);
+      // The server closes the sockets of a removed participant or a revoked
+      // token; connecting once more tells us which (refused or back again).
+      if (reason === "io server disconnect") this.socket.connect();
+    });
+    this.socket.on("connect_error", (err: RefusalError) => {
+      if (this.socket.active) {
+        this.setStatus("reconnecting", null); // a network problem: socket.io retries
+        return;
+      }
+      const code = (err.data?.code ?? "unauthorized") as WireError["code"];
+      this.setStatus("refused", { code, message: err.data?.message ?? err.message });
+    });
+    this.socket.on("snapshot", (s: Snapshot) => this.publish(s));
+    this.socket.on("state", (patch: StatePatch) => this.merge(patch));
+  }
+
+  onSnapshot(listener: SnapshotListener): () => void {
+    this.snapshotListeners.add(listener);
+    if (this.snapshot) listener(this.snapshot, null);
+    return () => this.snapshotListeners.delete(listener);
+  }
+
+  onStatus(listener: StatusListener): () => void {
+    this.statusListeners.add(listener);
+    listener(this.status, null);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  /**
+   * Sends a command and resolves with its ack. With `retry`, the command gets
+   * a request_id and is re-sent after a lost ack, so it applies exactly once.
+   */
+  async command<N extends CommandName>(
+    name: N,
+    payload: Payload<N>,
+    { retry = false }: { retry?: boolean } = {},
+  ): Promise<Ack<N>> {
+    const body = retry ? { ...payload, request_id: randomId() } : payload;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return (await this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck(name, body)) as Ack<N>;
+      } catch {
+        if (!retry || attempt >= RETRIES) {
+          return { ok: false, error: { code: "internal", message: t("no_answer") } };
+        }
+      }
+    }
+  }
+
+  /** Applies a local change the server confirmed in an ack (e.g. one's own rating). */
+  update(change: (s: Snapshot) => Snapshot): void {
+    if (this.snapshot) this.publish(change(this.snapshot));
+  }
+
+  /** Stops for good (e.g. before joining again with a new token). */
+  close(): void {
+    this.snapshotListeners.clear();
+    this.statusListeners.clear();
+    this.socket.disconnect();
+  }
+
+  private merge(patch: StatePatch): void {
+    // Patches older than the held snapshot were overtaken by a re-sync.
+    if (!this.snapshot || patch.version < this.snapshot.version) return;
+    this.publish({ ...this.snapshot, ...patch });
+  }
+
+  private publish(next: Snapshot): void {
+    const previous = this.snapshot;
+    this.snapshot = next;
+    for (const listener of this.snapshotListeners) listener(next, previous);
+  }
+
+  private setStatus(status: Status, error: WireError | null): void {
+    this.status = status;
+    for (const listener of this.statusListeners) listener(status, error);
+  }
+}
+
+/** The token of console, display and hub links: `#token=…`, never sent in a URL. */
+export function tokenFromFragment(): string | null {
+  const params = new URLSearchParams(location.hash.replace(/^#/, ""));
+  return params.get("token");
+}

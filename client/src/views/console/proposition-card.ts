@@ -1,0 +1,157 @@
+// One proposition in the chair's console: lifecycle buttons, the live bar,
+// the breakdown by group and channel, the metrics with the rough-consensus
+// suggestion, the objections to weigh, and the chair's own mark.
+import { countsTable, divergingBar } from "../../bars";
+import { h, replace, setText, uid } from "../../dom";
+import { channelLabel, groupLabel, markLabel, percent, scaleLabel, t } from "../../i18n";
+import {
+  CHANNELS, MARKS, latestRound, type Counts, type MarkStatus, type Metrics, type Proposition, type Round,
+} from "../../protocol";
+import type { ConsoleContext } from "./context";
+
+export interface PropositionCard {
+  el: HTMLElement;
+  update(p: Proposition): void;
+}
+
+export function propositionCard(p: Proposition, { run }: ConsoleContext): PropositionCard {
+  let current = p;
+
+  const badges = h("div", { class: "row badges" });
+  const text = h("h3", { class: "prop-text" });
+  const source = h("p", { class: "meta" });
+  const lifecycle = h("button", { type: "button", class: "primary" });
+  lifecycle.addEventListener("click", () => {
+    const id = current.id;
+    void (current.status === "open"
+      ? run("proposition:close", { proposition_id: id })
+      : run("proposition:open", { proposition_id: id }));
+  });
+  const reveal = h("button", { type: "button" });
+  reveal.addEventListener("click", () =>
+    void run("results:reveal", { proposition_id: current.id, visible: !current.revealed }));
+
+  const bar = divergingBar();
+  const total = h("p", { class: "total" });
+  const metrics = h("div", { class: "metrics" });
+  const breakdown = h("div", { class: "breakdown" });
+  const earlier = h("div", { class: "earlier" });
+  const objections = h("div", { class: "objections" });
+
+  const markId = uid("mark");
+  const noteId = uid("note");
+  const markSelect = h("select", { id: markId }, ...MARKS.map((m) => h("option", { value: m }, markLabel(m))));
+  const note = h("input", { id: noteId, maxlength: 500 });
+  const saveMark = h("button", { type: "submit" }, t("mark_save"));
+  const markForm = h("form", { class: "mark-form row" },
+    h("label", { for: markId }, t("mark")), markSelect,
+    h("label", { for: noteId }, t("mark_note")), note, saveMark);
+  markForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const status = markSelect.value as MarkStatus;
+    const payload = { proposition_id: current.id, status, ...(note.value.trim() ? { note: note.value.trim() } : {}) };
+    void run("consensus:mark", payload);
+  });
+
+  const el = h("article", { class: "card prop", "data-proposition": p.id },
+    badges, text, source, h("div", { class: "row controls" }, lifecycle, reveal),
+    total, bar.el, metrics, breakdown, earlier, objections, markForm);
+
+  function render(): void {
+    const round = latestRound(current);
+    replace(badges,
+      h("span", { class: `badge status-${current.status}` }, t(`status_${current.status}`)),
+      current.round > 0 ? h("span", { class: "badge" }, t("round_n", { n: current.round })) : null,
+      current.revealed ? h("span", { class: "badge revealed" }, t("revealed")) : null,
+      current.mark && current.mark.status !== "unmarked"
+        ? h("span", { class: `badge mark-${current.mark.status}`, "data-mark": current.mark.status }, markLabel(current.mark.status))
+        : null);
+    setText(text, current.text);
+    setText(source, current.source ?? "");
+    source.hidden = !current.source;
+    setText(lifecycle, current.status === "open" ? t("close") : current.status === "closed" ? t("reopen") : t("open"));
+    setText(reveal, current.revealed ? t("hide") : t("reveal"));
+    reveal.setAttribute("aria-pressed", String(current.revealed));
+    reveal.hidden = current.round === 0;
+    setText(total, t("ratings_n", { n: round?.total ?? 0 }));
+    el.classList.toggle("is-open", current.status === "open");
+    const hasCounts = Boolean(round?.counts);
+    bar.el.hidden = !hasCounts;
+    if (round?.counts) bar.update(round.counts);
+    replace(metrics, ...(round?.metrics ? metricsList(round.metrics) : []));
+    replace(breakdown, ...(round ? breakdownTables(round) : []));
+    replace(earlier, ...earlierRounds(current));
+    replace(objections, ...objectionList(current));
+    if (!el.contains(document.activeElement)) {
+      markSelect.value = current.mark?.status ?? "rough_consensus";
+      note.value = current.mark?.note ?? "";
+    }
+    markForm.hidden = current.round === 0;
+  }
+
+  return { el, update: (next) => { current = next; render(); } };
+}
+
+function metricsList(m: Metrics): HTMLElement[] {
+  const row = (label: string, value: string): HTMLElement[] => [h("dt", {}, label), h("dd", {}, value)];
+  const weakest = m.weakest_group ? `${groupLabel(m.weakest_group.group)} (${percent(m.weakest_group.agree_share)})` : "–";
+  const list = h("dl", { class: "metric-list" },
+    ...row(t("metric_agree"), percent(m.agree_share)),
+    ...row(t("metric_oppose"), percent(m.oppose_share)),
+    ...row(t("metric_strong_oppose"), percent(m.strong_oppose_share)),
+    ...row(t("metric_confused"), percent(m.confused_share)),
+    ...row(t("metric_score"), m.agreement_score === null ? "–" : m.agreement_score.toFixed(1)),
+    ...row(t("metric_group_consensus"), m.group_consensus === null ? "–" : m.group_consensus.toFixed(3)),
+    ...row(t("metric_weakest"), weakest));
+  const suggestion = h("p", { class: `suggestion ${m.suggests_rough_consensus ? "yes" : "no"}`, "data-suggests": String(m.suggests_rough_consensus) },
+    m.suggests_rough_consensus ? t("suggests_consensus") : t("no_suggestion"));
+  const flags = m.flags.map((f) => h("span", { class: `badge flag flag-${f}` }, flagLabel(f)));
+  return [suggestion, h("div", { class: "row" }, ...flags), list];
+}
+
+function flagLabel(flag: string): string {
+  if (flag === "low_sample") return t("flag_low_sample");
+  if (flag === "confusion") return t("flag_confusion");
+  return flag;
+}
+
+function breakdownTables(round: Round): HTMLElement[] {
+  const tables: HTMLElement[] = [];
+  if (round.by_group && Object.keys(round.by_group).length > 0) {
+    const rows = Object.entries(round.by_group).map(([g, c]): [string, Counts] => [groupLabel(g), c]);
+    tables.push(countsTable(t("by_group"), rows));
+  }
+  if (round.by_channel) {
+    const rows = CHANNELS.flatMap((c): [string, Counts][] => {
+      const counts = round.by_channel?.[c];
+      return counts ? [[channelLabel(c), counts]] : [];
+    });
+    if (rows.length > 0) tables.push(countsTable(t("by_channel"), rows));
+  }
+  return tables.length > 0 ? [h("details", { open: true }, h("summary", {}, `${t("by_group")} · ${t("by_channel")}`), ...tables)] : [];
+}
+
+function earlierRounds(p: Proposition): HTMLElement[] {
+  const rounds = p.rounds.filter((r) => r.round !== p.round && r.counts);
+  if (rounds.length === 0) return [];
+  return [h("details", {}, h("summary", {}, t("earlier_rounds")), ...rounds.map((r) => {
+    const bar = divergingBar({ legend: false });
+    if (r.counts) bar.update(r.counts);
+    const score = r.metrics?.agreement_score;
+    return h("div", { class: "earlier-round" },
+      h("p", { class: "meta" }, `${t("round_n", { n: r.round })} · ${t("ratings_n", { n: r.total })}`,
+        score === null || score === undefined ? "" : ` · ${t("metric_score")}: ${score.toFixed(1)}`),
+      bar.el);
+  }))];
+}
+
+function objectionList(p: Proposition): HTMLElement[] {
+  const items = (p.objections ?? []).filter((o) => o.round === p.round);
+  const heading = h("h4", {}, `${t("objections")} (${items.length})`);
+  if (items.length === 0) return [heading, h("p", { class: "muted" }, t("no_objections"))];
+  return [heading, h("ul", { class: "objection-list" }, ...items.map((o) =>
+    h("li", {},
+      h("span", { class: `badge v-${o.value}` }, scaleLabel(o.value)), " ",
+      h("q", { class: "comment" }, o.comment), " ",
+      h("span", { class: "muted" }, `${groupLabel(o.stakeholder_group)} · ${channelLabel(o.channel)}`))))];
+}

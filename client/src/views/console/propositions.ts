@@ -1,0 +1,59 @@
+// The propositions panel: add one or paste many (one per line), then a card
+// per proposition, open ones first so the chair sees what is live.
+import { h, setText, syncList, uid } from "../../dom";
+import { t } from "../../i18n";
+import type { Proposition, Snapshot } from "../../protocol";
+import type { ConsoleContext } from "./context";
+import { propositionCard, type PropositionCard } from "./proposition-card";
+
+export interface Panel {
+  el: HTMLElement;
+  update(s: Snapshot): void;
+}
+
+export function propositionsPanel(ctx: ConsoleContext): Panel {
+  const textId = uid("new-props");
+  const sourceId = uid("source");
+  const textarea = h("textarea", { id: textId, rows: 3, name: "propositions" });
+  const source = h("input", { id: sourceId, name: "source", maxlength: 200 });
+  const added = h("span", { class: "muted", role: "status" });
+  const submit = h("button", { type: "submit", class: "primary" }, t("add"));
+  const form = h("form", { class: "add-form" },
+    h("div", { class: "field" }, h("label", { for: textId }, t("add_propositions")), textarea),
+    h("div", { class: "row" }, h("label", { for: sourceId }, t("source_optional")), source, submit, added));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const lines = textarea.value.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+    if (lines.length === 0) return;
+    submit.disabled = true;
+    let count = 0;
+    // In order, one command per line, so the list keeps the pasted order.
+    for (const text of lines) {
+      const ok = await ctx.run("proposition:add", { text, ...(source.value.trim() ? { source: source.value.trim() } : {}) });
+      if (!ok) break;
+      count += 1;
+    }
+    submit.disabled = false;
+    textarea.value = lines.slice(count).join("\n");
+    setText(added, t("added_n", { n: count }));
+  });
+
+  const list = h("div", { class: "prop-list" });
+  const empty = h("p", { class: "muted" }, t("no_propositions"));
+  const el = h("section", { class: "panel propositions", "aria-labelledby": "h-props" },
+    h("h2", { id: "h-props" }, t("propositions")), form, empty, list);
+  const cards = new Map<string, PropositionCard>();
+
+  return {
+    el,
+    update(s) {
+      empty.hidden = s.propositions.length > 0;
+      syncList(list, byLiveness(s.propositions), (p) => p.id, (p) => propositionCard(p, ctx), (c, p) => c.update(p), cards);
+    },
+  };
+}
+
+function byLiveness(props: Proposition[]): Proposition[] {
+  const rank = { open: 0, draft: 1, closed: 2 } as const;
+  return [...props].sort((a, b) => rank[a.status] - rank[b.status]);
+}

@@ -1,0 +1,73 @@
+// The speaker queue as the chair runs it: who has the floor and for how
+// long, call the next speaker, move or remove entries, run the timer.
+import { h, replace, setText, uid } from "../../dom";
+import { t } from "../../i18n";
+import type { QueueEntry, Snapshot } from "../../protocol";
+import { speakerLine, speakerName } from "../../speakers";
+import { countdown } from "../../timer";
+import type { ConsoleContext } from "./context";
+import type { Panel } from "./propositions";
+
+export function queuePanel(ctx: ConsoleContext): Panel {
+  const current = h("div", { class: "current-speaker" });
+  const clock = countdown();
+  const next = h("button", { type: "button", class: "primary" }, t("next"));
+  next.addEventListener("click", () => void ctx.run("queue:next", {}));
+
+  const secondsId = uid("seconds");
+  const seconds = h("input", { id: secondsId, type: "number", min: 10, max: 3600, step: 10, value: 180, inputmode: "numeric" });
+  const timerButton = (label: string, action: "start" | "pause" | "reset"): HTMLButtonElement => {
+    const button = h("button", { type: "button" }, label);
+    button.addEventListener("click", () => {
+      const value = Number(seconds.value);
+      // Every start sends the seconds: the server resumes a paused timer and
+      // needs them for the first start.
+      void ctx.run("timer:set", action === "pause" ? { action } : { action, seconds: value > 0 ? value : 180 });
+    });
+    return button;
+  };
+  const timer = h("fieldset", { class: "timer row" }, h("legend", {}, t("timer")),
+    h("label", { for: secondsId }, t("seconds")), seconds,
+    timerButton(t("start"), "start"), timerButton(t("pause"), "pause"), timerButton(t("reset"), "reset"));
+
+  const list = h("ol", { class: "queue-list" });
+  const empty = h("p", { class: "muted" }, t("queue_empty"));
+  const el = h("section", { class: "panel queue", "aria-labelledby": "h-queue" },
+    h("h2", { id: "h-queue" }, t("queue")),
+    h("div", { class: "row now" }, current, clock.el), next, timer, empty, list);
+  let secondsInitialised = false;
+
+  const entryItem = (entry: QueueEntry, index: number, count: number): HTMLElement => {
+    const name = speakerName(entry);
+    const button = (label: string, text: string, onClick: () => void, disabled = false): HTMLButtonElement => {
+      const b = h("button", { type: "button", class: "small", "aria-label": `${label}: ${name}`, title: label, disabled }, text);
+      b.addEventListener("click", onClick);
+      return b;
+    };
+    return h("li", { "data-entry": entry.entry_id },
+      h("span", { class: "pos" }, `${index + 1}.`), " ", speakerLine(entry),
+      entry.pinned ? h("span", { class: "badge" }, t("pinned")) : null,
+      h("span", { class: "entry-actions" },
+        button(t("move_up"), "↑", () => void ctx.run("queue:move", { entry_id: entry.entry_id, position: index }), index === 0),
+        button(t("move_down"), "↓", () => void ctx.run("queue:move", { entry_id: entry.entry_id, position: index + 2 }), index === count - 1),
+        button(t("remove"), t("remove"), () => void ctx.run("queue:remove", { entry_id: entry.entry_id }))));
+  };
+
+  return {
+    el,
+    update(s: Snapshot) {
+      if (s.queue.current) replace(current, t("speaking_now"), ": ", speakerLine(s.queue.current));
+      else replace(current, h("span", { class: "muted" }, t("nobody_speaking")));
+      clock.set(s.timer);
+      if (!secondsInitialised) {
+        seconds.value = String(s.session.settings.speaking_seconds || 180);
+        secondsInitialised = true;
+      }
+      next.disabled = s.queue.entries.length === 0 && !s.queue.current;
+      empty.hidden = s.queue.entries.length > 0;
+      setText(empty, t("queue_empty"));
+      const entries = s.queue.entries;
+      replace(list, ...entries.map((e, i) => entryItem(e, i, entries.length)));
+    },
+  };
+}

@@ -1,0 +1,142 @@
+// The projector (`/display#token=…`): read from the back of the hall, no
+// interaction. Bars per live proposition (the distribution only once
+// revealed; before that, just how many have rated), consensus badges, the
+// speaker with a countdown, who is next, and how to join.
+import "../styles/display.css";
+import { divergingBar, type DivergingBar } from "../bars";
+import { describeChanges } from "../announce";
+import { Connection, tokenFromFragment } from "../connection";
+import { h, replace, setText, syncList } from "../dom";
+import { markLabel, onLanguage, t } from "../i18n";
+import { latestRound, type Proposition, type Snapshot } from "../protocol";
+import { createShell } from "../shell";
+import { speakerDetails, speakerName } from "../speakers";
+import { countdown } from "../timer";
+
+// Three propositions are what stays legible on a 720p projector.
+const MAX_SHOWN = 3;
+const NEXT_SHOWN = 4;
+
+export function start(): void {
+  document.documentElement.classList.add("view-display");
+  const shell = createShell("view-display", "Plenary");
+  const token = tokenFromFragment();
+  if (!token) {
+    shell.showFatal(t("missing_token"));
+    return;
+  }
+  const connection = new Connection(token);
+  shell.watch(connection, (error) => shell.showFatal(t("unauthorized", { message: error.message })));
+
+  let render: (s: Snapshot) => void = () => undefined;
+  const mount = (): void => {
+    const renderDisplay = mountDisplay(shell.main);
+    render = (s) => {
+      shell.setTitle(s.session.title);
+      renderDisplay(s);
+    };
+    if (connection.snapshot) render(connection.snapshot);
+  };
+  mount();
+  onLanguage(mount);
+  connection.onSnapshot((next, previous) => {
+    render(next);
+    for (const text of describeChanges(previous, next)) shell.announce(text);
+  });
+}
+
+function mountDisplay(main: HTMLElement): (s: Snapshot) => void {
+  const cards = h("div", { class: "cards" });
+  const empty = h("p", { class: "empty" }, t("no_propositions"));
+  const speakerEl = h("p", { class: "speaker-big" });
+  const speakerInfo = h("p", { class: "speaker-info" });
+  const clock = countdown();
+  const nextList = h("ol", { class: "next-list" });
+  const qr = h("img", { class: "qr", alt: t("qr_alt") });
+  const code = h("p", { class: "code" });
+  const joinUrl = h("p", { class: "join-url" });
+  const participation = h("p", { class: "participation" });
+  const head = h("p", { class: "head" });
+  replace(main,
+    h("div", { class: "display-grid" },
+      h("section", { class: "props", "aria-label": t("propositions") }, empty, cards),
+      h("aside", { class: "side" },
+        h("section", { class: "now", "aria-labelledby": "h-now" },
+          h("h2", { id: "h-now" }, t("speaking_now")), speakerEl, speakerInfo, clock.el),
+        h("section", { class: "next", "aria-labelledby": "h-next" },
+          h("h2", { id: "h-next" }, t("next_speakers")), nextList),
+        h("section", { class: "join", "aria-labelledby": "h-join" },
+          h("h2", { id: "h-join" }, t("join_at")), qr, code, joinUrl))),
+    h("footer", { class: "foot" }, participation, head));
+  const widgets = new Map<string, DisplayCard>();
+
+  return (s) => {
+    const shown = pickShown(s.propositions);
+    empty.hidden = shown.length > 0;
+    cards.dataset.count = String(shown.length);
+    syncList(cards, shown, (p) => p.id, displayCard, (card, p) => card.update(p), widgets);
+
+    const current = s.queue.current;
+    setText(speakerEl, current ? speakerName(current) : t("nobody_speaking"));
+    setText(speakerInfo, current ? speakerDetails(current) : "");
+    clock.set(s.timer);
+    clock.el.hidden = !current && s.timer.remaining === null;
+    const next = s.queue.entries.slice(0, NEXT_SHOWN);
+    replace(nextList, ...next.map((e) => h("li", {}, h("span", { class: "speaker-name" }, speakerName(e)), " ",
+      h("span", { class: "speaker-details" }, speakerDetails(e)))));
+    if (next.length === 0) replace(nextList, h("li", { class: "muted" }, t("queue_empty")));
+
+    const src = `/api/join/${encodeURIComponent(s.session.join_code)}/qr.svg`;
+    if (qr.getAttribute("src") !== src) qr.src = src;
+    setText(code, s.session.join_code);
+    setText(joinUrl, s.session.join_url);
+    setText(participation, t("participation", { ...s.participation }));
+    // The room witnesses the log head once something is settled.
+    const settled = s.propositions.some((p) => p.status === "closed" || (p.mark && p.mark.status !== "unmarked"));
+    setText(head, s.head && settled ? t("log_head", { head: s.head }) : "");
+  };
+}
+
+/** Open propositions first, then the most recently added closed ones. */
+function pickShown(props: Proposition[]): Proposition[] {
+  const open = props.filter((p) => p.status === "open");
+  const closed = props.filter((p) => p.status === "closed").reverse();
+  return [...open, ...closed].slice(0, MAX_SHOWN);
+}
+
+interface DisplayCard {
+  el: HTMLElement;
+  update(p: Proposition): void;
+}
+
+function displayCard(p: Proposition): DisplayCard {
+  const status = h("span", { class: "status" });
+  const mark = h("span", { class: "badge mark" });
+  const text = h("h2", { class: "prop-text" });
+  const rated = h("p", { class: "rated" });
+  const bar: DivergingBar = divergingBar();
+  const waiting = h("p", { class: "waiting" });
+  const el = h("article", { class: "dcard", "data-proposition": p.id },
+    h("div", { class: "dcard-top" }, status, mark, rated), text, bar.el, waiting);
+  return {
+    el,
+    update(next) {
+      const round = latestRound(next);
+      const total = round?.total ?? 0;
+      setText(status, next.round > 1 ? `${t(`status_${next.status}`)} · ${t("round_n", { n: next.round })}` : t(`status_${next.status}`));
+      el.classList.toggle("is-open", next.status === "open");
+      const marked = next.mark && next.mark.status !== "unmarked" ? next.mark.status : null;
+      mark.hidden = !marked;
+      mark.className = `badge mark${marked ? ` mark-${marked}` : ""}`;
+      if (marked) mark.dataset.mark = marked;
+      else delete mark.dataset.mark;
+      setText(mark, marked ? markLabel(marked) : "");
+      setText(text, next.text);
+      setText(rated, t("rated_n", { n: total }));
+      bar.el.hidden = !round?.counts;
+      if (round?.counts) bar.update(round.counts);
+      waiting.hidden = Boolean(round?.counts);
+      setText(waiting, t("waiting_reveal", { n: total }));
+    },
+  };
+}

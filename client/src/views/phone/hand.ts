@@ -1,0 +1,86 @@
+// Asking for the floor from a phone: raise or lower a hand with an intent,
+// one's place in the queue, and a clear "You have the floor".
+import type { Connection } from "../../connection";
+import { h, replace, setText } from "../../dom";
+import { intentLabel, t } from "../../i18n";
+import { INTENTS, type Intent, type Snapshot } from "../../protocol";
+import type { Shell } from "../../shell";
+import { speakerLine } from "../../speakers";
+
+export interface HandPanel {
+  el: HTMLElement;
+  update(s: Snapshot): void;
+}
+
+export function handPanel(connection: Connection, shell: Shell): HandPanel {
+  const floor = h("div", { class: "floor", hidden: true }, t("you_have_floor"));
+  const position = h("p", { class: "position" });
+  const speaking = h("p", { class: "now" });
+  let intent: Intent = "speak";
+  const radios = INTENTS.map((value) => {
+    const input = h("input", { type: "radio", name: "intent", value, checked: value === intent });
+    input.addEventListener("change", () => (intent = value));
+    return { value, input, label: h("span", {}, intentLabel(value)) };
+  });
+  const legend = h("legend", {}, t("hand_intent"));
+  const intents = h("fieldset", { class: "intents" }, legend,
+    ...radios.map((r) => h("label", { class: "choice" }, r.input, r.label)));
+  const raise = h("button", { type: "button", class: "primary big" }, t("hand_raise"));
+  const lower = h("button", { type: "button", class: "secondary big", hidden: true }, t("hand_lower"));
+  const title = h("h2", {}, t("hand_title"));
+  const el = h("section", { class: "card hand" }, title, floor, speaking, position, intents, raise, lower);
+
+  let wasFloor = false;
+
+  raise.addEventListener("click", async () => {
+    raise.disabled = true;
+    const ack = await connection.command("hand:raise", { intent }, { retry: true });
+    raise.disabled = false;
+    if (!ack.ok) return shell.showError(ack.error);
+    connection.update((s) => (s.me ? { ...s, me: { ...s.me, entry_id: ack.entry_id } } : s));
+  });
+  lower.addEventListener("click", async () => {
+    lower.disabled = true;
+    const ack = await connection.command("hand:lower", {}, { retry: true });
+    lower.disabled = false;
+    if (!ack.ok) return shell.showError(ack.error);
+    connection.update((s) => (s.me ? { ...s, me: { ...s.me, entry_id: null } } : s));
+  });
+
+  return {
+    el,
+    update(s) {
+      const mine = s.me?.entry_id ?? null;
+      const hasFloor = mine !== null && s.queue.current?.entry_id === mine;
+      const index = mine === null ? -1 : s.queue.entries.findIndex((e) => e.entry_id === mine);
+      const waiting = index >= 0;
+      if (hasFloor && !wasFloor) shell.announce(t("announce_floor"), true);
+      wasFloor = hasFloor;
+
+      setText(title, t("hand_title"));
+      setText(legend, t("hand_intent"));
+      for (const r of radios) setText(r.label, intentLabel(r.value));
+      setText(floor, t("you_have_floor"));
+      floor.hidden = !hasFloor;
+      el.classList.toggle("has-floor", hasFloor);
+      setText(position, waiting ? t("queue_position", { n: index + 1 }) : "");
+      position.hidden = !waiting;
+      const current = s.queue.current;
+      if (current && !hasFloor) replace(speaking, t("speaking_now"), ": ", speakerLine(current));
+      else replace(speaking);
+      speaking.hidden = !current || hasFloor;
+      if (waiting) {
+        const entry = s.queue.entries[index];
+        if (entry && document.activeElement?.getAttribute("name") !== "intent") {
+          intent = entry.intent;
+          for (const r of radios) r.input.checked = r.value === intent;
+        }
+      }
+      intents.hidden = hasFloor;
+      setText(raise, t(waiting ? "hand_update" : "hand_raise"));
+      raise.hidden = hasFloor;
+      setText(lower, t("hand_lower"));
+      lower.hidden = !waiting;
+    },
+  };
+}

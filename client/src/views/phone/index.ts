@@ -1,0 +1,89 @@
+// The participant's phone: join once, then rate open propositions and ask
+// for the floor. Reloads reuse the stored token instead of joining again.
+import "../../styles/phone.css";
+import { describeChanges } from "../../announce";
+import { Connection } from "../../connection";
+import { h, replace, setText, syncList } from "../../dom";
+import { channelLabel, groupLabel, onLanguage, t } from "../../i18n";
+import type { Proposition, Snapshot } from "../../protocol";
+import { createShell, type Shell } from "../../shell";
+import { handPanel } from "./hand";
+import { fetchJoinInfo, joinForm, tokenKey } from "./join-form";
+import { ratingCard, type RatingCard } from "./rating-card";
+
+export function start(joinCode: string): void {
+  const shell = createShell("view-phone", t("join_title"));
+  const stored = readToken(joinCode);
+  if (stored) participate(shell, joinCode, stored);
+  else void join(shell, joinCode);
+}
+
+function readToken(joinCode: string): string | null {
+  try {
+    return localStorage.getItem(tokenKey(joinCode));
+  } catch {
+    return null;
+  }
+}
+
+async function join(shell: Shell, joinCode: string): Promise<void> {
+  const info = await fetchJoinInfo(joinCode);
+  if ("code" in info) {
+    shell.showFatal(info.message);
+    return;
+  }
+  participate(shell, joinCode, await joinForm(shell, joinCode, info));
+}
+
+function participate(shell: Shell, joinCode: string, token: string): void {
+  const connection = new Connection(token);
+  shell.watch(connection, (error) => {
+    connection.close();
+    const again = h("button", { type: "button", class: "primary big" }, t("join_again"));
+    again.addEventListener("click", () => {
+      try {
+        localStorage.removeItem(tokenKey(joinCode));
+      } catch {
+        // nothing stored, nothing to forget
+      }
+      void join(shell, joinCode);
+    });
+    shell.showFatal(t("unauthorized", { message: error.message }), again);
+  });
+
+  const whoami = h("p", { class: "whoami" });
+  const empty = h("p", { class: "empty card" }, t("no_open"));
+  const list = h("div", { class: "props" });
+  const hand = handPanel(connection, shell);
+  replace(shell.main, whoami, empty, list, hand.el);
+
+  const cards = new Map<string, RatingCard>();
+  const render = (s: Snapshot): void => {
+    shell.setTitle(s.session.title);
+    if (s.me) setText(whoami, t("joined_as", { group: groupLabel(s.me.stakeholder_group), channel: channelLabel(s.me.channel) }));
+    const shown = s.propositions.filter(isShownOnPhone);
+    empty.hidden = shown.some((p) => p.status === "open");
+    setText(empty, t("no_open"));
+    syncList(list, shown, (p) => p.id,
+      (p) => ratingCard(p, connection, shell),
+      (card, p) => card.update(p, s.me?.ratings[p.id]),
+      cards,
+    );
+    hand.update(s);
+  };
+  connection.onSnapshot((next, previous) => {
+    render(next);
+    for (const text of describeChanges(previous, next)) shell.announce(text);
+  });
+  onLanguage(() => {
+    // Cards carry translated labels; rebuilding them is simplest and rare.
+    for (const card of cards.values()) card.el.remove();
+    cards.clear();
+    if (connection.snapshot) render(connection.snapshot);
+  });
+}
+
+/** Open propositions to rate, and closed ones whose results were revealed. */
+function isShownOnPhone(p: Proposition): boolean {
+  return p.status === "open" || (p.status === "closed" && p.revealed);
+}

@@ -1,0 +1,114 @@
+// One proposition on the phone: the six Idea Rating Sheet buttons, an
+// optional "why", one's own current rating (changeable, withdrawable), and
+// the results only once the chair reveals them.
+import { divergingBar } from "../../bars";
+import type { Connection } from "../../connection";
+import { h, setText, uid } from "../../dom";
+import { scaleLabel, t } from "../../i18n";
+import { COMMENT_MAX, SCALE, latestRound, type OwnRating, type Proposition, type ScaleKey } from "../../protocol";
+import type { Shell } from "../../shell";
+
+export interface RatingCard {
+  el: HTMLElement;
+  update(p: Proposition, own: OwnRating | undefined): void;
+}
+
+export function ratingCard(p: Proposition, connection: Connection, shell: Shell): RatingCard {
+  const textId = uid("prop");
+  const text = h("h2", { id: textId, class: "prop-text" }, p.text);
+  const meta = h("p", { class: "meta" });
+  const buttons = new Map<ScaleKey, HTMLButtonElement>();
+  const grid = h("div", { class: "rate-grid", role: "group", "aria-labelledby": textId });
+  for (const value of SCALE) {
+    const button = h("button", { type: "button", class: `rate v-${value}`, "aria-pressed": "false", "data-value": value }, scaleLabel(value));
+    button.addEventListener("click", () => void submit(value));
+    buttons.set(value, button);
+    grid.append(button);
+  }
+  const mine = h("p", { class: "mine", role: "status" });
+  const commentId = uid("why");
+  const counterId = uid("count");
+  const comment = h("textarea", { id: commentId, maxlength: COMMENT_MAX, rows: 3, "aria-describedby": counterId });
+  const counter = h("span", { id: counterId, class: "counter" });
+  const sendComment = h("button", { type: "button", class: "secondary" }, t("send_comment"));
+  const withdraw = h("button", { type: "button", class: "link danger" }, t("withdraw"));
+  const closedNote = h("p", { class: "closed-note" }, t("closed_for_rating"));
+  const bar = divergingBar();
+  const results = h("section", { class: "results", hidden: true }, h("h3", {}, t("results")), bar.el);
+  const el = h("article", { class: "card prop", "data-proposition": p.id },
+    text, meta, grid, mine,
+    h("div", { class: "why" }, h("label", { for: commentId }, t("why_label")), comment,
+      h("div", { class: "why-actions" }, counter, sendComment)),
+    withdraw, closedNote, results,
+  );
+
+  let current = p;
+  let own: OwnRating | undefined;
+  let busy = false;
+
+  const refreshCounter = (): void => {
+    setText(counter, t("chars_left", { n: comment.value.length, max: COMMENT_MAX }));
+    sendComment.disabled = busy || !own?.value || current.status !== "open" || comment.value === (own.comment ?? "");
+  };
+  comment.addEventListener("input", refreshCounter);
+  sendComment.addEventListener("click", () => {
+    if (own?.value) void submit(own.value);
+  });
+  withdraw.addEventListener("click", () => void submit(null));
+
+  async function submit(value: ScaleKey | null): Promise<void> {
+    busy = true;
+    el.setAttribute("aria-busy", "true");
+    render();
+    const note = comment.value.trim();
+    const ack = await connection.command(
+      "rating:submit",
+      { proposition_id: current.id, value, ...(note && value ? { comment: note } : {}) },
+      { retry: true },
+    );
+    busy = false;
+    el.removeAttribute("aria-busy");
+    if (!ack.ok) {
+      shell.showError(ack.error);
+      render();
+      return;
+    }
+    if (value === null) comment.value = "";
+    const rating: OwnRating = { round: ack.round, value, comment: value && note ? note : null };
+    connection.update((s) => (s.me ? { ...s, me: { ...s.me, ratings: { ...s.me.ratings, [current.id]: rating } } } : s));
+  }
+
+  function render(): void {
+    const open = current.status === "open";
+    const value = own?.value ?? null;
+    setText(text, current.text);
+    setText(meta, current.round > 1 ? t("round_n", { n: current.round }) : "");
+    for (const [key, button] of buttons) {
+      setText(button, scaleLabel(key));
+      button.setAttribute("aria-pressed", String(value === key));
+      button.disabled = busy || !open;
+    }
+    setText(mine, value ? t("your_rating", { value: scaleLabel(value) }) : t("not_rated"));
+    withdraw.hidden = !value || !open;
+    withdraw.disabled = busy;
+    closedNote.hidden = open;
+    comment.disabled = !open;
+    refreshCounter();
+    const round = latestRound(current);
+    results.hidden = !round?.counts;
+    if (round?.counts) bar.update(round.counts);
+  }
+
+  return {
+    el,
+    update(next, nextOwn) {
+      const roundChanged = next.round !== current.round;
+      current = next;
+      // A rating of an earlier round is not this round's rating.
+      own = nextOwn && nextOwn.round === next.round ? nextOwn : undefined;
+      // Keep what the person is typing; otherwise show their saved comment.
+      if (roundChanged || document.activeElement !== comment) comment.value = own?.comment ?? (roundChanged ? "" : comment.value);
+      render();
+    },
+  };
+}
