@@ -1,0 +1,1 @@
+"""Plenary's imperative shell: ASGI app, socket.io, auth, storage, fan-out, CLI."""

@@ -1,0 +1,139 @@
+"""The one composition root: `create_app(settings)` wires every part together."""
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, cast
+
+import socketio
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp
+
+from facilitation import FacilitationError
+
+from . import static
+from .auth import Authenticator, read_or_create_secret
+from .errors import ApiError
+from .fanout import Fanout
+from .http_api import HttpApi
+from .middleware import BodyLimit, SecurityHeaders
+from .sessions import Sessions
+from .settings import Settings
+from .sockets import Gateway
+from .sqlite_store import SqliteStore
+from .store import Store
+
+log = logging.getLogger("plenary")
+OnReady = Callable[["Parts"], Awaitable[None]]
+
+
+class Parts:
+    """What `create_app` built, for start-up hooks (the demo) and tests."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        auth: Authenticator,
+        admin_token: str,
+        sessions: Sessions,
+        api: HttpApi,
+    ) -> None:
+        self.settings, self.store, self.auth = settings, store, auth
+        self.admin_token, self.sessions, self.api = admin_token, sessions, api
+
+
+def create_app(
+    settings: Settings, store: Store | None = None, on_ready: OnReady | None = None
+) -> ASGIApp:
+    data = settings.data
+    admin_token = settings.admin_token or read_or_create_secret(data / "admin.token")
+    auth = Authenticator(
+        read_or_create_secret(data / "secret.key"), admin_token, settings.token_hours
+    )
+    store = store or SqliteStore(data / "plenary.sqlite3")
+    sio = socketio.AsyncServer(
+        async_mode="asgi",
+        cors_allowed_origins=_origin_check(settings.allowed_origins),
+        max_http_buffer_size=settings.max_message_bytes,
+        logger=False,
+        engineio_logger=False,
+    )
+
+    async def emit(event: str, payload: dict[str, Any], room: str) -> None:
+        await sio.emit(event, payload, room=room)
+
+    fanout = Fanout(emit, settings.flush_ms / 1000)
+    sessions = Sessions(store, fanout, settings.snapshot_every, settings.public_url)
+    Gateway(sio, sessions, auth)
+    api = HttpApi(sessions, auth, settings.public_url)
+    parts = Parts(settings, store, auth, admin_token, sessions, api)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        await store.open()
+        await sessions.start()
+        log.info("serving %d session(s) from %s", len(sessions.all()), data)
+        if on_ready is not None:
+            await on_ready(parts)
+        yield
+        await fanout.close()
+        await sessions.stop()
+        await store.close()
+
+    middleware = [Middleware(SecurityHeaders), Middleware(BodyLimit, limit=settings.max_body_bytes)]
+    if settings.allowed_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.allowed_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["authorization", "content-type"],
+            )
+        )
+    web = Starlette(
+        routes=[*api.routes(), *static.routes()],
+        middleware=middleware,
+        exception_handlers={
+            ApiError: _api_error,
+            FacilitationError: _domain_error,
+            HTTPException: _http_error,
+        },
+        lifespan=lifespan,
+    )
+    return cast(ASGIApp, socketio.ASGIApp(sio, other_asgi_app=web, socketio_path="socket.io"))
+
+
+def _origin_check(allowed: tuple[str, ...]) -> Callable[[str | None, dict[str, Any]], bool]:
+    """Same origin always; other origins only when listed."""
+
+    def check(origin: str | None, environ: dict[str, Any]) -> bool:
+        if origin is None or origin in allowed:
+            return True
+        return origin == f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST')}"
+
+    return check
+
+
+async def _api_error(_: Request, error: Exception) -> Response:
+    assert isinstance(error, ApiError)
+    return JSONResponse(error.body(), status_code=error.status)
+
+
+async def _domain_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, FacilitationError)
+    return await _api_error(request, ApiError.from_domain(error))
+
+
+async def _http_error(_: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    code = {404: "not_found", 405: "bad_request"}.get(error.status_code, "bad_request")
+    message = "There is nothing here." if error.status_code == 404 else str(error.detail)
+    return JSONResponse(
+        {"error": {"code": code, "message": message}}, status_code=error.status_code
+    )

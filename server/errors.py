@@ -1,0 +1,41 @@
+"""The shell's one exception root, carrying the wire code and an HTTP status."""
+
+from typing import Any, Final
+
+from facilitation.errors import FacilitationError
+
+STATUS: Final[dict[str, int]] = {
+    "bad_request": 400,
+    "unauthorized": 401,
+    "forbidden": 403,
+    "not_found": 404,
+    "conflict": 409,
+    "closed": 409,
+    "too_large": 413,
+    "rate_limited": 429,
+    "internal": 500,
+}
+
+
+class ApiError(Exception):
+    """A refused request: `{"error": {"code": code, "message": message}}`."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code, self.message = code, message
+
+    @property
+    def status(self) -> int:
+        return STATUS[self.code]
+
+    def body(self) -> dict[str, Any]:
+        return {"error": {"code": self.code, "message": self.message}}
+
+    @classmethod
+    def from_domain(cls, error: FacilitationError) -> "ApiError":
+        return cls(error.code, error.message)
+
+
+def refusal(error: ApiError) -> dict[str, Any]:
+    """A command's negative ack."""
+    return {"ok": False, **error.body()}

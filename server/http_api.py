@@ -1,0 +1,154 @@
+"""The HTTP API of PROTOCOL.md: health, sessions, joining, results."""
+
+import json
+from typing import Any
+
+import segno
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from facilitation import Actor
+from facilitation.commands import Join
+from facilitation.views import results
+
+from .auth import Authenticator, Claims, bearer
+from .errors import ApiError
+from .ratelimit import FailureLimiter
+from .runner import SessionRunner
+from .sessions import Sessions, new_id
+from .wire import CreateSessionBody, JoinBody, parse
+
+
+class HttpApi:
+    def __init__(self, sessions: Sessions, auth: Authenticator, public_url: str) -> None:
+        self._sessions = sessions
+        self._auth = auth
+        self._public_url = public_url.rstrip("/")
+        self._join_failures = FailureLimiter(limit=20, window=60.0)
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("/healthz", self.health),
+            Route("/api/sessions", self.create_session, methods=["POST"]),
+            Route("/api/join", self.join, methods=["POST"]),
+            Route("/api/join/{join_code}", self.join_info),
+            Route("/api/join/{join_code}/qr.svg", self.join_qr),
+            Route("/api/sessions/{session_id}/results", self.results),
+        ]
+
+    async def health(self, _: Request) -> Response:
+        return JSONResponse({"ok": True})
+
+    async def create_session(self, request: Request) -> Response:
+        if not self._auth.is_admin(request.headers.get("authorization")):
+            raise ApiError(
+                "unauthorized",
+                "Creating a session needs the operator's admin token (Authorization: Bearer …).",
+            )
+        body = parse(CreateSessionBody, await _json(request))
+        runner = await self._sessions.create(
+            body.command(self._sessions.fresh_join_code()), self.base_url(request)
+        )
+        return JSONResponse(self.created(runner), status_code=201)
+
+    def created(self, runner: SessionRunner) -> dict[str, Any]:
+        """The create answer: links, tokens, propositions (also printed by `serve --demo`)."""
+        session_id, base = runner.session_id, runner.base_url
+        tokens = {role: self._auth.issue(session_id, role) for role in ("facilitator", "display")}
+        return {
+            "session_id": session_id,
+            "join_code": runner.state.join_code,
+            "urls": {
+                "join": runner.join_url,
+                "console": f"{base}/console#token={tokens['facilitator']}",
+                "display": f"{base}/display#token={tokens['display']}",
+            },
+            "tokens": tokens,
+            "propositions": [
+                {
+                    "id": pid,
+                    "text": runner.state.propositions[pid].text,
+                    "source": runner.state.propositions[pid].source,
+                }
+                for pid in runner.state.order
+            ],
+        }
+
+    async def join_info(self, request: Request) -> Response:
+        runner = self._runner_by_code(request, request.path_params["join_code"])
+        state = runner.state
+        return JSONResponse(
+            {
+                "session_id": state.session_id,
+                "title": state.title,
+                "stakeholder_groups": list(state.stakeholder_groups),
+                "languages": list(state.languages),
+                "channels": ["in_room", "remote"],
+            }
+        )
+
+    async def join_qr(self, request: Request) -> Response:
+        runner = self._runner_by_code(request, request.path_params["join_code"])
+        svg = segno.make(runner.join_url, error="m").svg_inline(scale=8, border=2)
+        return Response(
+            svg, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=3600"}
+        )
+
+    async def join(self, request: Request) -> Response:
+        body = parse(JoinBody, await _json(request))
+        runner = self._runner_by_code(request, body.join_code)
+        command = Join(new_id(), body.stakeholder_group, body.channel, body.name, body.language)
+        ack = await runner.submit(command, Actor("guest"))
+        if not ack["ok"]:
+            raise ApiError(ack["error"]["code"], ack["error"]["message"])
+        token = self._auth.issue(runner.session_id, "participant", command.participant_id)
+        return JSONResponse(
+            {
+                "session_id": runner.session_id,
+                "participant_id": command.participant_id,
+                "token": token,
+            },
+            status_code=201,
+        )
+
+    async def results(self, request: Request) -> Response:
+        runner, claims = self.authorize(request, ("facilitator", "display"))
+        body = await runner.read(
+            lambda: {**results(runner.state, claims.role), "head": runner.head}
+        )
+        return JSONResponse(body)
+
+    def authorize(self, request: Request, roles: tuple[str, ...]) -> tuple[SessionRunner, Claims]:
+        """The session of the path, if the bearer token is for it and of one of `roles`."""
+        session_id = request.path_params["session_id"]
+        claims = self._auth.verify(bearer(request.headers.get("authorization")), session_id)
+        runner = self._sessions.get(session_id)
+        self._auth.check(claims, runner.state)
+        if claims.role not in roles:
+            raise ApiError("forbidden", f"This needs a {' or '.join(roles)} token.")
+        return runner, claims
+
+    def base_url(self, request: Request) -> str:
+        return self._public_url or f"{request.url.scheme}://{request.url.netloc}"
+
+    def _runner_by_code(self, request: Request, code: str) -> SessionRunner:
+        address = request.client.host if request.client else "?"
+        if self._join_failures.blocked(address):
+            raise ApiError(
+                "rate_limited",
+                "Too many wrong join codes from this address: wait a "
+                "minute, then check the code on the projector.",
+            )
+        try:
+            return self._sessions.by_join_code(code)
+        except ApiError:
+            self._join_failures.failed(address)
+            raise
+
+
+async def _json(request: Request) -> Any:
+    try:
+        return json.loads(await request.body())
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise ApiError("bad_request", "The request body must be JSON.") from None

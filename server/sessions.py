@@ -1,0 +1,94 @@
+"""The live sessions of this server: one runner each, found by id or join code."""
+
+import secrets
+import uuid
+
+from facilitation import Actor
+from facilitation.commands import CreateSession
+
+from .errors import ApiError
+from .fanout import Fanout
+from .runner import SessionRunner
+from .store import Store
+
+# No look-alikes (0/O, 1/I/L): codes are read off a projector and typed on phones.
+JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 8
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(JOIN_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+class Sessions:
+    def __init__(self, store: Store, fanout: Fanout, snapshot_every: int, public_url: str) -> None:
+        self._store = store
+        self._fanout = fanout
+        self._snapshot_every = snapshot_every
+        self._public_url = public_url.rstrip("/")
+        self._runners: dict[str, SessionRunner] = {}
+        self._by_code: dict[str, str] = {}
+
+    async def start(self) -> None:
+        """Restore every session from its snapshot and log."""
+        for session_id in await self._store.session_ids():
+            runner = self._runner(session_id)
+            await runner.load()
+            runner.base_url = (
+                self._public_url or await self._store.get_meta(f"base_url:{session_id}") or ""
+            )
+            self._register(runner)
+
+    async def stop(self) -> None:
+        for runner in self._runners.values():
+            await runner.stop()
+
+    def fresh_join_code(self) -> str:
+        while (code := new_join_code()) in self._by_code:
+            pass
+        return code
+
+    async def create(self, command: CreateSession, base_url: str) -> SessionRunner:
+        runner = self._runner(command.session_id)
+        runner.start()
+        ack = await runner.submit(command, Actor("operator"))
+        if not ack["ok"]:
+            await runner.stop()
+            raise ApiError(ack["error"]["code"], ack["error"]["message"])
+        runner.base_url = self._public_url or base_url.rstrip("/")
+        await self._store.set_meta(f"base_url:{command.session_id}", runner.base_url)
+        self._runners[command.session_id] = runner
+        self._by_code[runner.state.join_code] = command.session_id
+        return runner
+
+    def get(self, session_id: str) -> SessionRunner:
+        runner = self._runners.get(session_id)
+        if runner is None:
+            raise ApiError("not_found", "There is no such session on this server.")
+        return runner
+
+    def by_join_code(self, code: str) -> SessionRunner:
+        session_id = self._by_code.get(code.strip().upper())
+        if session_id is None:
+            raise ApiError(
+                "not_found",
+                "No session has this join code: check it on the projector and try again.",
+            )
+        return self._runners[session_id]
+
+    def all(self) -> list[SessionRunner]:
+        return list(self._runners.values())
+
+    def _runner(self, session_id: str) -> SessionRunner:
+        runner = SessionRunner(session_id, self._store, self._snapshot_every)
+        runner.listeners.append(self._fanout.changed)
+        return runner
+
+    def _register(self, runner: SessionRunner) -> None:
+        runner.start()
+        self._runners[runner.session_id] = runner
+        self._by_code[runner.state.join_code] = runner.session_id

@@ -1,0 +1,96 @@
+"""Server settings: declared once as (name, default, help), read once.
+
+Each setting comes from the command line, else from the environment variable
+`PLENARY_<NAME>`, else its default. `docs/settings.md` (and the README) list
+them; a test fails when one is missing there.
+"""
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Final, cast
+
+SETTINGS: Final[tuple[tuple[str, object, str], ...]] = (
+    ("host", "127.0.0.1", "Address to listen on (`0.0.0.0` for every interface)."),
+    ("port", 8000, "TCP port to listen on."),
+    (
+        "data",
+        "./data",
+        "Data directory: the SQLite event log, the signing secret, the admin token.",
+    ),
+    (
+        "admin_token",
+        "",
+        "Operator token that creates sessions; generated and kept in the data "
+        "directory when empty.",
+    ),
+    (
+        "allowed_origins",
+        "",
+        "Comma-separated origins allowed to call the API and open sockets "
+        "from other sites; empty means same origin only.",
+    ),
+    (
+        "public_url",
+        "",
+        "Base of the absolute links the server hands out (e.g. "
+        "`https://plenary.example.org`); empty means the request's own host.",
+    ),
+    ("token_hours", 72, "Lifetime of session tokens, in hours."),
+    (
+        "snapshot_every",
+        5000,
+        "Events between snapshots of a session (start-up replays at most this many).",
+    ),
+    ("flush_ms", 100, "Coalescing interval of live updates, in milliseconds."),
+    ("max_body_bytes", 262144, "Largest HTTP request body accepted."),
+    ("max_message_bytes", 16384, "Largest websocket message accepted."),
+    ("log_level", "info", "Log level: debug, info, warning, error."),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data: Path = Path("./data")
+    admin_token: str = ""
+    allowed_origins: tuple[str, ...] = ()
+    public_url: str = ""
+    token_hours: int = 72
+    snapshot_every: int = 5000
+    flush_ms: int = 100
+    max_body_bytes: int = 262144
+    max_message_bytes: int = 16384
+    log_level: str = "info"
+    demo: bool = field(default=False, metadata={"cli_only": True})
+
+    @classmethod
+    def load(cls, given: Mapping[str, Any], env: Mapping[str, str] | None = None) -> "Settings":
+        """Command-line values (None: not given) over `PLENARY_*` variables over defaults."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = given.get(f.name)
+            if raw is None and not f.metadata.get("cli_only"):
+                raw = env.get("PLENARY_" + f.name.upper())
+            if raw is not None:
+                values[f.name] = _cast(f.name, raw, type(getattr(cls(), f.name)))
+        return cls(**values)
+
+
+def _cast(name: str, raw: Any, kind: type) -> Any:
+    try:
+        if kind is tuple:
+            items = raw if isinstance(raw, list | tuple) else str(raw).split(",")
+            return tuple(item.strip() for item in items if item.strip())
+        if kind is bool:
+            return raw if isinstance(raw, bool) else str(raw).lower() in ("1", "true", "yes")
+        if issubclass(kind, Path):
+            return Path(raw)
+        return cast(Any, kind)(raw)
+    except ValueError:
+        raise SystemExit(
+            f"Setting {name} (PLENARY_{name.upper()}): {raw!r} is not a valid {kind.__name__}."
+        ) from None

@@ -1,0 +1,57 @@
+"""The durable log behind a small protocol: the embedded SQLite store
+implements it; another backend plugs in through `create_app` without the
+rest of the shell changing."""
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    seq: int  # 1-based position in the session's log; equals the state's version after it
+    body: str  # canonical JSON of the event (server.chain.canonical)
+    hash: str  # chained hash (server.chain.link)
+
+
+@dataclass(frozen=True, slots=True)
+class RequestRecord:
+    """The answer to a command sent with a request_id, kept so a retry answers the same."""
+
+    holder: str
+    request_id: str
+    fingerprint: str
+    ack: str  # JSON
+    at: float
+
+
+@dataclass(slots=True)
+class Loaded:
+    snapshot: bytes | None = None
+    snapshot_seq: int = 0
+    snapshot_head: str | None = None
+    events: list[StoredEvent] = field(default_factory=list)  # after the snapshot
+    requests: list[RequestRecord] = field(default_factory=list)
+
+
+class Store(Protocol):
+    async def open(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+    async def session_ids(self) -> list[str]: ...
+
+    async def load(self, session_id: str, requests_since: float) -> Loaded: ...
+
+    async def append(
+        self, session_id: str, events: Sequence[StoredEvent], requests: Sequence[RequestRecord]
+    ) -> None:
+        """Make `events` and `requests` durable together, or raise and keep neither."""
+
+    async def save_snapshot(self, session_id: str, seq: int, head: str, blob: bytes) -> None: ...
+
+    def events(self, session_id: str) -> AsyncIterator[StoredEvent]: ...
+
+    async def get_meta(self, key: str) -> str | None: ...
+
+    async def set_meta(self, key: str, value: str) -> None: ...

@@ -1,0 +1,37 @@
+"""The shell's side of role views: rooms, and the links and log head added to them."""
+
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from facilitation.views import view
+
+from .runner import SessionRunner
+
+
+def room(session_id: str, role: str, subject: str = "") -> str:
+    """The socket.io room of one audience: a role, and for hubs, one hub."""
+    return f"{session_id}/{role}/{subject}" if role == "hub" else f"{session_id}/{role}"
+
+
+def role_view(
+    runner: SessionRunner,
+    role: str,
+    subject: str,
+    now: float,
+    sections: Iterable[str] | None = None,
+) -> dict[str, Any]:
+    body = view(runner.state, role, subject, now, sections)
+    if "session" in body:
+        body["session"]["join_url"] = runner.join_url
+    return body
+
+
+def snapshot(runner: SessionRunner, role: str, subject: str) -> dict[str, Any]:
+    """Everything `role` may see, with the version and the log's head."""
+    return {
+        "version": runner.state.version,
+        "role": role,
+        "head": runner.head_short,
+        **role_view(runner, role, subject, time.time()),
+    }

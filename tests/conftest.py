@@ -1,0 +1,30 @@
+"""Fixtures shared by every test folder: the real server."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.live import LiveServer
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[LiveServer]:
+    server = LiveServer(tmp_path / "data").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def server_factory(tmp_path: Path) -> Iterator[type[LiveServer]]:
+    """For tests that choose settings or restart: `server_factory(path, **settings)`."""
+    started: list[LiveServer] = []
+
+    class Tracked(LiveServer):
+        def start(self) -> "LiveServer":
+            started.append(self)
+            return super().start()
+
+    yield Tracked
+    for server in started:
+        server.stop()
