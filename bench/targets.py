@@ -67,6 +67,8 @@ def command_for(name: str, port: int, data_dir: Path | None, admin_token: str) -
             "serve",
             *("--host", HOST, "--port", str(port)),
             *("--data", str(data_dir), "--admin-token", admin_token),
+            # The baselines log warnings only; so does Plenary here, to compare like with like.
+            *("--log-level", "warning"),
         ]
     if name == "bare":
         return [sys.executable, "-m", "bench.baselines.bare_socketio", "--port", str(port)]

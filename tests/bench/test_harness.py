@@ -1,0 +1,64 @@
+"""The benchmark harness, end to end at a tiny size, so it cannot rot.
+
+Benchmarks are not tests: nothing here checks a timing against a limit. It
+checks that one invocation measures every target and reports sane figures.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+N = 20
+TARGETS = ("plenary", "bare", "node")
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    out = tmp_path_factory.mktemp("bench")
+    command = [sys.executable, "-m", "bench", "run", "--n", str(N), "--repeat", "1"]
+    command += ["--scenarios", "burst", "--targets", ",".join(TARGETS), "--out", str(out)]
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (out / "report.md").read_text().startswith("# Plenary benchmark")
+    parsed: dict[str, Any] = json.loads((out / "report.json").read_text())
+    return parsed
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("target", TARGETS)
+def test_every_target_acks_every_rating_and_shows_the_final_tally(
+    report: dict[str, Any], target: str
+) -> None:
+    (run,) = report["burst"]["runs"][target]
+    assert run["setup"]["connected"] == N
+    assert run["acks"]["sent"] == N
+    assert run["acks"]["ok"] == N
+    assert run["display"]["final_total"] == N
+    assert run["display"]["final_tally_after_last_ack_ms"] is not None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("target", TARGETS)
+def test_every_target_has_positive_latencies_cpu_and_memory(
+    report: dict[str, Any], target: str
+) -> None:
+    figures = report["burst"]["median"][target]
+    assert 0 < figures["ack_p50_ms"] <= figures["ack_p95_ms"] <= figures["ack_p99_ms"]
+    assert figures["burst_ms"] > 0
+    assert figures["server_cpu_s"] >= 0
+    assert figures["peak_memory_per_connection_kb"] >= 0
+
+
+@pytest.mark.slow
+def test_plenary_is_reported_as_ratios_to_both_baselines(report: dict[str, Any]) -> None:
+    ratios = report["burst"]["ratios"]
+    assert set(ratios) == {"plenary/bare", "plenary/node"}
+    for against in ratios.values():
+        assert against["ack_p99_ms"] > 0
+    goals = {goal["target"]: goal for goal in report["targets"]}
+    assert goals["burst ack p99, Plenary / bare python-socketio"]["measured"] > 0
