@@ -19,6 +19,7 @@ from bench.loadgen import LoadSettings, ensure_node_modules
 from bench.machine import describe_machine
 from bench.paths import DEFAULT_OUT
 from bench.report import render
+from bench.session import run_session
 from bench.targets import TARGET_NAMES
 
 Json = dict[str, Any]
@@ -82,6 +83,8 @@ def run(args: argparse.Namespace) -> Json:
     }
     if "burst" in args.scenarios:
         report["burst"] = run_burst(args.targets, args.repeat, settings)
+    if "session" in args.scenarios:
+        report["session"] = run_session(args.session_seconds, settings)
     report["targets"] = evaluate(report)
     return report
 

@@ -82,24 +82,45 @@ def render_burst(burst: Json, settings: Json) -> str:
 
 
 def render_session(session: Json) -> str:
+    display = session["display_latency_ms"]
+    acks = session["ack_latency_ms"]
     rows = [
         [
-            kind,
-            str(s["count"]),
-            fmt(s["p50"], "{:.1f}"),
-            fmt(s["p99"], "{:.1f}"),
-            fmt(s["max"], "{:.1f}"),
+            f"`{kind}`",
+            str(acks[kind]["count"] + session["refused"].get(kind, 0)),
+            fmt(acks[kind]["p99"], "{:.1f}"),
+            str(stats["count"]),
+            fmt(stats["p50"], "{:.1f}"),
+            fmt(stats["p99"], "{:.1f}"),
+            fmt(stats["max"], "{:.1f}"),
+            str(session["not_shown"].get(kind, 0)),
         ]
-        for kind, s in session["display_latency_ms"].items()
+        for kind, stats in display.items()
     ]
+    overall = session["display_latency_all_ms"]
     intro = (
         f"## Session: a plenary hour compressed into {session['wall_seconds']:.1f} s "
-        f"(Plenary, {session['n']} participants)\n\n"
-        f"Display-update latency: from a command's ack to the first display `state` that shows it. "
-        f"Server CPU: {session['server_cpu_s']:.2f} s; commands acked: {session['commands_ok']}, "
-        f"refused or unanswered: {session['commands_failed']}."
+        f"(Plenary, {session['n']} participants, {session['hubs']} hubs, "
+        f"{session['rounds']} rounds)\n\n"
+        "Display-update latency: from a command's ack to the first display `state` that "
+        "shows its effect (0 when the display showed it before the ack arrived). "
+        f"Over all commands: p50 {fmt(overall['p50'], '{:.1f}')} ms, "
+        f"**p99 {fmt(overall['p99'], '{:.1f}')} ms** ({overall['count']} observations). "
+        f"Server CPU: {session['server']['cpu_seconds']:.2f} s. "
+        f"Commands acked ok: {session['commands_ok']}; refused or unanswered: "
+        f"{session['commands_failed']}."
     )
-    return intro + "\n\n" + table(["command", "count", "p50 (ms)", "p99 (ms)", "max (ms)"], rows)
+    header = [
+        "command",
+        "sent",
+        "ack p99 (ms)",
+        "shown",
+        "display p50 (ms)",
+        "display p99 (ms)",
+        "display max (ms)",
+        "never shown",
+    ]
+    return intro + "\n\n" + table(header, rows)
 
 
 def render_restart(restart: Json) -> str:

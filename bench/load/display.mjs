@@ -10,10 +10,19 @@ import { now, sleep } from "./clock.mjs";
  * @typedef {object} View
  * @property {number} at                  wall-clock ms when it arrived
  * @property {number} version
- * @property {Record<string, {status: string, round: number, total: number}>} propositions
+ * @property {Record<string, PropositionView>} propositions
  * @property {string | null} current      queue.current's entry_id
  * @property {string[]} queue             entry_ids in order
  * @property {boolean} timerRunning
+ * @property {string[]} hubs              hub_ids
+ */
+/**
+ * @typedef {object} PropositionView
+ * @property {string} status
+ * @property {number} round
+ * @property {number} total               ratings in the latest round, hub counts included
+ * @property {boolean} revealed
+ * @property {string | null} mark
  */
 
 /** @typedef {(view: View) => boolean} Predicate */
@@ -72,7 +81,13 @@ function project(state, at) {
   for (const p of Array.isArray(state.propositions) ? state.propositions : []) {
     const rounds = Array.isArray(p.rounds) ? p.rounds : [];
     const last = rounds[rounds.length - 1];
-    propositions[p.id] = { status: p.status, round: p.round ?? 0, total: last?.total ?? 0 };
+    propositions[p.id] = {
+      status: p.status,
+      round: p.round ?? 0,
+      total: last?.total ?? 0,
+      revealed: Boolean(p.revealed),
+      mark: p.mark?.status ?? null,
+    };
   }
   const queue = state.queue ?? {};
   return {
@@ -82,6 +97,7 @@ function project(state, at) {
     current: queue.current?.entry_id ?? null,
     queue: Array.isArray(queue.entries) ? queue.entries.map((/** @type {any} */ e) => e.entry_id) : [],
     timerRunning: Boolean(state.timer?.running),
+    hubs: Array.isArray(state.hubs) ? state.hubs.map((/** @type {any} */ h) => h.hub_id) : [],
   };
 }
 

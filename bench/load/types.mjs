@@ -33,7 +33,8 @@
  * The compressed hour.
  * @typedef {object} SessionPlan
  * @property {number} durationMs         about how long the whole session runs
- * @property {number} hubs
+ * @property {number} hubs               remote hubs invited
+ * @property {number} hubAttendance      each hub's declared attendance
  */
 
 /**
@@ -55,6 +56,7 @@
 /**
  * @typedef {object} WaveAction
  * @property {number} seat               index into the worker's seats
+ * @property {string} key                echoed in the AckRecord, to match it up
  * @property {number} atMs               delay from the wave's start
  * @property {string} event              e.g. "rating:submit", "hand:raise", "hand:lower"
  * @property {Record<string, unknown>} payload
@@ -75,6 +77,7 @@
  * One command's round trip, in wall-clock milliseconds.
  * @typedef {object} AckRecord
  * @property {number} seat
+ * @property {string} [key]
  * @property {string} event
  * @property {number} sentAt
  * @property {number} ackedAt            NaN when no ack came in time

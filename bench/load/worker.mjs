@@ -90,9 +90,10 @@ async function onWave(actions) {
 /** @param {WaveAction} action @returns {Promise<AckRecord>} */
 async function fire(action) {
   const socket = sockets[action.seat];
-  if (!socket) return { seat: action.seat, event: action.event, sentAt: now(), ackedAt: Number.NaN, ok: false, ack: null };
-  const result = await command(socket, action.event, action.payload, timeoutMs);
-  return { seat: action.seat, event: action.event, ...result, ok: result.ack?.ok === true };
+  const { seat, key, event } = action;
+  if (!socket) return { seat, key, event, sentAt: now(), ackedAt: Number.NaN, ok: false, ack: null };
+  const result = await command(socket, event, action.payload, timeoutMs);
+  return { seat, key, event, ...result, ok: result.ack?.ok === true };
 }
 
 /**
