@@ -23,23 +23,23 @@ export function divergingBar({ legend = true }: { legend?: boolean } = {}): Dive
     segments.set(key, el);
     return el;
   };
-  // The chart keeps left = disagree in right-to-left languages too: the
-  // projector's convention must not flip with the chair's UI language.
+  // The chart and its legend keep left = disagree in right-to-left languages
+  // too: the projector's convention must not flip with the UI language.
   const track = h(
     "div",
-    { class: "dbar-track", dir: "ltr" },
+    { class: "dbar-track" },
     h("div", { class: "dbar-half neg" }, ...LEFT.map(segment)),
     h("div", { class: "dbar-centre", "aria-hidden": "true" }),
     h("div", { class: "dbar-half pos" }, ...RIGHT.map(segment)),
   );
   const apart = h("div", { class: "dbar-apart", dir: "ltr" }, ...APART.map(segment));
-  const legendEl = h("ul", { class: "dbar-legend" });
+  const legendEl = h("ul", { class: "dbar-legend", dir: "ltr" });
   for (const key of [...LEFT.slice().reverse(), ...RIGHT, ...APART]) {
     const value = h("span", { class: "count", "data-count": key }, "0");
     legendValues.set(key, value);
     legendEl.append(h("li", {}, h("span", { class: `swatch v-${key}`, "aria-hidden": "true" }), scaleLabel(key), " ", value));
   }
-  const chart = h("div", { class: "dbar-chart", role: "img" }, track, apart);
+  const chart = h("div", { class: "dbar-chart", role: "img", dir: "ltr" }, track, apart);
   const el = h("div", { class: "dbar" }, chart, legend ? legendEl : null);
 
   return {

@@ -92,7 +92,8 @@ export interface Metrics {
 
 export interface Round {
   round: number;
-  total: number;
+  /** Absent for participants and hubs until the results are revealed. */
+  total?: number;
   counts?: Counts;
   by_group?: Record<string, Counts>;
   by_channel?: Partial<Record<Channel, Counts>>;
@@ -246,6 +247,8 @@ export interface Commands {
     ack: { entry_id: string; position: number };
   };
   "proposition:add": { payload: { text: string; source?: string }; ack: { proposition_id: string } };
+  /** An extension: puts a proposition at a 1-based position of the agenda. */
+  "proposition:move": { payload: { proposition_id: string; position: number }; ack: object };
   "proposition:open": { payload: { proposition_id: string }; ack: { round: number } };
   "proposition:close": { payload: { proposition_id: string }; ack: object };
   "results:reveal": { payload: { proposition_id: string; visible: boolean }; ack: object };
@@ -265,7 +268,7 @@ export interface Commands {
     ack: { hub_id: string; token: string; url: string };
   };
   "hub:update": { payload: { hub_id: string; attendance: number }; ack: object };
-  "participant:remove": { payload: { participant_id: string }; ack: object };
+  "participant:remove": { payload: { participant_id: string; discard_ratings?: boolean }; ack: object };
 }
 
 export type CommandName = keyof Commands;

@@ -16,7 +16,7 @@ export function speakerLine(entry: QueueEntry): HTMLElement {
   return h(
     "span",
     { class: `speaker intent-${entry.intent}` },
-    h("span", { class: "speaker-name" }, speakerName(entry)),
+    h("span", { class: "speaker-name", dir: "auto" }, speakerName(entry)),
     " ",
     h("span", { class: "speaker-details" }, speakerDetails(entry)),
   );

@@ -137,6 +137,7 @@ export const ar: Strings = {
   seconds: "ثوانٍ",
   start: "بدء",
   pause: "إيقاف مؤقت",
+  resume: "استئناف",
   reset: "إعادة ضبط",
   hubs: "المراكز البعيدة",
   hub_name: "اسم المركز",

@@ -141,6 +141,7 @@ export const en = {
   seconds: "Seconds",
   start: "Start",
   pause: "Pause",
+  resume: "Resume",
   reset: "Reset",
   hubs: "Remote hubs",
   hub_name: "Hub name",

@@ -137,6 +137,7 @@ export const es: Strings = {
   seconds: "Segundos",
   start: "Iniciar",
   pause: "Pausa",
+  resume: "Reanudar",
   reset: "Reiniciar",
   hubs: "Hubs remotos",
   hub_name: "Nombre del hub",

@@ -137,6 +137,7 @@ export const fr: Strings = {
   seconds: "Secondes",
   start: "Démarrer",
   pause: "Pause",
+  resume: "Reprendre",
   reset: "Réinitialiser",
   hubs: "Hubs à distance",
   hub_name: "Nom du hub",

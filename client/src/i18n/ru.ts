@@ -137,6 +137,7 @@ export const ru: Strings = {
   seconds: "Секунды",
   start: "Старт",
   pause: "Пауза",
+  resume: "Продолжить",
   reset: "Сброс",
   hubs: "Удалённые хабы",
   hub_name: "Название хаба",

@@ -137,6 +137,7 @@ export const zh: Strings = {
   seconds: "秒",
   start: "开始",
   pause: "暂停",
+  resume: "继续",
   reset: "重置",
   hubs: "远程分会场",
   hub_name: "分会场名称",

@@ -48,10 +48,11 @@ export function start(): void {
 function mountDisplay(main: HTMLElement): (s: Snapshot) => void {
   const cards = h("div", { class: "cards" });
   const empty = h("p", { class: "empty" }, t("no_propositions"));
-  const speakerEl = h("p", { class: "speaker-big" });
+  const speakerEl = h("p", { class: "speaker-big", dir: "auto" });
   const speakerInfo = h("p", { class: "speaker-info" });
   const clock = countdown();
   const nextList = h("ol", { class: "next-list" });
+  const nobodyWaiting = h("p", { class: "empty-queue" }, t("queue_empty"));
   const qr = h("img", { class: "qr", alt: t("qr_alt") });
   const code = h("p", { class: "code" });
   const joinUrl = h("p", { class: "join-url" });
@@ -64,7 +65,7 @@ function mountDisplay(main: HTMLElement): (s: Snapshot) => void {
         h("section", { class: "now", "aria-labelledby": "h-now" },
           h("h2", { id: "h-now" }, t("speaking_now")), speakerEl, speakerInfo, clock.el),
         h("section", { class: "next", "aria-labelledby": "h-next" },
-          h("h2", { id: "h-next" }, t("next_speakers")), nextList),
+          h("h2", { id: "h-next" }, t("next_speakers")), nextList, nobodyWaiting),
         h("section", { class: "join", "aria-labelledby": "h-join" },
           h("h2", { id: "h-join" }, t("join_at")), qr, code, joinUrl))),
     h("footer", { class: "foot" }, participation, head));
@@ -82,9 +83,10 @@ function mountDisplay(main: HTMLElement): (s: Snapshot) => void {
     clock.set(s.timer);
     clock.el.hidden = !current && s.timer.remaining === null;
     const next = s.queue.entries.slice(0, NEXT_SHOWN);
-    replace(nextList, ...next.map((e) => h("li", {}, h("span", { class: "speaker-name" }, speakerName(e)), " ",
+    replace(nextList, ...next.map((e) => h("li", {}, h("span", { class: "speaker-name", dir: "auto" }, speakerName(e)), " ",
       h("span", { class: "speaker-details" }, speakerDetails(e)))));
-    if (next.length === 0) replace(nextList, h("li", { class: "muted" }, t("queue_empty")));
+    nextList.hidden = next.length === 0;
+    nobodyWaiting.hidden = next.length > 0;
 
     const src = `/api/join/${encodeURIComponent(s.session.join_code)}/qr.svg`;
     if (qr.getAttribute("src") !== src) qr.src = src;
@@ -112,7 +114,7 @@ interface DisplayCard {
 function displayCard(p: Proposition): DisplayCard {
   const status = h("span", { class: "status" });
   const mark = h("span", { class: "badge mark" });
-  const text = h("h2", { class: "prop-text" });
+  const text = h("h2", { class: "prop-text", dir: "auto" });
   const rated = h("p", { class: "rated" });
   const bar: DivergingBar = divergingBar();
   const waiting = h("p", { class: "waiting" });

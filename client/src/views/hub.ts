@@ -39,20 +39,21 @@ function mountHub(shell: Shell, connection: Connection): (s: Snapshot) => void {
   const noneOpen = h("p", { class: "muted card" }, t("no_open"));
   const current = h("p", { class: "now" });
   const queue = h("ol", { class: "queue-list" });
+  const nobodyWaiting = h("p", { class: "muted" }, t("queue_empty"));
   const results = h("div", { class: "results" });
   const speaker = speakerForm(shell, connection);
   replace(shell.main,
     attendance,
     h("section", { "aria-labelledby": "h-counts" }, h("h2", { id: "h-counts" }, t("hub_counts")), noneOpen, tallies),
     h("section", { class: "card", "aria-labelledby": "h-floor" },
-      h("h2", { id: "h-floor" }, t("speaking_now")), current, h("h3", {}, t("next_speakers")), queue),
+      h("h2", { id: "h-floor" }, t("speaking_now")), current, h("h3", {}, t("next_speakers")), queue, nobodyWaiting),
     speaker.el,
     h("section", { "aria-labelledby": "h-results" }, h("h2", { id: "h-results" }, t("results")), results));
   const forms = new Map<string, TallyForm>();
 
   return (s) => {
     const self = s.hub;
-    shell.setTitle(self ? `${t("hub_title")} · ${self.name}` : t("hub_title"));
+    shell.setTitle(self ? `${self.name} · ${s.session.title}` : s.session.title);
     setText(attendance, t("hub_attendance", { n: self?.attendance ?? 0 }));
     const open = s.propositions.filter((p) => p.status === "open");
     noneOpen.hidden = open.length > 0;
@@ -60,6 +61,8 @@ function mountHub(shell: Shell, connection: Connection): (s: Snapshot) => void {
       (form, p) => form.update(p, self?.attendance ?? 0, self?.tallies[p.id]), forms);
     replace(current, s.queue.current ? speakerLine(s.queue.current) : t("nobody_speaking"));
     replace(queue, ...s.queue.entries.slice(0, 5).map((e) => h("li", {}, speakerLine(e))));
+    queue.hidden = s.queue.entries.length === 0;
+    nobodyWaiting.hidden = s.queue.entries.length > 0;
     speaker.update(s);
     const revealed = s.propositions.filter((p) => latestRound(p)?.counts);
     replace(results, ...revealed.map(resultCard));
@@ -87,7 +90,7 @@ function tallyForm(p: Proposition, shell: Shell, connection: Connection): TallyF
   const over = h("p", { class: "over", role: "alert", hidden: true });
   const sentNote = h("p", { class: "sent muted" });
   const send = h("button", { type: "submit", class: "primary" }, t("hub_send"));
-  const text = h("h3", { class: "prop-text" }, p.text);
+  const text = h("h3", { class: "prop-text", dir: "auto" }, p.text);
   const form = h("form", { class: "card tally", "data-proposition": p.id }, text, h("div", { class: "count-grid" }, ...fields), sum, over, send, sentNote);
 
   const counts = (): Counts => {
@@ -174,5 +177,5 @@ function resultCard(p: Proposition): HTMLElement {
   const bar = divergingBar();
   if (round?.counts) bar.update(round.counts);
   return h("article", { class: "card result", "data-proposition": p.id },
-    h("h3", { class: "prop-text" }, p.text), h("p", { class: "meta" }, t("ratings_n", { n: round?.total ?? 0 })), bar.el);
+    h("h3", { class: "prop-text", dir: "auto" }, p.text), h("p", { class: "meta" }, t("ratings_n", { n: round?.total ?? 0 })), bar.el);
 }

@@ -32,7 +32,7 @@ export function hubsPanel(ctx: ConsoleContext): Panel {
 
   const hubItem = (hub: HubSummary): Row<HubSummary> => {
     const id = uid("att");
-    const nameEl = h("span", { class: "hub-name" }, hub.name);
+    const nameEl = h("span", { class: "hub-name", dir: "auto" }, hub.name);
     const input = h("input", { id, type: "number", min: 0, value: hub.attendance, class: "narrow" });
     const update = h("button", { type: "button", class: "small" }, t("update"));
     update.addEventListener("click", () => void ctx.run("hub:update", { hub_id: hub.hub_id, attendance: Number(input.value) }));
@@ -80,7 +80,7 @@ export function participantsPanel(ctx: ConsoleContext): Panel {
     });
     const state = h("span", {});
     const el = h("li", { "data-participant": p.participant_id },
-      h("span", { class: "speaker-name" }, label), " ", h("span", { class: "speaker-details" }, details), " ", state);
+      h("span", { class: "speaker-name", dir: "auto" }, label), " ", h("span", { class: "speaker-details" }, details), " ", state);
     return {
       el,
       update(next) {

@@ -11,14 +11,17 @@ import type { ConsoleContext } from "./context";
 
 export interface PropositionCard {
   el: HTMLElement;
-  update(p: Proposition): void;
+  /** `position` is 1-based in the agenda of `count` propositions. */
+  update(p: Proposition, position: number, count: number): void;
 }
 
 export function propositionCard(p: Proposition, { run }: ConsoleContext): PropositionCard {
   let current = p;
+  let position = 1;
+  let count = 1;
 
   const badges = h("div", { class: "row badges" });
-  const text = h("h3", { class: "prop-text" });
+  const text = h("h3", { class: "prop-text", dir: "auto" });
   const source = h("p", { class: "meta" });
   const lifecycle = h("button", { type: "button", class: "primary" });
   lifecycle.addEventListener("click", () => {
@@ -30,6 +33,11 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
   const reveal = h("button", { type: "button" });
   reveal.addEventListener("click", () =>
     void run("results:reveal", { proposition_id: current.id, visible: !current.revealed }));
+
+  const moveUp = h("button", { type: "button", class: "small" }, "↑");
+  const moveDown = h("button", { type: "button", class: "small" }, "↓");
+  moveUp.addEventListener("click", () => void run("proposition:move", { proposition_id: current.id, position: position - 1 }));
+  moveDown.addEventListener("click", () => void run("proposition:move", { proposition_id: current.id, position: position + 1 }));
 
   const bar = divergingBar();
   const total = h("p", { class: "total" });
@@ -54,7 +62,7 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
   });
 
   const el = h("article", { class: "card prop", "data-proposition": p.id },
-    badges, text, source, h("div", { class: "row controls" }, lifecycle, reveal),
+    badges, text, source, h("div", { class: "row controls" }, lifecycle, reveal, h("span", { class: "order" }, moveUp, moveDown)),
     total, bar.el, metrics, breakdown, earlier, objections, markForm);
 
   function render(): void {
@@ -73,6 +81,12 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
     setText(reveal, current.revealed ? t("hide") : t("reveal"));
     reveal.setAttribute("aria-pressed", String(current.revealed));
     reveal.hidden = current.round === 0;
+    moveUp.disabled = position <= 1;
+    moveDown.disabled = position >= count;
+    for (const [button, label] of [[moveUp, t("move_up")], [moveDown, t("move_down")]] as const) {
+      button.setAttribute("aria-label", `${label}: ${current.text}`);
+      button.title = label;
+    }
     setText(total, t("ratings_n", { n: round?.total ?? 0 }));
     el.classList.toggle("is-open", current.status === "open");
     const hasCounts = Boolean(round?.counts);
@@ -89,7 +103,15 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
     markForm.hidden = current.round === 0;
   }
 
-  return { el, update: (next) => { current = next; render(); } };
+  return {
+    el,
+    update(next, nextPosition, nextCount) {
+      current = next;
+      position = nextPosition;
+      count = nextCount;
+      render();
+    },
+  };
 }
 
 function metricsList(m: Metrics): HTMLElement[] {
@@ -139,7 +161,7 @@ function earlierRounds(p: Proposition): HTMLElement[] {
     if (r.counts) bar.update(r.counts);
     const score = r.metrics?.agreement_score;
     return h("div", { class: "earlier-round" },
-      h("p", { class: "meta" }, `${t("round_n", { n: r.round })} · ${t("ratings_n", { n: r.total })}`,
+      h("p", { class: "meta" }, `${t("round_n", { n: r.round })} · ${t("ratings_n", { n: r.total ?? 0 })}`,
         score === null || score === undefined ? "" : ` · ${t("metric_score")}: ${score.toFixed(1)}`),
       bar.el);
   }))];
@@ -152,6 +174,6 @@ function objectionList(p: Proposition): HTMLElement[] {
   return [heading, h("ul", { class: "objection-list" }, ...items.map((o) =>
     h("li", {},
       h("span", { class: `badge v-${o.value}` }, scaleLabel(o.value)), " ",
-      h("q", { class: "comment" }, o.comment), " ",
+      h("q", { class: "comment", dir: "auto" }, o.comment), " ",
       h("span", { class: "muted" }, `${groupLabel(o.stakeholder_group)} · ${channelLabel(o.channel)}`))))];
 }

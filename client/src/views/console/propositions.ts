@@ -2,7 +2,7 @@
 // per proposition, open ones first so the chair sees what is live.
 import { h, setText, syncList, uid } from "../../dom";
 import { t } from "../../i18n";
-import type { Proposition, Snapshot } from "../../protocol";
+import type { Snapshot } from "../../protocol";
 import type { ConsoleContext } from "./context";
 import { propositionCard, type PropositionCard } from "./proposition-card";
 
@@ -48,12 +48,10 @@ export function propositionsPanel(ctx: ConsoleContext): Panel {
     el,
     update(s) {
       empty.hidden = s.propositions.length > 0;
-      syncList(list, byLiveness(s.propositions), (p) => p.id, (p) => propositionCard(p, ctx), (c, p) => c.update(p), cards);
+      // The agenda's order is the server's; the chair changes it with move up/down.
+      const count = s.propositions.length;
+      syncList(list, s.propositions, (p) => p.id, (p) => propositionCard(p, ctx),
+        (c, p) => c.update(p, s.propositions.indexOf(p) + 1, count), cards);
     },
   };
-}
-
-function byLiveness(props: Proposition[]): Proposition[] {
-  const rank = { open: 0, draft: 1, closed: 2 } as const;
-  return [...props].sort((a, b) => rank[a.status] - rank[b.status]);
 }

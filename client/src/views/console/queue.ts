@@ -16,19 +16,20 @@ export function queuePanel(ctx: ConsoleContext): Panel {
 
   const secondsId = uid("seconds");
   const seconds = h("input", { id: secondsId, type: "number", min: 10, max: 3600, step: 10, value: 180, inputmode: "numeric" });
-  const timerButton = (label: string, action: "start" | "pause" | "reset"): HTMLButtonElement => {
-    const button = h("button", { type: "button" }, label);
-    button.addEventListener("click", () => {
-      const value = Number(seconds.value);
-      // Every start sends the seconds: the server resumes a paused timer and
-      // needs them for the first start.
-      void ctx.run("timer:set", action === "pause" ? { action } : { action, seconds: value > 0 ? value : 180 });
-    });
-    return button;
-  };
+  // Start begins afresh with the seconds given; a start without seconds
+  // resumes a paused countdown, so pause and resume share one button.
+  const start = h("button", { type: "button" }, t("start"));
+  start.addEventListener("click", () => {
+    const value = Math.round(Number(seconds.value));
+    void ctx.run("timer:set", { action: "start", seconds: value > 0 ? value : 180 });
+  });
+  const pause = h("button", { type: "button" }, t("pause"));
+  let running = false;
+  pause.addEventListener("click", () => void ctx.run("timer:set", { action: running ? "pause" : "start" }));
+  const reset = h("button", { type: "button" }, t("reset"));
+  reset.addEventListener("click", () => void ctx.run("timer:set", { action: "reset" }));
   const timer = h("fieldset", { class: "timer row" }, h("legend", {}, t("timer")),
-    h("label", { for: secondsId }, t("seconds")), seconds,
-    timerButton(t("start"), "start"), timerButton(t("pause"), "pause"), timerButton(t("reset"), "reset"));
+    h("label", { for: secondsId }, t("seconds")), seconds, start, pause, reset);
 
   const list = h("ol", { class: "queue-list" });
   const empty = h("p", { class: "muted" }, t("queue_empty"));
@@ -59,6 +60,9 @@ export function queuePanel(ctx: ConsoleContext): Panel {
       if (s.queue.current) replace(current, t("speaking_now"), ": ", speakerLine(s.queue.current));
       else replace(current, h("span", { class: "muted" }, t("nobody_speaking")));
       clock.set(s.timer);
+      running = s.timer.running;
+      setText(pause, running ? t("pause") : t("resume"));
+      pause.disabled = s.timer.duration === null;
       if (!secondsInitialised) {
         seconds.value = String(s.session.settings.speaking_seconds || 180);
         secondsInitialised = true;

@@ -15,7 +15,7 @@ export interface RatingCard {
 
 export function ratingCard(p: Proposition, connection: Connection, shell: Shell): RatingCard {
   const textId = uid("prop");
-  const text = h("h2", { id: textId, class: "prop-text" }, p.text);
+  const text = h("h2", { id: textId, class: "prop-text", dir: "auto" }, p.text);
   const meta = h("p", { class: "meta" });
   const buttons = new Map<ScaleKey, HTMLButtonElement>();
   const grid = h("div", { class: "rate-grid", role: "group", "aria-labelledby": textId });
@@ -28,7 +28,7 @@ export function ratingCard(p: Proposition, connection: Connection, shell: Shell)
   const mine = h("p", { class: "mine", role: "status" });
   const commentId = uid("why");
   const counterId = uid("count");
-  const comment = h("textarea", { id: commentId, maxlength: COMMENT_MAX, rows: 3, "aria-describedby": counterId });
+  const comment = h("textarea", { id: commentId, dir: "auto", maxlength: COMMENT_MAX, rows: 3, "aria-describedby": counterId });
   const counter = h("span", { id: counterId, class: "counter" });
   const sendComment = h("button", { type: "button", class: "secondary" }, t("send_comment"));
   const withdraw = h("button", { type: "button", class: "link danger" }, t("withdraw"));

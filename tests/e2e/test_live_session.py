@@ -1,0 +1,200 @@
+"""A live plenary in a real browser against the real server: the chair opens
+a proposition, phones rate, the projector follows, a hub relays its room,
+the chair marks rough consensus, a raised hand gets the floor."""
+
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import NewContext
+from tests.e2e.views import (
+    FULL_HD,
+    HD,
+    PHONE,
+    card,
+    console_click,
+    join_phone,
+    open_view,
+    rate,
+    screenshot,
+)
+from tests.live import LiveServer
+
+pytestmark = pytest.mark.browser
+
+LOG_HEAD = re.compile(r"^Log head [0-9a-f]{12}$")
+CLOCK = re.compile(r"^\d+:\d\d$")
+TEXTS = [
+    "Main sessions should end with propositions that every participant can rate.",
+    "Remote hubs should have the same place in the speaker queue as the room.",
+]
+
+
+def start(live_server: LiveServer, new_context: NewContext) -> tuple[dict[str, Any], Page, Page]:
+    created = live_server.create_session(title="IGF main session", propositions=TEXTS)
+    console = open_view(new_context(1440, 1000), created["urls"]["console"])
+    display = open_view(new_context(**FULL_HD), created["urls"]["display"])
+    expect(console.locator(".prop-list article")).to_have_count(2)
+    return created, console, display
+
+
+def test_ratings_reach_the_projector_then_the_reveal(
+    live_server: LiveServer, new_context: NewContext
+) -> None:
+    created, console, display = start(live_server, new_context)
+    first = created["propositions"][0]["id"]
+    console_click(console, first, "Open")
+    expect(card(console, first).locator(".badge.status-open")).to_be_visible()
+
+    phones = [
+        join_phone(new_context(**PHONE), created["urls"]["join"], group)
+        for group in ("government", "civil_society", "technical_community")
+    ]
+    for phone in phones:
+        expect(card(phone, first)).to_contain_text(TEXTS[0])
+    rate(phones[0], first, "agree")
+    rate(phones[1], first, "strongly_agree")
+    rate(phones[2], first, "disagree", why="Hubs were not asked.")
+
+    # Before the reveal the room sees only how many have rated.
+    shown = card(display, first)
+    expect(shown.locator(".rated")).to_have_text("3 rated", timeout=1_000)
+    expect(shown.locator(".waiting")).to_have_text("3 ratings so far")
+    expect(shown.locator(".dbar")).to_be_hidden()
+    # The chair sees the distribution at once, and the objection with its group.
+    expect(card(console, first).locator(".total")).to_have_text("Ratings: 3")
+    expect(card(console, first).locator(".objection-list")).to_contain_text("Hubs were not asked.")
+    expect(card(console, first).locator(".objection-list")).to_contain_text("Technical community")
+    screenshot(display, "display-1920x1080-before-reveal")
+
+    # A changed rating replaces the earlier one.
+    rate(phones[0], first, "strongly_agree")
+    expect(phones[0].locator(".mine")).to_have_text("Your rating: Strongly agree")
+
+    console_click(console, first, "Reveal results")
+    for key, count in {
+        "strongly_agree": "2",
+        "agree": "0",
+        "disagree": "1",
+        "neutral": "0",
+    }.items():
+        expect(shown.locator(f'[data-count="{key}"]')).to_have_text(count, timeout=1_000)
+    expect(shown.locator(".seg.v-strongly_agree")).not_to_have_attribute("style", "width: 0.00%;")
+    # Phones see results only now.
+    expect(card(phones[1], first).locator(".results")).to_be_visible()
+    expect(card(phones[1], first).locator('[data-count="strongly_agree"]')).to_have_text("2")
+    screenshot(display, "display-1920x1080-revealed")
+    screenshot(phones[2], "phone-360x740-revealed")
+    screenshot(console, "console-1440x1000")
+
+
+def test_hub_relays_counts_and_chair_marks_rough_consensus(
+    live_server: LiveServer, new_context: NewContext
+) -> None:
+    created, console, display = start(live_server, new_context)
+    first = created["propositions"][0]["id"]
+    invite = console.locator(".invite-form")
+    invite.get_by_label("Hub name").fill("Nairobi hub")
+    invite.get_by_label("Attendance").fill("12")
+    invite.get_by_role("button", name="Invite hub").click()
+    hub_url = console.locator("input.hub-url")
+    expect(hub_url).to_have_value(
+        re.compile("^" + re.escape(live_server.url + "/hub#token=") + ".+")
+    )
+    hub = open_view(new_context(1280, 900), hub_url.input_value())
+    expect(hub.locator(".attendance")).to_have_text("Attendance: 12")
+
+    console_click(console, first, "Open")
+    console_click(console, first, "Reveal results")
+    phone = join_phone(new_context(**PHONE), created["urls"]["join"], "academia", "Remote")
+    rate(phone, first, "agree")
+
+    form = hub.locator(f'form[data-proposition="{first}"]')
+    form.get_by_label("Strongly agree").fill("9")
+    form.get_by_label("Disagree", exact=True).fill("5")
+    # 14 is more than the 12 attending: the hub cannot send it.
+    expect(form.locator(".over")).to_be_visible()
+    expect(form.get_by_role("button", name="Send counts")).to_be_disabled()
+    form.get_by_label("Disagree", exact=True).fill("1")
+    expect(form.locator(".sum")).to_have_text("Total 10 of 12 attending")
+    form.get_by_role("button", name="Send counts").click()
+    expect(form.locator(".sent")).to_have_text("Counts sent for round 1")
+
+    shown = card(display, first)
+    expect(shown.locator(".rated")).to_have_text("11 rated", timeout=1_000)
+    expect(shown.locator('[data-count="strongly_agree"]')).to_have_text("9")
+    expect(shown.locator('[data-count="agree"]')).to_have_text("1")
+    expect(shown.locator('[data-count="disagree"]')).to_have_text("1")
+    channel_table = card(console, first).locator("table", has_text="By channel")
+    expect(channel_table.locator("tr", has_text="Hub")).to_contain_text("10")
+    expect(hub.locator(".results")).to_contain_text("Ratings: 11")
+
+    mark = card(console, first).locator(".mark-form")
+    mark.get_by_label("Mark").select_option("rough_consensus")
+    mark.get_by_label("Note").fill("Hubs to be consulted on wording.")
+    mark.get_by_role("button", name="Save mark").click()
+    expect(shown.locator('.badge[data-mark="rough_consensus"]')).to_have_text("Rough consensus")
+    expect(display.locator(".foot .head")).to_have_text(LOG_HEAD)
+    screenshot(hub, "hub-1280x900")
+    screenshot(display, "display-1920x1080-marked")
+
+
+def test_a_raised_hand_reaches_the_console_and_the_projector(
+    live_server: LiveServer, new_context: NewContext
+) -> None:
+    created, console, display = start(live_server, new_context)
+    phone = join_phone(new_context(**PHONE), created["urls"]["join"], "government", name="Amina")
+    phone.get_by_label("Reply").check()
+    phone.get_by_role("button", name="Raise hand").click()
+    expect(phone.locator(".position")).to_have_text("You are number 1 in the queue")
+    queue = console.locator(".queue-list")
+    expect(queue).to_contain_text("Amina")
+    expect(queue).to_contain_text("Reply")
+    expect(display.locator(".next-list")).to_contain_text("Amina")
+
+    console.get_by_role("button", name="Next speaker").click()
+    expect(console.locator(".current-speaker")).to_contain_text("Amina")
+    expect(display.locator(".speaker-big")).to_have_text("Amina")
+    expect(display.locator(".countdown .clock")).to_have_text(CLOCK)
+    expect(phone.locator(".floor")).to_have_text("You have the floor")
+    expect(queue.locator("li")).to_have_count(0)
+    screenshot(phone, "phone-360x740-floor")
+    screenshot(display, "display-1920x1080-speaker")
+
+
+def test_reloading_the_projector_keeps_everything(
+    live_server: LiveServer, new_context: NewContext
+) -> None:
+    created, console, _ = start(live_server, new_context)
+    first, second = (p["id"] for p in created["propositions"])
+    display = open_view(new_context(**HD), created["urls"]["display"])
+    console_click(console, first, "Open")
+    phone = join_phone(new_context(**PHONE), created["urls"]["join"], name="Li Wei")
+    rate(phone, first, "agree")
+    console_click(console, first, "Reveal results")
+    console_click(console, first, "Close")
+    mark = card(console, first).locator(".mark-form")
+    mark.get_by_label("Mark").select_option("needs_revision")
+    mark.get_by_role("button", name="Save mark").click()
+    console_click(console, second, "Open")
+    phone.get_by_role("button", name="Raise hand").click()
+    expect(console.locator(".queue-list")).to_contain_text("Li Wei")
+    console.get_by_role("button", name="Next speaker").click()
+
+    def check() -> None:
+        expect(card(display, first).locator('[data-count="agree"]')).to_have_text("1")
+        expect(card(display, first).locator('.badge[data-mark="needs_revision"]')).to_be_visible()
+        expect(card(display, second).locator(".rated")).to_have_text("0 rated")
+        expect(display.locator(".speaker-big")).to_have_text("Li Wei")
+        expect(display.locator(".code")).to_have_text(created["join_code"])
+
+    check()
+    display.reload()
+    with_one_second = 1_000
+    expect(card(display, first).locator('[data-count="agree"]')).to_have_text(
+        "1", timeout=with_one_second
+    )
+    check()
+    screenshot(display, "display-1280x720")
