@@ -14,6 +14,7 @@ export interface Shell {
   showError(error: WireError): void;
   /** Shows a refusal that no retry will fix, with optional actions. */
   showFatal(message: string, ...actions: HTMLElement[]): void;
+  clearFatal(): void;
   /** Shows "reconnecting…" while the connection is down; reports refusals. */
   watch(connection: Connection, onRefused: (error: WireError) => void): void;
 }
@@ -59,6 +60,10 @@ export function createShell(viewClass: string, initialTitle: string): Shell {
       replace(fatal, h("p", {}, message), ...actions);
       fatal.hidden = false;
       main.hidden = true;
+    },
+    clearFatal() {
+      fatal.hidden = true;
+      main.hidden = false;
     },
     watch(connection, onRefused) {
       let last: Status = "connecting";

@@ -198,3 +198,44 @@ def test_reloading_the_projector_keeps_everything(
     )
     check()
     screenshot(display, "display-1280x720")
+
+
+def test_the_chair_pastes_an_agenda_orders_it_and_runs_a_second_round(
+    live_server: LiveServer, new_context: NewContext
+) -> None:
+    created, console, display = start(live_server, new_context)
+    first = created["propositions"][0]["id"]
+    console.get_by_label("Add propositions (one per line)").fill("Third.\n\n  Fourth.  \nFifth.")
+    console.get_by_role("button", name="Add", exact=True).click()
+    texts = console.locator(".prop-list .prop-text")
+    expect(texts).to_have_text([TEXTS[0], TEXTS[1], "Third.", "Fourth.", "Fifth."])
+    console.get_by_role("button", name="Move up: Fifth.").click()
+    expect(texts).to_have_text([TEXTS[0], TEXTS[1], "Third.", "Fifth.", "Fourth."])
+
+    console_click(console, first, "Open")
+    phone = join_phone(new_context(**PHONE), created["urls"]["join"])
+    rate(phone, first, "confused")
+    rate(phone, first, "agree")
+    # Withdrawing takes the rating out of the tally.
+    card(phone, first).get_by_role("button", name="Withdraw my rating").click()
+    expect(card(phone, first).locator(".mine")).to_have_text("Not rated yet")
+    expect(card(console, first).locator(".total")).to_have_text("Ratings: 0")
+    rate(phone, first, "agree")
+    expect(card(console, first).locator(".total")).to_have_text("Ratings: 1")
+
+    console_click(console, first, "Close")
+    expect(card(phone, first)).to_have_count(0)  # closed and not revealed: gone from the phone
+    console_click(console, first, "Open next round")
+    expect(card(console, first).locator(".badges")).to_contain_text("Round 2")
+    expect(card(phone, first).locator(".mine")).to_have_text("Not rated yet")
+    expect(card(display, first).locator(".status")).to_have_text("Open · Round 2")
+    rate(phone, first, "strongly_agree")
+    expect(card(console, first).locator(".total")).to_have_text("Ratings: 1")
+    expect(card(console, first).locator(".earlier summary")).to_have_text("Earlier rounds")
+
+    console.get_by_label("Seconds").fill("90")
+    console.get_by_role("button", name="Start", exact=True).click()
+    expect(display.locator(".countdown .clock")).to_have_text(re.compile(r"^1:(2\d|30)$"))
+    console.get_by_role("button", name="Pause", exact=True).click()
+    expect(console.get_by_role("button", name="Resume")).to_be_visible()
+    expect(display.locator(".countdown")).to_have_class(re.compile("is-paused"))

@@ -55,6 +55,7 @@ export const ar: Strings = {
 
   join_title: "الانضمام إلى الجلسة",
   join_group: "فئة أصحاب المصلحة",
+  choose: "اختر…",
   join_channel: "أين أنت؟",
   join_name: "الاسم (اختياري، يظهر عند رفع يدك)",
   join_submit: "انضمام",

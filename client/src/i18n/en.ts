@@ -56,6 +56,7 @@ export const en = {
   // Phone: join
   join_title: "Join the session",
   join_group: "Stakeholder group",
+  choose: "Choose…",
   join_channel: "Where are you?",
   join_name: "Name (optional, shown when you raise your hand)",
   join_submit: "Join",

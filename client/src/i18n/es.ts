@@ -55,6 +55,7 @@ export const es: Strings = {
 
   join_title: "Unirse a la sesión",
   join_group: "Grupo de partes interesadas",
+  choose: "Elegir…",
   join_channel: "¿Dónde está?",
   join_name: "Nombre (opcional, visible al pedir la palabra)",
   join_submit: "Unirse",

@@ -55,6 +55,7 @@ export const fr: Strings = {
 
   join_title: "Rejoindre la session",
   join_group: "Groupe de parties prenantes",
+  choose: "Choisir…",
   join_channel: "Où êtes-vous ?",
   join_name: "Nom (facultatif, affiché quand vous levez la main)",
   join_submit: "Rejoindre",

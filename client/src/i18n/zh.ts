@@ -55,6 +55,7 @@ export const zh: Strings = {
 
   join_title: "加入会议",
   join_group: "利益相关方群体",
+  choose: "请选择…",
   join_channel: "您在哪里？",
   join_name: "姓名（可选，举手时显示）",
   join_submit: "加入",

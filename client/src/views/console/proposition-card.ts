@@ -115,7 +115,8 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
 }
 
 function metricsList(m: Metrics): HTMLElement[] {
-  const row = (label: string, value: string): HTMLElement[] => [h("dt", {}, label), h("dd", {}, value)];
+  // Numbers keep left-to-right order inside Arabic text ("-5.0", not "5.0-").
+  const row = (label: string, value: string): HTMLElement[] => [h("dt", {}, label), h("dd", {}, h("bdi", { dir: "ltr" }, value))];
   const weakest = m.weakest_group ? `${groupLabel(m.weakest_group.group)} (${percent(m.weakest_group.agree_share)})` : "–";
   const list = h("dl", { class: "metric-list" },
     ...row(t("metric_agree"), percent(m.agree_share)),

@@ -27,6 +27,7 @@ function readToken(joinCode: string): string | null {
 }
 
 async function join(shell: Shell, joinCode: string): Promise<void> {
+  shell.clearFatal();
   const info = await fetchJoinInfo(joinCode);
   if ("code" in info) {
     shell.showFatal(info.message);

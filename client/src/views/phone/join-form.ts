@@ -77,7 +77,7 @@ function buildForm(
 ): HTMLFormElement {
   const groupId = uid("group");
   const group = h("select", { id: groupId, required: true, name: "stakeholder_group" },
-    h("option", { value: "" }, "—"),
+    h("option", { value: "" }, t("choose")),
     ...info.stakeholder_groups.map((g) => h("option", { value: g, selected: g === values.group }, groupLabel(g))),
   );
   group.addEventListener("change", () => (values.group = group.value));
