@@ -199,3 +199,31 @@ def latest_round(view: dict[str, Any], proposition_id: str) -> dict[str, Any]:
     """The proposition's latest round as the view shows it ({} before the first opening)."""
     rounds = proposition(view, proposition_id)["rounds"]
     return dict(rounds[-1]) if rounds else {}
+
+
+async def try_connect(url: str, token: object, origin: str | None = None) -> dict[str, Any] | None:
+    """Connect and leave at once: None when accepted, else the refusal's `err.data`
+    (`{"code": "handshake"}` when the websocket handshake itself was refused)."""
+    errors: list[Any] = []
+    client = socketio.AsyncClient(reconnection=False)
+    client.on("connect_error", errors.append)
+    try:
+        await client.connect(
+            url,
+            auth={"token": token},
+            transports=["websocket"],
+            headers={"Origin": origin} if origin else {},
+            wait_timeout=5,
+        )
+    except socketio.exceptions.ConnectionError:
+        await client.eio.disconnect()  # the engine.io link outlives the refused namespace
+        assert errors, "no connect_error reached the client"
+        if not isinstance(errors[0], dict):  # refused before socket.io spoke: no packet
+            return {"code": "handshake"}
+        # The packet carries {message, data}: socket.io-client shows err.message, err.data.
+        packet: dict[str, Any] = errors[0]
+        assert packet["message"] == packet["data"]["message"]
+        data: dict[str, Any] = packet["data"]
+        return data
+    await client.disconnect()
+    return None

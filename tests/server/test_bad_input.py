@@ -9,7 +9,7 @@ import jwt
 import pytest
 import socketio
 
-from tests.live import LiveServer, Peer, latest_round
+from tests.live import LiveServer, Peer, latest_round, try_connect
 
 Created = dict[str, Any]
 
@@ -20,18 +20,9 @@ def session(live_server: LiveServer) -> Created:
 
 
 async def refused(url: str, token: object) -> dict[str, Any]:
-    """Connect with `token`; return the connect_error data the client received."""
-    errors: list[Any] = []
-    client = socketio.AsyncClient(reconnection=False)
-    client.on("connect_error", errors.append)
-    with pytest.raises(socketio.exceptions.ConnectionError):
-        await client.connect(url, auth={"token": token}, transports=["websocket"], wait_timeout=5)
-    assert errors, "no connect_error reached the client"
-    # The packet carries {message, data}: socket.io-client shows them as err.message, err.data.
-    packet: dict[str, Any] = errors[0]
-    assert packet["message"] == packet["data"]["message"]
-    data: dict[str, Any] = packet["data"]
-    return data
+    error = await try_connect(url, token)
+    assert error is not None, "the server accepted the token"
+    return error
 
 
 def forge(
