@@ -14,11 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from bench.burst import run_burst
+from bench.core import run_core
 from bench.goals import evaluate
 from bench.loadgen import LoadSettings, ensure_node_modules
 from bench.machine import describe_machine
 from bench.paths import DEFAULT_OUT
 from bench.report import render
+from bench.restart import run_restart
 from bench.session import run_session
 from bench.targets import TARGET_NAMES
 
@@ -85,6 +87,10 @@ def run(args: argparse.Namespace) -> Json:
         report["burst"] = run_burst(args.targets, args.repeat, settings)
     if "session" in args.scenarios:
         report["session"] = run_session(args.session_seconds, settings)
+    if "restart" in args.scenarios:
+        report["restart"] = run_restart(args.restart_events, args.repeat, args.seed, out)
+    if "core" in args.scenarios:
+        report["core"] = run_core()
     report["targets"] = evaluate(report)
     return report
 

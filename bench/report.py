@@ -124,19 +124,30 @@ def render_session(session: Json) -> str:
 
 
 def render_restart(restart: Json) -> str:
-    if "error" in restart:
-        return f"## Restart\n\nNot measured: {restart['error']}"
-    rows = [[f"{restart['events']:,}", fmt(restart["seconds_to_healthz"], "{:.2f}")]]
+    rows = [
+        [
+            f"{restart['events']:,}",
+            fmt(restart["seconds_to_healthz"], "{:.2f}"),
+            fmt(restart["clean_seconds_to_healthz"], "{:.2f}"),
+        ]
+    ]
     intro = (
-        f"## Restart: start to `/healthz` with a populated data dir (median of {restart['runs']})"
+        "## Restart: from `plenary serve` starting to `/healthz` answering\n\n"
+        f"Median of {restart['runs']} run(s), each on a fresh copy of the data dir. "
+        "After a crash every session replays the events since its last snapshot; "
+        "after a clean stop every session loads from its final snapshot."
     )
-    return intro + "\n\n" + table(["events in the log", "seconds to /healthz"], rows)
+    header = ["events in the log", "after a crash (s)", "after a clean stop (s)"]
+    return intro + "\n\n" + table(header, rows)
 
 
 def render_core(core: Json) -> str:
     if "error" in core:
         return f"## Core\n\nNot measured: {core['error']}"
-    rows = [[str(k), str(v)] for k, v in core["figures"].items()]
+    rows = [
+        [f"`{k}`", fmt(v, "{:,.3f}") if isinstance(v, float) else str(v)]
+        for k, v in core["figures"].items()
+    ]
     return "## Core: decide + apply (`python -m bench.core_bench --json`)\n\n" + table(
         ["figure", "value"], rows
     )

@@ -35,6 +35,8 @@ class Script {
     /** @type {Hub[]} */
     this.hubs = [];
     this.showWaitMs = Math.min(plan.timeoutMs, 5000);
+    // A short session (the test's) clicks faster than a chair would.
+    this.pauseMs = Math.min(CHAIR_PAUSE_MS, (plan.session?.durationMs ?? 45_000) / 300);
   }
 
   /**
@@ -49,7 +51,7 @@ class Script {
     const predicate = ok && r.ack ? shows(r.ack) : null;
     this.seen.add({ kind, sentAt: r.sentAt, ackedAt: r.ackedAt, ok, refusal: refusalOf(r.ack), shows: predicate });
     if (predicate) await this.room.display.waitFor(r.sentAt, predicate, this.showWaitMs);
-    await sleep(CHAIR_PAUSE_MS);
+    await sleep(this.pauseMs);
     return ok ? r.ack : null;
   }
 
