@@ -85,6 +85,8 @@ def test_ratings_reach_the_projector_then_the_reveal(
     # Phones see results only now.
     expect(card(phones[1], first).locator(".results")).to_be_visible()
     expect(card(phones[1], first).locator('[data-count="strongly_agree"]')).to_have_text("2")
+    # Screen readers hear it: the phone's polite live region says so.
+    expect(phones[1].locator('[aria-live="polite"]')).to_have_text(f"Results revealed: {TEXTS[0]}")
     screenshot(display, "display-1920x1080-revealed")
     screenshot(phones[2], "phone-360x740-revealed")
     screenshot(console, "console-1440x1000")
@@ -137,6 +139,15 @@ def test_hub_relays_counts_and_chair_marks_rough_consensus(
     mark.get_by_role("button", name="Save mark").click()
     expect(shown.locator('.badge[data-mark="rough_consensus"]')).to_have_text("Rough consensus")
     expect(display.locator(".foot .head")).to_have_text(LOG_HEAD)
+    speaker = hub.locator("form.speaker-form")
+    speaker.get_by_label("Speaker's name").fill("Wanjiru")
+    speaker.get_by_label("Stakeholder group").select_option("civil_society")
+    speaker.get_by_label("Why do you want to speak?").select_option("clarify")
+    speaker.get_by_role("button", name="Add to queue").click()
+    expect(speaker.get_by_role("status")).to_have_text("Added at position 1")
+    expect(console.locator(".queue-list li").first).to_contain_text("Wanjiru")
+    expect(console.locator(".queue-list li").first).to_contain_text("Civil society · Hub · Clarify")
+    expect(display.locator(".next-list")).to_contain_text("Wanjiru")
     screenshot(hub, "hub-1280x900")
     screenshot(display, "display-1920x1080-marked")
 
@@ -159,6 +170,8 @@ def test_a_raised_hand_reaches_the_console_and_the_projector(
     expect(display.locator(".speaker-big")).to_have_text("Amina")
     expect(display.locator(".countdown .clock")).to_have_text(CLOCK)
     expect(phone.locator(".floor")).to_have_text("You have the floor")
+    expect(phone.locator('[aria-live="assertive"]')).to_have_text("You have the floor.")
+    expect(display.locator('[aria-live="polite"]')).to_have_text("Now speaking: Amina")
     expect(queue.locator("li")).to_have_count(0)
     screenshot(phone, "phone-360x740-floor")
     screenshot(display, "display-1920x1080-speaker")
@@ -212,8 +225,9 @@ def test_the_chair_pastes_an_agenda_orders_it_and_runs_a_second_round(
     console.get_by_role("button", name="Move up: Fifth.").click()
     expect(texts).to_have_text([TEXTS[0], TEXTS[1], "Third.", "Fifth.", "Fourth."])
 
-    console_click(console, first, "Open")
     phone = join_phone(new_context(**PHONE), created["urls"]["join"])
+    console_click(console, first, "Open")
+    expect(phone.locator('[aria-live="polite"]')).to_have_text(f"Open for rating: {TEXTS[0]}")
     rate(phone, first, "confused")
     rate(phone, first, "agree")
     # Withdrawing takes the rating out of the tally.
