@@ -14,6 +14,9 @@ export type StatusListener = (status: Status, error: WireError | null) => void;
 // when it carries a request_id (the server then applies it only once).
 const ACK_TIMEOUT_MS = 8000;
 const RETRIES = 2;
+// Tokens last days (a session can span several); a view left open renews
+// its token well before that, so a reload or reconnect never finds it expired.
+const REFRESH_EVERY_MS = 6 * 60 * 60 * 1000;
 
 interface RefusalError extends Error {
   data?: { code?: string; message?: string };
@@ -23,15 +26,23 @@ export class Connection {
   snapshot: Snapshot | null = null;
   status: Status = "connecting";
   private readonly socket: Socket;
+  private readonly refreshTimer: number;
   private readonly snapshotListeners = new Set<SnapshotListener>();
   private readonly statusListeners = new Set<StatusListener>();
 
-  constructor(token: string) {
+  /** `onToken` keeps a renewed token where the view found it (storage or URL fragment). */
+  constructor(token: string, onToken: (token: string) => void = () => undefined) {
     this.socket = io({ path: "/socket.io/", transports: ["websocket"], auth: { token } });
     this.socket.on("connect", () => {
       this.setStatus("connected", null);
       this.socket.emit("sync", {});
     });
+    this.refreshTimer = window.setInterval(async () => {
+      const ack = await this.command("auth:refresh", {});
+      if (!ack.ok) return;
+      this.socket.auth = { token: ack.token };
+      onToken(ack.token);
+    }, REFRESH_EVERY_MS);
     this.socket.on("disconnect", (reason) => {
       this.setStatus("reconnecting", null);
       // The server closes the sockets of a removed participant or a revoked
@@ -92,6 +103,7 @@ export class Connection {
   close(): void {
     this.snapshotListeners.clear();
     this.statusListeners.clear();
+    window.clearInterval(this.refreshTimer);
     this.socket.disconnect();
   }
 
@@ -117,4 +129,9 @@ export class Connection {
 export function tokenFromFragment(): string | null {
   const params = new URLSearchParams(location.hash.replace(/^#/, ""));
   return params.get("token");
+}
+
+/** Keeps a renewed token in the fragment, so a reload uses it. */
+export function storeTokenInFragment(token: string): void {
+  history.replaceState(null, "", `${location.pathname}${location.search}#token=${encodeURIComponent(token)}`);
 }

@@ -3,6 +3,7 @@ a proposition, phones rate, the projector follows, a hub relays its room,
 the chair marks rough consensus, a raised hand gets the floor."""
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -139,6 +140,15 @@ def test_hub_relays_counts_and_chair_marks_rough_consensus(
     mark.get_by_role("button", name="Save mark").click()
     expect(shown.locator('.badge[data-mark="rough_consensus"]')).to_have_text("Rough consensus")
     expect(display.locator(".foot .head")).to_have_text(LOG_HEAD)
+    # The outcome record, fetched with the facilitator token and saved as a file.
+    for fmt in ("MD", "JSON"):
+        with console.expect_download() as download:
+            console.get_by_role("button", name=f"Download {fmt}").click()
+        assert download.value.suggested_filename.endswith("." + fmt.lower())
+        saved = Path(download.value.path()).read_text(encoding="utf-8")
+        assert TEXTS[0] in saved
+        assert "rough_consensus" in saved or "Rough consensus" in saved
+
     speaker = hub.locator("form.speaker-form")
     speaker.get_by_label("Speaker's name").fill("Wanjiru")
     speaker.get_by_label("Stakeholder group").select_option("civil_society")

@@ -5,7 +5,7 @@
 import "../styles/display.css";
 import { divergingBar, type DivergingBar } from "../bars";
 import { describeChanges } from "../announce";
-import { Connection, tokenFromFragment } from "../connection";
+import { Connection, storeTokenInFragment, tokenFromFragment } from "../connection";
 import { h, replace, setText, syncList } from "../dom";
 import { markLabel, onLanguage, t } from "../i18n";
 import { latestRound, type Proposition, type Snapshot } from "../protocol";
@@ -25,7 +25,7 @@ export function start(): void {
     shell.showFatal(t("missing_token"));
     return;
   }
-  const connection = new Connection(token);
+  const connection = new Connection(token, storeTokenInFragment);
   shell.watch(connection, (error) => shell.showFatal(t("unauthorized", { message: error.message })));
 
   let render: (s: Snapshot) => void = () => undefined;

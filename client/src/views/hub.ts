@@ -4,7 +4,7 @@
 import "../styles/hub.css";
 import { describeChanges } from "../announce";
 import { divergingBar } from "../bars";
-import { Connection, tokenFromFragment } from "../connection";
+import { Connection, storeTokenInFragment, tokenFromFragment } from "../connection";
 import { h, replace, setText, syncList, uid } from "../dom";
 import { groupLabel, intentLabel, onLanguage, scaleLabel, t } from "../i18n";
 import { INTENTS, SCALE, latestRound, sumCounts, type Counts, type Intent, type Proposition, type ScaleKey, type Snapshot } from "../protocol";
@@ -18,7 +18,7 @@ export function start(): void {
     shell.showFatal(t("missing_token"));
     return;
   }
-  const connection = new Connection(token);
+  const connection = new Connection(token, storeTokenInFragment);
   shell.watch(connection, (error) => shell.showFatal(t("unauthorized", { message: error.message })));
   let render: (s: Snapshot) => void = () => undefined;
   const mount = (): void => {

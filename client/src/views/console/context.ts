@@ -1,6 +1,6 @@
 // What every console panel needs: the connection, the page shell, the
 // facilitator token (for report downloads) and a way to run a command.
-import type { Connection } from "../../connection";
+import { tokenFromFragment, type Connection } from "../../connection";
 import type { Ack, CommandName, Payload } from "../../protocol";
 import type { Shell } from "../../shell";
 
@@ -9,7 +9,8 @@ export type Success<N extends CommandName> = Extract<Ack<N>, { ok: true }>;
 export interface ConsoleContext {
   connection: Connection;
   shell: Shell;
-  token: string;
+  /** The facilitator token as of now (it is renewed while the console is open). */
+  token(): string;
   /** Runs a command; a refusal is shown to the chair and resolves to null. */
   run<N extends CommandName>(name: N, payload: Payload<N>): Promise<Success<N> | null>;
 }
@@ -18,7 +19,7 @@ export function consoleContext(connection: Connection, shell: Shell, token: stri
   return {
     connection,
     shell,
-    token,
+    token: () => tokenFromFragment() ?? token,
     async run(name, payload) {
       const ack = await connection.command(name, payload);
       if (ack.ok) return ack as Success<typeof name>;

@@ -2,7 +2,7 @@
 // the session, the queue, hubs and participants on the right.
 import "../../styles/console.css";
 import { describeChanges } from "../../announce";
-import { Connection, tokenFromFragment } from "../../connection";
+import { Connection, storeTokenInFragment, tokenFromFragment } from "../../connection";
 import { h, replace } from "../../dom";
 import { onLanguage, t } from "../../i18n";
 import type { Snapshot } from "../../protocol";
@@ -20,7 +20,7 @@ export function start(): void {
     shell.showFatal(t("missing_token"));
     return;
   }
-  const connection = new Connection(token);
+  const connection = new Connection(token, storeTokenInFragment);
   shell.watch(connection, (error) => shell.showFatal(t("unauthorized", { message: error.message })));
   const ctx = consoleContext(connection, shell, token);
 

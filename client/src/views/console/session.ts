@@ -43,7 +43,7 @@ export function sessionPanel(ctx: ConsoleContext): Panel {
 /** Reports need the facilitator token as a header, so they are fetched, not linked. */
 async function download(ctx: ConsoleContext, sessionId: string, format: ReportFormat): Promise<void> {
   const response = await fetch(`/api/sessions/${encodeURIComponent(sessionId)}/report.${format}`, {
-    headers: { Authorization: `Bearer ${ctx.token}` },
+    headers: { Authorization: `Bearer ${ctx.token()}` },
   });
   if (!response.ok) {
     const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;

@@ -8,7 +8,7 @@ import { channelLabel, groupLabel, onLanguage, t } from "../../i18n";
 import type { Proposition, Snapshot } from "../../protocol";
 import { createShell, type Shell } from "../../shell";
 import { handPanel } from "./hand";
-import { fetchJoinInfo, joinForm, tokenKey } from "./join-form";
+import { fetchJoinInfo, joinForm, storeToken, tokenKey } from "./join-form";
 import { ratingCard, type RatingCard } from "./rating-card";
 
 export function start(joinCode: string): void {
@@ -37,7 +37,7 @@ async function join(shell: Shell, joinCode: string): Promise<void> {
 }
 
 function participate(shell: Shell, joinCode: string, token: string): void {
-  const connection = new Connection(token);
+  const connection = new Connection(token, (renewed) => storeToken(joinCode, renewed));
   shell.watch(connection, (error) => {
     connection.close();
     const again = h("button", { type: "button", class: "primary big" }, t("join_again"));

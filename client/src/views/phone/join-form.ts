@@ -10,6 +10,14 @@ export function tokenKey(joinCode: string): string {
   return `plenary:participant:${joinCode}`;
 }
 
+export function storeToken(joinCode: string, token: string): void {
+  try {
+    localStorage.setItem(tokenKey(joinCode), token);
+  } catch {
+    // without storage the person stays joined until they reload
+  }
+}
+
 export async function fetchJoinInfo(joinCode: string): Promise<JoinInfo | WireError> {
   const response = await fetch(`/api/join/${encodeURIComponent(joinCode)}`);
   const body: unknown = await response.json().catch(() => null);
@@ -43,11 +51,7 @@ export function joinForm(shell: Shell, joinCode: string, info: JoinInfo): Promis
       replace(shell.main, buildForm(info, values, async (request) => {
         const answer = await postJoin({ ...request, join_code: joinCode });
         if ("token" in answer) {
-          try {
-            localStorage.setItem(tokenKey(joinCode), answer.token);
-          } catch {
-            // without storage the person stays joined until they reload
-          }
+          storeToken(joinCode, answer.token);
           stop();
           resolve(answer.token);
         } else {
