@@ -8,8 +8,10 @@ fresh server process.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
+from bench import profiling
 from bench.credentials import credentials_for
 from bench.figures import BURST_FIGURES, Figures, figures_of, median_figures, ratio
 from bench.loadgen import LoadSettings, run_load
@@ -26,19 +28,29 @@ RATIO_FIGURES = (
 )
 
 
-def run_burst(targets: Sequence[str], repeat: int, settings: LoadSettings) -> Json:
+def run_burst(
+    targets: Sequence[str], repeat: int, settings: LoadSettings, profile_dir: Path | None = None
+) -> Json:
+    """Burst on every target `repeat` times; with `profile_dir`, profile Plenary's first run."""
     runs: dict[str, list[Json]] = {name: [] for name in targets}
+    profiles: list[Json] = []
     for round_number in range(repeat):
         for name in targets:
             print(f"burst: {name}, run {round_number + 1} of {repeat}, n={settings.n}", flush=True)
             with started(name, settings.log_dir) as target:
                 credentials = credentials_for(target, propositions=1)
-                runs[name].append(run_load("burst", target, credentials, settings, {}))
+                raw = None
+                if profile_dir is not None and name == "plenary" and not profiles:
+                    raw = profile_dir / f"plenary-burst-n{settings.n}.txt"
+                runs[name].append(run_load("burst", target, credentials, settings, {}, raw))
+                if raw is not None:
+                    profiles.append(profiling.summarize(raw))
     medians = {
         name: median_figures([figures_of(run, BURST_FIGURES) for run in found])
         for name, found in runs.items()
     }
-    return {"runs": runs, "median": medians, "ratios": burst_ratios(medians)}
+    found = {"runs": runs, "median": medians, "ratios": burst_ratios(medians)}
+    return found | ({"profile": profiles[0]} if profiles else {})
 
 
 def burst_ratios(medians: dict[str, Figures]) -> dict[str, Figures]:

@@ -17,7 +17,7 @@ from bench.burst import run_burst
 from bench.core import run_core
 from bench.goals import evaluate
 from bench.loadgen import LoadSettings, ensure_node_modules
-from bench.machine import describe_machine
+from bench.machine import describe_machine, load_average
 from bench.paths import DEFAULT_OUT
 from bench.report import render
 from bench.restart import run_restart
@@ -64,6 +64,11 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, default=1)
     run.add_argument("--timeout", type=float, default=60.0, help="bound on every wait (s)")
     run.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    run.add_argument(
+        "--profile",
+        action="store_true",
+        help="sample Plenary with py-spy during its first burst (pip install py-spy)",
+    )
     return root
 
 
@@ -84,7 +89,8 @@ def run(args: argparse.Namespace) -> Json:
         },
     }
     if "burst" in args.scenarios:
-        report["burst"] = run_burst(args.targets, args.repeat, settings)
+        profile_dir = out / "profiles" if args.profile else None
+        report["burst"] = run_burst(args.targets, args.repeat, settings, profile_dir)
     if "session" in args.scenarios:
         report["session"] = run_session(args.session_seconds, settings)
     if "restart" in args.scenarios:
@@ -92,6 +98,7 @@ def run(args: argparse.Namespace) -> Json:
     if "core" in args.scenarios:
         report["core"] = run_core()
     report["targets"] = evaluate(report)
+    report["machine"]["load_average_at_end"] = load_average()
     return report
 
 

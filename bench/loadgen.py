@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench import profiling
 from bench.paths import BENCH_DIR, COORDINATOR
 from bench.targets import Running
 
@@ -31,9 +32,17 @@ def ensure_node_modules() -> None:
 
 
 def run_load(
-    scenario: str, target: Running, credentials: Json, settings: LoadSettings, extra: Json
+    scenario: str,
+    target: Running,
+    credentials: Json,
+    settings: LoadSettings,
+    extra: Json,
+    profile_to: Path | None = None,
 ) -> Json:
-    """Run bench/load/coordinator.mjs with a plan; return the JSON it prints."""
+    """Run bench/load/coordinator.mjs with a plan; return the JSON it prints.
+
+    With `profile_to`, py-spy samples the server during the burst into that file.
+    """
     plan = {
         "scenario": scenario,
         "target": target.name,
@@ -46,18 +55,32 @@ def run_load(
         "credentials": credentials,
         **extra,
     }
+    if profile_to is not None:
+        plan["profilePauseMs"] = profiling.PAUSE_MS
     log = settings.log_dir / f"load-{scenario}-{target.name}.log"
+    log.touch()
+    offset = len(log.read_text(errors="replace"))
+    fence = (
+        settings.timeout_ms / 1000 * 8
+    )  # the coordinator bounds every wait; this is the outer fence
     with log.open("ab") as stderr:
-        # The coordinator bounds every wait itself; this is the outer fence.
-        done = subprocess.run(
-            ["node", str(COORDINATOR), json.dumps(plan)],
-            stdout=subprocess.PIPE,
-            stderr=stderr,
-            timeout=settings.timeout_ms / 1000 * 8,
-            check=False,
+        coordinator = subprocess.Popen(
+            ["node", str(COORDINATOR), json.dumps(plan)], stdout=subprocess.PIPE, stderr=stderr
         )
-    if done.returncode != 0:
+        sampler = None
+        if profile_to is not None:
+            profiling.wait_for_mark(log, offset, coordinator, fence)
+            sampler = profiling.record(target.pid, profiling.SECONDS, profile_to, log)
+        try:
+            stdout, _ = coordinator.communicate(timeout=fence)
+        finally:
+            if coordinator.poll() is None:
+                coordinator.kill()
+                coordinator.wait()
+        if sampler is not None:
+            sampler.wait(timeout=30)
+    if coordinator.returncode != 0:
         tail = log.read_text(errors="replace")[-2000:]
         raise RuntimeError(f"load generator failed ({scenario} on {target.name}):\n{tail}")
-    result: Json = json.loads(done.stdout.decode().strip().splitlines()[-1])
+    result: Json = json.loads(stdout.decode().strip().splitlines()[-1])
     return result

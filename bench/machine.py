@@ -24,8 +24,14 @@ def describe_machine() -> Json:
         "python": platform.python_version(),
         "node": command_output(["node", "--version"]),
         "commit": command_output(["git", "-C", str(REPO_DIR), "rev-parse", "--short", "HEAD"]),
-        "clock_ticks": os.sysconf("SC_CLK_TCK"),
+        "load_average_at_start": load_average(),
     }
+
+
+def load_average() -> float:
+    """The 1-minute load average: how busy this shared machine was (2 cores: 2.0 is full)."""
+    lines = read_lines(Path("/proc/loadavg"))
+    return float(lines[0].split()[0]) if lines else -1.0
 
 
 def cpu_model() -> str:

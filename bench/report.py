@@ -57,7 +57,9 @@ def render_meta(report: Json) -> str:
     return (
         f"# Plenary benchmark, {m['date']}\n\n"
         f"Machine: {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB, Linux {m['kernel']}; "
-        f"Python {m['python']}, Node {m['node']}; commit {m['commit']}.\n"
+        f"Python {m['python']}, Node {m['node']}; commit {m['commit']}; "
+        f"1-minute load average {m['load_average_at_start']:.2f} at start, "
+        f"{m.get('load_average_at_end', -1.0):.2f} at end (other work on this shared machine).\n"
         f"Command: `{report['command']}`"
     )
 
@@ -78,7 +80,22 @@ def render_burst(burst: Json, settings: Json) -> str:
         f"{settings['workers']} Node worker process(es); every connection is "
         "websocket-only socket.io-client 4.x."
     )
-    return intro + "\n\n" + table(header, rows)
+    text = intro + "\n\n" + table(header, rows)
+    if "profile" in burst:
+        text += "\n\n" + render_profile(burst["profile"])
+    return text
+
+
+def render_profile(profile: Json) -> str:
+    rows = [[f"`{frame}`", f"{share:.1%}"] for frame, share in profile["self"]]
+    mine = [[f"`{frame}`", f"{share:.1%}"] for frame, share in profile["ours"]]
+    intro = (
+        f"### Where Plenary's server spent the burst (py-spy, {profile['samples']} samples, "
+        f"raw stacks in `{profile['file']}`)"
+    )
+    own = table(["function (on top of the stack)", "share of samples"], rows)
+    ours = table(["our function (anywhere on the stack)", "share of samples"], mine)
+    return f"{intro}\n\n{own}\n\n{ours}"
 
 
 def render_session(session: Json) -> str:

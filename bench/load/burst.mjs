@@ -2,6 +2,7 @@
 // The burst: the chair says "please rate now" and the whole hall rates at
 // once. Measures every ack's latency, how long after the last ack the
 // projector shows the final tally, and what the server spent doing it.
+import { sleep } from "./clock.mjs";
 import { command } from "./connect.mjs";
 import { totalOf } from "./display.mjs";
 import { sampleProcess } from "./procstat.mjs";
@@ -20,6 +21,11 @@ export async function runBurst(plan, room) {
   // Let the opening's fan-out settle, so the burst is measured alone.
   await room.display.waitFor(opened.sentAt, (v) => v.propositions[propositionId]?.status === "open", plan.timeoutMs);
   await room.quiet();
+  if (plan.profilePauseMs) {
+    // A profiler is attached to the server on this line; give it time to start.
+    console.error("burst: ready");
+    await sleep(plan.profilePauseMs);
+  }
 
   const random = seeded(plan.seed + 1);
   const values = room.seats.map(() => pick(random, SCALE));
@@ -37,6 +43,8 @@ export async function runBurst(plan, room) {
   const firstSend = Math.min(...records.map((r) => r.sentAt));
   const final = await room.display.waitFor(firstSend, (v) => totalOf(propositionId)(v) >= acked.length, plan.timeoutMs);
   const after = sampleProcess(plan.serverPid);
+  // Hold the room while the profiler still samples, so it sees no disconnects.
+  if (plan.profilePauseMs) await sleep(plan.profilePauseMs * 3);
   const connections = room.connected + 2; // participants, the display and the facilitator
 
   return {

@@ -16,6 +16,7 @@
  * @property {number} timeoutMs          every wait is bounded by this
  * @property {Credentials} credentials
  * @property {SessionPlan} [session]     only for the session scenario
+ * @property {number} [profilePauseMs]   burst: say "burst: ready" on stderr, wait, then burst
  */
 
 /**

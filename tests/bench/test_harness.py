@@ -21,7 +21,8 @@ TARGETS = ("plenary", "bare", "node")
 def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     out = tmp_path_factory.mktemp("bench")
     command = [sys.executable, "-m", "bench", "run", "--n", str(N), "--repeat", "1"]
-    command += ["--scenarios", "burst", "--targets", ",".join(TARGETS), "--out", str(out)]
+    command += ["--scenarios", "burst,session", "--session-seconds", "3"]
+    command += ["--targets", ",".join(TARGETS), "--out", str(out)]
     done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=240)
     assert done.returncode == 0, done.stdout + done.stderr
     assert (out / "report.md").read_text().startswith("# Plenary benchmark")
@@ -62,3 +63,16 @@ def test_plenary_is_reported_as_ratios_to_both_baselines(report: dict[str, Any])
         assert against["ack_p99_ms"] > 0
     goals = {goal["target"]: goal for goal in report["targets"]}
     assert goals["burst ack p99, Plenary / bare python-socketio"]["measured"] > 0
+
+
+@pytest.mark.slow
+def test_the_session_shows_every_command_on_the_display(report: dict[str, Any]) -> None:
+    session = report["session"]
+    kinds = set(session["display_latency_ms"])
+    expected = {"proposition:open", "proposition:close", "rating:submit", "hub:tally"}
+    expected |= {"timer:set", "queue:next", "hand:raise", "results:reveal", "consensus:mark"}
+    assert expected <= kinds
+    assert session["commands_failed"] == 0, session["refusals"]
+    assert not any(session["not_shown"].values()), session["not_shown"]
+    assert session["display_latency_all_ms"]["count"] > 0
+    assert session["display_latency_all_ms"]["p99"] >= 0
