@@ -174,6 +174,15 @@ def test_a_raised_hand_reaches_the_console_and_the_projector(
     expect(queue).to_contain_text("Amina")
     expect(queue).to_contain_text("Reply")
     expect(display.locator(".next-list")).to_contain_text("Amina")
+    # Another reason keeps the place in the queue; lowering the hand leaves it.
+    other = join_phone(new_context(**PHONE), created["urls"]["join"], "academia", name="Bo")
+    other.get_by_role("button", name="Raise hand").click()
+    expect(other.locator(".position")).to_have_text("You are number 2 in the queue")
+    other.get_by_label("Clarify").check()
+    expect(queue.locator("li").nth(1)).to_contain_text("Clarify")
+    other.get_by_role("button", name="Lower hand").click()
+    expect(queue.locator("li")).to_have_count(1)
+    expect(other.get_by_role("button", name="Raise hand")).to_be_visible()
 
     console.get_by_role("button", name="Next speaker").click()
     expect(console.locator(".current-speaker")).to_contain_text("Amina")

@@ -75,7 +75,6 @@ export const ar: Strings = {
   hand_title: "طلب الكلمة",
   hand_intent: "لماذا تريد الكلام؟",
   hand_raise: "رفع اليد",
-  hand_update: "تغيير السبب",
   hand_lower: "خفض اليد",
   queue_position: "ترتيبك في قائمة المتحدثين: {n}",
   you_have_floor: "الكلمة لك الآن",

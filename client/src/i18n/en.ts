@@ -77,7 +77,6 @@ export const en = {
   hand_title: "Ask for the floor",
   hand_intent: "Why do you want to speak?",
   hand_raise: "Raise hand",
-  hand_update: "Change reason",
   hand_lower: "Lower hand",
   queue_position: "You are number {n} in the queue",
   you_have_floor: "You have the floor",

@@ -75,7 +75,6 @@ export const es: Strings = {
   hand_title: "Pedir la palabra",
   hand_intent: "¿Para qué quiere hablar?",
   hand_raise: "Levantar la mano",
-  hand_update: "Cambiar el motivo",
   hand_lower: "Bajar la mano",
   queue_position: "Es el número {n} en la lista",
   you_have_floor: "Tiene la palabra",

@@ -75,7 +75,6 @@ export const fr: Strings = {
   hand_title: "Demander la parole",
   hand_intent: "Pourquoi voulez-vous parler ?",
   hand_raise: "Lever la main",
-  hand_update: "Changer de motif",
   hand_lower: "Baisser la main",
   queue_position: "Vous êtes numéro {n} dans la file",
   you_have_floor: "Vous avez la parole",

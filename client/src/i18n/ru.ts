@@ -75,7 +75,6 @@ export const ru: Strings = {
   hand_title: "Попросить слово",
   hand_intent: "Зачем вы хотите выступить?",
   hand_raise: "Поднять руку",
-  hand_update: "Изменить причину",
   hand_lower: "Опустить руку",
   queue_position: "Ваш номер в очереди: {n}",
   you_have_floor: "Вам предоставлено слово",

@@ -75,7 +75,6 @@ export const zh: Strings = {
   hand_title: "申请发言",
   hand_intent: "发言目的",
   hand_raise: "举手",
-  hand_update: "更改目的",
   hand_lower: "放下手",
   queue_position: "您在队列中排第 {n} 位",
   you_have_floor: "轮到您发言",

@@ -17,9 +17,14 @@ export function handPanel(connection: Connection, shell: Shell): HandPanel {
   const position = h("p", { class: "position" });
   const speaking = h("p", { class: "now" });
   let intent: Intent = "speak";
+  let waiting = false;
   const radios = INTENTS.map((value) => {
     const input = h("input", { type: "radio", name: "intent", value, checked: value === intent });
-    input.addEventListener("change", () => (intent = value));
+    input.addEventListener("change", () => {
+      intent = value;
+      // Raising again keeps one's place and only changes the reason.
+      if (waiting) void raiseHand();
+    });
     return { value, input, label: h("span", {}, intentLabel(value)) };
   });
   const legend = h("legend", {}, t("hand_intent"));
@@ -32,13 +37,14 @@ export function handPanel(connection: Connection, shell: Shell): HandPanel {
 
   let wasFloor = false;
 
-  raise.addEventListener("click", async () => {
+  async function raiseHand(): Promise<void> {
     raise.disabled = true;
     const ack = await connection.command("hand:raise", { intent }, { retry: true });
     raise.disabled = false;
     if (!ack.ok) return shell.showError(ack.error);
     connection.update((s) => (s.me ? { ...s, me: { ...s.me, entry_id: ack.entry_id } } : s));
-  });
+  }
+  raise.addEventListener("click", () => void raiseHand());
   lower.addEventListener("click", async () => {
     lower.disabled = true;
     const ack = await connection.command("hand:lower", {}, { retry: true });
@@ -53,7 +59,7 @@ export function handPanel(connection: Connection, shell: Shell): HandPanel {
       const mine = s.me?.entry_id ?? null;
       const hasFloor = mine !== null && s.queue.current?.entry_id === mine;
       const index = mine === null ? -1 : s.queue.entries.findIndex((e) => e.entry_id === mine);
-      const waiting = index >= 0;
+      waiting = index >= 0;
       if (hasFloor && !wasFloor) shell.announce(t("announce_floor"), true);
       wasFloor = hasFloor;
 
@@ -63,6 +69,7 @@ export function handPanel(connection: Connection, shell: Shell): HandPanel {
       setText(floor, t("you_have_floor"));
       floor.hidden = !hasFloor;
       el.classList.toggle("has-floor", hasFloor);
+      el.classList.toggle("is-waiting", waiting);
       setText(position, waiting ? t("queue_position", { n: index + 1 }) : "");
       position.hidden = !waiting;
       const current = s.queue.current;
@@ -77,8 +84,8 @@ export function handPanel(connection: Connection, shell: Shell): HandPanel {
         }
       }
       intents.hidden = hasFloor;
-      setText(raise, t(waiting ? "hand_update" : "hand_raise"));
-      raise.hidden = hasFloor;
+      setText(raise, t("hand_raise"));
+      raise.hidden = hasFloor || waiting;
       setText(lower, t("hand_lower"));
       lower.hidden = !waiting;
     },
