@@ -21,7 +21,7 @@ export interface Shell {
 
 export function createShell(viewClass: string, initialTitle: string): Shell {
   document.body.className = viewClass;
-  const title = h("h1", { class: "title" }, initialTitle);
+  const title = h("h1", { class: "title", dir: "auto" }, initialTitle);
   const languageSelect = buildLanguageSelect();
   const languageLabel = h("label", { class: "lang" }, h("span", {}, t("language")), languageSelect);
   const header = h("header", { class: "top" }, title, languageLabel);

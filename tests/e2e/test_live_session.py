@@ -193,6 +193,8 @@ def test_a_raised_hand_reaches_the_console_and_the_projector(
     expect(display.locator('[aria-live="polite"]')).to_have_text("Now speaking: Amina")
     expect(queue.locator("li")).to_have_count(0)
     screenshot(phone, "phone-360x740-floor")
+    phone.reload()
+    expect(phone.locator(".floor")).to_have_text("You have the floor")
     screenshot(display, "display-1920x1080-speaker")
 
 

@@ -12,6 +12,24 @@ export interface HandPanel {
   update(s: Snapshot): void;
 }
 
+const ENTRY_KEY = `plenary:entry:${location.pathname}`;
+
+function rememberEntry(entryId: string): void {
+  try {
+    sessionStorage.setItem(ENTRY_KEY, entryId);
+  } catch {
+    // a reload while speaking then shows the queue instead of the floor notice
+  }
+}
+
+function rememberedEntry(): string | null {
+  try {
+    return sessionStorage.getItem(ENTRY_KEY);
+  } catch {
+    return null;
+  }
+}
+
 export function handPanel(connection: Connection, shell: Shell): HandPanel {
   const floor = h("div", { class: "floor", hidden: true }, t("you_have_floor"));
   const position = h("p", { class: "position" });
@@ -57,7 +75,10 @@ export function handPanel(connection: Connection, shell: Shell): HandPanel {
     el,
     update(s) {
       const mine = s.me?.entry_id ?? null;
-      const hasFloor = mine !== null && s.queue.current?.entry_id === mine;
+      if (mine !== null) rememberEntry(mine);
+      // Given the floor, the entry leaves the queue and the server's `me`
+      // forgets it; the id remembered here still recognises the speaker.
+      const hasFloor = s.queue.current !== null && s.queue.current.entry_id === (mine ?? rememberedEntry());
       const index = mine === null ? -1 : s.queue.entries.findIndex((e) => e.entry_id === mine);
       waiting = index >= 0;
       if (hasFloor && !wasFloor) shell.announce(t("announce_floor"), true);
