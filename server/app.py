@@ -22,6 +22,7 @@ from .errors import ApiError
 from .fanout import Fanout
 from .http_api import HttpApi
 from .middleware import BodyLimit, SecurityHeaders
+from .reports.http import report_routes
 from .sessions import Sessions
 from .settings import Settings
 from .sockets import Gateway
@@ -97,7 +98,7 @@ def create_app(
             )
         )
     web = Starlette(
-        routes=[*api.routes(), *static.routes()],
+        routes=[*api.routes(), *report_routes(api), *static.routes()],
         middleware=middleware,
         exception_handlers={
             ApiError: _api_error,

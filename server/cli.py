@@ -9,6 +9,7 @@ import uvicorn
 from . import logs
 from .app import Parts, create_app
 from .demo import ensure_demo, print_banner
+from .outcome_cli import add_commands
 from .settings import SETTINGS, Settings
 
 
@@ -59,6 +60,7 @@ def parser() -> argparse.ArgumentParser:
         help="create (once) and print a ready demo session",
     )
     run.set_defaults(handler=serve)
+    add_commands(commands)
     return root
 
 

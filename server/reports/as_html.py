@@ -1,0 +1,318 @@
+"""The report as one self-contained HTML page, printable to PDF from a browser.
+
+No scripts, no external resources: styles are inline and the agreement bars
+are inline SVG, so the page prints the same offline and passes the server's
+Content-Security-Policy. All user text passes through `u()`, which escapes it
+and isolates its direction (`<bdi>`): names and comments may be Arabic.
+"""
+
+from html import escape
+from typing import Final
+
+from facilitation.report import Balance, PropositionReport, Report, RoundReport, Shares
+from facilitation.vocabulary import SCALE
+
+from .bars import bar, swatch
+from .rows import breakdowns
+from .words import (
+    NONE,
+    change,
+    clock,
+    duration,
+    label,
+    number,
+    percent,
+    score,
+    short,
+    when,
+)
+
+STYLE: Final = """
+@page { size: A4; margin: 15mm 12mm; }
+* { -webkit-print-color-adjust: exact; print-color-adjust: exact; box-sizing: border-box; }
+body { font: 10.5pt/1.45 system-ui, "Segoe UI", Roboto, "Noto Sans", sans-serif; color: #111;
+       max-width: 62rem; margin: 2rem auto; padding: 0 1rem; }
+h1 { font-size: 1.7em; margin: 0 0 .5rem; } h2 { margin-top: 2rem; border-bottom: 2px solid #333; }
+h3 { margin: 1.2rem 0 .4rem; }
+table { border-collapse: collapse; width: 100%; margin: .4rem 0 1rem;
+        font-variant-numeric: tabular-nums; }
+th, td { border-bottom: 1px solid #ddd; padding: .15rem .35rem; text-align: right;
+         vertical-align: middle; }
+th.l, td.l { text-align: left; }
+th { font-weight: 600; background: #f5f5f5; }
+tr.kind th { background: none; text-align: left; padding-top: .6rem; font-style: italic; }
+code { font-family: ui-monospace, Menlo, Consolas, monospace; word-break: break-all; }
+.meta { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem; margin: 0; }
+.meta dt { font-weight: 600; } .meta dd { margin: 0; }
+.mark { display: inline-block; padding: .05rem .5rem; border: 1.5px solid #333; border-radius: 1rem;
+        font-weight: 600; }
+.legend span { margin-right: 1rem; white-space: nowrap; }
+.facts { margin: .3rem 0; } .muted { color: #555; }
+blockquote { margin: .3rem 0; padding-left: .7rem; border-left: 3px solid #b2182b; }
+figure { margin: .4rem 0; } svg { max-width: 100%; height: auto; }
+@media print {
+  body { margin: 0; max-width: none; padding: 0; }
+  section.proposition { break-before: page; }
+  table, figure, blockquote, .round-head { break-inside: avoid; }
+  h2, h3 { break-after: avoid; }
+}
+"""
+
+
+def u(text: str | None) -> str:
+    """User text, escaped and direction-isolated."""
+    return NONE if text is None else f"<bdi>{escape(text, quote=True)}</bdi>"
+
+
+def render(report: Report) -> str:
+    session = report["session"]
+    body = [
+        _header(report),
+        _summary(report),
+        *(_proposition(p) for p in report["propositions"]),
+        _speakers(report),
+        _participation(report),
+        _notes(),
+    ]
+    return (
+        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>Outcome record: {escape(session['title'])}</title>\n"
+        f"<style>{STYLE}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
+    )
+
+
+def _table(head: list[str], rows: list[list[str]], align: str = "") -> str:
+    """`align` has one letter per column, `l` for text, `r` for numbers (the default)."""
+    lines = ["<table><thead>" + _row(head, align, "th") + "</thead><tbody>"]
+    lines += [_row(row, align) for row in rows]
+    lines.append("</tbody></table>")
+    return "\n".join(lines)
+
+
+def _row(cells: list[str], align: str, tag: str = "td") -> str:
+    def attr(i: int) -> str:
+        return ' class="l"' if i < len(align) and align[i] == "l" else ""
+
+    return "<tr>" + "".join(f"<{tag}{attr(i)}>{c}</{tag}>" for i, c in enumerate(cells)) + "</tr>"
+
+
+def _header(report: Report) -> str:
+    session, head = report["session"], report["head"]
+    command = f"plenary verify --data DIR {session['session_id']} --head {short(head)}"
+    legend = "".join(f"<span>{swatch(v)} {label(v)}</span>" for v in SCALE)
+    return f"""<header>
+<h1>Outcome record: {u(session["title"])}</h1>
+<dl class="meta">
+<dt>Session</dt><dd><code>{escape(session["session_id"])}</code></dd>
+<dt>Opened</dt><dd>{when(session["created_at"])}</dd>
+<dt>Log head</dt><dd><code>{escape(head)}</code> (short <code>{escape(short(head))}</code>)</dd>
+<dt>Version</dt><dd>{report["version"]} events</dd>
+</dl>
+<p class="muted">Anyone holding a copy of the data directory can check every figure here:
+<code>{escape(command)}</code></p>
+<p class="legend">{legend}</p>
+</header>"""
+
+
+def _summary(report: Report) -> str:
+    rows = []
+    for p in report["propositions"]:
+        last = p["rounds"][-1] if p["rounds"] else None
+        rows.append(
+            [
+                str(p["position"]),
+                f'<a href="#p{p["position"]}">{u(p["text"])}</a>',
+                label(p["mark"]["status"]) if p["mark"] else NONE,
+                str(len(p["rounds"])),
+                bar(last["counts"], 240, 12, captions=False) if last else NONE,
+                percent(last["metrics"]["agree_share"]) if last else NONE,
+                score(last["metrics"]["agreement_score"]) if last else NONE,
+            ]
+        )
+    head = ["#", "Proposition", "Chair's mark", "Rounds", "Last round", "Agree", "Score"]
+    return "<section>\n<h2>Summary</h2>\n" + _table(head, rows, "rllrl") + "\n</section>"
+
+
+def _proposition(p: PropositionReport) -> str:
+    mark = p["mark"]
+    marked = (
+        f'<span class="mark">{label(mark["status"])}</span> <span class="muted">'
+        f"{when(mark['at'])}</span>"
+        + (f"<blockquote>{u(mark['note'])}</blockquote>" if mark["note"] else "")
+        if mark
+        else "none"
+    )
+    parts = [
+        f'<section class="proposition" id="p{p["position"]}">',
+        f"<h2>{p['position']}. {u(p['text'])}</h2>",
+        f"<p>Source: {u(p['source'])} · Status: {label(p['status'])}</p>",
+        f"<p>Chair's mark: {marked}</p>",
+        *(_round(r) for r in p["rounds"]),
+    ]
+    if p["shift"]:
+        rows = [
+            [
+                "Everyone" if s["group"] is None else u(label(s["group"])),
+                f"{s['from_round']} → {s['to_round']}",
+                f"{percent(s['before_agree_share'])} (n={s['before_total']})",
+                f"{percent(s['after_agree_share'])} (n={s['after_total']})",
+                change(s["change"]),
+            ]
+            for s in p["shift"]
+        ]
+        parts += [
+            "<h3>Shift between rounds (agree share)</h3>",
+            _table(["Group", "Rounds", "Before", "After", "Change"], rows, "l"),
+        ]
+    parts.append("<h3>Objections</h3>")
+    if not p["objections"]:
+        parts.append('<p class="muted">No comments from those who disagreed or were confused.</p>')
+    parts += [
+        f'<blockquote>{u(o["comment"])}<br><span class="muted">Round {o["round"]} · '
+        f"{label(o['value'])} · {u(label(o['stakeholder_group']))}, {label(o['channel'])}"
+        "</span></blockquote>"
+        for o in p["objections"]
+    ]
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def _round(r: RoundReport) -> str:
+    m = r["metrics"]
+    weakest = m["weakest_group"]
+    facts = [
+        f"agree {percent(m['agree_share'])}",
+        f"oppose {percent(m['oppose_share'])}",
+        f"strongly oppose {percent(m['strong_oppose_share'])}",
+        f"confused {percent(m['confused_share'])}",
+        f"agreement score {score(m['agreement_score'])}",
+        f"group consensus {number(m['group_consensus'])}",
+        "weakest group "
+        + (
+            f"{u(label(weakest['group']))} ({percent(weakest['agree_share'])})" if weakest else NONE
+        ),
+        "flags " + (", ".join(label(f) for f in m["flags"]) or NONE),
+        "suggests rough consensus "
+        + ("<strong>yes</strong>" if m["suggests_rough_consensus"] else "no"),
+    ]
+    head = ["Who", "n", "", *(label(v) for v in SCALE), "Agree", "Score"]
+    rows: list[str] = []
+    kind = "all"
+    for b in breakdowns(r):
+        if b.kind != kind:
+            rows.append(f'<tr class="kind"><th colspan="{len(head)}">{_KINDS[b.kind]}</th></tr>')
+        kind = b.kind
+        cells = [u(b.title), *_cells(b.shares)]
+        rows.append(_row(cells, "lrl"))
+    return "\n".join(
+        [
+            f'<div class="round-head"><h3>Round {r["round"]} · {r["total"]} ratings</h3>',
+            f'<p class="muted">Opened {when(r["opened_at"])}, closed {when(r["closed_at"])}.</p>',
+            f"<figure>{bar(r['counts'])}</figure>",
+            f'<p class="facts">{" · ".join(facts)}.</p></div>',
+            "<table><thead>" + _row(head, "lrl", "th") + "</thead><tbody>",
+            *rows,
+            "</tbody></table>",
+        ]
+    )
+
+
+_KINDS: Final = {"group": "By stakeholder group", "channel": "By channel", "hub": "By hub"}
+
+
+def _cells(s: Shares) -> list[str]:
+    return [
+        str(s["total"]),
+        bar(s["counts"], 150, 10, captions=False),
+        *(str(s["counts"][v]) for v in SCALE),
+        percent(s["agree_share"]),
+        score(s["agreement_score"]),
+    ]
+
+
+def _speakers(report: Report) -> str:
+    speakers = report["speakers"]
+    rows = [
+        [
+            str(t["order"]),
+            u(t["name"]),
+            u(label(t["stakeholder_group"])),
+            f"Hub: {u(t['hub'])}" if t["hub"] else label(t["channel"]),
+            label(t["intent"]),
+            clock(t["started_at"]),
+            duration(t["duration"]),
+        ]
+        for t in speakers["turns"]
+    ]
+    head = ["#", "Name (as given)", "Group", "Channel", "Intent", "Start (UTC)", "Duration"]
+    log = (
+        _table(head, rows, "rlllll") if rows else '<p class="muted">Nobody was given the floor.</p>'
+    )
+    balance = [[u(label(g)), str(b["turns"]), _time(b)] for g, b in speakers["by_group"].items()]
+    balance += [
+        [f"Channel: {label(c)}", str(b["turns"]), _time(b)]
+        for c, b in speakers["by_channel"].items()
+    ]
+    balance += [[f"Hub: {u(h['name'])}", str(h["turns"]), _time(h)] for h in speakers["by_hub"]]
+    return (
+        '<section class="speakers">\n<h2>Speakers</h2>\n'
+        + log
+        + "\n<h3>Balance of speaking</h3>\n"
+        + _table(["Who", "Turns", "Time"], balance, "l")
+        + "\n</section>"
+    )
+
+
+def _time(balance: Balance) -> str:
+    running = balance["speaking"]
+    return duration(balance["seconds"]) + (f" + {running} speaking" if running else "")
+
+
+def _participation(report: Report) -> str:
+    part = report["participation"]
+    rows = [["Everyone", str(part["joined"]), str(part["rated"]), str(part["spoke"])]]
+    rows += [
+        [u(label(g)), str(a["joined"]), str(a["rated"]), str(a["spoke"])]
+        for g, a in part["by_group"].items()
+    ]
+    rows += [
+        [f"Channel: {label(c)}", str(a["joined"]), str(a["rated"]), str(a["spoke"])]
+        for c, a in part["by_channel"].items()
+    ]
+    parts = [
+        "<section>",
+        "<h2>Participation</h2>",
+        f"<p>{part['joined']} joined on their own devices ({part['removed']} later removed by "
+        f"the chair); {part['hub_attendance']} attended through {len(part['hubs'])} hub(s).</p>",
+        _table(["Who", "Joined", "Rated", "Spoke"], rows, "l"),
+    ]
+    if part["hubs"]:
+        hubs = [
+            [
+                u(h["name"]),
+                str(h["attendance"]),
+                str(h["rounds_reported"]),
+                str(h["speakers"]),
+                str(h["turns"]),
+            ]
+            for h in part["hubs"]
+        ]
+        parts += [
+            "<h3>Hubs</h3>",
+            _table(["Hub", "Attendance", "Rounds reported", "Speakers", "Turns"], hubs, "l"),
+        ]
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def _notes() -> str:
+    return """<section>
+<h2>How to read this</h2>
+<p>Agree counts strongly agree and agree; oppose counts disagree and strongly disagree. The bars
+put disagreement left of the centre line and agreement right of it; neutral and confused sit apart
+on the right, on the same scale. The agreement score runs from -10 to +10 with confused left out.
+Group consensus ranks propositions within this session and is not a percentage. Hub rooms report
+counts, not people: their people are in the ratings, not in Joined or Rated. A suggestion of rough
+consensus only informs; the chair's mark decides.</p>
+</section>"""
