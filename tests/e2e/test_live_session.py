@@ -90,7 +90,8 @@ def test_ratings_reach_the_projector_then_the_reveal(
     expect(phones[1].locator('[aria-live="polite"]')).to_have_text(f"Results revealed: {TEXTS[0]}")
     screenshot(display, "display-1920x1080-revealed")
     screenshot(phones[2], "phone-360x740-revealed")
-    screenshot(console, "console-1440x1000")
+    screenshot(console, "console-1440x1000", full_page=True)
+    screenshot(phones[2], "phone-360-full", full_page=True)
 
 
 def test_hub_relays_counts_and_chair_marks_rough_consensus(
@@ -274,3 +275,8 @@ def test_the_chair_pastes_an_agenda_orders_it_and_runs_a_second_round(
     console.get_by_role("button", name="Pause", exact=True).click()
     expect(console.get_by_role("button", name="Resume")).to_be_visible()
     expect(display.locator(".countdown")).to_have_class(re.compile("is-paused"))
+    # Past zero the projector counts overtime, in the room's sight.
+    console.get_by_label("Seconds").fill("1")
+    console.get_by_role("button", name="Start", exact=True).click()
+    expect(display.locator(".countdown .overtime")).to_have_text("Overtime")
+    expect(display.locator(".countdown .clock")).to_have_text(re.compile(r"^\+0:0\d$"))
