@@ -13,8 +13,8 @@ export function hubsPanel(ctx: ConsoleContext): Panel {
   const attendance = h("input", { id: attendanceId, type: "number", min: 1, max: 100000, required: true, value: 20 });
   const invited = h("div", { class: "invited", hidden: true });
   const form = h("form", { class: "row invite-form" },
-    h("label", { for: nameId }, t("hub_name")), name,
-    h("label", { for: attendanceId }, t("attendance")), attendance,
+    h("div", { class: "field" }, h("label", { for: nameId }, t("hub_name")), name),
+    h("div", { class: "field" }, h("label", { for: attendanceId }, t("attendance")), attendance),
     h("button", { type: "submit", class: "primary" }, t("invite")));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -73,7 +73,8 @@ export function participantsPanel(ctx: ConsoleContext): Panel {
 
   const item = (p: ParticipantRow): Row<ParticipantRow> => {
     const label = p.name || groupLabel(p.stakeholder_group);
-    const details = `${groupLabel(p.stakeholder_group)} · ${channelLabel(p.channel)}${p.language ? ` · ${p.language}` : ""}`;
+    const details = [p.name ? groupLabel(p.stakeholder_group) : "", channelLabel(p.channel), p.language ?? ""]
+      .filter(Boolean).join(" · ");
     const remove = h("button", { type: "button", class: "small danger", "aria-label": `${t("remove")}: ${label}` }, t("remove"));
     remove.addEventListener("click", () => {
       if (window.confirm(t("confirm_remove"))) void ctx.run("participant:remove", { participant_id: p.participant_id });

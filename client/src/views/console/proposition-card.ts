@@ -88,6 +88,9 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
       button.title = label;
     }
     setText(total, t("ratings_n", { n: round?.total ?? 0 }));
+    // A draft has no rounds yet: nothing to count, object to or mark.
+    total.hidden = current.round === 0;
+    objections.hidden = current.round === 0;
     el.classList.toggle("is-open", current.status === "open");
     const hasCounts = Boolean(round?.counts);
     bar.el.hidden = !hasCounts;
