@@ -1,6 +1,6 @@
 """The burst scenario: the whole hall rates at once, on each target in turn.
 
-Targets alternate within each repeat (bare, node, plenary, bare, ...) so a
+Targets alternate within each repeat (plenary, bare, node, plenary, ...) so a
 slow stretch of this shared machine hits all three alike; each run gets a
 fresh server process.
 """

@@ -10,6 +10,7 @@ import argparse
 import json
 import shlex
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -88,15 +89,22 @@ def run(args: argparse.Namespace) -> Json:
             "targets": args.targets,
         },
     }
-    if "burst" in args.scenarios:
-        profile_dir = out / "profiles" if args.profile else None
-        report["burst"] = run_burst(args.targets, args.repeat, settings, profile_dir)
-    if "session" in args.scenarios:
-        report["session"] = run_session(args.session_seconds, settings)
-    if "restart" in args.scenarios:
-        report["restart"] = run_restart(args.restart_events, args.repeat, args.seed, out)
-    if "core" in args.scenarios:
-        report["core"] = run_core()
+    profile_dir = out / "profiles" if args.profile else None
+    scenarios: dict[str, Callable[[], Json]] = {
+        "burst": lambda: run_burst(args.targets, args.repeat, settings, profile_dir),
+        "session": lambda: run_session(args.session_seconds, settings),
+        "restart": lambda: run_restart(args.restart_events, args.repeat, args.seed, out),
+        "core": run_core,
+    }
+    failed = []
+    for name in args.scenarios:
+        try:
+            report[name] = scenarios[name]()
+        except Exception as error:  # one failed scenario must not lose the others' figures
+            print(f"{name}: failed: {error}", file=sys.stderr, flush=True)
+            report[name] = {"error": f"{type(error).__name__}: {error}"}
+            failed.append(name)
+    report["failed"] = failed
     report["targets"] = evaluate(report)
     report["machine"]["load_average_at_end"] = load_average()
     return report
@@ -111,4 +119,4 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / "report.md").write_text(markdown)
     print(markdown)
     print(f"written: {args.out / 'report.md'} and {args.out / 'report.json'}")
-    return 0
+    return 1 if report["failed"] else 0

@@ -19,7 +19,7 @@ TIMEOUT_SECONDS = 300
 
 def run_core() -> Json:
     if not (BENCH_DIR / "core_bench.py").exists():
-        return {"error": "bench/core_bench.py does not exist yet"}
+        raise RuntimeError("bench/core_bench.py does not exist yet")
     print("core: python -m bench.core_bench --json", flush=True)
     done = subprocess.run(
         [sys.executable, "-m", "bench.core_bench", "--json"],
@@ -30,6 +30,6 @@ def run_core() -> Json:
         check=False,
     )
     if done.returncode != 0:
-        return {"error": f"bench.core_bench exited with {done.returncode}: {done.stderr[-500:]}"}
+        raise RuntimeError(f"bench.core_bench exited with {done.returncode}: {done.stderr[-500:]}")
     figures: Json = json.loads(done.stdout.strip().splitlines()[-1])
     return {"figures": figures}

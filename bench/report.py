@@ -40,14 +40,17 @@ def table(header: list[str], rows: list[list[str]]) -> str:
 
 def render(report: Json) -> str:
     parts = [render_meta(report)]
-    if "burst" in report:
-        parts.append(render_burst(report["burst"], report["settings"]))
-    if "session" in report:
-        parts.append(render_session(report["session"]))
-    if "restart" in report:
-        parts.append(render_restart(report["restart"]))
-    if "core" in report:
-        parts.append(render_core(report["core"]))
+    renderers = {
+        "burst": lambda found: render_burst(found, report["settings"]),
+        "session": render_session,
+        "restart": render_restart,
+        "core": render_core,
+    }
+    for name, render_one in renderers.items():
+        if name in report and "error" in report[name]:
+            parts.append(f"## {name.capitalize()}\n\nFailed: {report[name]['error']}")
+        elif name in report:
+            parts.append(render_one(report[name]))
     parts.append(render_targets(report.get("targets", [])))
     return "\n\n".join(parts) + "\n"
 
@@ -159,8 +162,6 @@ def render_restart(restart: Json) -> str:
 
 
 def render_core(core: Json) -> str:
-    if "error" in core:
-        return f"## Core\n\nNot measured: {core['error']}"
     rows = [
         [f"`{k}`", fmt(v, "{:,.3f}") if isinstance(v, float) else str(v)]
         for k, v in core["figures"].items()

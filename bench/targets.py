@@ -87,7 +87,7 @@ def started(
     gives its prepared one).
     """
     port = free_port()
-    admin_token = secrets.token_urlsafe(24)
+    admin_token = secrets.token_hex(24)  # hex: never starts with "-", which argparse would misread
     log_dir.mkdir(parents=True, exist_ok=True)
     with contextlib.ExitStack() as stack:
         if name == "plenary" and data_dir is None:
