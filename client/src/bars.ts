@@ -9,13 +9,22 @@ import { SCALE, sumCounts, type Counts, type ScaleKey } from "./protocol";
 const LEFT: ScaleKey[] = ["disagree", "strongly_disagree"];
 const RIGHT: ScaleKey[] = ["agree", "strongly_agree"];
 const APART: ScaleKey[] = ["neutral", "confused"];
+/** Left to right as the chart shows them. */
+const READING_ORDER: ScaleKey[] = [...LEFT.slice().reverse(), ...RIGHT, ...APART];
+
+/**
+ * "full": label and count per value; "counts": swatch and count only (the
+ * label is for screen readers), for a view that shows one `scaleLegend`
+ * for all its bars; "none": the bar alone.
+ */
+export type LegendStyle = "full" | "counts" | "none";
 
 export interface DivergingBar {
   el: HTMLElement;
   update(counts: Counts): void;
 }
 
-export function divergingBar({ legend = true }: { legend?: boolean } = {}): DivergingBar {
+export function divergingBar(legend: LegendStyle = "full"): DivergingBar {
   const segments = new Map<ScaleKey, HTMLElement>();
   const legendValues = new Map<ScaleKey, HTMLElement>();
   const segment = (key: ScaleKey): HTMLElement => {
@@ -33,14 +42,15 @@ export function divergingBar({ legend = true }: { legend?: boolean } = {}): Dive
     h("div", { class: "dbar-half pos" }, ...RIGHT.map(segment)),
   );
   const apart = h("div", { class: "dbar-apart", dir: "ltr" }, ...APART.map(segment));
-  const legendEl = h("ul", { class: "dbar-legend", dir: "ltr" });
-  for (const key of [...LEFT.slice().reverse(), ...RIGHT, ...APART]) {
+  const legendEl = h("ul", { class: `dbar-legend legend-${legend}`, dir: "ltr" });
+  for (const key of READING_ORDER) {
     const value = h("span", { class: "count", "data-count": key }, "0");
     legendValues.set(key, value);
-    legendEl.append(h("li", {}, h("span", { class: `swatch v-${key}`, "aria-hidden": "true" }), scaleLabel(key), " ", value));
+    const label = legend === "full" ? scaleLabel(key) : h("span", { class: "sr-only" }, scaleLabel(key));
+    legendEl.append(h("li", {}, h("span", { class: `swatch v-${key}`, "aria-hidden": "true" }), label, " ", value));
   }
   const chart = h("div", { class: "dbar-chart", role: "img", dir: "ltr" }, track, apart);
-  const el = h("div", { class: "dbar" }, chart, legend ? legendEl : null);
+  const el = h("div", { class: "dbar" }, chart, legend === "none" ? null : legendEl);
 
   return {
     el,
@@ -60,6 +70,12 @@ export function divergingBar({ legend = true }: { legend?: boolean } = {}): Dive
       chart.setAttribute("aria-label", SCALE.map((k) => `${scaleLabel(k)} ${counts[k]}`).join(", "));
     },
   };
+}
+
+/** The colours and names of the scale, once for a view's many bars. */
+export function scaleLegend(): HTMLElement {
+  return h("ul", { class: "dbar-legend scale-legend", dir: "ltr", "aria-hidden": "true" },
+    ...READING_ORDER.map((key) => h("li", {}, h("span", { class: `swatch v-${key}` }), scaleLabel(key))));
 }
 
 /** A table of counts per row (stakeholder group or channel). */

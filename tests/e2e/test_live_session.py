@@ -280,3 +280,43 @@ def test_the_chair_pastes_an_agenda_orders_it_and_runs_a_second_round(
     console.get_by_role("button", name="Start", exact=True).click()
     expect(display.locator(".countdown .overtime")).to_have_text("Overtime")
     expect(display.locator(".countdown .clock")).to_have_text(re.compile(r"^\+0:0\d$"))
+
+
+LONG = [
+    "Main sessions should end with a short list of propositions that every participant, "
+    "in the room, remote or in a hub, can rate before the chair's summary is written.",
+    "Rough consensus should be judged across stakeholder groups, not by counting heads, "
+    "and the objections weighed should be listed in the session's outcome record.",
+    "Remote hubs should have the same place in the speaker queue as the room.",
+]
+
+
+@pytest.mark.parametrize("size", [FULL_HD, HD], ids=["1920x1080", "1280x720"])
+def test_the_projector_fits_three_live_propositions(
+    live_server: LiveServer, new_context: NewContext, size: dict[str, int]
+) -> None:
+    created = live_server.create_session(title="Outcomes of the IGF main session", propositions=LONG)
+    ids = [p["id"] for p in created["propositions"]]
+    console = open_view(new_context(1440, 1000), created["urls"]["console"])
+    display = open_view(new_context(**size), created["urls"]["display"])
+    for pid in ids:
+        console_click(console, pid, "Open")
+        console_click(console, pid, "Reveal results")
+    for group, values in (("government", ("agree", "disagree", "confused")),
+                          ("civil_society", ("strongly_agree", "neutral", "strongly_disagree"))):
+        phone = join_phone(new_context(**PHONE), created["urls"]["join"], group,
+                           name="Dr. Maria-José Fernández de la Cruz")
+        for pid, value in zip(ids, values, strict=True):
+            rate(phone, pid, value)
+        phone.get_by_role("button", name="Raise hand").click()
+    console.get_by_role("button", name="Next speaker").click()
+    expect(display.locator(".dcard .rated")).to_have_text(["2 rated"] * 3)
+
+    screenshot(display, f"display-{size['width']}x{size['height']}-three")
+    footer_top = display.locator(".foot").bounding_box()
+    assert footer_top is not None
+    for box in [display.locator(sel).bounding_box()
+                for sel in (".dcard >> nth=2", ".side .join", ".side .now")]:
+        assert box is not None
+        assert box["y"] + box["height"] <= footer_top["y"], (box, footer_top)
+        assert box["x"] + box["width"] <= size["width"]

@@ -3,7 +3,7 @@
 // revealed; before that, just how many have rated), consensus badges, the
 // speaker with a countdown, who is next, and how to join.
 import "../styles/display.css";
-import { divergingBar, type DivergingBar } from "../bars";
+import { divergingBar, scaleLegend, type DivergingBar } from "../bars";
 import { describeChanges } from "../announce";
 import { Connection, storeTokenInFragment, tokenFromFragment } from "../connection";
 import { h, replace, setText, syncList } from "../dom";
@@ -47,6 +47,7 @@ export function start(): void {
 
 function mountDisplay(main: HTMLElement): (s: Snapshot) => void {
   const cards = h("div", { class: "cards" });
+  const legend = scaleLegend();
   const empty = h("p", { class: "empty" }, t("no_propositions"));
   const speakerEl = h("p", { class: "speaker-big", dir: "auto" });
   const speakerInfo = h("p", { class: "speaker-info" });
@@ -60,7 +61,7 @@ function mountDisplay(main: HTMLElement): (s: Snapshot) => void {
   const head = h("p", { class: "head" });
   replace(main,
     h("div", { class: "display-grid" },
-      h("section", { class: "props", "aria-label": t("propositions") }, empty, cards),
+      h("section", { class: "props", "aria-label": t("propositions") }, empty, legend, cards),
       h("aside", { class: "side" },
         h("section", { class: "now", "aria-labelledby": "h-now" },
           h("h2", { id: "h-now" }, t("speaking_now")), speakerEl, speakerInfo, clock.el),
@@ -74,6 +75,7 @@ function mountDisplay(main: HTMLElement): (s: Snapshot) => void {
   return (s) => {
     const shown = pickShown(s.propositions);
     empty.hidden = shown.length > 0;
+    legend.hidden = !shown.some((p) => latestRound(p)?.counts);
     cards.dataset.count = String(shown.length);
     syncList(cards, shown, (p) => p.id, displayCard, (card, p) => card.update(p), widgets);
 
@@ -116,7 +118,7 @@ function displayCard(p: Proposition): DisplayCard {
   const mark = h("span", { class: "badge mark" });
   const text = h("h2", { class: "prop-text", dir: "auto" });
   const rated = h("p", { class: "rated" });
-  const bar: DivergingBar = divergingBar();
+  const bar: DivergingBar = divergingBar("counts");
   const waiting = h("p", { class: "waiting" });
   const el = h("article", { class: "dcard", "data-proposition": p.id },
     h("div", { class: "dcard-top" }, status, mark, rated), text, bar.el, waiting);

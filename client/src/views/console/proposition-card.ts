@@ -161,7 +161,7 @@ function earlierRounds(p: Proposition): HTMLElement[] {
   const rounds = p.rounds.filter((r) => r.round !== p.round && r.counts);
   if (rounds.length === 0) return [];
   return [h("details", {}, h("summary", {}, t("earlier_rounds")), ...rounds.map((r) => {
-    const bar = divergingBar({ legend: false });
+    const bar = divergingBar("none");
     if (r.counts) bar.update(r.counts);
     const score = r.metrics?.agreement_score;
     return h("div", { class: "earlier-round" },
