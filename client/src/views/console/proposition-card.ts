@@ -19,6 +19,7 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
   let current = p;
   let position = 1;
   let count = 1;
+  let rendered = "";
 
   const badges = h("div", { class: "row badges" });
   const text = h("h3", { class: "prop-text", dir: "auto" });
@@ -42,8 +43,12 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
   const bar = divergingBar();
   const total = h("p", { class: "total" });
   const metrics = h("div", { class: "metrics" });
-  const breakdown = h("div", { class: "breakdown" });
-  const earlier = h("div", { class: "earlier" });
+  // The chair may fold these; they persist so an update does not unfold them.
+  const breakdownBody = h("div", {});
+  const breakdown = h("details", { class: "breakdown", open: true },
+    h("summary", {}, `${t("by_group")} · ${t("by_channel")}`), breakdownBody);
+  const earlierBody = h("div", {});
+  const earlier = h("details", { class: "earlier" }, h("summary", {}, t("earlier_rounds")), earlierBody);
   const objections = h("div", { class: "objections" });
 
   const markId = uid("mark");
@@ -96,8 +101,12 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
     bar.el.hidden = !hasCounts;
     if (round?.counts) bar.update(round.counts);
     replace(metrics, ...(round?.metrics ? metricsList(round.metrics) : []));
-    replace(breakdown, ...(round ? breakdownTables(round) : []));
-    replace(earlier, ...earlierRounds(current));
+    const tables = round ? breakdownTables(round) : [];
+    replace(breakdownBody, ...tables);
+    breakdown.hidden = tables.length === 0;
+    const rounds = earlierRounds(current);
+    replace(earlierBody, ...rounds);
+    earlier.hidden = rounds.length === 0;
     replace(objections, ...objectionList(current));
     if (!el.contains(document.activeElement)) {
       markSelect.value = current.mark?.status ?? "rough_consensus";
@@ -109,6 +118,10 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
   return {
     el,
     update(next, nextPosition, nextCount) {
+      // Tallies arrive ten times a second while votes flow; most leave this card as it was.
+      const key = `${nextPosition}/${nextCount}/${JSON.stringify(next)}`;
+      if (key === rendered) return;
+      rendered = key;
       current = next;
       position = nextPosition;
       count = nextCount;
@@ -154,13 +167,12 @@ function breakdownTables(round: Round): HTMLElement[] {
     });
     if (rows.length > 0) tables.push(countsTable(t("by_channel"), rows));
   }
-  return tables.length > 0 ? [h("details", { open: true }, h("summary", {}, `${t("by_group")} · ${t("by_channel")}`), ...tables)] : [];
+  return tables;
 }
 
 function earlierRounds(p: Proposition): HTMLElement[] {
   const rounds = p.rounds.filter((r) => r.round !== p.round && r.counts);
-  if (rounds.length === 0) return [];
-  return [h("details", {}, h("summary", {}, t("earlier_rounds")), ...rounds.map((r) => {
+  return rounds.map((r) => {
     const bar = divergingBar("none");
     if (r.counts) bar.update(r.counts);
     const score = r.metrics?.agreement_score;
@@ -168,7 +180,7 @@ function earlierRounds(p: Proposition): HTMLElement[] {
       h("p", { class: "meta" }, `${t("round_n", { n: r.round })} · ${t("ratings_n", { n: r.total ?? 0 })}`,
         score === null || score === undefined ? "" : ` · ${t("metric_score")}: ${score.toFixed(1)}`),
       bar.el);
-  }))];
+  });
 }
 
 function objectionList(p: Proposition): HTMLElement[] {
