@@ -211,7 +211,7 @@ export interface Snapshot {
   role: Role;
   session: SessionInfo;
   head: string | null;
-  participation: Participation;
+  participation?: Participation; // facilitator and display
   propositions: Proposition[];
   queue: Queue;
   timer: Timer;
@@ -268,6 +268,8 @@ export interface Commands {
     ack: { hub_id: string; token: string; url: string };
   };
   "hub:update": { payload: { hub_id: string; attendance: number }; ack: object };
+  /** An extension: a new hub link; the old one stops working. */
+  "hub:rotate": { payload: { hub_id: string }; ack: { hub_id: string; token: string; url: string } };
   "participant:remove": { payload: { participant_id: string; discard_ratings?: boolean }; ack: object };
 }
 

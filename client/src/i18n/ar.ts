@@ -145,6 +145,7 @@ export const ar: Strings = {
   invite: "دعوة مركز",
   hub_link: "رابط المركز للتسليم",
   hub_token: "رمز المركز",
+  new_link: "رابط جديد",
   update: "تحديث",
   participants: "المشاركون",
   no_participants: "لم ينضم أحد بعد.",

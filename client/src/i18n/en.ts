@@ -149,6 +149,7 @@ export const en = {
   invite: "Invite hub",
   hub_link: "Hub link to hand over",
   hub_token: "Hub token",
+  new_link: "New link",
   update: "Update",
   participants: "Participants",
   no_participants: "Nobody has joined yet.",

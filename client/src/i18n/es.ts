@@ -145,6 +145,7 @@ export const es: Strings = {
   invite: "Invitar hub",
   hub_link: "Enlace del hub para entregar",
   hub_token: "Token del hub",
+  new_link: "Enlace nuevo",
   update: "Actualizar",
   participants: "Participantes",
   no_participants: "Todavía no se ha unido nadie.",

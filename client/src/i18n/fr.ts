@@ -145,6 +145,7 @@ export const fr: Strings = {
   invite: "Inviter un hub",
   hub_link: "Lien du hub à transmettre",
   hub_token: "Jeton du hub",
+  new_link: "Nouveau lien",
   update: "Mettre à jour",
   participants: "Participants",
   no_participants: "Personne n’a encore rejoint.",

@@ -145,6 +145,7 @@ export const ru: Strings = {
   invite: "Пригласить хаб",
   hub_link: "Ссылка для хаба",
   hub_token: "Ключ хаба",
+  new_link: "Новая ссылка",
   update: "Обновить",
   participants: "Участники",
   no_participants: "Пока никто не присоединился.",

@@ -145,6 +145,7 @@ export const zh: Strings = {
   invite: "邀请分会场",
   hub_link: "交给分会场的链接",
   hub_token: "分会场令牌",
+  new_link: "新链接",
   update: "更新",
   participants: "参与者",
   no_participants: "尚无人加入。",

@@ -93,8 +93,8 @@ function mountDisplay(main: HTMLElement): (s: Snapshot) => void {
     const src = `/api/join/${encodeURIComponent(s.session.join_code)}/qr.svg`;
     if (qr.getAttribute("src") !== src) qr.src = src;
     setText(code, s.session.join_code);
-    setText(joinUrl, s.session.join_url);
-    setText(participation, t("participation", { ...s.participation }));
+    setText(joinUrl, new URL(s.session.join_url, location.origin).href);
+    if (s.participation) setText(participation, t("participation", { ...s.participation }));
     // The room witnesses the log head once something is settled.
     const settled = s.propositions.some((p) => p.status === "closed" || (p.mark && p.mark.status !== "unmarked"));
     setText(head, s.head && settled ? t("log_head", { head: s.head }) : "");

@@ -21,11 +21,14 @@ export function hubsPanel(ctx: ConsoleContext): Panel {
     const ack = await ctx.run("hub:invite", { name: name.value.trim(), attendance: Number(attendance.value) });
     if (!ack) return;
     form.reset();
+    showLink(ack);
+  });
+  const showLink = (ack: { url: string; token: string }): void => {
     replace(invited,
       readonlyField(t("hub_link"), ack.url, "hub-url"),
       readonlyField(t("hub_token"), ack.token, "hub-token"));
     invited.hidden = false;
-  });
+  };
   const list = h("ul", { class: "hub-list" });
   const el = h("section", { class: "panel hubs", "aria-labelledby": "h-hubs" },
     h("h2", { id: "h-hubs" }, t("hubs")), form, invited, list);
@@ -36,8 +39,13 @@ export function hubsPanel(ctx: ConsoleContext): Panel {
     const input = h("input", { id, type: "number", min: 0, value: hub.attendance, class: "narrow" });
     const update = h("button", { type: "button", class: "small" }, t("update"));
     update.addEventListener("click", () => void ctx.run("hub:update", { hub_id: hub.hub_id, attendance: Number(input.value) }));
+    const rotate = h("button", { type: "button", class: "small", "aria-label": `${t("new_link")}: ${hub.name}` }, t("new_link"));
+    rotate.addEventListener("click", async () => {
+      const ack = await ctx.run("hub:rotate", { hub_id: hub.hub_id });
+      if (ack) showLink(ack);
+    });
     return {
-      el: h("li", { class: "row" }, nameEl, h("label", { for: id }, t("attendance")), input, update),
+      el: h("li", { class: "row" }, nameEl, h("label", { for: id }, t("attendance")), input, update, rotate),
       update(next) {
         setText(nameEl, next.name);
         if (document.activeElement !== input) input.value = String(next.attendance);

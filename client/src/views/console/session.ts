@@ -29,12 +29,14 @@ export function sessionPanel(ctx: ConsoleContext): Panel {
     el,
     update(s: Snapshot) {
       sessionId = s.session.session_id;
-      link.href = s.session.join_url;
-      setText(link, s.session.join_url);
+      // The server sends a path when it knows no public address.
+      const joinUrl = new URL(s.session.join_url, location.origin).href;
+      link.href = joinUrl;
+      setText(link, joinUrl);
       setText(code, s.session.join_code);
       const src = `/api/join/${encodeURIComponent(s.session.join_code)}/qr.svg`;
       if (qr.getAttribute("src") !== src) qr.src = src;
-      setText(participation, t("participation", { ...s.participation }));
+      if (s.participation) setText(participation, t("participation", { ...s.participation }));
       setText(head, s.head ? t("log_head", { head: s.head }) : "");
     },
   };
