@@ -187,11 +187,21 @@ def test_a_raised_hand_reaches_the_console_and_the_projector(
     other = join_phone(new_context(**PHONE), created["urls"]["join"], "academia", name="Bo")
     other.get_by_role("button", name="Raise hand").click()
     expect(other.locator(".position")).to_have_text("You are number 2 in the queue")
+    # The chair moves Bo ahead; Bo's phone follows.
+    queue.get_by_role("button", name="Move up: Bo").click()
+    expect(other.locator(".position")).to_have_text("You are number 1 in the queue")
+    expect(phone.locator(".position")).to_have_text("You are number 2 in the queue")
     other.get_by_label("Clarify").check()
-    expect(queue.locator("li").nth(1)).to_contain_text("Clarify")
+    expect(queue.locator("li").first).to_contain_text("Clarify")
     other.get_by_role("button", name="Lower hand").click()
     expect(queue.locator("li")).to_have_count(1)
     expect(other.get_by_role("button", name="Raise hand")).to_be_visible()
+    # The chair can take an entry out of the queue.
+    other.get_by_role("button", name="Raise hand").click()
+    expect(queue.locator("li")).to_have_count(2)
+    queue.get_by_role("button", name="Remove: Bo").click()
+    expect(other.get_by_role("button", name="Raise hand")).to_be_visible()
+    expect(queue.locator("li")).to_have_count(1)
 
     console.get_by_role("button", name="Next speaker").click()
     expect(console.locator(".current-speaker")).to_contain_text("Amina")
