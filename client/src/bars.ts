@@ -47,7 +47,9 @@ export function divergingBar(legend: LegendStyle = "full"): DivergingBar {
     const value = h("span", { class: "count", "data-count": key }, "0");
     legendValues.set(key, value);
     const label = legend === "full" ? scaleLabel(key) : h("span", { class: "sr-only" }, scaleLabel(key));
-    legendEl.append(h("li", {}, h("span", { class: `swatch v-${key}`, "aria-hidden": "true" }), label, " ", value));
+    legendEl.append(
+      h("li", {}, h("span", { class: `swatch v-${key}`, "aria-hidden": "true" }), label, " ", value),
+    );
   }
   const chart = h("div", { class: "dbar-chart", role: "img", dir: "ltr" }, track, apart);
   const el = h("div", { class: "dbar" }, chart, legend === "none" ? null : legendEl);
@@ -74,15 +76,36 @@ export function divergingBar(legend: LegendStyle = "full"): DivergingBar {
 
 /** The colours and names of the scale, once for a view's many bars. */
 export function scaleLegend(): HTMLElement {
-  return h("ul", { class: "dbar-legend scale-legend", dir: "ltr", "aria-hidden": "true" },
-    ...READING_ORDER.map((key) => h("li", {}, h("span", { class: `swatch v-${key}` }), scaleLabel(key))));
+  return h(
+    "ul",
+    { class: "dbar-legend scale-legend", dir: "ltr", "aria-hidden": "true" },
+    ...READING_ORDER.map((key) => h("li", {}, h("span", { class: `swatch v-${key}` }), scaleLabel(key))),
+  );
 }
 
 /** A table of counts per row (stakeholder group or channel). */
 export function countsTable(caption: string, rows: [string, Counts][]): HTMLTableElement {
-  const head = h("tr", {}, h("th", { scope: "col" }, ""), ...SCALE.map((k) => h("th", { scope: "col" }, scaleLabel(k))), h("th", { scope: "col" }, t("total")));
-  const body = rows.map(([label, counts]) =>
-    h("tr", {}, h("th", { scope: "row" }, label), ...SCALE.map((k) => h("td", {}, String(counts[k]))), h("td", {}, String(sumCounts(counts)))),
+  const head = h(
+    "tr",
+    {},
+    h("th", { scope: "col" }, ""),
+    ...SCALE.map((k) => h("th", { scope: "col" }, scaleLabel(k))),
+    h("th", { scope: "col" }, t("total")),
   );
-  return h("table", { class: "counts" }, h("caption", {}, caption), h("thead", {}, head), h("tbody", {}, ...body));
+  const body = rows.map(([label, counts]) =>
+    h(
+      "tr",
+      {},
+      h("th", { scope: "row" }, label),
+      ...SCALE.map((k) => h("td", {}, String(counts[k]))),
+      h("td", {}, String(sumCounts(counts))),
+    ),
+  );
+  return h(
+    "table",
+    { class: "counts" },
+    h("caption", {}, caption),
+    h("thead", {}, head),
+    h("tbody", {}, ...body),
+  );
 }

@@ -276,8 +276,7 @@ export interface Commands {
 export type CommandName = keyof Commands;
 export type Payload<N extends CommandName> = Commands[N]["payload"] & { request_id?: string };
 export type Ack<N extends CommandName> =
-  | ({ ok: true } & Commands[N]["ack"])
-  | { ok: false; error: WireError };
+  ({ ok: true } & Commands[N]["ack"]) | { ok: false; error: WireError };
 
 /** Server → client events. */
 export interface ServerEvents {

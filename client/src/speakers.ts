@@ -9,7 +9,9 @@ export function speakerName(entry: QueueEntry): string {
 }
 
 export function speakerDetails(entry: QueueEntry): string {
-  return [groupLabel(entry.stakeholder_group), channelLabel(entry.channel), intentLabel(entry.intent)].join(" · ");
+  return [groupLabel(entry.stakeholder_group), channelLabel(entry.channel), intentLabel(entry.intent)].join(
+    " · ",
+  );
 }
 
 export function speakerLine(entry: QueueEntry): HTMLElement {

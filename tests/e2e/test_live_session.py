@@ -313,17 +313,25 @@ LONG = [
 def test_the_projector_fits_three_live_propositions(
     live_server: LiveServer, new_context: NewContext, size: dict[str, int]
 ) -> None:
-    created = live_server.create_session(title="Outcomes of the IGF main session", propositions=LONG)
+    created = live_server.create_session(
+        title="Outcomes of the IGF main session", propositions=LONG
+    )
     ids = [p["id"] for p in created["propositions"]]
     console = open_view(new_context(1440, 1000), created["urls"]["console"])
     display = open_view(new_context(**size), created["urls"]["display"])
     for pid in ids:
         console_click(console, pid, "Open")
         console_click(console, pid, "Reveal results")
-    for group, values in (("government", ("agree", "disagree", "confused")),
-                          ("civil_society", ("strongly_agree", "neutral", "strongly_disagree"))):
-        phone = join_phone(new_context(**PHONE), created["urls"]["join"], group,
-                           name="Dr. Maria-José Fernández de la Cruz")
+    for group, values in (
+        ("government", ("agree", "disagree", "confused")),
+        ("civil_society", ("strongly_agree", "neutral", "strongly_disagree")),
+    ):
+        phone = join_phone(
+            new_context(**PHONE),
+            created["urls"]["join"],
+            group,
+            name="Dr. Maria-José Fernández de la Cruz",
+        )
         for pid, value in zip(ids, values, strict=True):
             rate(phone, pid, value)
         phone.get_by_role("button", name="Raise hand").click()
@@ -333,8 +341,10 @@ def test_the_projector_fits_three_live_propositions(
     screenshot(display, f"display-{size['width']}x{size['height']}-three")
     footer_top = display.locator(".foot").bounding_box()
     assert footer_top is not None
-    for box in [display.locator(sel).bounding_box()
-                for sel in (".dcard >> nth=2", ".side .join", ".side .now")]:
+    for box in [
+        display.locator(sel).bounding_box()
+        for sel in (".dcard >> nth=2", ".side .join", ".side .now")
+    ]:
         assert box is not None
         assert box["y"] + box["height"] <= footer_top["y"], (box, footer_top)
         assert box["x"] + box["width"] <= size["width"]

@@ -24,7 +24,9 @@ def test_a_reloaded_phone_stays_the_same_participant(
     phone = join_phone(new_context(**PHONE), created["urls"]["join"], name="Kofi")
     rate(phone, first, "neutral", why="Need the numbers.")
     phone.reload()
-    expect(card(phone, first).locator('button[data-value="neutral"]')).to_have_attribute("aria-pressed", "true")
+    expect(card(phone, first).locator('button[data-value="neutral"]')).to_have_attribute(
+        "aria-pressed", "true"
+    )
     expect(card(phone, first).get_by_label("Why? (optional)")).to_have_value("Need the numbers.")
     expect(phone.locator("form.join")).to_have_count(0)
     expect(console.locator(".participant-list li")).to_have_count(1)
@@ -51,7 +53,9 @@ def test_a_dropped_server_shows_reconnecting_then_resyncs(
     expect(console.locator(".banner")).to_be_hidden(timeout=15_000)
     console_click(console, second, "Open")
     expect(card(phone, second)).to_be_visible()
-    expect(card(phone, first).locator('button[data-value="agree"]')).to_have_attribute("aria-pressed", "true")
+    expect(card(phone, first).locator('button[data-value="agree"]')).to_have_attribute(
+        "aria-pressed", "true"
+    )
 
 
 def test_a_removed_participant_is_told_and_can_join_again(
@@ -78,12 +82,14 @@ def test_a_bad_link_says_so(live_server: LiveServer, new_context: NewContext) ->
     expect(page.locator("form.join")).to_have_count(0)
     console = open_view(new_context(), live_server.url + "/console#token=forged")
     expect(console.locator(".fatal")).to_contain_text("This link is no longer valid")
-    expect(open_view(new_context(), live_server.url + "/display").locator(".fatal")).to_contain_text(
-        "no access token"
-    )
+    expect(
+        open_view(new_context(), live_server.url + "/display").locator(".fatal")
+    ).to_contain_text("no access token")
 
 
-def test_the_phone_loads_little_javascript(live_server: LiveServer, new_context: NewContext) -> None:
+def test_the_phone_loads_little_javascript(
+    live_server: LiveServer, new_context: NewContext
+) -> None:
     created = live_server.create_session(title="Weight", propositions=["One."])
     context = new_context(**PHONE)
     page: Page = context.new_page()

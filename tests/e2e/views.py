@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, ViewportSize, expect
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -22,9 +22,9 @@ AXE = ROOT / "client" / "node_modules" / "axe-core" / "axe.min.js"
 DIST = ROOT / "client" / "dist"
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 
-PHONE = {"width": 360, "height": 740}
-FULL_HD = {"width": 1920, "height": 1080}
-HD = {"width": 1280, "height": 720}
+PHONE = ViewportSize(width=360, height=740)
+FULL_HD = ViewportSize(width=1920, height=1080)
+HD = ViewportSize(width=1280, height=720)
 
 
 def screenshot(page: Page, name: str, full_page: bool = False) -> Path:

@@ -85,7 +85,8 @@ export const ar: Strings = {
 
   join_at: "انضم: امسح الرمز أو أدخله",
   join_code: "الرمز",
-  participation: "المنضمون: {joined} · في القاعة {in_room} · عن بُعد {remote} · المراكز {hubs} ({hub_attendance} شخصًا)",
+  participation:
+    "المنضمون: {joined} · في القاعة {in_room} · عن بُعد {remote} · المراكز {hubs} ({hub_attendance} شخصًا)",
   rated_n: "قيّم {n}",
   waiting_reveal: "عدد التقييمات حتى الآن: {n}",
   log_head: "رأس السجل {head}",

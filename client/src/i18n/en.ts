@@ -88,7 +88,8 @@ export const en = {
   // Projector
   join_at: "Join: scan or enter the code",
   join_code: "Code",
-  participation: "Joined: {joined} · in the room {in_room} · remote {remote} · hubs {hubs} ({hub_attendance} people)",
+  participation:
+    "Joined: {joined} · in the room {in_room} · remote {remote} · hubs {hubs} ({hub_attendance} people)",
   rated_n: "{n} rated",
   waiting_reveal: "{n} ratings so far",
   log_head: "Log head {head}",

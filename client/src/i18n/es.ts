@@ -85,7 +85,8 @@ export const es: Strings = {
 
   join_at: "Únase: escanee o introduzca el código",
   join_code: "Código",
-  participation: "Unidos: {joined} · en la sala {in_room} · en remoto {remote} · hubs {hubs} ({hub_attendance} personas)",
+  participation:
+    "Unidos: {joined} · en la sala {in_room} · en remoto {remote} · hubs {hubs} ({hub_attendance} personas)",
   rated_n: "{n} valoraciones",
   waiting_reveal: "{n} valoraciones hasta ahora",
   log_head: "Cabeza del registro {head}",

@@ -85,7 +85,8 @@ export const fr: Strings = {
 
   join_at: "Rejoindre : scannez ou saisissez le code",
   join_code: "Code",
-  participation: "Inscrits : {joined} · dans la salle {in_room} · à distance {remote} · hubs {hubs} ({hub_attendance} personnes)",
+  participation:
+    "Inscrits : {joined} · dans la salle {in_room} · à distance {remote} · hubs {hubs} ({hub_attendance} personnes)",
   rated_n: "{n} évaluations",
   waiting_reveal: "{n} évaluations à ce stade",
   log_head: "Tête du journal {head}",

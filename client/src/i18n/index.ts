@@ -77,9 +77,7 @@ export function onLanguage(listener: () => void): () => void {
 
 export function t(key: StringKey, vars: Record<string, string | number> = {}): string {
   const template = DICTIONARIES[current][key] ?? en[key];
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in vars ? String(vars[name]) : whole,
-  );
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
 }
 
 export function scaleLabel(value: ScaleKey): string {

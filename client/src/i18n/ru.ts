@@ -85,7 +85,8 @@ export const ru: Strings = {
 
   join_at: "Присоединяйтесь: отсканируйте или введите код",
   join_code: "Код",
-  participation: "Участников: {joined} · в зале {in_room} · удалённо {remote} · хабов {hubs} ({hub_attendance} чел.)",
+  participation:
+    "Участников: {joined} · в зале {in_room} · удалённо {remote} · хабов {hubs} ({hub_attendance} чел.)",
   rated_n: "Оценок: {n}",
   waiting_reveal: "Оценок пока: {n}",
   log_head: "Вершина журнала {head}",

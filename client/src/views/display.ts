@@ -59,17 +59,42 @@ function mountDisplay(main: HTMLElement): (s: Snapshot) => void {
   const joinUrl = h("p", { class: "join-url" });
   const participation = h("p", { class: "participation" });
   const head = h("p", { class: "head" });
-  replace(main,
-    h("div", { class: "display-grid" },
+  replace(
+    main,
+    h(
+      "div",
+      { class: "display-grid" },
       h("section", { class: "props", "aria-label": t("propositions") }, empty, legend, cards),
-      h("aside", { class: "side" },
-        h("section", { class: "now", "aria-labelledby": "h-now" },
-          h("h2", { id: "h-now" }, t("speaking_now")), speakerEl, speakerInfo, clock.el),
-        h("section", { class: "next", "aria-labelledby": "h-next" },
-          h("h2", { id: "h-next" }, t("next_speakers")), nextList, nobodyWaiting),
-        h("section", { class: "join", "aria-labelledby": "h-join" },
-          h("h2", { id: "h-join" }, t("join_at")), qr, code, joinUrl))),
-    h("footer", { class: "foot" }, participation, head));
+      h(
+        "aside",
+        { class: "side" },
+        h(
+          "section",
+          { class: "now", "aria-labelledby": "h-now" },
+          h("h2", { id: "h-now" }, t("speaking_now")),
+          speakerEl,
+          speakerInfo,
+          clock.el,
+        ),
+        h(
+          "section",
+          { class: "next", "aria-labelledby": "h-next" },
+          h("h2", { id: "h-next" }, t("next_speakers")),
+          nextList,
+          nobodyWaiting,
+        ),
+        h(
+          "section",
+          { class: "join", "aria-labelledby": "h-join" },
+          h("h2", { id: "h-join" }, t("join_at")),
+          qr,
+          code,
+          joinUrl,
+        ),
+      ),
+    ),
+    h("footer", { class: "foot" }, participation, head),
+  );
   const widgets = new Map<string, DisplayCard>();
 
   return (s) => {
@@ -77,7 +102,14 @@ function mountDisplay(main: HTMLElement): (s: Snapshot) => void {
     empty.hidden = shown.length > 0;
     legend.hidden = !shown.some((p) => latestRound(p)?.counts);
     cards.dataset.count = String(shown.length);
-    syncList(cards, shown, (p) => p.id, displayCard, (card, p) => card.update(p), widgets);
+    syncList(
+      cards,
+      shown,
+      (p) => p.id,
+      displayCard,
+      (card, p) => card.update(p),
+      widgets,
+    );
 
     const current = s.queue.current;
     setText(speakerEl, current ? speakerName(current) : t("nobody_speaking"));
@@ -85,8 +117,18 @@ function mountDisplay(main: HTMLElement): (s: Snapshot) => void {
     clock.set(s.timer);
     clock.el.hidden = !current && s.timer.remaining === null;
     const next = s.queue.entries.slice(0, NEXT_SHOWN);
-    replace(nextList, ...next.map((e) => h("li", {}, h("span", { class: "speaker-name", dir: "auto" }, speakerName(e)), " ",
-      h("span", { class: "speaker-details" }, speakerDetails(e)))));
+    replace(
+      nextList,
+      ...next.map((e) =>
+        h(
+          "li",
+          {},
+          h("span", { class: "speaker-name", dir: "auto" }, speakerName(e)),
+          " ",
+          h("span", { class: "speaker-details" }, speakerDetails(e)),
+        ),
+      ),
+    );
     nextList.hidden = next.length === 0;
     nobodyWaiting.hidden = next.length > 0;
 
@@ -96,7 +138,9 @@ function mountDisplay(main: HTMLElement): (s: Snapshot) => void {
     setText(joinUrl, new URL(s.session.join_url, location.origin).href);
     if (s.participation) setText(participation, t("participation", { ...s.participation }));
     // The room witnesses the log head once something is settled.
-    const settled = s.propositions.some((p) => p.status === "closed" || (p.mark && p.mark.status !== "unmarked"));
+    const settled = s.propositions.some(
+      (p) => p.status === "closed" || (p.mark && p.mark.status !== "unmarked"),
+    );
     setText(head, s.head && settled ? t("log_head", { head: s.head }) : "");
   };
 }
@@ -120,14 +164,25 @@ function displayCard(p: Proposition): DisplayCard {
   const rated = h("p", { class: "rated" });
   const bar: DivergingBar = divergingBar("counts");
   const waiting = h("p", { class: "waiting" });
-  const el = h("article", { class: "dcard", "data-proposition": p.id },
-    h("div", { class: "dcard-top" }, status, mark, rated), text, bar.el, waiting);
+  const el = h(
+    "article",
+    { class: "dcard", "data-proposition": p.id },
+    h("div", { class: "dcard-top" }, status, mark, rated),
+    text,
+    bar.el,
+    waiting,
+  );
   return {
     el,
     update(next) {
       const round = latestRound(next);
       const total = round?.total ?? 0;
-      setText(status, next.round > 1 ? `${t(`status_${next.status}`)} · ${t("round_n", { n: next.round })}` : t(`status_${next.status}`));
+      setText(
+        status,
+        next.round > 1
+          ? `${t(`status_${next.status}`)} · ${t("round_n", { n: next.round })}`
+          : t(`status_${next.status}`),
+      );
       el.classList.toggle("is-open", next.status === "open");
       const marked = next.mark && next.mark.status !== "unmarked" ? next.mark.status : null;
       mark.hidden = !marked;

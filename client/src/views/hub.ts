@@ -7,7 +7,17 @@ import { divergingBar } from "../bars";
 import { Connection, storeTokenInFragment, tokenFromFragment } from "../connection";
 import { h, replace, setText, syncList, uid } from "../dom";
 import { groupLabel, intentLabel, onLanguage, scaleLabel, t } from "../i18n";
-import { INTENTS, SCALE, latestRound, sumCounts, type Counts, type Intent, type Proposition, type ScaleKey, type Snapshot } from "../protocol";
+import {
+  INTENTS,
+  SCALE,
+  latestRound,
+  sumCounts,
+  type Counts,
+  type Intent,
+  type Proposition,
+  type ScaleKey,
+  type Snapshot,
+} from "../protocol";
 import { createShell, type Shell } from "../shell";
 import { speakerLine } from "../speakers";
 
@@ -42,13 +52,28 @@ function mountHub(shell: Shell, connection: Connection): (s: Snapshot) => void {
   const nobodyWaiting = h("p", { class: "muted" }, t("queue_empty"));
   const results = h("div", { class: "results" });
   const speaker = speakerForm(shell, connection);
-  replace(shell.main,
+  replace(
+    shell.main,
     attendance,
-    h("section", { "aria-labelledby": "h-counts" }, h("h2", { id: "h-counts" }, t("hub_counts")), noneOpen, tallies),
-    h("section", { class: "card", "aria-labelledby": "h-floor" },
-      h("h2", { id: "h-floor" }, t("speaking_now")), current, h("h3", {}, t("next_speakers")), queue, nobodyWaiting),
+    h(
+      "section",
+      { "aria-labelledby": "h-counts" },
+      h("h2", { id: "h-counts" }, t("hub_counts")),
+      noneOpen,
+      tallies,
+    ),
+    h(
+      "section",
+      { class: "card", "aria-labelledby": "h-floor" },
+      h("h2", { id: "h-floor" }, t("speaking_now")),
+      current,
+      h("h3", {}, t("next_speakers")),
+      queue,
+      nobodyWaiting,
+    ),
     speaker.el,
-    h("section", { "aria-labelledby": "h-results" }, h("h2", { id: "h-results" }, t("results")), results));
+    h("section", { "aria-labelledby": "h-results" }, h("h2", { id: "h-results" }, t("results")), results),
+  );
   const forms = new Map<string, TallyForm>();
 
   return (s) => {
@@ -57,8 +82,14 @@ function mountHub(shell: Shell, connection: Connection): (s: Snapshot) => void {
     setText(attendance, t("hub_attendance", { n: self?.attendance ?? 0 }));
     const open = s.propositions.filter((p) => p.status === "open");
     noneOpen.hidden = open.length > 0;
-    syncList(tallies, open, (p) => p.id, (p) => tallyForm(p, shell, connection),
-      (form, p) => form.update(p, self?.attendance ?? 0, self?.tallies[p.id]), forms);
+    syncList(
+      tallies,
+      open,
+      (p) => p.id,
+      (p) => tallyForm(p, shell, connection),
+      (form, p) => form.update(p, self?.attendance ?? 0, self?.tallies[p.id]),
+      forms,
+    );
     replace(current, s.queue.current ? speakerLine(s.queue.current) : t("nobody_speaking"));
     replace(queue, ...s.queue.entries.slice(0, 5).map((e) => h("li", {}, speakerLine(e))));
     queue.hidden = s.queue.entries.length === 0;
@@ -82,7 +113,15 @@ function tallyForm(p: Proposition, shell: Shell, connection: Connection): TallyF
   const inputs = new Map<ScaleKey, HTMLInputElement>();
   const fields = SCALE.map((key) => {
     const id = uid(`count-${key}`);
-    const input = h("input", { id, type: "number", min: 0, step: 1, value: 0, inputmode: "numeric", "data-value": key });
+    const input = h("input", {
+      id,
+      type: "number",
+      min: 0,
+      step: 1,
+      value: 0,
+      inputmode: "numeric",
+      "data-value": key,
+    });
     inputs.set(key, input);
     return h("div", { class: `count-field v-edge-${key}` }, h("label", { for: id }, scaleLabel(key)), input);
   });
@@ -91,7 +130,16 @@ function tallyForm(p: Proposition, shell: Shell, connection: Connection): TallyF
   const sentNote = h("p", { class: "sent muted" });
   const send = h("button", { type: "submit", class: "primary" }, t("hub_send"));
   const text = h("h3", { class: "prop-text", dir: "auto" }, p.text);
-  const form = h("form", { class: "card tally", "data-proposition": p.id }, text, h("div", { class: "count-grid" }, ...fields), sum, over, send, sentNote);
+  const form = h(
+    "form",
+    { class: "card tally", "data-proposition": p.id },
+    text,
+    h("div", { class: "count-grid" }, ...fields),
+    sum,
+    over,
+    send,
+    sentNote,
+  );
 
   const counts = (): Counts => {
     const result = {} as Counts;
@@ -111,7 +159,11 @@ function tallyForm(p: Proposition, shell: Shell, connection: Connection): TallyF
     check();
     if (send.disabled) return;
     send.disabled = true;
-    const ack = await connection.command("hub:tally", { proposition_id: current.id, counts: counts() }, { retry: true });
+    const ack = await connection.command(
+      "hub:tally",
+      { proposition_id: current.id, counts: counts() },
+      { retry: true },
+    );
     send.disabled = false;
     if (!ack.ok) return shell.showError(ack.error);
     setText(sentNote, t("hub_sent", { n: ack.round }));
@@ -144,18 +196,29 @@ function speakerForm(shell: Shell, connection: Connection): { el: HTMLElement; u
   const intentId = uid("sp-intent");
   const name = h("input", { id: nameId, required: true, maxlength: 80 });
   const group = h("select", { id: groupId, required: true });
-  const intent = h("select", { id: intentId }, ...INTENTS.map((i) => h("option", { value: i, selected: i === "speak" }, intentLabel(i))));
+  const intent = h(
+    "select",
+    { id: intentId },
+    ...INTENTS.map((i) => h("option", { value: i, selected: i === "speak" }, intentLabel(i))),
+  );
   const done = h("p", { class: "muted", role: "status" });
-  const el = h("form", { class: "card speaker-form" },
+  const el = h(
+    "form",
+    { class: "card speaker-form" },
     h("h2", {}, t("hub_speaker")),
     h("div", { class: "field" }, h("label", { for: nameId }, t("speaker_name")), name),
     h("div", { class: "field" }, h("label", { for: groupId }, t("join_group")), group),
     h("div", { class: "field" }, h("label", { for: intentId }, t("hand_intent")), intent),
-    h("button", { type: "submit", class: "primary" }, t("add_speaker")), done);
+    h("button", { type: "submit", class: "primary" }, t("add_speaker")),
+    done,
+  );
   el.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const ack = await connection.command("hub:speaker",
-      { name: name.value.trim(), stakeholder_group: group.value, intent: intent.value as Intent }, { retry: true });
+    const ack = await connection.command(
+      "hub:speaker",
+      { name: name.value.trim(), stakeholder_group: group.value, intent: intent.value as Intent },
+      { retry: true },
+    );
     if (!ack.ok) return shell.showError(ack.error);
     name.value = "";
     setText(done, t("speaker_added", { n: ack.position }));
@@ -176,6 +239,11 @@ function resultCard(p: Proposition): HTMLElement {
   const round = latestRound(p);
   const bar = divergingBar();
   if (round?.counts) bar.update(round.counts);
-  return h("article", { class: "card result", "data-proposition": p.id },
-    h("h3", { class: "prop-text", dir: "auto" }, p.text), h("p", { class: "meta" }, t("ratings_n", { n: round?.total ?? 0 })), bar.el);
+  return h(
+    "article",
+    { class: "card result", "data-proposition": p.id },
+    h("h3", { class: "prop-text", dir: "auto" }, p.text),
+    h("p", { class: "meta" }, t("ratings_n", { n: round?.total ?? 0 })),
+    bar.el,
+  );
 }

@@ -33,9 +33,15 @@ export function start(): void {
     const props = propositionsPanel(ctx);
     const side = [queuePanel(ctx), sessionPanel(ctx), hubsPanel(ctx), participantsPanel(ctx)];
     panels = [props, ...side];
-    replace(shell.main, h("div", { class: "console-grid" },
-      h("div", { class: "col-main" }, props.el),
-      h("div", { class: "col-side" }, ...side.map((panel) => panel.el))));
+    replace(
+      shell.main,
+      h(
+        "div",
+        { class: "console-grid" },
+        h("div", { class: "col-main" }, props.el),
+        h("div", { class: "col-side" }, ...side.map((panel) => panel.el)),
+      ),
+    );
     if (connection.snapshot) render(connection.snapshot);
   };
   mount();

@@ -5,7 +5,14 @@ import { countsTable, divergingBar } from "../../bars";
 import { h, replace, setText, uid } from "../../dom";
 import { channelLabel, groupLabel, markLabel, percent, scaleLabel, t } from "../../i18n";
 import {
-  CHANNELS, MARKS, latestRound, type Counts, type MarkStatus, type Metrics, type Proposition, type Round,
+  CHANNELS,
+  MARKS,
+  latestRound,
+  type Counts,
+  type MarkStatus,
+  type Metrics,
+  type Proposition,
+  type Round,
 } from "../../protocol";
 import type { ConsoleContext } from "./context";
 
@@ -32,63 +39,113 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
       : run("proposition:open", { proposition_id: id }));
   });
   const reveal = h("button", { type: "button" });
-  reveal.addEventListener("click", () =>
-    void run("results:reveal", { proposition_id: current.id, visible: !current.revealed }));
+  reveal.addEventListener(
+    "click",
+    () => void run("results:reveal", { proposition_id: current.id, visible: !current.revealed }),
+  );
 
   const moveUp = h("button", { type: "button", class: "small" }, "↑");
   const moveDown = h("button", { type: "button", class: "small" }, "↓");
-  moveUp.addEventListener("click", () => void run("proposition:move", { proposition_id: current.id, position: position - 1 }));
-  moveDown.addEventListener("click", () => void run("proposition:move", { proposition_id: current.id, position: position + 1 }));
+  moveUp.addEventListener(
+    "click",
+    () => void run("proposition:move", { proposition_id: current.id, position: position - 1 }),
+  );
+  moveDown.addEventListener(
+    "click",
+    () => void run("proposition:move", { proposition_id: current.id, position: position + 1 }),
+  );
 
   const bar = divergingBar();
   const total = h("p", { class: "total" });
   const metrics = h("div", { class: "metrics" });
   // The chair may fold these; they persist so an update does not unfold them.
   const breakdownBody = h("div", {});
-  const breakdown = h("details", { class: "breakdown", open: true },
-    h("summary", {}, `${t("by_group")} · ${t("by_channel")}`), breakdownBody);
+  const breakdown = h(
+    "details",
+    { class: "breakdown", open: true },
+    h("summary", {}, `${t("by_group")} · ${t("by_channel")}`),
+    breakdownBody,
+  );
   const earlierBody = h("div", {});
   const earlier = h("details", { class: "earlier" }, h("summary", {}, t("earlier_rounds")), earlierBody);
   const objections = h("div", { class: "objections" });
 
   const markId = uid("mark");
   const noteId = uid("note");
-  const markSelect = h("select", { id: markId }, ...MARKS.map((m) => h("option", { value: m }, markLabel(m))));
+  const markSelect = h(
+    "select",
+    { id: markId },
+    ...MARKS.map((m) => h("option", { value: m }, markLabel(m))),
+  );
   const note = h("input", { id: noteId, maxlength: 500 });
   const saveMark = h("button", { type: "submit" }, t("mark_save"));
-  const markForm = h("form", { class: "mark-form row" },
-    h("label", { for: markId }, t("mark")), markSelect,
-    h("label", { for: noteId }, t("mark_note")), note, saveMark);
+  const markForm = h(
+    "form",
+    { class: "mark-form row" },
+    h("label", { for: markId }, t("mark")),
+    markSelect,
+    h("label", { for: noteId }, t("mark_note")),
+    note,
+    saveMark,
+  );
   markForm.addEventListener("submit", (event) => {
     event.preventDefault();
     const status = markSelect.value as MarkStatus;
-    const payload = { proposition_id: current.id, status, ...(note.value.trim() ? { note: note.value.trim() } : {}) };
+    const payload = {
+      proposition_id: current.id,
+      status,
+      ...(note.value.trim() ? { note: note.value.trim() } : {}),
+    };
     void run("consensus:mark", payload);
   });
 
-  const el = h("article", { class: "card prop", "data-proposition": p.id },
-    badges, text, source, h("div", { class: "row controls" }, lifecycle, reveal, h("span", { class: "order" }, moveUp, moveDown)),
-    total, bar.el, metrics, breakdown, earlier, objections, markForm);
+  const el = h(
+    "article",
+    { class: "card prop", "data-proposition": p.id },
+    badges,
+    text,
+    source,
+    h("div", { class: "row controls" }, lifecycle, reveal, h("span", { class: "order" }, moveUp, moveDown)),
+    total,
+    bar.el,
+    metrics,
+    breakdown,
+    earlier,
+    objections,
+    markForm,
+  );
 
   function render(): void {
     const round = latestRound(current);
-    replace(badges,
+    replace(
+      badges,
       h("span", { class: `badge status-${current.status}` }, t(`status_${current.status}`)),
       current.round > 0 ? h("span", { class: "badge" }, t("round_n", { n: current.round })) : null,
       current.revealed ? h("span", { class: "badge revealed" }, t("revealed")) : null,
       current.mark && current.mark.status !== "unmarked"
-        ? h("span", { class: `badge mark-${current.mark.status}`, "data-mark": current.mark.status }, markLabel(current.mark.status))
-        : null);
+        ? h(
+            "span",
+            { class: `badge mark-${current.mark.status}`, "data-mark": current.mark.status },
+            markLabel(current.mark.status),
+          )
+        : null,
+    );
     setText(text, current.text);
     setText(source, current.source ?? "");
     source.hidden = !current.source;
-    setText(lifecycle, current.status === "open" ? t("close") : current.status === "closed" ? t("reopen") : t("open"));
+    setText(
+      lifecycle,
+      current.status === "open" ? t("close") : current.status === "closed" ? t("reopen") : t("open"),
+    );
     setText(reveal, current.revealed ? t("hide") : t("reveal"));
     reveal.setAttribute("aria-pressed", String(current.revealed));
     reveal.hidden = current.round === 0;
     moveUp.disabled = position <= 1;
     moveDown.disabled = position >= count;
-    for (const [button, label] of [[moveUp, t("move_up")], [moveDown, t("move_down")]] as const) {
+    for (const [button, label] of [
+      [moveUp, t("move_up")],
+      [moveDown, t("move_down")],
+    ] as const) {
       button.setAttribute("aria-label", `${label}: ${current.text}`);
       button.title = label;
     }
@@ -132,18 +189,32 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
 
 function metricsList(m: Metrics): HTMLElement[] {
   // Numbers keep left-to-right order inside Arabic text ("-5.0", not "5.0-").
-  const row = (label: string, value: string): HTMLElement[] => [h("dt", {}, label), h("dd", {}, h("bdi", { dir: "ltr" }, value))];
-  const weakest = m.weakest_group ? `${groupLabel(m.weakest_group.group)} (${percent(m.weakest_group.agree_share)})` : "–";
-  const list = h("dl", { class: "metric-list" },
+  const row = (label: string, value: string): HTMLElement[] => [
+    h("dt", {}, label),
+    h("dd", {}, h("bdi", { dir: "ltr" }, value)),
+  ];
+  const weakest = m.weakest_group
+    ? `${groupLabel(m.weakest_group.group)} (${percent(m.weakest_group.agree_share)})`
+    : "–";
+  const list = h(
+    "dl",
+    { class: "metric-list" },
     ...row(t("metric_agree"), percent(m.agree_share)),
     ...row(t("metric_oppose"), percent(m.oppose_share)),
     ...row(t("metric_strong_oppose"), percent(m.strong_oppose_share)),
     ...row(t("metric_confused"), percent(m.confused_share)),
     ...row(t("metric_score"), m.agreement_score === null ? "–" : m.agreement_score.toFixed(1)),
     ...row(t("metric_group_consensus"), m.group_consensus === null ? "–" : m.group_consensus.toFixed(3)),
-    ...row(t("metric_weakest"), weakest));
-  const suggestion = h("p", { class: `suggestion ${m.suggests_rough_consensus ? "yes" : "no"}`, "data-suggests": String(m.suggests_rough_consensus) },
-    m.suggests_rough_consensus ? t("suggests_consensus") : t("no_suggestion"));
+    ...row(t("metric_weakest"), weakest),
+  );
+  const suggestion = h(
+    "p",
+    {
+      class: `suggestion ${m.suggests_rough_consensus ? "yes" : "no"}`,
+      "data-suggests": String(m.suggests_rough_consensus),
+    },
+    m.suggests_rough_consensus ? t("suggests_consensus") : t("no_suggestion"),
+  );
   const flags = m.flags.map((f) => h("span", { class: `badge flag flag-${f}` }, flagLabel(f)));
   return [suggestion, h("div", { class: "row" }, ...flags), list];
 }
@@ -176,10 +247,17 @@ function earlierRounds(p: Proposition): HTMLElement[] {
     const bar = divergingBar("none");
     if (r.counts) bar.update(r.counts);
     const score = r.metrics?.agreement_score;
-    return h("div", { class: "earlier-round" },
-      h("p", { class: "meta" }, `${t("round_n", { n: r.round })} · ${t("ratings_n", { n: r.total ?? 0 })}`,
-        score === null || score === undefined ? "" : ` · ${t("metric_score")}: ${score.toFixed(1)}`),
-      bar.el);
+    return h(
+      "div",
+      { class: "earlier-round" },
+      h(
+        "p",
+        { class: "meta" },
+        `${t("round_n", { n: r.round })} · ${t("ratings_n", { n: r.total ?? 0 })}`,
+        score === null || score === undefined ? "" : ` · ${t("metric_score")}: ${score.toFixed(1)}`,
+      ),
+      bar.el,
+    );
   });
 }
 
@@ -187,9 +265,22 @@ function objectionList(p: Proposition): HTMLElement[] {
   const items = (p.objections ?? []).filter((o) => o.round === p.round);
   const heading = h("h4", {}, `${t("objections")} (${items.length})`);
   if (items.length === 0) return [heading, h("p", { class: "muted" }, t("no_objections"))];
-  return [heading, h("ul", { class: "objection-list" }, ...items.map((o) =>
-    h("li", {},
-      h("span", { class: `badge v-${o.value}` }, scaleLabel(o.value)), " ",
-      h("q", { class: "comment", dir: "auto" }, o.comment), " ",
-      h("span", { class: "muted" }, `${groupLabel(o.stakeholder_group)} · ${channelLabel(o.channel)}`))))];
+  return [
+    heading,
+    h(
+      "ul",
+      { class: "objection-list" },
+      ...items.map((o) =>
+        h(
+          "li",
+          {},
+          h("span", { class: `badge v-${o.value}` }, scaleLabel(o.value)),
+          " ",
+          h("q", { class: "comment", dir: "auto" }, o.comment),
+          " ",
+          h("span", { class: "muted" }, `${groupLabel(o.stakeholder_group)} · ${channelLabel(o.channel)}`),
+        ),
+      ),
+    ),
+  ];
 }

@@ -18,18 +18,27 @@ export function propositionsPanel(ctx: ConsoleContext): Panel {
   const source = h("input", { id: sourceId, name: "source", maxlength: 200 });
   const added = h("span", { class: "muted", role: "status" });
   const submit = h("button", { type: "submit", class: "primary" }, t("add"));
-  const form = h("form", { class: "add-form" },
+  const form = h(
+    "form",
+    { class: "add-form" },
     h("div", { class: "field" }, h("label", { for: textId }, t("add_propositions")), textarea),
-    h("div", { class: "row" }, h("label", { for: sourceId }, t("source_optional")), source, submit, added));
+    h("div", { class: "row" }, h("label", { for: sourceId }, t("source_optional")), source, submit, added),
+  );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const lines = textarea.value.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+    const lines = textarea.value
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean);
     if (lines.length === 0) return;
     submit.disabled = true;
     let count = 0;
     // In order, one command per line, so the list keeps the pasted order.
     for (const text of lines) {
-      const ok = await ctx.run("proposition:add", { text, ...(source.value.trim() ? { source: source.value.trim() } : {}) });
+      const ok = await ctx.run("proposition:add", {
+        text,
+        ...(source.value.trim() ? { source: source.value.trim() } : {}),
+      });
       if (!ok) break;
       count += 1;
     }
@@ -40,8 +49,14 @@ export function propositionsPanel(ctx: ConsoleContext): Panel {
 
   const list = h("div", { class: "prop-list" });
   const empty = h("p", { class: "muted" }, t("no_propositions"));
-  const el = h("section", { class: "panel propositions", "aria-labelledby": "h-props" },
-    h("h2", { id: "h-props" }, t("propositions")), form, empty, list);
+  const el = h(
+    "section",
+    { class: "panel propositions", "aria-labelledby": "h-props" },
+    h("h2", { id: "h-props" }, t("propositions")),
+    form,
+    empty,
+    list,
+  );
   const cards = new Map<string, PropositionCard>();
 
   return {
@@ -50,8 +65,14 @@ export function propositionsPanel(ctx: ConsoleContext): Panel {
       empty.hidden = s.propositions.length > 0;
       // The agenda's order is the server's; the chair changes it with move up/down.
       const count = s.propositions.length;
-      syncList(list, s.propositions, (p) => p.id, (p) => propositionCard(p, ctx),
-        (c, p) => c.update(p, s.propositions.indexOf(p) + 1, count), cards);
+      syncList(
+        list,
+        s.propositions,
+        (p) => p.id,
+        (p) => propositionCard(p, ctx),
+        (c, p) => c.update(p, s.propositions.indexOf(p) + 1, count),
+        cards,
+      );
     },
   };
 }

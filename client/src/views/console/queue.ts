@@ -15,7 +15,15 @@ export function queuePanel(ctx: ConsoleContext): Panel {
   next.addEventListener("click", () => void ctx.run("queue:next", {}));
 
   const secondsId = uid("seconds");
-  const seconds = h("input", { id: secondsId, type: "number", min: 10, max: 3600, step: 10, value: 180, inputmode: "numeric" });
+  const seconds = h("input", {
+    id: secondsId,
+    type: "number",
+    min: 10,
+    max: 3600,
+    step: 10,
+    value: 180,
+    inputmode: "numeric",
+  });
   // Start begins afresh with the seconds given; a start without seconds
   // resumes a paused countdown, so pause and resume share one button.
   const start = h("button", { type: "button" }, t("start"));
@@ -28,30 +36,72 @@ export function queuePanel(ctx: ConsoleContext): Panel {
   pause.addEventListener("click", () => void ctx.run("timer:set", { action: running ? "pause" : "start" }));
   const reset = h("button", { type: "button" }, t("reset"));
   reset.addEventListener("click", () => void ctx.run("timer:set", { action: "reset" }));
-  const timer = h("fieldset", { class: "timer row" }, h("legend", {}, t("timer")),
-    h("label", { for: secondsId }, t("seconds")), seconds, start, pause, reset);
+  const timer = h(
+    "fieldset",
+    { class: "timer row" },
+    h("legend", {}, t("timer")),
+    h("label", { for: secondsId }, t("seconds")),
+    seconds,
+    start,
+    pause,
+    reset,
+  );
 
   const list = h("ol", { class: "queue-list" });
   const empty = h("p", { class: "muted" }, t("queue_empty"));
-  const el = h("section", { class: "panel queue", "aria-labelledby": "h-queue" },
+  const el = h(
+    "section",
+    { class: "panel queue", "aria-labelledby": "h-queue" },
     h("h2", { id: "h-queue" }, t("queue")),
-    h("div", { class: "row now" }, current, clock.el), next, timer, empty, list);
+    h("div", { class: "row now" }, current, clock.el),
+    next,
+    timer,
+    empty,
+    list,
+  );
   let secondsInitialised = false;
 
   const entryItem = (entry: QueueEntry, index: number, count: number): HTMLElement => {
     const name = speakerName(entry);
-    const button = (label: string, text: string, onClick: () => void, disabled = false): HTMLButtonElement => {
-      const b = h("button", { type: "button", class: "small", "aria-label": `${label}: ${name}`, title: label, disabled }, text);
+    const button = (
+      label: string,
+      text: string,
+      onClick: () => void,
+      disabled = false,
+    ): HTMLButtonElement => {
+      const b = h(
+        "button",
+        { type: "button", class: "small", "aria-label": `${label}: ${name}`, title: label, disabled },
+        text,
+      );
       b.addEventListener("click", onClick);
       return b;
     };
-    return h("li", { "data-entry": entry.entry_id },
-      h("span", { class: "pos" }, `${index + 1}.`), " ", speakerLine(entry),
+    return h(
+      "li",
+      { "data-entry": entry.entry_id },
+      h("span", { class: "pos" }, `${index + 1}.`),
+      " ",
+      speakerLine(entry),
       entry.pinned ? h("span", { class: "badge" }, t("pinned")) : null,
-      h("span", { class: "entry-actions" },
-        button(t("move_up"), "↑", () => void ctx.run("queue:move", { entry_id: entry.entry_id, position: index }), index === 0),
-        button(t("move_down"), "↓", () => void ctx.run("queue:move", { entry_id: entry.entry_id, position: index + 2 }), index === count - 1),
-        button(t("remove"), t("remove"), () => void ctx.run("queue:remove", { entry_id: entry.entry_id }))));
+      h(
+        "span",
+        { class: "entry-actions" },
+        button(
+          t("move_up"),
+          "↑",
+          () => void ctx.run("queue:move", { entry_id: entry.entry_id, position: index }),
+          index === 0,
+        ),
+        button(
+          t("move_down"),
+          "↓",
+          () => void ctx.run("queue:move", { entry_id: entry.entry_id, position: index + 2 }),
+          index === count - 1,
+        ),
+        button(t("remove"), t("remove"), () => void ctx.run("queue:remove", { entry_id: entry.entry_id })),
+      ),
+    );
   };
 
   return {

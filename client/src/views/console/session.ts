@@ -15,15 +15,29 @@ export function sessionPanel(ctx: ConsoleContext): Panel {
   const downloads = h("div", { class: "row reports" });
   let sessionId = "";
   for (const format of REPORT_FORMATS) {
-    const button = h("button", { type: "button", class: "small", "data-format": format }, t("download", { format: format.toUpperCase() }));
+    const button = h(
+      "button",
+      { type: "button", class: "small", "data-format": format },
+      t("download", { format: format.toUpperCase() }),
+    );
     button.addEventListener("click", () => void download(ctx, sessionId, format));
     downloads.append(button);
   }
-  const el = h("section", { class: "panel session", "aria-labelledby": "h-session" },
+  const el = h(
+    "section",
+    { class: "panel session", "aria-labelledby": "h-session" },
     h("h2", { id: "h-session" }, t("join_link")),
-    h("div", { class: "join-box" }, qr, h("div", {}, h("p", {}, link), h("p", {}, `${t("join_code")}: `, code))),
-    participation, head,
-    h("h3", {}, t("reports")), downloads);
+    h(
+      "div",
+      { class: "join-box" },
+      qr,
+      h("div", {}, h("p", {}, link), h("p", {}, `${t("join_code")}: `, code)),
+    ),
+    participation,
+    head,
+    h("h3", {}, t("reports")),
+    downloads,
+  );
 
   return {
     el,

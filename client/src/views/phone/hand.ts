@@ -46,8 +46,12 @@ export function handPanel(connection: Connection, shell: Shell): HandPanel {
     return { value, input, label: h("span", {}, intentLabel(value)) };
   });
   const legend = h("legend", {}, t("hand_intent"));
-  const intents = h("fieldset", { class: "intents" }, legend,
-    ...radios.map((r) => h("label", { class: "choice" }, r.input, r.label)));
+  const intents = h(
+    "fieldset",
+    { class: "intents" },
+    legend,
+    ...radios.map((r) => h("label", { class: "choice" }, r.input, r.label)),
+  );
   const raise = h("button", { type: "button", class: "primary big" }, t("hand_raise"));
   const lower = h("button", { type: "button", class: "secondary big", hidden: true }, t("hand_lower"));
   const title = h("h2", {}, t("hand_title"));

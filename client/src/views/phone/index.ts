@@ -61,11 +61,18 @@ function participate(shell: Shell, joinCode: string, token: string): void {
   const cards = new Map<string, RatingCard>();
   const render = (s: Snapshot): void => {
     shell.setTitle(s.session.title);
-    if (s.me) setText(whoami, t("joined_as", { group: groupLabel(s.me.stakeholder_group), channel: channelLabel(s.me.channel) }));
+    if (s.me)
+      setText(
+        whoami,
+        t("joined_as", { group: groupLabel(s.me.stakeholder_group), channel: channelLabel(s.me.channel) }),
+      );
     const shown = s.propositions.filter(isShownOnPhone);
     empty.hidden = shown.some((p) => p.status === "open");
     setText(empty, t("no_open"));
-    syncList(list, shown, (p) => p.id,
+    syncList(
+      list,
+      shown,
+      (p) => p.id,
       (p) => ratingCard(p, connection, shell),
       (card, p) => card.update(p, s.me?.ratings[p.id]),
       cards,

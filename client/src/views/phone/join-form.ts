@@ -48,16 +48,19 @@ export function joinForm(shell: Shell, joinCode: string, info: JoinInfo): Promis
   };
   return new Promise((resolve) => {
     const render = (): void => {
-      replace(shell.main, buildForm(info, values, async (request) => {
-        const answer = await postJoin({ ...request, join_code: joinCode });
-        if ("token" in answer) {
-          storeToken(joinCode, answer.token);
-          stop();
-          resolve(answer.token);
-        } else {
-          shell.showError(answer);
-        }
-      }));
+      replace(
+        shell.main,
+        buildForm(info, values, async (request) => {
+          const answer = await postJoin({ ...request, join_code: joinCode });
+          if ("token" in answer) {
+            storeToken(joinCode, answer.token);
+            stop();
+            resolve(answer.token);
+          } else {
+            shell.showError(answer);
+          }
+        }),
+      );
     };
     const stop = onLanguage(render);
     render();
@@ -80,9 +83,13 @@ function buildForm(
   submit: (request: Omit<JoinRequest, "join_code">) => Promise<void>,
 ): HTMLFormElement {
   const groupId = uid("group");
-  const group = h("select", { id: groupId, required: true, name: "stakeholder_group" },
+  const group = h(
+    "select",
+    { id: groupId, required: true, name: "stakeholder_group" },
     h("option", { value: "" }, t("choose")),
-    ...info.stakeholder_groups.map((g) => h("option", { value: g, selected: g === values.group }, groupLabel(g))),
+    ...info.stakeholder_groups.map((g) =>
+      h("option", { value: g, selected: g === values.group }, groupLabel(g)),
+    ),
   );
   group.addEventListener("change", () => (values.group = group.value));
 
@@ -93,12 +100,22 @@ function buildForm(
   });
 
   const nameId = uid("name");
-  const name = h("input", { id: nameId, name: "name", maxlength: 80, autocomplete: "nickname", value: values.name });
+  const name = h("input", {
+    id: nameId,
+    name: "name",
+    maxlength: 80,
+    autocomplete: "nickname",
+    value: values.name,
+  });
   name.addEventListener("input", () => (values.name = name.value));
 
   const langId = uid("lang");
-  const languageSelect = h("select", { id: langId, name: "language" },
-    ...info.languages.map((l) => h("option", { value: l, selected: l === values.language }, isLang(l) ? LANGUAGE_NAMES[l] : l)),
+  const languageSelect = h(
+    "select",
+    { id: langId, name: "language" },
+    ...info.languages.map((l) =>
+      h("option", { value: l, selected: l === values.language }, isLang(l) ? LANGUAGE_NAMES[l] : l),
+    ),
   );
   languageSelect.addEventListener("change", () => {
     values.language = languageSelect.value;
@@ -107,7 +124,9 @@ function buildForm(
   });
 
   const button = h("button", { type: "submit", class: "primary big" }, t("join_submit"));
-  const form = h("form", { class: "join card", novalidate: false },
+  const form = h(
+    "form",
+    { class: "join card", novalidate: false },
     h("h2", {}, t("join_title")),
     h("div", { class: "field" }, h("label", { for: groupId }, t("join_group")), group),
     h("fieldset", { class: "field" }, h("legend", {}, t("join_channel")), ...channelChoices),
@@ -119,7 +138,10 @@ function buildForm(
     event.preventDefault();
     if (!form.reportValidity()) return;
     button.disabled = true;
-    const request: Omit<JoinRequest, "join_code"> = { stakeholder_group: values.group, channel: values.channel };
+    const request: Omit<JoinRequest, "join_code"> = {
+      stakeholder_group: values.group,
+      channel: values.channel,
+    };
     if (values.name.trim()) request.name = values.name.trim();
     if (values.language) request.language = values.language;
     void submit(request).finally(() => (button.disabled = false));

@@ -5,7 +5,14 @@ import { divergingBar } from "../../bars";
 import type { Connection } from "../../connection";
 import { h, setText, uid } from "../../dom";
 import { scaleLabel, t } from "../../i18n";
-import { COMMENT_MAX, SCALE, latestRound, type OwnRating, type Proposition, type ScaleKey } from "../../protocol";
+import {
+  COMMENT_MAX,
+  SCALE,
+  latestRound,
+  type OwnRating,
+  type Proposition,
+  type ScaleKey,
+} from "../../protocol";
 import type { Shell } from "../../shell";
 
 export interface RatingCard {
@@ -20,7 +27,11 @@ export function ratingCard(p: Proposition, connection: Connection, shell: Shell)
   const buttons = new Map<ScaleKey, HTMLButtonElement>();
   const grid = h("div", { class: "rate-grid", role: "group", "aria-labelledby": textId });
   for (const value of SCALE) {
-    const button = h("button", { type: "button", class: `rate v-${value}`, "aria-pressed": "false", "data-value": value }, scaleLabel(value));
+    const button = h(
+      "button",
+      { type: "button", class: `rate v-${value}`, "aria-pressed": "false", "data-value": value },
+      scaleLabel(value),
+    );
     button.addEventListener("click", () => void submit(value));
     buttons.set(value, button);
     grid.append(button);
@@ -28,18 +39,36 @@ export function ratingCard(p: Proposition, connection: Connection, shell: Shell)
   const mine = h("p", { class: "mine", role: "status" });
   const commentId = uid("why");
   const counterId = uid("count");
-  const comment = h("textarea", { id: commentId, dir: "auto", maxlength: COMMENT_MAX, rows: 3, "aria-describedby": counterId });
+  const comment = h("textarea", {
+    id: commentId,
+    dir: "auto",
+    maxlength: COMMENT_MAX,
+    rows: 3,
+    "aria-describedby": counterId,
+  });
   const counter = h("span", { id: counterId, class: "counter" });
   const sendComment = h("button", { type: "button", class: "secondary" }, t("send_comment"));
   const withdraw = h("button", { type: "button", class: "link danger" }, t("withdraw"));
   const closedNote = h("p", { class: "closed-note" }, t("closed_for_rating"));
   const bar = divergingBar();
   const results = h("section", { class: "results", hidden: true }, h("h3", {}, t("results")), bar.el);
-  const el = h("article", { class: "card prop", "data-proposition": p.id },
-    text, meta, grid, mine,
-    h("div", { class: "why" }, h("label", { for: commentId }, t("why_label")), comment,
-      h("div", { class: "why-actions" }, counter, sendComment)),
-    withdraw, closedNote, results,
+  const el = h(
+    "article",
+    { class: "card prop", "data-proposition": p.id },
+    text,
+    meta,
+    grid,
+    mine,
+    h(
+      "div",
+      { class: "why" },
+      h("label", { for: commentId }, t("why_label")),
+      comment,
+      h("div", { class: "why-actions" }, counter, sendComment),
+    ),
+    withdraw,
+    closedNote,
+    results,
   );
 
   let current = p;
@@ -48,7 +77,8 @@ export function ratingCard(p: Proposition, connection: Connection, shell: Shell)
 
   const refreshCounter = (): void => {
     setText(counter, t("chars_left", { n: comment.value.length, max: COMMENT_MAX }));
-    sendComment.disabled = busy || !own?.value || current.status !== "open" || comment.value === (own.comment ?? "");
+    sendComment.disabled =
+      busy || !own?.value || current.status !== "open" || comment.value === (own.comment ?? "");
   };
   comment.addEventListener("input", refreshCounter);
   sendComment.addEventListener("click", () => {
@@ -75,7 +105,9 @@ export function ratingCard(p: Proposition, connection: Connection, shell: Shell)
     }
     if (value === null) comment.value = "";
     const rating: OwnRating = { round: ack.round, value, comment: value && note ? note : null };
-    connection.update((s) => (s.me ? { ...s, me: { ...s.me, ratings: { ...s.me.ratings, [current.id]: rating } } } : s));
+    connection.update((s) =>
+      s.me ? { ...s, me: { ...s.me, ratings: { ...s.me.ratings, [current.id]: rating } } } : s,
+    );
   }
 
   function render(): void {
@@ -107,7 +139,8 @@ export function ratingCard(p: Proposition, connection: Connection, shell: Shell)
       // A rating of an earlier round is not this round's rating.
       own = nextOwn && nextOwn.round === next.round ? nextOwn : undefined;
       // Keep what the person is typing; otherwise show their saved comment.
-      if (roundChanged || document.activeElement !== comment) comment.value = own?.comment ?? (roundChanged ? "" : comment.value);
+      if (roundChanged || document.activeElement !== comment)
+        comment.value = own?.comment ?? (roundChanged ? "" : comment.value);
       render();
     },
   };
