@@ -24,6 +24,7 @@ BURST_FIGURES: Mapping[str, tuple[str, ...]] = {
     "burst_ms": ("burst_ms",),
     "display_total": ("display", "final_total"),
     "final_tally_after_last_ack_ms": ("display", "final_tally_after_last_ack_ms"),
+    "participants_state_messages": ("participants_state_messages",),
     "server_cpu_s": ("server", "cpu_seconds"),
     "peak_memory_per_connection_kb": ("server", "peak_memory_per_connection_kb"),
     "generator_cpu_s": ("generator", "cpu_seconds"),

@@ -22,6 +22,7 @@ BURST_ROWS = (
     ("burst_ms", "first send to last ack (ms)", "{:.1f}"),
     ("display_total", "display's final total", "{:.0f}"),
     ("final_tally_after_last_ack_ms", "final tally on display after last ack (ms)", "{:.1f}"),
+    ("participants_state_messages", "`state` messages to participants", "{:.0f}"),
     ("server_cpu_s", "server CPU (s)", "{:.2f}"),
     ("peak_memory_per_connection_kb", "peak memory per connection (KB)", "{:.1f}"),
     ("generator_cpu_s", "load generator CPU (s)", "{:.2f}"),
@@ -126,7 +127,9 @@ def render_session(session: Json) -> str:
         "shows its effect (0 when the display showed it before the ack arrived). "
         f"Over all commands: p50 {fmt(overall['p50'], '{:.1f}')} ms, "
         f"**p99 {fmt(overall['p99'], '{:.1f}')} ms** ({overall['count']} observations). "
-        f"Server CPU: {session['server']['cpu_seconds']:.2f} s. "
+        f"Server CPU: {session['server']['cpu_seconds']:.2f} s. `state` messages the "
+        "participants received during the waves: "
+        f"{session['participants_state_messages_during_waves']}. "
         f"Commands acked ok: {session['commands_ok']}; refused or unanswered: "
         f"{session['commands_failed']}."
     )

@@ -70,6 +70,7 @@ export async function runBurst(plan, room) {
       peak_memory_per_connection_kb: (after.hwmKb - room.rssBeforeKb) / connections,
       connections,
     },
+    participants_state_messages: results.reduce((sum, r) => sum + r.stateMessages, 0),
     generator: { cpu_seconds: results.reduce((sum, r) => sum + r.cpuSeconds, 0) },
   };
 }

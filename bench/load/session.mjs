@@ -34,6 +34,7 @@ class Script {
     this.seen = new Observations(room.display);
     /** @type {Hub[]} */
     this.hubs = [];
+    this.participantStates = 0; // `state` events the phones received during waves
     this.showWaitMs = Math.min(plan.timeoutMs, 5000);
     // A short session (the test's) clicks faster than a chair would.
     this.pauseMs = Math.min(CHAIR_PAUSE_MS, (plan.session?.durationMs ?? 45_000) / 300);
@@ -197,6 +198,7 @@ class Script {
       dealt[worker].push({ ...a, seat: local, key: String(a.seat) });
     }
     const answers = /** @type {Done[]} */ (await pool.ask((w) => ({ type: "wave", actions: dealt[w] })));
+    this.participantStates += answers.reduce((sum, d) => sum + d.stateMessages, 0);
     return answers.flatMap((d) => d.records.map((r) => ({ ...r, seat: Number(r.key) })));
   }
 }
@@ -220,6 +222,7 @@ export async function runSession(plan, room) {
     hubs: script.hubs.length,
     server: { cpu_seconds: after.cpuSeconds - before.cpuSeconds, peak_rss_kb: after.hwmKb },
     display_updates: room.display.history.filter((v) => v.at >= start).length,
+    participants_state_messages_during_waves: script.participantStates,
     ...script.seen.summary(),
   };
 }

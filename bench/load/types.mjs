@@ -90,6 +90,7 @@
  * @property {"done"} type
  * @property {AckRecord[]} records
  * @property {number} cpuSeconds         this worker's own CPU during the step
+ * @property {number} stateMessages      burst: `state` events its participants received
  */
 /** @typedef {Ready | Done} FromWorker */
 

@@ -21,6 +21,8 @@ const CONNECT_CONCURRENCY = 64;
 /** @type {(Socket | null)[]} */
 let sockets = [];
 let timeoutMs = 30_000;
+let stateMessages = 0; // `state` events the participants received: the fan-out to phones
+const FAN_OUT_GRACE_MS = 250; // more than one coalescing interval: the last flush is counted
 
 /** @param {FromWorker} message */
 function reply(message) {
@@ -59,6 +61,7 @@ async function onSetup(setup) {
   sockets = await mapLimit(tokens, CONNECT_CONCURRENCY, (token) =>
     token === null ? Promise.resolve(null) : connect(setup.url, token, timeoutMs).catch((err) => (note(err), null)),
   );
+  for (const socket of sockets) socket?.on("state", () => (stateMessages += 1));
   const connected = sockets.filter((s) => s !== null).length;
   reply({
     type: "ready",
@@ -76,6 +79,7 @@ async function onSetup(setup) {
  */
 async function onWave(actions) {
   const cpuBefore = cpuUsage();
+  const statesBefore = stateMessages;
   const start = now();
   const records = await Promise.all(
     actions.map(async (action) => {
@@ -84,7 +88,8 @@ async function onWave(actions) {
       return fire(action);
     }),
   );
-  reply({ type: "done", records, cpuSeconds: cpuSeconds(cpuUsage(cpuBefore)) });
+  const cpu = cpuSeconds(cpuUsage(cpuBefore));
+  reply({ type: "done", records, cpuSeconds: cpu, stateMessages: stateMessages - statesBefore });
 }
 
 /** @param {WaveAction} action @returns {Promise<AckRecord>} */
@@ -104,6 +109,7 @@ async function fire(action) {
  */
 async function onBurst(propositionId, values) {
   const cpuBefore = cpuUsage();
+  stateMessages = 0;
   const pending = sockets.map((socket, seat) =>
     socket
       ? command(socket, "rating:submit", { proposition_id: propositionId, value: values[seat] }, timeoutMs)
@@ -112,7 +118,9 @@ async function onBurst(propositionId, values) {
   const results = await Promise.all(pending);
   /** @type {AckRecord[]} */
   const records = results.map((r, seat) => ({ seat, event: "rating:submit", ...r, ok: r.ack?.ok === true }));
-  reply({ type: "done", records, cpuSeconds: cpuSeconds(cpuUsage(cpuBefore)) });
+  const cpu = cpuSeconds(cpuUsage(cpuBefore));
+  await sleep(FAN_OUT_GRACE_MS);
+  reply({ type: "done", records, cpuSeconds: cpu, stateMessages });
 }
 
 /** @param {NodeJS.CpuUsage} usage @returns {number} */
