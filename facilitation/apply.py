@@ -188,7 +188,23 @@ def _entry_removed(s: SessionState, e: ev.EntryRemoved) -> None:
 
 
 def _entry_moved(s: SessionState, e: ev.EntryMoved) -> None:
-    s.queue.entries[e.entry_id].pin = e.position
+    """The entry takes the place given and the others keep their order, as in a list.
+
+    Pinned entries between its old and new place shift one place, so that each
+    pin stays the place its entry is shown at: two pins never claim one place,
+    and the entry just moved is shown exactly where the facilitator put it.
+    """
+    order = ordered(s.queue, s.settings.queue_policy)
+    moved = s.queue.entries[e.entry_id]
+    old = next(place for place, entry in enumerate(order, 1) if entry is moved)
+    for place, entry in enumerate(order, 1):
+        if entry.pin is None or entry is moved:
+            continue
+        if old < place <= e.position:
+            entry.pin = place - 1
+        elif e.position <= place < old:
+            entry.pin = place + 1
+    moved.pin = e.position
 
 
 def _floor_given(s: SessionState, e: ev.FloorGiven) -> None:

@@ -10,7 +10,9 @@ Default policy (PROTOCOL.md, "Queue order"):
 3. within a side, people who have not had the floor yet go first, then first
    come, first served.
 Entries the facilitator pinned with `queue:move` are then placed at their
-pinned positions. `fifo` keeps only arrival order (and pins).
+pinned positions, and the alternation after each of them starts opposite its
+side, as it will once that entry has spoken. `fifo` keeps only arrival order
+(and pins).
 """
 
 from .state import Entry, QueueState
@@ -27,15 +29,21 @@ def side(entry: Entry) -> str:
 
 
 def ordered(queue: QueueState, policy: str = "default") -> list[Entry]:
-    """All waiting entries, position 1 first."""
+    """All waiting entries, position 1 first: the order `queue:next` follows."""
     unpinned = [e for e in queue.entries.values() if e.pin is None]
     if policy == "fifo":
-        result = sorted(unpinned, key=lambda e: e.seq)
+        waiting = sorted(unpinned, key=lambda e: e.seq)
     else:
-        result = _by_policy(unpinned, queue.had_floor, queue.last_side)
+        waiting = _by_policy(unpinned, queue.had_floor, queue.last_side)
+    result: list[Entry] = []
     for entry in sorted((e for e in queue.entries.values() if e.pin is not None), key=_pin_key):
-        result.insert(min(_pin_key(entry)[0] - 1, len(result)), entry)
-    return result
+        ahead = max(0, _pin_key(entry)[0] - 1 - len(result))
+        result.extend(waiting[:ahead])
+        waiting = waiting[ahead:]
+        result.append(entry)
+        if policy != "fifo":  # the side after a pinned speaker is the other one
+            waiting = _by_policy(waiting, queue.had_floor, side(entry))
+    return result + waiting
 
 
 def position(queue: QueueState, entry_id: str, policy: str = "default") -> int | None:

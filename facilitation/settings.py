@@ -6,6 +6,7 @@ is checked against these lists by a test, so a setting cannot go undocumented.
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from math import isfinite
 from typing import Any, Final
 
 from .errors import BadRequest
@@ -55,7 +56,8 @@ class ConsensusThresholds:
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)
-            if isinstance(value, bool) or not isinstance(value, int | float):
+            # NaN and infinity are numbers to Python's json module, not to us.
+            if isinstance(value, bool) or not isinstance(value, int | float) or not isfinite(value):
                 raise BadRequest(f"settings.consensus.{f.name} must be a number.")
             if f.name in _SHARE_KEYS and not 0 <= value <= 1:
                 raise BadRequest(f"settings.consensus.{f.name} must be between 0 and 1.")
@@ -116,7 +118,12 @@ class SessionSettings:
 
 
 def _whole(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and int(value) == value
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and isfinite(value)
+        and int(value) == value
+    )
 
 
 def _reject_unknown(raw: Mapping[str, Any], known: set[str], where: str) -> None:

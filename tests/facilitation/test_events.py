@@ -1,0 +1,122 @@
+"""The event JSON codec: every event type survives a round trip through text."""
+
+import json
+
+import pytest
+
+from facilitation import events as ev
+from facilitation.errors import BadRequest
+from facilitation.settings import ConsensusThresholds, SessionSettings
+
+AT = 1_700_000_123.25
+
+SAMPLES: list[ev.Event] = [
+    ev.SessionCreated(
+        "s1",
+        "Plenary",
+        "JKMNPQRS",
+        ("en", "fr"),
+        ("youth", "business"),
+        SessionSettings(
+            results_visibility="live",
+            speaking_seconds=90,
+            queue_policy="fifo",
+            consensus=ConsensusThresholds(min_ratings=20, min_agree_share=0.8),
+        ),
+        AT,
+    ),
+    ev.ParticipantJoined("p1", "youth", "remote", "Ana", "fr", AT),
+    ev.ParticipantJoined("p2", "youth", "in_room", None, None, AT),
+    ev.ParticipantRemoved("p1", AT),
+    ev.RatingsDiscarded("p1", AT),
+    ev.PropositionAdded("a", "Keep it open", "Report, p. 3", AT),
+    ev.PropositionAdded("b", "Ünïcödé ✓ «texte» نص", None, AT),
+    ev.PropositionMoved("a", 2, AT),
+    ev.PropositionOpened("a", 1, AT),
+    ev.PropositionClosed("a", AT),
+    ev.ResultsRevealed("a", True, AT),
+    ev.ResultsRevealed("a", False, AT),
+    ev.RatingSubmitted("a", 1, "p1", "disagree", "Too vague", AT),
+    ev.RatingSubmitted("a", 2, "p1", None, None, AT),
+    ev.HandRaised("e1", "p1", "reply", "a", AT),
+    ev.HandRaised("e2", "p2", "speak", None, AT),
+    ev.HubSpeakerAdded("x1", "h1", "Omar", "youth", "clarify", AT),
+    ev.EntryRemoved("e1", True, AT),
+    ev.EntryMoved("e2", 3, AT),
+    ev.FloorGiven("e2", AT),
+    ev.FloorGiven(None, AT),
+    ev.TimerChanged("start", 60, AT),
+    ev.TimerChanged("pause", None, AT),
+    ev.ConsensusMarked("a", "rough_consensus", "Objections addressed", AT),
+    ev.ConsensusMarked("a", "unmarked", None, AT),
+    ev.HubInvited("h1", "Nairobi hub", 40, AT),
+    ev.HubUpdated("h1", 12, AT),
+    ev.HubTokenRotated("h1", 2, AT),
+    ev.HubTallied("h1", "a", 1, {"agree": 4, "confused": 1}, None, AT),
+    ev.HubTallied(
+        "h1", "a", 2, {"agree": 4}, {"youth": {"agree": 3}, "business": {"agree": 1}}, AT
+    ),
+]
+
+
+def test_the_samples_cover_every_event_type() -> None:
+    assert {type(event) for event in SAMPLES} == set(ev.EVENT_TYPES.values())
+
+
+@pytest.mark.parametrize("event", SAMPLES, ids=lambda e: type(e).__name__)
+def test_round_trip_through_json_text(event: ev.Event) -> None:
+    body = ev.to_json(event)
+    assert body["v"] == ev.SCHEMA_VERSION == 1
+    assert body["type"] == ev.TYPE_NAMES[type(event)]
+    text = json.dumps(body, allow_nan=False)
+    assert ev.from_json(json.loads(text)) == event
+
+
+def test_json_form_is_plain() -> None:
+    assert ev.to_json(ev.RatingSubmitted("a", 1, "p1", "agree", None, AT)) == {
+        "v": 1,
+        "type": "rating_submitted",
+        "proposition_id": "a",
+        "round": 1,
+        "participant_id": "p1",
+        "value": "agree",
+        "comment": None,
+        "at": AT,
+    }
+    created = ev.to_json(SAMPLES[0])
+    assert created["languages"] == ["en", "fr"]
+    assert created["settings"] == {
+        "results_visibility": "live",
+        "speaking_seconds": 90,
+        "queue_policy": "fifo",
+        "consensus": {
+            "min_ratings": 20,
+            "min_agree_share": 0.8,
+            "max_strong_oppose_share": 0.10,
+            "max_confused_share": 0.15,
+            "min_group_agree_share": 0.5,
+            "min_group_ratings": 3,
+        },
+    }
+
+
+def test_type_names_are_the_snake_case_of_the_classes() -> None:
+    for name, cls in ev.EVENT_TYPES.items():
+        assert "".join(part.title() for part in name.split("_")) == cls.__name__
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"type": "floor_given", "entry_id": None, "at": AT},
+        {"v": 2, "type": "floor_given", "entry_id": None, "at": AT},
+        {"v": 1, "type": "floor_taken", "entry_id": None, "at": AT},
+        {"v": 1, "entry_id": None, "at": AT},
+        {"v": 1, "type": "floor_given", "at": AT},
+        {"v": 1, "type": "session_created", "session_id": "s1", "at": AT},
+    ],
+)
+def test_from_json_refuses_what_to_json_never_wrote(body: dict[str, object]) -> None:
+    with pytest.raises(BadRequest) as caught:
+        ev.from_json(body)
+    assert caught.value.code == "bad_request"
