@@ -57,7 +57,7 @@ def create_app(
     auth = Authenticator(
         read_or_create_secret(data / "secret.key"), admin_token, settings.token_hours
     )
-    store = store or SqliteStore(data / "plenary.sqlite3")
+    store = store or SqliteStore(data / "plenary.sqlite3", settings.durability == "power")
     sio = socketio.AsyncServer(
         async_mode="asgi",
         cors_allowed_origins=_origin_check(settings.allowed_origins),

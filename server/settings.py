@@ -37,6 +37,13 @@ SETTINGS: Final[tuple[tuple[str, object, str], ...]] = (
         "Base of the absolute links the server hands out (e.g. "
         "`https://plenary.example.org`); empty means the request's own host.",
     ),
+    (
+        "durability",
+        "process",
+        "`process`: an acknowledged event survives the server being killed "
+        "(SQLite WAL, synchronous=NORMAL); `power`: it also survives a power cut or an OS crash "
+        "(an fsync per group commit, a few milliseconds each).",
+    ),
     ("token_hours", 72, "Lifetime of session tokens, in hours."),
     (
         "snapshot_every",
@@ -58,6 +65,7 @@ class Settings:
     admin_token: str = ""
     allowed_origins: tuple[str, ...] = ()
     public_url: str = ""
+    durability: str = "process"
     token_hours: int = 72
     snapshot_every: int = 5000
     flush_ms: int = 100
@@ -77,6 +85,10 @@ class Settings:
                 raw = env.get("PLENARY_" + f.name.upper())
             if raw is not None:
                 values[f.name] = _cast(f.name, raw, type(getattr(cls(), f.name)))
+        if values.get("durability", "process") not in ("process", "power"):
+            raise SystemExit(
+                "Setting durability (PLENARY_DURABILITY) must be 'process' or 'power'."
+            )
         return cls(**values)
 
 

@@ -4,15 +4,18 @@ import asyncio
 import contextlib
 from pathlib import Path
 
+import pytest
+
 from facilitation.vocabulary import SCALE
 from tests.live import LiveServer, Peer, latest_round
 
 
+@pytest.mark.parametrize("durability", ["process", "power"])
 async def test_sigkill_mid_burst_keeps_every_acked_rating(
-    server_factory: type[LiveServer], tmp_path: Path
+    server_factory: type[LiveServer], tmp_path: Path, durability: str
 ) -> None:
     # Frequent snapshots, so the restart goes through snapshot + log replay.
-    server = server_factory(tmp_path / "data", snapshot_every="40").start()
+    server = server_factory(tmp_path / "data", snapshot_every="40", durability=durability).start()
     created = server.create_session("Crash", ["One"])
     pid, code = created["propositions"][0]["id"], created["join_code"]
     facilitator = await Peer(server.url, created["tokens"]["facilitator"]).connect()
