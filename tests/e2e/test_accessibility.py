@@ -82,7 +82,12 @@ def ready(page: Page) -> Page:
     ("locale", "lang", "direction"),
     # English and Arabic (right to left) as required; Russian for the longest
     # labels, Chinese for another script.
-    [("en-US", "en", "ltr"), ("ar-EG", "ar", "rtl"), ("ru-RU", "ru", "ltr"), ("zh-CN", "zh", "ltr")],
+    [
+        ("en-US", "en", "ltr"),
+        ("ar-EG", "ar", "rtl"),
+        ("ru-RU", "ru", "ltr"),
+        ("zh-CN", "zh", "ltr"),
+    ],
 )
 def test_every_view_passes_axe(
     live_server: LiveServer, new_context: NewContext, locale: str, lang: str, direction: str

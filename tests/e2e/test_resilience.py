@@ -109,3 +109,28 @@ def test_the_phone_loads_little_javascript(
     total = sum(gzip_size(DIST / "assets" / name) for name in scripts)
     print(f"phone JavaScript: {len(scripts)} files, {total} bytes gzipped")
     assert total <= PHONE_JS_BUDGET, (total, scripts)
+
+
+def test_user_text_is_shown_as_text_never_as_markup(
+    live_server: LiveServer, new_context: NewContext
+) -> None:
+    markup = '<img src=x onerror="document.body.dataset.owned=1">Hubs <b>first</b>'
+    created = live_server.create_session(title="<i>Title</i>", propositions=[markup])
+    first = created["propositions"][0]["id"]
+    console = open_view(new_context(), created["urls"]["console"])
+    display = open_view(new_context(), created["urls"]["display"])
+    console_click(console, first, "Open")
+    phone = join_phone(new_context(**PHONE), created["urls"]["join"], name="<script>x()</script>")
+    rate(phone, first, "disagree", why="<a href='javascript:x()'>why</a>")
+    phone.get_by_role("button", name="Raise hand").click()
+    for page in (console, display, phone):
+        expect(card(page, first).locator(".prop-text")).to_have_text(markup)
+        expect(card(page, first).locator(".prop-text img, .prop-text b")).to_have_count(0)
+        expect(page.locator("header .title")).to_contain_text("<i>Title</i>")
+    expect(console.locator(".queue-list")).to_contain_text("<script>x()</script>")
+    expect(console.locator(".objection-list .comment")).to_have_text(
+        "<a href='javascript:x()'>why</a>"
+    )
+    expect(console.locator(".objection-list a")).to_have_count(0)
+    for page in (console, display, phone):
+        assert page.evaluate("() => document.body.dataset.owned") is None
