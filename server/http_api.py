@@ -1,5 +1,6 @@
 """The HTTP API of PROTOCOL.md: health, sessions, joining, results."""
 
+import io
 import json
 from typing import Any
 
@@ -90,9 +91,12 @@ class HttpApi:
 
     async def join_qr(self, request: Request) -> Response:
         runner = self._runner_by_code(request, request.path_params["join_code"])
-        svg = segno.make(runner.join_url, error="m").svg_inline(scale=8, border=2)
+        svg = io.BytesIO()  # a standalone document: with xmlns, unlike segno's inline form
+        segno.make(runner.join_url, error="m").save(svg, kind="svg", scale=8, border=2)
         return Response(
-            svg, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=3600"}
+            svg.getvalue(),
+            media_type="image/svg+xml",
+            headers={"Cache-Control": "public, max-age=3600"},
         )
 
     async def join(self, request: Request) -> Response:

@@ -271,3 +271,11 @@ def test_guessing_join_codes_is_rate_limited(live_server: LiveServer, session: C
     # Valid joins from the same address are refused while blocked too: say so clearly.
     blocked = httpx.get(f"{live_server.url}/api/join/{session['join_code']}")
     assert blocked.json()["error"]["code"] == "rate_limited"
+
+
+def test_join_qr_code_is_a_standalone_svg(live_server: LiveServer, session: Created) -> None:
+    answer = httpx.get(f"{live_server.url}/api/join/{session['join_code']}/qr.svg")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "image/svg+xml"
+    # Without the namespace a browser shows a broken image instead of the code.
+    assert 'xmlns="http://www.w3.org/2000/svg"' in answer.text
