@@ -206,6 +206,18 @@ export interface ParticipantRow {
   removed: boolean;
 }
 
+/** A turn at the floor; `duration` is null while it lasts. */
+export interface SpeakerTurn {
+  entry_id: string;
+  name: string;
+  stakeholder_group: string;
+  channel: Channel;
+  intent: Intent;
+  hub_id: string | null;
+  started_at: number;
+  duration: number | null;
+}
+
 export interface Snapshot {
   version: number;
   role: Role;
@@ -219,6 +231,7 @@ export interface Snapshot {
   me?: Me;
   hub?: HubSelf;
   participants?: ParticipantRow[];
+  speaker_log?: SpeakerTurn[]; // facilitator
 }
 
 /** A coalesced change: `version` plus any of the snapshot's top-level keys. */

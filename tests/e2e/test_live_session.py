@@ -210,6 +210,10 @@ def test_a_raised_hand_reaches_the_console_and_the_projector(
 
     console.get_by_role("button", name="Next speaker").click()
     expect(console.locator(".current-speaker")).to_contain_text("Amina")
+    log = console.locator(".speaker-log-panel")
+    log.locator("summary").click()
+    expect(log.locator("summary")).to_have_text("Speakers so far (1)")
+    expect(log.locator("li")).to_contain_text("Amina")
     expect(display.locator(".speaker-big")).to_have_text("Amina")
     expect(display.locator(".countdown .clock")).to_have_text(CLOCK)
     expect(phone.locator(".floor")).to_have_text("You have the floor")

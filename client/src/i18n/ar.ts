@@ -129,6 +129,7 @@ export const ar: Strings = {
   mark_save: "حفظ الوسم",
   earlier_rounds: "الجولات السابقة",
   queue: "قائمة المتحدثين",
+  speaker_log: "من تحدثوا حتى الآن",
   next: "المتحدث التالي",
   move_up: "تقديم",
   move_down: "تأخير",

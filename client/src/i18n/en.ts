@@ -133,6 +133,7 @@ export const en = {
   mark_save: "Save mark",
   earlier_rounds: "Earlier rounds",
   queue: "Speaker queue",
+  speaker_log: "Speakers so far",
   next: "Next speaker",
   move_up: "Move up",
   move_down: "Move down",

@@ -129,6 +129,7 @@ export const es: Strings = {
   mark_save: "Guardar la marca",
   earlier_rounds: "Rondas anteriores",
   queue: "Lista de oradores",
+  speaker_log: "Oradores hasta ahora",
   next: "Siguiente orador",
   move_up: "Subir",
   move_down: "Bajar",

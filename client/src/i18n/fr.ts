@@ -129,6 +129,7 @@ export const fr: Strings = {
   mark_save: "Enregistrer la marque",
   earlier_rounds: "Tours précédents",
   queue: "File des orateurs",
+  speaker_log: "Intervenants jusqu’ici",
   next: "Orateur suivant",
   move_up: "Monter",
   move_down: "Descendre",

@@ -129,6 +129,7 @@ export const ru: Strings = {
   mark_save: "Сохранить отметку",
   earlier_rounds: "Предыдущие раунды",
   queue: "Очередь выступающих",
+  speaker_log: "Уже выступили",
   next: "Следующий выступающий",
   move_up: "Выше",
   move_down: "Ниже",

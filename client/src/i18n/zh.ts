@@ -128,6 +128,7 @@ export const zh: Strings = {
   mark_save: "保存标记",
   earlier_rounds: "之前各轮",
   queue: "发言队列",
+  speaker_log: "已发言",
   next: "下一位发言人",
   move_up: "上移",
   move_down: "下移",

@@ -12,6 +12,7 @@ import { hubsPanel, participantsPanel } from "./people";
 import { propositionsPanel, type Panel } from "./propositions";
 import { queuePanel } from "./queue";
 import { sessionPanel } from "./session";
+import { speakerLogPanel } from "./speaker-log";
 
 export function start(): void {
   const shell = createShell("view-console", t("console_title"));
@@ -31,7 +32,13 @@ export function start(): void {
   };
   const mount = (): void => {
     const props = propositionsPanel(ctx);
-    const side = [queuePanel(ctx), sessionPanel(ctx), hubsPanel(ctx), participantsPanel(ctx)];
+    const side = [
+      queuePanel(ctx),
+      speakerLogPanel(),
+      sessionPanel(ctx),
+      hubsPanel(ctx),
+      participantsPanel(ctx),
+    ];
     panels = [props, ...side];
     replace(
       shell.main,
