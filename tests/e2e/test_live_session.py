@@ -61,8 +61,8 @@ def test_ratings_reach_the_projector_then_the_reveal(
 
     # Before the reveal the room sees only how many have rated.
     shown = card(display, first)
-    expect(shown.locator(".rated")).to_have_text("3 rated", timeout=1_000)
-    expect(shown.locator(".waiting")).to_have_text("3 ratings so far")
+    expect(shown.locator(".waiting")).to_have_text("3 ratings so far", timeout=1_000)
+    expect(shown.locator(".rated")).to_be_hidden()
     expect(shown.locator(".dbar")).to_be_hidden()
     # The chair sees the distribution at once, and the objection with its group.
     expect(card(console, first).locator(".total")).to_have_text("Ratings: 3")
@@ -75,6 +75,8 @@ def test_ratings_reach_the_projector_then_the_reveal(
     expect(phones[0].locator(".mine")).to_have_text("Your rating: Strongly agree")
 
     console_click(console, first, "Reveal results")
+    expect(shown.locator(".rated")).to_have_text("3 rated")
+    expect(shown.locator(".waiting")).to_be_hidden()
     for key, count in {
         "strongly_agree": "2",
         "agree": "0",
@@ -248,7 +250,7 @@ def test_reloading_the_projector_keeps_everything(
     def check() -> None:
         expect(card(display, first).locator('[data-count="agree"]')).to_have_text("1")
         expect(card(display, first).locator('.badge[data-mark="needs_revision"]')).to_be_visible()
-        expect(card(display, second).locator(".rated")).to_have_text("0 rated")
+        expect(card(display, second).locator(".waiting")).to_have_text("0 ratings so far")
         expect(display.locator(".speaker-big")).to_have_text("Li Wei")
         expect(display.locator(".code")).to_have_text(created["join_code"])
 

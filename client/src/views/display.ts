@@ -194,7 +194,9 @@ function displayCard(p: Proposition): DisplayCard {
       setText(rated, t("rated_n", { n: total }));
       bar.el.hidden = !round?.counts;
       if (round?.counts) bar.update(round.counts);
+      // Before the reveal the count is the card's one big number.
       waiting.hidden = Boolean(round?.counts);
+      rated.hidden = !waiting.hidden;
       setText(waiting, t("waiting_reveal", { n: total }));
     },
   };
