@@ -7,6 +7,7 @@ subprocess, as an operator would.
 """
 
 import asyncio
+import concurrent.futures
 import itertools
 import subprocess
 import sys
@@ -235,7 +236,9 @@ async def record(server: LiveServer) -> Played:
 def played(tmp_path_factory: pytest.TempPathFactory) -> Played:
     server = LiveServer(tmp_path_factory.mktemp("reports") / "data").start()
     try:
-        recorded = asyncio.run(record(server))
+        # A thread of its own: a browser test's event loop may be running in this one.
+        with concurrent.futures.ThreadPoolExecutor(1) as thread:
+            recorded = thread.submit(asyncio.run, record(server)).result()
     finally:
         server.stop()
     for fmt in FORMATS:
