@@ -18,6 +18,7 @@ from . import events as ev
 from .errors import BadRequest, Closed, Conflict, Forbidden, NotFound, Unauthorized
 from .queue import ordered
 from .state import Hub, Participant, Proposition, SessionState
+from .vocabulary import HUB_DEFAULT_GROUP
 
 ActorRole = Literal["facilitator", "participant", "hub", "display", "operator", "guest"]
 
@@ -193,7 +194,9 @@ def _hub_tally(s: SessionState, cmd: c.HubTally, actor: Actor, now: float) -> li
             f"{hub.attendance}. Ask the facilitator to update the attendance."
         )
     for group in cmd.by_group or {}:
-        _check_group(s, group)
+        # `other` is where ungrouped hub counts go, so a hub may always name it.
+        if group != HUB_DEFAULT_GROUP:
+            _check_group(s, group)
     counts = {k: n for k, n in cmd.counts.items() if n}
     by_group = (
         None

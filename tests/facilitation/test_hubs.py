@@ -203,3 +203,19 @@ def test_hub_counts_do_not_touch_participant_ratings() -> None:
     assert state.propositions["a"].rounds[0].ratings == {
         "p1": Rating(1, None, "government", "in_room", NOW)
     }
+
+
+def test_a_session_without_other_still_takes_hub_counts_under_other() -> None:
+    state = session(groups=("government", "academia"), propositions=("a",))
+    invite(state, "h1", attendance=20)
+    open_(state, "a")
+    step(state, c.HubTally("a", {"agree": 4}), H1)
+    assert state.propositions["a"].rounds[0].tally.by_group == {"other": [0, 4, 0, 0, 0, 0]}
+    # Naming `other` explicitly is then consistent with leaving the split out.
+    step(
+        state, c.HubTally("a", {"agree": 4}, {"other": {"agree": 3}, "academia": {"agree": 1}}), H1
+    )
+    assert state.propositions["a"].rounds[0].tally.by_group == {
+        "other": [0, 3, 0, 0, 0, 0],
+        "academia": [0, 1, 0, 0, 0, 0],
+    }
