@@ -37,12 +37,6 @@ export class Connection {
       this.setStatus("connected", null);
       this.socket.emit("sync", {});
     });
-    this.refreshTimer = window.setInterval(async () => {
-      const ack = await this.command("auth:refresh", {});
-      if (!ack.ok) return;
-      this.socket.auth = { token: ack.token };
-      onToken(ack.token);
-    }, REFRESH_EVERY_MS);
     this.socket.on("disconnect", (reason) => {
       this.setStatus("reconnecting", null);
       // The server closes the sockets of a removed participant or a revoked
@@ -59,6 +53,12 @@ export class Connection {
     });
     this.socket.on("snapshot", (s: Snapshot) => this.publish(s));
     this.socket.on("state", (patch: StatePatch) => this.merge(patch));
+    this.refreshTimer = window.setInterval(async () => {
+      const ack = await this.command("auth:refresh", {});
+      if (!ack.ok) return;
+      this.socket.auth = { token: ack.token };
+      onToken(ack.token);
+    }, REFRESH_EVERY_MS);
   }
 
   onSnapshot(listener: SnapshotListener): () => void {
