@@ -23,9 +23,17 @@ def describe_machine() -> Json:
         "kernel": platform.release(),
         "python": platform.python_version(),
         "node": command_output(["node", "--version"]),
-        "commit": command_output(["git", "-C", str(REPO_DIR), "rev-parse", "--short", "HEAD"]),
+        "commit": commit(),
         "load_average_at_start": load_average(),
     }
+
+
+def commit() -> str:
+    """HEAD, marked when the measured code (core, server, harness) differs from it."""
+    head = command_output(["git", "-C", str(REPO_DIR), "rev-parse", "--short", "HEAD"])
+    dirty = ["git", "-C", str(REPO_DIR), "status", "--porcelain", "facilitation", "server", "bench"]
+    changed = command_output(dirty) != "unknown"
+    return f"{head} with uncommitted changes" if changed else head
 
 
 def load_average() -> float:
