@@ -285,8 +285,17 @@ def test_the_chair_pastes_an_agenda_orders_it_and_runs_a_second_round(
     card(phone, first).get_by_role("button", name="Withdraw my rating").click()
     expect(card(phone, first).locator(".mine")).to_have_text("Not rated yet")
     expect(card(console, first).locator(".total")).to_have_text("Ratings: 0")
-    rate(phone, first, "agree")
+    rate(phone, first, "agree", why="First thought")
     expect(card(console, first).locator(".total")).to_have_text("Ratings: 1")
+    # A comment typed but not yet sent survives updates from the chair.
+    why = card(phone, first).get_by_label("Why? (optional)")
+    why.fill("Draft thought")
+    phone.locator(".whoami").click()
+    console_click(console, first, "Reveal results")
+    expect(card(phone, first).locator(".results")).to_be_visible()
+    expect(why).to_have_value("Draft thought")
+    console_click(console, first, "Hide results")
+    expect(card(phone, first).locator(".results")).to_be_hidden()
 
     console_click(console, first, "Close")
     expect(card(phone, first)).to_have_count(0)  # closed and not revealed: gone from the phone

@@ -80,7 +80,12 @@ export function ratingCard(p: Proposition, connection: Connection, shell: Shell)
     sendComment.disabled =
       busy || !own?.value || current.status !== "open" || comment.value === (own.comment ?? "");
   };
-  comment.addEventListener("input", refreshCounter);
+  // Text typed and not yet sent is the person's; no update overwrites it.
+  let typed = false;
+  comment.addEventListener("input", () => {
+    typed = true;
+    refreshCounter();
+  });
   sendComment.addEventListener("click", () => {
     if (own?.value) void submit(own.value);
   });
@@ -103,6 +108,8 @@ export function ratingCard(p: Proposition, connection: Connection, shell: Shell)
       render();
       return;
     }
+    // What was typed while the command was under way is still the person's.
+    if (comment.value.trim() === note) typed = false;
     if (value === null) comment.value = "";
     const rating: OwnRating = { round: ack.round, value, comment: value && note ? note : null };
     connection.update((s) =>
@@ -138,9 +145,8 @@ export function ratingCard(p: Proposition, connection: Connection, shell: Shell)
       current = next;
       // A rating of an earlier round is not this round's rating.
       own = nextOwn && nextOwn.round === next.round ? nextOwn : undefined;
-      // Keep what the person is typing; otherwise show their saved comment.
-      if (roundChanged || document.activeElement !== comment)
-        comment.value = own?.comment ?? (roundChanged ? "" : comment.value);
+      if (roundChanged) typed = false;
+      if (!typed) comment.value = own?.comment ?? "";
       render();
     },
   };
