@@ -79,7 +79,7 @@ def create_app(
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         await store.open()
         await sessions.start()
-        log.info("serving %d session(s) from %s", len(sessions.all()), data)
+        log.info("%d stored session(s) in %s, each loaded on first use", sessions.stored, data)
         if on_ready is not None:
             await on_ready(parts)
         yield

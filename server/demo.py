@@ -31,7 +31,7 @@ async def ensure_demo(parts: Parts, base_url: str) -> SessionRunner:
     """The demo session of this data directory, created on first use."""
     known = await parts.store.get_meta(DEMO_KEY)
     if known is not None:
-        return parts.sessions.get(known)
+        return await parts.sessions.get(known)
     command = c.CreateSession(
         new_id(),
         "Plenary demo: outcomes of a main session",

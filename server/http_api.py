@@ -77,7 +77,7 @@ class HttpApi:
         }
 
     async def join_info(self, request: Request) -> Response:
-        runner = self._runner_by_code(request, request.path_params["join_code"])
+        runner = await self._runner_by_code(request, request.path_params["join_code"])
         state = runner.state
         return JSONResponse(
             {
@@ -90,7 +90,7 @@ class HttpApi:
         )
 
     async def join_qr(self, request: Request) -> Response:
-        runner = self._runner_by_code(request, request.path_params["join_code"])
+        runner = await self._runner_by_code(request, request.path_params["join_code"])
         svg = io.BytesIO()  # a standalone document: with xmlns, unlike segno's inline form
         segno.make(runner.join_url, error="m").save(svg, kind="svg", scale=8, border=2)
         return Response(
@@ -101,7 +101,7 @@ class HttpApi:
 
     async def join(self, request: Request) -> Response:
         body = parse(JoinBody, await _json(request))
-        runner = self._runner_by_code(request, body.join_code)
+        runner = await self._runner_by_code(request, body.join_code)
         command = Join(new_id(), body.stakeholder_group, body.channel, body.name, body.language)
         ack = await runner.submit(command, Actor("guest"))
         if not ack["ok"]:
@@ -117,17 +117,19 @@ class HttpApi:
         )
 
     async def results(self, request: Request) -> Response:
-        runner, claims = self.authorize(request, ("facilitator", "display"))
+        runner, claims = await self.authorize(request, ("facilitator", "display"))
         body = await runner.read(
             lambda: {**results(runner.state, claims.role), "head": runner.head}
         )
         return JSONResponse(body)
 
-    def authorize(self, request: Request, roles: tuple[str, ...]) -> tuple[SessionRunner, Claims]:
+    async def authorize(
+        self, request: Request, roles: tuple[str, ...]
+    ) -> tuple[SessionRunner, Claims]:
         """The session of the path, if the bearer token is for it and of one of `roles`."""
         session_id = request.path_params["session_id"]
         claims = self._auth.verify(bearer(request.headers.get("authorization")), session_id)
-        runner = self._sessions.get(session_id)
+        runner = await self._sessions.get(session_id)
         self._auth.check(claims, runner.state)
         if claims.role not in roles:
             raise ApiError("forbidden", f"This needs a {' or '.join(roles)} token.")
@@ -136,7 +138,7 @@ class HttpApi:
     def base_url(self, request: Request) -> str:
         return self._public_url or f"{request.url.scheme}://{request.url.netloc}"
 
-    def _runner_by_code(self, request: Request, code: str) -> SessionRunner:
+    async def _runner_by_code(self, request: Request, code: str) -> SessionRunner:
         address = request.client.host if request.client else "?"
         if self._join_failures.blocked(address):
             raise ApiError(
@@ -145,7 +147,7 @@ class HttpApi:
                 "minute, then check the code on the projector.",
             )
         try:
-            return self._sessions.by_join_code(code)
+            return await self._sessions.by_join_code(code)
         except ApiError:
             self._join_failures.failed(address)
             raise

@@ -18,7 +18,7 @@ import logging
 import pickle
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Final, TypeVar
 
 from facilitation import Actor, FacilitationError, SessionState, apply, decide, outcome
@@ -69,7 +69,6 @@ class _Read:
 @dataclass(slots=True)
 class _Batch:
     stored: list[StoredEvent] = field(default_factory=list)
-    records: list[RequestRecord] = field(default_factory=list)
     answers: list[tuple["asyncio.Future[Ack]", Ack]] = field(default_factory=list)
     touched: set[str] = field(default_factory=set)
 
@@ -157,8 +156,8 @@ class SessionRunner:
         try:
             for pending in commands:
                 self._decide_one(pending, batch)
-            if batch.stored or batch.records:
-                await self._store.append(self.session_id, batch.stored, batch.records)
+            if batch.stored:
+                await self._store.append(self.session_id, batch.stored)
         except Exception:
             log.exception("batch failed; rebuilding session %s from its log", self.session_id)
             failure = refusal(
@@ -205,11 +204,12 @@ class SessionRunner:
         except FacilitationError as error:
             batch.answers.append((pending.done, refusal(ApiError.from_domain(error))))
             return
+        stored = []
         for event in events:
             apply(self.state, event)
             body = canonical(ev.to_json(event))
             self.head = link(self.head, body)
-            batch.stored.append(StoredEvent(self.state.version, body, self.head))
+            stored.append(StoredEvent(self.state.version, body, self.head))
             batch.touched |= TOUCHES[type(event)]
         ack = {"ok": True, **outcome(self.state, pending.command, pending.actor)}
         if request is not None:
@@ -217,7 +217,9 @@ class SessionRunner:
                 request.holder, request.request_id, request.fingerprint, json.dumps(ack), now
             )
             self._requests[(request.holder, request.request_id)] = record
-            batch.records.append(record)
+            if stored:  # durable with the command's last event; a no-op needs no record
+                stored[-1] = replace(stored[-1], request=record)
+        batch.stored += stored
         batch.answers.append((pending.done, ack))
 
     async def _snapshot(self) -> None:

@@ -1,5 +1,6 @@
 """The live sessions of this server: one runner each, found by id or join code."""
 
+import asyncio
 import secrets
 import uuid
 
@@ -25,27 +26,30 @@ def new_join_code() -> str:
 
 
 class Sessions:
+    """Sessions are loaded on first use: a server with many past sessions starts
+    serving at once, and only the sessions people open cost memory."""
+
     def __init__(self, store: Store, fanout: Fanout, snapshot_every: int, public_url: str) -> None:
         self._store = store
         self._fanout = fanout
         self._snapshot_every = snapshot_every
         self._public_url = public_url.rstrip("/")
         self._runners: dict[str, SessionRunner] = {}
+        self._stored: dict[str, str] = {}  # session id -> join code, loaded or not
         self._by_code: dict[str, str] = {}
+        self._loading: dict[str, asyncio.Lock] = {}
 
     async def start(self) -> None:
-        """Restore every session from its snapshot and log."""
-        for session_id in await self._store.session_ids():
-            runner = self._runner(session_id)
-            await runner.load()
-            runner.base_url = (
-                self._public_url or await self._store.get_meta(f"base_url:{session_id}") or ""
-            )
-            self._register(runner)
+        self._stored = await self._store.sessions()
+        self._by_code = {code: session_id for session_id, code in self._stored.items()}
 
     async def stop(self) -> None:
         for runner in self._runners.values():
             await runner.stop()
+
+    @property
+    def stored(self) -> int:
+        return len(self._stored)
 
     def fresh_join_code(self) -> str:
         while (code := new_join_code()) in self._by_code:
@@ -62,33 +66,38 @@ class Sessions:
         runner.base_url = self._public_url or base_url.rstrip("/")
         await self._store.set_meta(f"base_url:{command.session_id}", runner.base_url)
         self._runners[command.session_id] = runner
-        self._by_code[runner.state.join_code] = command.session_id
+        self._stored[command.session_id] = command.join_code
+        self._by_code[command.join_code] = command.session_id
         return runner
 
-    def get(self, session_id: str) -> SessionRunner:
+    async def get(self, session_id: str) -> SessionRunner:
         runner = self._runners.get(session_id)
-        if runner is None:
+        if runner is not None:
+            return runner
+        if session_id not in self._stored:
             raise ApiError("not_found", "There is no such session on this server.")
-        return runner
+        lock = self._loading.setdefault(session_id, asyncio.Lock())
+        async with lock:  # two first requests at once load the session once
+            if session_id not in self._runners:
+                runner = self._runner(session_id)
+                await runner.load()
+                runner.base_url = (
+                    self._public_url or await self._store.get_meta(f"base_url:{session_id}") or ""
+                )
+                runner.start()
+                self._runners[session_id] = runner
+        return self._runners[session_id]
 
-    def by_join_code(self, code: str) -> SessionRunner:
+    async def by_join_code(self, code: str) -> SessionRunner:
         session_id = self._by_code.get(code.strip().upper())
         if session_id is None:
             raise ApiError(
                 "not_found",
                 "No session has this join code: check it on the projector and try again.",
             )
-        return self._runners[session_id]
-
-    def all(self) -> list[SessionRunner]:
-        return list(self._runners.values())
+        return await self.get(session_id)
 
     def _runner(self, session_id: str) -> SessionRunner:
         runner = SessionRunner(session_id, self._store, self._snapshot_every)
         runner.listeners.append(self._fanout.changed)
         return runner
-
-    def _register(self, runner: SessionRunner) -> None:
-        runner.start()
-        self._runners[runner.session_id] = runner
-        self._by_code[runner.state.join_code] = runner.session_id

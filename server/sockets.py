@@ -62,7 +62,7 @@ class Gateway:
         token = auth.get("token") if isinstance(auth, dict) else None
         try:
             claims = self._auth.verify(token)
-            runner = self._sessions.get(claims.session_id)
+            runner = await self._sessions.get(claims.session_id)
             self._auth.check(claims, runner.state)
         except ApiError as error:
             if error.code == "not_found":

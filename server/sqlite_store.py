@@ -7,6 +7,8 @@ with `power_safe` (synchronous=FULL) each commit also waits for an fsync, so
 it survives a power cut too, at a few milliseconds per commit.
 """
 
+import functools
+import json
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
@@ -17,17 +19,22 @@ from .store import Loaded, RequestRecord, StoredEvent
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
     session_id TEXT NOT NULL, seq INTEGER NOT NULL, body TEXT NOT NULL, hash TEXT NOT NULL,
+    request TEXT, request_at REAL,
     PRIMARY KEY (session_id, seq)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS events_requests ON events (session_id, request_at)
+    WHERE request IS NOT NULL;
+CREATE TABLE IF NOT EXISTS sessions (session_id TEXT PRIMARY KEY, join_code TEXT NOT NULL);
+-- A session exists once its first event does: kept in the same write, by SQLite itself.
+CREATE TRIGGER IF NOT EXISTS session_created AFTER INSERT ON events WHEN NEW.seq = 1
+BEGIN
+    INSERT INTO sessions VALUES (NEW.session_id, json_extract(NEW.body, '$.join_code'));
+END;
 CREATE TABLE IF NOT EXISTS snapshots (
     session_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, head TEXT NOT NULL, state BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS requests (
-    session_id TEXT NOT NULL, holder TEXT NOT NULL, request_id TEXT NOT NULL,
-    fingerprint TEXT NOT NULL, ack TEXT NOT NULL, at REAL NOT NULL,
-    PRIMARY KEY (session_id, holder, request_id)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS requests_at ON requests (session_id, at);
-CREATE TABLE IF NOT EXISTS sessions (session_id TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+# Rows per INSERT statement: SQLite allows 32,766 bound values in one statement.
+ROWS_PER_STATEMENT = 5000
 
 
 class SqliteStore:
@@ -54,9 +61,9 @@ class SqliteStore:
             await self._db.close()
             self._db = None
 
-    async def session_ids(self) -> list[str]:
-        rows = await self.db.execute_fetchall("SELECT session_id FROM sessions ORDER BY session_id")
-        return [row[0] for row in rows]
+    async def sessions(self) -> dict[str, str]:
+        rows = await self.db.execute_fetchall("SELECT session_id, join_code FROM sessions")
+        return {str(session_id): str(code) for session_id, code in rows}
 
     async def load(self, session_id: str, requests_since: float) -> Loaded:
         loaded = Loaded()
@@ -72,36 +79,29 @@ class SqliteStore:
         )
         loaded.events = [StoredEvent(*r) for r in rows]
         rows = await self.db.execute_fetchall(
-            "SELECT holder, request_id, fingerprint, ack, at FROM requests"
-            " WHERE session_id = ? AND at >= ?",
+            "SELECT request FROM events WHERE session_id = ? AND request IS NOT NULL"
+            " AND request_at >= ?",
             (session_id, requests_since),
         )
-        loaded.requests = [RequestRecord(*r) for r in rows]
+        loaded.requests = [RequestRecord(*json.loads(r[0])) for r in rows]
         return loaded
 
-    async def append(
-        self, session_id: str, events: Sequence[StoredEvent], requests: Sequence[RequestRecord]
-    ) -> None:
-        db = self.db
-        await db.execute("BEGIN IMMEDIATE")
+    async def append(self, session_id: str, events: Sequence[StoredEvent]) -> None:
+        rows = [value for e in events for value in _row(session_id, e)]
+        if len(events) <= ROWS_PER_STATEMENT:
+            # One statement is one transaction, and one hand-off to the writer thread.
+            await self.db.execute(_insert(len(events)), rows)
+            return
+        await self.db.execute("BEGIN IMMEDIATE")
         try:
-            if events and events[0].seq == 1:
-                await db.execute("INSERT INTO sessions VALUES (?)", (session_id,))
-            await db.executemany(
-                "INSERT INTO events (session_id, seq, body, hash) VALUES (?, ?, ?, ?)",
-                [(session_id, e.seq, e.body, e.hash) for e in events],
-            )
-            if requests:
-                await db.executemany(
-                    "INSERT OR REPLACE INTO requests VALUES (?, ?, ?, ?, ?, ?)",
-                    [
-                        (session_id, r.holder, r.request_id, r.fingerprint, r.ack, r.at)
-                        for r in requests
-                    ],
+            for start in range(0, len(events), ROWS_PER_STATEMENT):
+                chunk = events[start : start + ROWS_PER_STATEMENT]
+                await self.db.execute(
+                    _insert(len(chunk)), [v for e in chunk for v in _row(session_id, e)]
                 )
-            await db.execute("COMMIT")
+            await self.db.execute("COMMIT")
         except BaseException:
-            await db.execute("ROLLBACK")
+            await self.db.execute("ROLLBACK")
             raise
 
     async def save_snapshot(self, session_id: str, seq: int, head: str, blob: bytes) -> None:
@@ -109,9 +109,6 @@ class SqliteStore:
             "INSERT OR REPLACE INTO snapshots (session_id, seq, head, state) VALUES (?, ?, ?, ?)",
             (session_id, seq, head, blob),
         )
-
-    async def forget_requests(self, before: float) -> None:
-        await self.db.execute("DELETE FROM requests WHERE at < ?", (before,))
 
     async def events(self, session_id: str) -> AsyncIterator[StoredEvent]:
         async with self.db.execute(
@@ -127,3 +124,19 @@ class SqliteStore:
 
     async def set_meta(self, key: str, value: str) -> None:
         await self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+
+def _row(session_id: str, event: StoredEvent) -> tuple[object, ...]:
+    request = event.request
+    if request is None:
+        return (session_id, event.seq, event.body, event.hash, None, None)
+    record = json.dumps(
+        [request.holder, request.request_id, request.fingerprint, request.ack, request.at]
+    )
+    return (session_id, event.seq, event.body, event.hash, record, request.at)
+
+
+@functools.lru_cache(maxsize=64)
+def _insert(rows: int) -> str:
+    values = ",".join(["(?, ?, ?, ?, ?, ?)"] * rows)
+    return f"INSERT INTO events (session_id, seq, body, hash, request, request_at) VALUES {values}"

@@ -8,13 +8,6 @@ from typing import Protocol
 
 
 @dataclass(frozen=True, slots=True)
-class StoredEvent:
-    seq: int  # 1-based position in the session's log; equals the state's version after it
-    body: str  # canonical JSON of the event (server.chain.canonical)
-    hash: str  # chained hash (server.chain.link)
-
-
-@dataclass(frozen=True, slots=True)
 class RequestRecord:
     """The answer to a command sent with a request_id, kept so a retry answers the same."""
 
@@ -23,6 +16,16 @@ class RequestRecord:
     fingerprint: str
     ack: str  # JSON
     at: float
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    seq: int  # 1-based position in the session's log; equals the state's version after it
+    body: str  # canonical JSON of the event (server.chain.canonical)
+    hash: str  # chained hash (server.chain.link)
+    # Kept with the last event of a command sent with a request_id, so the
+    # answer becomes durable in the same write as the command's effects.
+    request: RequestRecord | None = None
 
 
 @dataclass(slots=True)
@@ -39,14 +42,14 @@ class Store(Protocol):
 
     async def close(self) -> None: ...
 
-    async def session_ids(self) -> list[str]: ...
+    async def sessions(self) -> dict[str, str]:
+        """Every stored session's id and join code, without loading any of them."""
+        ...
 
     async def load(self, session_id: str, requests_since: float) -> Loaded: ...
 
-    async def append(
-        self, session_id: str, events: Sequence[StoredEvent], requests: Sequence[RequestRecord]
-    ) -> None:
-        """Make `events` and `requests` durable together, or raise and keep neither."""
+    async def append(self, session_id: str, events: Sequence[StoredEvent]) -> None:
+        """Make all of `events` durable, or raise and keep none of them."""
 
     async def save_snapshot(self, session_id: str, seq: int, head: str, blob: bytes) -> None: ...
 

@@ -21,7 +21,7 @@ from . import FORMATS, MEDIA_TYPES, render
 
 def report_routes(api: HttpApi) -> list[Route]:
     async def report(request: Request) -> Response:
-        runner, _ = api.authorize(request, ("facilitator",))
+        runner, _ = await api.authorize(request, ("facilitator",))
         fmt = request.path_params["fmt"]
         if fmt not in FORMATS:
             raise ApiError(

@@ -168,7 +168,7 @@ async def test_request_id_applies_once(live_server: LiveServer, session: Created
     assert other["error"]["code"] == "conflict"
     add = {"text": "Added once", "request_id": "add-1"}
     added = await facilitator.call("proposition:add", add)
-    live_server.stop()  # the answer is remembered on disk
+    live_server.kill()  # the answer was made durable with the command's event
     live_server.start()
     again = await Peer(live_server.url, session["tokens"]["facilitator"]).connect()
     assert await again.call("proposition:add", add) == added
