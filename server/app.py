@@ -69,7 +69,7 @@ def create_app(
     async def emit(event: str, payload: dict[str, Any], room: str) -> None:
         await sio.emit(event, payload, room=room)
 
-    fanout = Fanout(emit, settings.flush_ms / 1000)
+    fanout = Fanout(emit, settings.flush_ms / 1000, settings.participant_flush_ms / 1000)
     sessions = Sessions(store, fanout, settings.snapshot_every, settings.public_url)
     Gateway(sio, sessions, auth)
     api = HttpApi(sessions, auth, settings.public_url)

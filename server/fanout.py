@@ -26,7 +26,11 @@ PERSONAL = frozenset({"me"})  # sent with snapshots and acks, never to a room
 
 
 class _SessionFeed:
-    def __init__(self) -> None:
+    """One session's updates for one tier of audiences, at that tier's pace."""
+
+    def __init__(self, participants: bool, interval: float) -> None:
+        self.participants = participants
+        self.interval = interval
         self.dirty: set[str] = set()
         self.wake = asyncio.Event()
         self.sent: dict[str, dict[str, Any]] = {}
@@ -34,21 +38,31 @@ class _SessionFeed:
 
 
 class Fanout:
-    def __init__(self, emit: Emit, interval: float) -> None:
+    """Two tiers: the facilitator, display and hubs follow every `interval`; the
+    participants' room, which may hold a thousand phones, every
+    `participant_interval` (each of its flushes is a message to every phone)."""
+
+    def __init__(self, emit: Emit, interval: float, participant_interval: float) -> None:
         self._emit = emit
-        self._interval = interval
-        self._feeds: dict[str, _SessionFeed] = {}
+        self._intervals = (interval, max(interval, participant_interval))
+        self._feeds: dict[str, tuple[_SessionFeed, _SessionFeed]] = {}
 
     def changed(self, runner: SessionRunner, sections: frozenset[str]) -> None:
-        feed = self._feeds.get(runner.session_id)
-        if feed is None:
-            feed = self._feeds[runner.session_id] = _SessionFeed()
-            feed.task = asyncio.create_task(self._pump(runner, feed))
-        feed.dirty |= sections
-        feed.wake.set()
+        feeds = self._feeds.get(runner.session_id)
+        if feeds is None:
+            feeds = self._feeds[runner.session_id] = (
+                _SessionFeed(False, self._intervals[0]),
+                _SessionFeed(True, self._intervals[1]),
+            )
+            for feed in feeds:
+                feed.task = asyncio.create_task(self._pump(runner, feed))
+        for feed in feeds:
+            feed.dirty |= sections
+            feed.wake.set()
 
     async def close(self) -> None:
-        tasks = [feed.task for feed in self._feeds.values() if feed.task is not None]
+        feeds = [feed for pair in self._feeds.values() for feed in pair]
+        tasks = [feed.task for feed in feeds if feed.task is not None]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -64,14 +78,17 @@ class Fanout:
                     await self._emit("state", payload, room_name)
             except Exception:  # a failed flush must not end the feed
                 log.exception("fan-out of session %s failed", runner.session_id)
-            await asyncio.sleep(self._interval)
+            await asyncio.sleep(feed.interval)
 
     def _updates(
         self, runner: SessionRunner, feed: _SessionFeed, sections: set[str]
     ) -> list[tuple[str, dict[str, Any]]]:
         now = time.time()
-        audiences = [(role, "") for role in ("facilitator", "display", "participant")]
-        audiences += [("hub", hub_id) for hub_id in runner.state.hubs]
+        if feed.participants:
+            audiences = [("participant", "")]
+        else:
+            audiences = [("facilitator", ""), ("display", "")]
+            audiences += [("hub", hub_id) for hub_id in runner.state.hubs]
         updates = []
         for role, subject in audiences:
             wanted = (sections & set(ROLE_SECTIONS[role])) - PERSONAL

@@ -50,7 +50,18 @@ SETTINGS: Final[tuple[tuple[str, object, str], ...]] = (
         5000,
         "Events between snapshots of a session (start-up replays at most this many).",
     ),
-    ("flush_ms", 100, "Coalescing interval of live updates, in milliseconds."),
+    (
+        "flush_ms",
+        100,
+        "Coalescing interval of live updates to the facilitator, display and "
+        "hubs, in milliseconds.",
+    ),
+    (
+        "participant_flush_ms",
+        300,
+        "Coalescing interval of live updates to participants' "
+        "phones (queue, revealed results), in milliseconds.",
+    ),
     ("max_body_bytes", 262144, "Largest HTTP request body accepted."),
     ("max_message_bytes", 16384, "Largest websocket message accepted."),
     ("log_level", "info", "Log level: debug, info, warning, error."),
@@ -69,6 +80,7 @@ class Settings:
     token_hours: int = 72
     snapshot_every: int = 5000
     flush_ms: int = 100
+    participant_flush_ms: int = 300
     max_body_bytes: int = 262144
     max_message_bytes: int = 16384
     log_level: str = "info"
