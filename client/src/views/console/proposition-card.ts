@@ -88,7 +88,10 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
     note,
     saveMark,
   );
-  markForm.addEventListener("submit", (event) => {
+  // A mark being written is the chair's until saved: live tallies leave it alone.
+  let editing = false;
+  markForm.addEventListener("input", () => (editing = true));
+  markForm.addEventListener("submit", async (event) => {
     event.preventDefault();
     const status = markSelect.value as MarkStatus;
     const payload = {
@@ -96,7 +99,7 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
       status,
       ...(note.value.trim() ? { note: note.value.trim() } : {}),
     };
-    void run("consensus:mark", payload);
+    if (await run("consensus:mark", payload)) editing = false;
   });
 
   const el = h(
@@ -165,7 +168,7 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
     replace(earlierBody, ...rounds);
     earlier.hidden = rounds.length === 0;
     replace(objections, ...objectionList(current));
-    if (!el.contains(document.activeElement)) {
+    if (!editing) {
       markSelect.value = current.mark?.status ?? "rough_consensus";
       note.value = current.mark?.note ?? "";
     }
