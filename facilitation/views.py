@@ -266,9 +266,20 @@ def me(state: SessionState, _role: str, participant_id: str, _now: float) -> Vie
         "stakeholder_group": who.stakeholder_group,
         "channel": who.channel,
         "language": who.language,
-        "entry_id": state.queue.by_owner.get("p:" + participant_id),
+        "entry_id": _own_entry(state, participant_id),
         "ratings": ratings,
     }
+
+
+def _own_entry(state: SessionState, participant_id: str) -> str | None:
+    """The participant's waiting entry, else the entry that has the floor now:
+    a phone reloaded while speaking still knows it has the floor."""
+    owner = "p:" + participant_id
+    waiting = state.queue.by_owner.get(owner)
+    current = state.queue.current
+    if waiting is None and current is not None and current.entry.owner == owner:
+        return current.entry.entry_id
+    return waiting
 
 
 def hub(state: SessionState, _role: str, hub_id: str, _now: float) -> View:

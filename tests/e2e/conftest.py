@@ -1,5 +1,9 @@
-"""Browser fixtures: one headless Debian Chromium per test run, a fresh
-browser context (its own storage, like a separate device) per page."""
+"""Browser fixtures: one headless Debian Chromium per test module, a fresh
+browser context (its own storage, like a separate device) per page.
+
+Module scope, not session: Playwright's sync API keeps an event loop running
+in this thread while it is open, and the asyncio tests of other folders
+need the thread's loop free once the browser tests are done."""
 
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -16,13 +20,13 @@ expect.set_options(timeout=5_000)
 NewContext = Callable[..., BrowserContext]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
     with sync_playwright() as p:
         yield p
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     yield chromium

@@ -59,6 +59,14 @@ def test_ratings_reach_the_projector_then_the_reveal(
     rate(phones[1], first, "strongly_agree")
     rate(phones[2], first, "disagree", why="Hubs were not asked.")
 
+    # The join QR code is drawn (a broken image has no natural width).
+    qr = display.locator('img[src$="/qr.svg"]')
+    expect(qr).to_be_visible()
+    display.wait_for_function(
+        "() => { const i = document.querySelector('img[src$=\"/qr.svg\"]');"
+        " return i !== null && i.complete && i.naturalWidth > 0; }"
+    )
+
     # Before the reveal the room sees only how many have rated.
     shown = card(display, first)
     expect(shown.locator(".waiting")).to_have_text("3 ratings so far", timeout=1_000)

@@ -178,6 +178,14 @@ def test_participant_sees_only_their_own_and_no_distribution_before_reveal() -> 
     assert me["ratings"] == {"a": {"round": 1, "value": "disagree", "comment": "Too vague"}}
 
 
+def test_a_speaker_keeps_their_entry_while_they_have_the_floor() -> None:
+    state = scene()
+    step(state, c.QueueNext(), FACILITATOR)  # Bo (e2) gets the floor
+    assert view(state, "participant", "p2", NOW)["me"]["entry_id"] == "e2"
+    step(state, c.QueueNext(), FACILITATOR)  # the turn ends: nothing left to point at
+    assert view(state, "participant", "p2", NOW)["me"]["entry_id"] is None
+
+
 def test_participant_sees_the_distribution_once_revealed() -> None:
     state = scene()
     step(state, c.RevealResults("a", True), FACILITATOR)
