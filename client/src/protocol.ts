@@ -1,4 +1,4 @@
-// The wire contract (PROTOCOL.md and docs/protocol-server-events.md), declared
+// The wire contract (docs/protocol.md), declared
 // once for all four views. Names here must match the server's exactly.
 
 export const SCALE = [
