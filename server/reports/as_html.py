@@ -9,23 +9,14 @@ and isolates its direction (`<bdi>`): names and comments may be Arabic.
 from html import escape
 from typing import Final
 
-from facilitation.report import Balance, PropositionReport, Report, RoundReport, Shares
+from facilitation.report import PropositionReport, Report, RoundReport
 from facilitation.vocabulary import SCALE
 
+from . import tables
 from .bars import bar, swatch
-from .rows import breakdowns
-from .words import (
-    NONE,
-    change,
-    clock,
-    duration,
-    label,
-    number,
-    percent,
-    score,
-    short,
-    when,
-)
+from .rows import Breakdown, breakdowns
+from .tables import Column, Table
+from .words import NONE, label, short, when
 
 STYLE: Final = """
 @page { size: A4; margin: 15mm 12mm; }
@@ -82,10 +73,10 @@ def render(report: Report) -> str:
     )
 
 
-def _table(head: list[str], rows: list[list[str]], align: str = "") -> str:
+def _table(table: Table, align: str = "") -> str:
     """`align` has one letter per column, `l` for text, `r` for numbers (the default)."""
-    lines = ["<table><thead>" + _row(head, align, "th") + "</thead><tbody>"]
-    lines += [_row(row, align) for row in rows]
+    lines = ["<table><thead>" + _row(table.head, align, "th") + "</thead><tbody>"]
+    lines += [_row(row, align) for row in table.rows]
     lines.append("</tbody></table>")
     return "\n".join(lines)
 
@@ -115,23 +106,21 @@ def _header(report: Report) -> str:
 </header>"""
 
 
+# A proposition links to its section; its last round shows as a bar.
+_SUMMARY: Final[list[Column[PropositionReport]]] = [
+    tables.POSITION,
+    Column("Proposition", lambda p: f'<a href="#p{p["position"]}">{u(p["text"])}</a>'),
+    tables.MARK,
+    tables.ROUNDS,
+    Column("Last round", tables.of_last_round(lambda r: bar(r["counts"], 240, 12, captions=False))),
+    tables.LAST_AGREE,
+    tables.LAST_SCORE,
+]
+
+
 def _summary(report: Report) -> str:
-    rows = []
-    for p in report["propositions"]:
-        last = p["rounds"][-1] if p["rounds"] else None
-        rows.append(
-            [
-                str(p["position"]),
-                f'<a href="#p{p["position"]}">{u(p["text"])}</a>',
-                label(p["mark"]["status"]) if p["mark"] else NONE,
-                str(len(p["rounds"])),
-                bar(last["counts"], 240, 12, captions=False) if last else NONE,
-                percent(last["metrics"]["agree_share"]) if last else NONE,
-                score(last["metrics"]["agreement_score"]) if last else NONE,
-            ]
-        )
-    head = ["#", "Proposition", "Chair's mark", "Rounds", "Last round", "Agree", "Score"]
-    return "<section>\n<h2>Summary</h2>\n" + _table(head, rows, "rllrl") + "\n</section>"
+    summary = tables.table(_SUMMARY, report["propositions"])
+    return "<section>\n<h2>Summary</h2>\n" + _table(summary, "rllrl") + "\n</section>"
 
 
 def _proposition(p: PropositionReport) -> str:
@@ -151,20 +140,7 @@ def _proposition(p: PropositionReport) -> str:
         *(_round(r) for r in p["rounds"]),
     ]
     if p["shift"]:
-        rows = [
-            [
-                "Everyone" if s["group"] is None else u(label(s["group"])),
-                f"{s['from_round']} → {s['to_round']}",
-                f"{percent(s['before_agree_share'])} (n={s['before_total']})",
-                f"{percent(s['after_agree_share'])} (n={s['after_total']})",
-                change(s["change"]),
-            ]
-            for s in p["shift"]
-        ]
-        parts += [
-            "<h3>Shift between rounds (agree share)</h3>",
-            _table(["Group", "Rounds", "Before", "After", "Change"], rows, "l"),
-        ]
+        parts += ["<h3>Shift between rounds (agree share)</h3>", _table(tables.shift(p, u), "l")]
     parts.append("<h3>Objections</h3>")
     if not p["objections"]:
         parts.append('<p class="muted">No comments from those who disagreed or were confused.</p>')
@@ -179,31 +155,21 @@ def _proposition(p: PropositionReport) -> str:
 
 
 def _round(r: RoundReport) -> str:
-    m = r["metrics"]
-    weakest = m["weakest_group"]
     facts = [
-        f"agree {percent(m['agree_share'])}",
-        f"oppose {percent(m['oppose_share'])}",
-        f"strongly oppose {percent(m['strong_oppose_share'])}",
-        f"confused {percent(m['confused_share'])}",
-        f"agreement score {score(m['agreement_score'])}",
-        f"group consensus {number(m['group_consensus'])}",
-        "weakest group "
-        + (
-            f"{u(label(weakest['group']))} ({percent(weakest['agree_share'])})" if weakest else NONE
-        ),
-        "flags " + (", ".join(label(f) for f in m["flags"]) or NONE),
+        *tables.facts(r, u),
         "suggests rough consensus "
-        + ("<strong>yes</strong>" if m["suggests_rough_consensus"] else "no"),
+        + ("<strong>yes</strong>" if r["metrics"]["suggests_rough_consensus"] else "no"),
     ]
-    head = ["Who", "n", "", *(label(v) for v in SCALE), "Agree", "Score"]
+    found = breakdowns(r)
+    table = tables.table(_BREAKDOWN, found)
     rows: list[str] = []
     kind = "all"
-    for b in breakdowns(r):
+    for b, cells in zip(found, table.rows, strict=True):
         if b.kind != kind:
-            rows.append(f'<tr class="kind"><th colspan="{len(head)}">{_KINDS[b.kind]}</th></tr>')
+            rows.append(
+                f'<tr class="kind"><th colspan="{len(table.head)}">{_KINDS[b.kind]}</th></tr>'
+            )
         kind = b.kind
-        cells = [u(b.title), *_cells(b.shares)]
         rows.append(_row(cells, "lrl"))
     return "\n".join(
         [
@@ -211,97 +177,52 @@ def _round(r: RoundReport) -> str:
             f'<p class="muted">Opened {when(r["opened_at"])}, closed {when(r["closed_at"])}.</p>',
             f"<figure>{bar(r['counts'])}</figure>",
             f'<p class="facts">{" · ".join(facts)}.</p></div>',
-            "<table><thead>" + _row(head, "lrl", "th") + "</thead><tbody>",
+            "<table><thead>" + _row(table.head, "lrl", "th") + "</thead><tbody>",
             *rows,
             "</tbody></table>",
         ]
     )
 
 
+# Breakdowns sit under a heading of their kind; the bar stands for the oppose and confused shares.
 _KINDS: Final = {"group": "By stakeholder group", "channel": "By channel", "hub": "By hub"}
-
-
-def _cells(s: Shares) -> list[str]:
-    return [
-        str(s["total"]),
-        bar(s["counts"], 150, 10, captions=False),
-        *(str(s["counts"][v]) for v in SCALE),
-        percent(s["agree_share"]),
-        score(s["agreement_score"]),
-    ]
+_BREAKDOWN: Final[list[Column[Breakdown]]] = [
+    Column("Who", lambda b: u(b.title)),
+    tables.TOTAL,
+    Column("", lambda b: bar(b.shares["counts"], 150, 10, captions=False)),
+    *tables.COUNTS,
+    tables.AGREE,
+    tables.SCORE,
+]
 
 
 def _speakers(report: Report) -> str:
-    speakers = report["speakers"]
-    rows = [
-        [
-            str(t["order"]),
-            u(t["name"]),
-            u(label(t["stakeholder_group"])),
-            f"Hub: {u(t['hub'])}" if t["hub"] else label(t["channel"]),
-            label(t["intent"]),
-            clock(t["started_at"]),
-            duration(t["duration"]),
-        ]
-        for t in speakers["turns"]
-    ]
-    head = ["#", "Name (as given)", "Group", "Channel", "Intent", "Start (UTC)", "Duration"]
+    turns = tables.turns(report["speakers"], u)
     log = (
-        _table(head, rows, "rlllll") if rows else '<p class="muted">Nobody was given the floor.</p>'
+        _table(turns, "rlllll")
+        if turns.rows
+        else '<p class="muted">Nobody was given the floor.</p>'
     )
-    balance = [[u(label(g)), str(b["turns"]), _time(b)] for g, b in speakers["by_group"].items()]
-    balance += [
-        [f"Channel: {label(c)}", str(b["turns"]), _time(b)]
-        for c, b in speakers["by_channel"].items()
-    ]
-    balance += [[f"Hub: {u(h['name'])}", str(h["turns"]), _time(h)] for h in speakers["by_hub"]]
     return (
         '<section class="speakers">\n<h2>Speakers</h2>\n'
         + log
         + "\n<h3>Balance of speaking</h3>\n"
-        + _table(["Who", "Turns", "Time"], balance, "l")
+        + _table(tables.balance(report["speakers"], u), "l")
         + "\n</section>"
     )
 
 
-def _time(balance: Balance) -> str:
-    running = balance["speaking"]
-    return duration(balance["seconds"]) + (f" + {running} speaking" if running else "")
-
-
 def _participation(report: Report) -> str:
     part = report["participation"]
-    rows = [["Everyone", str(part["joined"]), str(part["rated"]), str(part["spoke"])]]
-    rows += [
-        [u(label(g)), str(a["joined"]), str(a["rated"]), str(a["spoke"])]
-        for g, a in part["by_group"].items()
-    ]
-    rows += [
-        [f"Channel: {label(c)}", str(a["joined"]), str(a["rated"]), str(a["spoke"])]
-        for c, a in part["by_channel"].items()
-    ]
     parts = [
         "<section>",
         "<h2>Participation</h2>",
         f"<p>{part['joined']} joined on their own devices ({part['removed']} later removed by "
         f"the chair); {part['hub_attendance']} attended through {len(part['hubs'])} hub(s).</p>",
-        _table(["Who", "Joined", "Rated", "Spoke"], rows, "l"),
+        _table(tables.participation(part, u), "l"),
     ]
     if part["hubs"]:
-        hubs = [
-            [
-                u(h["name"]),
-                str(h["attendance"]),
-                str(h["rounds_reported"]),
-                str(h["speakers"]),
-                str(h["turns"]),
-            ]
-            for h in part["hubs"]
-        ]
-        parts += [
-            "<h3>Hubs</h3>",
-            _table(["Hub", "Attendance", "Rounds reported", "Speakers", "Turns"], hubs, "l"),
-        ]
+        parts += ["<h3>Hubs</h3>", _table(tables.hubs(part, u), "l")]
     parts.append("</section>")
     return "\n".join(parts)
 

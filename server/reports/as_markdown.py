@@ -8,23 +8,12 @@ cell into a page that renders this Markdown.
 import re
 from typing import Final
 
-from facilitation.report import Balance, PropositionReport, Report, RoundReport, Shares
-from facilitation.vocabulary import SCALE
+from facilitation.report import PropositionReport, Report, RoundReport
 
-from .rows import breakdowns
-from .words import (
-    NONE,
-    change,
-    clock,
-    duration,
-    label,
-    number,
-    percent,
-    score,
-    short,
-    value_labels,
-    when,
-)
+from . import tables
+from .rows import Breakdown, breakdowns
+from .tables import Column, Table
+from .words import NONE, label, short, when
 
 # Punctuation that starts Markdown or HTML syntax anywhere in a line.
 _INLINE: Final = re.compile(r"([\\`*_\[\]<>|&~#!])")
@@ -53,9 +42,9 @@ def render(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _table(head: list[str], rows: list[list[str]]) -> list[str]:
-    found = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    found += ["| " + " | ".join(row) + " |" for row in rows]
+def _table(table: Table) -> list[str]:
+    found = ["| " + " | ".join(table.head) + " |", "|" + "---|" * len(table.head)]
+    found += ["| " + " | ".join(row) + " |" for row in table.rows]
     return [*found, ""]
 
 
@@ -66,13 +55,15 @@ def _header(report: Report) -> list[str]:
         f"# Outcome record: {md(session['title'])}",
         "",
         *_table(
-            ["", ""],
-            [
-                ["Session", f"`{session['session_id']}`"],
-                ["Opened", when(session["created_at"])],
-                ["Log head", f"`{head}` (short `{short(head)}`)"],
-                ["Version", f"{report['version']} events"],
-            ],
+            Table(
+                ["", ""],
+                [
+                    ["Session", f"`{session['session_id']}`"],
+                    ["Opened", when(session["created_at"])],
+                    ["Log head", f"`{head}` (short `{short(head)}`)"],
+                    ["Version", f"{report['version']} events"],
+                ],
+            )
         ),
         "Anyone holding a copy of the data directory can check every figure below: "
         f"`plenary verify --data DIR {session['session_id']} --head {short(head)}`.",
@@ -80,26 +71,21 @@ def _header(report: Report) -> list[str]:
     ]
 
 
+# Without a picture, the last round is told in figures and in words.
+_SUMMARY: Final[list[Column[PropositionReport]]] = [
+    tables.POSITION,
+    Column("Proposition", lambda p: md(p["text"])),
+    tables.MARK,
+    tables.ROUNDS,
+    tables.LAST_TOTAL,
+    tables.LAST_AGREE,
+    tables.LAST_SCORE,
+    tables.LAST_SUGGESTS,
+]
+
+
 def _summary(report: Report) -> list[str]:
-    rows = []
-    for p in report["propositions"]:
-        last = p["rounds"][-1] if p["rounds"] else None
-        metrics = last["metrics"] if last else {}
-        rows.append(
-            [
-                str(p["position"]),
-                md(p["text"]),
-                label(p["mark"]["status"]) if p["mark"] else NONE,
-                str(len(p["rounds"])),
-                str(last["total"]) if last else NONE,
-                percent(metrics.get("agree_share")),
-                score(metrics.get("agreement_score")),
-                ("yes" if metrics["suggests_rough_consensus"] else "no") if last else NONE,
-            ]
-        )
-    head = ["#", "Proposition", "Chair's mark", "Rounds", "Ratings (last round)"]
-    head += ["Agree", "Score", "Suggests rough consensus"]
-    return ["## Summary", "", *_table(head, rows)]
+    return ["## Summary", "", *_table(tables.table(_SUMMARY, report["propositions"]))]
 
 
 def _proposition(p: PropositionReport) -> list[str]:
@@ -120,17 +106,7 @@ def _proposition(p: PropositionReport) -> list[str]:
         lines += _round(round_)
     if p["shift"]:
         lines += ["### Shift between rounds (agree share)", ""]
-        rows = [
-            [
-                "Everyone" if s["group"] is None else md(label(s["group"])),
-                f"{s['from_round']} → {s['to_round']}",
-                f"{percent(s['before_agree_share'])} (n={s['before_total']})",
-                f"{percent(s['after_agree_share'])} (n={s['after_total']})",
-                change(s["change"]),
-            ]
-            for s in p["shift"]
-        ]
-        lines += _table(["Group", "Rounds", "Before", "After", "Change"], rows)
+        lines += _table(tables.shift(p, md))
     lines += ["### Objections", ""]
     if not p["objections"]:
         lines += ["No comments from those who disagreed or were confused.", ""]
@@ -143,27 +119,12 @@ def _proposition(p: PropositionReport) -> list[str]:
 
 
 def _round(r: RoundReport) -> list[str]:
-    m = r["metrics"]
-    weakest = m["weakest_group"]
     facts = [
-        f"Ratings {r['total']}",
-        f"agree {percent(m['agree_share'])}",
-        f"oppose {percent(m['oppose_share'])}",
-        f"strongly oppose {percent(m['strong_oppose_share'])}",
-        f"confused {percent(m['confused_share'])}",
-        f"agreement score {score(m['agreement_score'])}",
-        f"group consensus {number(m['group_consensus'])}",
-        "weakest group "
-        + (
-            f"{md(label(weakest['group']))} ({percent(weakest['agree_share'])})"
-            if weakest
-            else NONE
-        ),
-        "flags " + (", ".join(label(f) for f in m["flags"]) or NONE),
-        "suggests rough consensus " + ("**yes**" if m["suggests_rough_consensus"] else "no"),
+        f"Ratings {r['total']}",  # the page has the count in the round's heading
+        *tables.facts(r, md),
+        "suggests rough consensus "
+        + ("**yes**" if r["metrics"]["suggests_rough_consensus"] else "no"),
     ]
-    rows = [[_kind(b.kind) + md(b.title), *_cells(b.shares)] for b in breakdowns(r)]
-    head = ["Who", "n", *value_labels(), "Agree", "Oppose", "Confused", "Score"]
     return [
         f"### Round {r['round']}",
         "",
@@ -171,90 +132,45 @@ def _round(r: RoundReport) -> list[str]:
         "",
         " · ".join(facts) + ".",
         "",
-        *_table(head, rows),
+        *_table(tables.table(_BREAKDOWN, breakdowns(r))),
     ]
 
 
-def _kind(kind: str) -> str:
-    return {"all": "", "group": "Group: ", "channel": "Channel: ", "hub": "Hub: "}[kind]
-
-
-def _cells(s: Shares) -> list[str]:
-    return [
-        str(s["total"]),
-        *(str(s["counts"][v]) for v in SCALE),
-        percent(s["agree_share"]),
-        percent(s["oppose_share"]),
-        percent(s["confused_share"]),
-        score(s["agreement_score"]),
-    ]
+# One flat table: a breakdown's kind prefixes its title, and its shares are spelled out.
+_KINDS: Final = {"all": "", "group": "Group: ", "channel": "Channel: ", "hub": "Hub: "}
+_BREAKDOWN: Final[list[Column[Breakdown]]] = [
+    Column("Who", lambda b: _KINDS[b.kind] + md(b.title)),
+    tables.TOTAL,
+    *tables.COUNTS,
+    tables.AGREE,
+    tables.OPPOSE,
+    tables.CONFUSED,
+    tables.SCORE,
+]
 
 
 def _speakers(report: Report) -> list[str]:
-    speakers = report["speakers"]
-    rows = [
-        [
-            str(t["order"]),
-            md(t["name"]),
-            md(label(t["stakeholder_group"])),
-            f"Hub: {md(t['hub'])}" if t["hub"] else label(t["channel"]),
-            label(t["intent"]),
-            clock(t["started_at"]),
-            duration(t["duration"]),
-        ]
-        for t in speakers["turns"]
-    ]
+    turns = tables.turns(report["speakers"], md)
     lines = ["## Speakers", ""]
-    head = ["#", "Name (as given)", "Group", "Channel", "Intent", "Start (UTC)", "Duration"]
-    lines += _table(head, rows) if rows else ["Nobody was given the floor.", ""]
-    balance = [[md(label(g)), str(b["turns"]), _time(b)] for g, b in speakers["by_group"].items()]
-    balance += [
-        [f"Channel: {label(c)}", str(b["turns"]), _time(b)]
-        for c, b in speakers["by_channel"].items()
-    ]
-    balance += [[f"Hub: {md(h['name'])}", str(h["turns"]), _time(h)] for h in speakers["by_hub"]]
+    lines += _table(turns) if turns.rows else ["Nobody was given the floor.", ""]
     lines += ["### Balance of speaking", ""]
-    lines += _table(["Who", "Turns", "Time"], balance)
+    lines += _table(tables.balance(report["speakers"], md))
     return lines
-
-
-def _time(balance: Balance) -> str:
-    running = balance["speaking"]
-    return duration(balance["seconds"]) + (f" + {running} speaking" if running else "")
 
 
 def _participation(report: Report) -> list[str]:
     part = report["participation"]
-    rows = [["Everyone", str(part["joined"]), str(part["rated"]), str(part["spoke"])]]
-    rows += [
-        [md(label(g)), str(a["joined"]), str(a["rated"]), str(a["spoke"])]
-        for g, a in part["by_group"].items()
-    ]
-    rows += [
-        [f"Channel: {label(c)}", str(a["joined"]), str(a["rated"]), str(a["spoke"])]
-        for c, a in part["by_channel"].items()
-    ]
     lines = [
         "## Participation",
         "",
         f"{part['joined']} joined on their own devices ({part['removed']} later removed by "
         f"the chair); {part['hub_attendance']} attended through {len(part['hubs'])} hub(s).",
         "",
-        *_table(["Who", "Joined", "Rated", "Spoke"], rows),
+        *_table(tables.participation(part, md)),
     ]
     if part["hubs"]:
-        hubs = [
-            [
-                md(h["name"]),
-                str(h["attendance"]),
-                str(h["rounds_reported"]),
-                str(h["speakers"]),
-                str(h["turns"]),
-            ]
-            for h in part["hubs"]
-        ]
         lines += ["### Hubs", ""]
-        lines += _table(["Hub", "Attendance", "Rounds reported", "Speakers", "Turns"], hubs)
+        lines += _table(tables.hubs(part, md))
     return lines
 
 

@@ -8,8 +8,6 @@ a report is read in many time zones, and the log stores epoch seconds.
 from datetime import UTC, datetime
 from typing import Final
 
-from facilitation.vocabulary import SCALE
-
 LABELS: Final[dict[str, str]] = {
     "strongly_agree": "Strongly agree",
     "agree": "Agree",
@@ -48,10 +46,6 @@ NONE: Final = "—"
 def label(key: str) -> str:
     """The words for a vocabulary key; a session's own group names stay as given."""
     return LABELS.get(key, key)
-
-
-def value_labels() -> list[str]:
-    return [label(v) for v in SCALE]
 
 
 def percent(share: float | None) -> str:
