@@ -69,7 +69,7 @@ def test_ratings_reach_the_projector_then_the_reveal(
 
     # Before the reveal the room sees only how many have rated.
     shown = card(display, first)
-    expect(shown.locator(".waiting")).to_have_text("3 ratings so far", timeout=1_000)
+    expect(shown.locator(".waiting")).to_have_text("Ratings so far: 3", timeout=1_000)
     expect(shown.locator(".rated")).to_be_hidden()
     expect(shown.locator(".dbar")).to_be_hidden()
     # The chair sees the distribution at once, and the objection with its group.
@@ -258,7 +258,7 @@ def test_reloading_the_projector_keeps_everything(
     def check() -> None:
         expect(card(display, first).locator('[data-count="agree"]')).to_have_text("1")
         expect(card(display, first).locator('.badge[data-mark="needs_revision"]')).to_be_visible()
-        expect(card(display, second).locator(".waiting")).to_have_text("0 ratings so far")
+        expect(card(display, second).locator(".waiting")).to_have_text("Ratings so far: 0")
         expect(display.locator(".speaker-big")).to_have_text("Li Wei")
         expect(display.locator(".code")).to_have_text(created["join_code"])
 

@@ -91,7 +91,7 @@ export const en = {
   participation:
     "Joined: {joined} · in the room {in_room} · remote {remote} · hubs {hubs} ({hub_attendance} people)",
   rated_n: "{n} rated",
-  waiting_reveal: "{n} ratings so far",
+  waiting_reveal: "Ratings so far: {n}",
   log_head: "Log head {head}",
   overtime: "Overtime",
   countdown: "Time left",

@@ -88,7 +88,7 @@ export const es: Strings = {
   participation:
     "Unidos: {joined} · en la sala {in_room} · en remoto {remote} · hubs {hubs} ({hub_attendance} personas)",
   rated_n: "{n} valoraciones",
-  waiting_reveal: "{n} valoraciones hasta ahora",
+  waiting_reveal: "Valoraciones hasta ahora: {n}",
   log_head: "Cabeza del registro {head}",
   overtime: "Tiempo excedido",
   countdown: "Tiempo restante",

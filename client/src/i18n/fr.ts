@@ -88,7 +88,7 @@ export const fr: Strings = {
   participation:
     "Inscrits : {joined} · dans la salle {in_room} · à distance {remote} · hubs {hubs} ({hub_attendance} personnes)",
   rated_n: "{n} évaluations",
-  waiting_reveal: "{n} évaluations à ce stade",
+  waiting_reveal: "Évaluations à ce stade : {n}",
   log_head: "Tête du journal {head}",
   overtime: "Dépassement",
   countdown: "Temps restant",
