@@ -37,7 +37,10 @@ ChangeListener = Callable[["SessionRunner", frozenset[str]], None]
 
 SNAPSHOT_FORMAT: Final = 1  # bump when state classes change shape: old snapshots are ignored
 REQUEST_MEMORY: Final = 24 * 3600.0
-MAX_BATCH: Final = 1000
+# Commands per group commit. Small batches keep each turn of the event loop
+# short, so reading sockets, committing and writing acks interleave: in the
+# burst benchmark, 64 gave ack p99 1.1x the bare transport's and 1,000 gave 2.4x.
+MAX_BATCH: Final = 64
 
 
 @dataclass(frozen=True, slots=True)
