@@ -4,12 +4,10 @@
 // speaker with a countdown, who is next, and how to join.
 import "../styles/display.css";
 import { divergingBar, scaleLegend, type DivergingBar } from "../bars";
-import { describeChanges } from "../announce";
-import { Connection, storeTokenInFragment, tokenFromFragment } from "../connection";
 import { h, replace, setText, syncList } from "../dom";
-import { markLabel, onLanguage, t } from "../i18n";
+import { markLabel, t } from "../i18n";
+import { openLinkedView, renderSnapshots } from "../linked-view";
 import { latestRound, type Proposition, type Snapshot } from "../protocol";
-import { createShell } from "../shell";
 import { speakerDetails, speakerName } from "../speakers";
 import { countdown } from "../timer";
 
@@ -19,29 +17,14 @@ const NEXT_SHOWN = 4;
 
 export function start(): void {
   document.documentElement.classList.add("view-display");
-  const shell = createShell("view-display", "Plenary");
-  const token = tokenFromFragment();
-  if (!token) {
-    shell.showFatal(t("missing_token"));
-    return;
-  }
-  const connection = new Connection(token, storeTokenInFragment);
-  shell.watch(connection, (error) => shell.showFatal(t("unauthorized", { message: error.message })));
-
-  let render: (s: Snapshot) => void = () => undefined;
-  const mount = (): void => {
-    const renderDisplay = mountDisplay(shell.main);
-    render = (s) => {
-      shell.setTitle(s.session.title);
+  const view = openLinkedView("view-display", "Plenary");
+  if (!view) return;
+  renderSnapshots(view, () => {
+    const renderDisplay = mountDisplay(view.shell.main);
+    return (s) => {
+      view.shell.setTitle(s.session.title);
       renderDisplay(s);
     };
-    if (connection.snapshot) render(connection.snapshot);
-  };
-  mount();
-  onLanguage(mount);
-  connection.onSnapshot((next, previous) => {
-    render(next);
-    for (const text of describeChanges(previous, next)) shell.announce(text);
   });
 }
 

@@ -2,11 +2,11 @@
 // room's counts per open proposition (never more than the attendance), adds
 // the room's speakers to the queue, and sees the floor and revealed results.
 import "../styles/hub.css";
-import { describeChanges } from "../announce";
 import { divergingBar } from "../bars";
-import { Connection, storeTokenInFragment, tokenFromFragment } from "../connection";
+import type { Connection } from "../connection";
 import { h, replace, setText, syncList, uid } from "../dom";
-import { groupLabel, intentLabel, onLanguage, scaleLabel, t } from "../i18n";
+import { groupLabel, intentLabel, scaleLabel, t } from "../i18n";
+import { openLinkedView, renderSnapshots } from "../linked-view";
 import {
   INTENTS,
   SCALE,
@@ -18,29 +18,13 @@ import {
   type ScaleKey,
   type Snapshot,
 } from "../protocol";
-import { createShell, type Shell } from "../shell";
+import type { Shell } from "../shell";
 import { speakerLine } from "../speakers";
 
 export function start(): void {
-  const shell = createShell("view-hub", t("hub_title"));
-  const token = tokenFromFragment();
-  if (!token) {
-    shell.showFatal(t("missing_token"));
-    return;
-  }
-  const connection = new Connection(token, storeTokenInFragment);
-  shell.watch(connection, (error) => shell.showFatal(t("unauthorized", { message: error.message })));
-  let render: (s: Snapshot) => void = () => undefined;
-  const mount = (): void => {
-    render = mountHub(shell, connection);
-    if (connection.snapshot) render(connection.snapshot);
-  };
-  mount();
-  onLanguage(mount);
-  connection.onSnapshot((next, previous) => {
-    render(next);
-    for (const text of describeChanges(previous, next)) shell.announce(text);
-  });
+  const view = openLinkedView("view-hub", t("hub_title"));
+  if (!view) return;
+  renderSnapshots(view, () => mountHub(view.shell, view.connection));
 }
 
 function mountHub(shell: Shell, connection: Connection): (s: Snapshot) => void {

@@ -1,12 +1,10 @@
 // The facilitator console (`/console#token=…`): propositions on the left,
 // the session, the queue, hubs and participants on the right.
 import "../../styles/console.css";
-import { describeChanges } from "../../announce";
-import { Connection, storeTokenInFragment, tokenFromFragment } from "../../connection";
 import { h, replace } from "../../dom";
-import { onLanguage, t } from "../../i18n";
+import { t } from "../../i18n";
+import { openLinkedView, renderSnapshots } from "../../linked-view";
 import type { Snapshot } from "../../protocol";
-import { createShell } from "../../shell";
 import { consoleContext } from "./context";
 import { hubsPanel, participantsPanel } from "./people";
 import { propositionsPanel, type Panel } from "./propositions";
@@ -15,22 +13,13 @@ import { sessionPanel } from "./session";
 import { speakerLogPanel } from "./speaker-log";
 
 export function start(): void {
-  const shell = createShell("view-console", t("console_title"));
-  const token = tokenFromFragment();
-  if (!token) {
-    shell.showFatal(t("missing_token"));
-    return;
-  }
-  const connection = new Connection(token, storeTokenInFragment);
-  shell.watch(connection, (error) => shell.showFatal(t("unauthorized", { message: error.message })));
+  const view = openLinkedView("view-console", t("console_title"));
+  if (!view) return;
+  const { shell, connection, token } = view;
   const ctx = consoleContext(connection, shell, token);
-
-  let panels: Panel[] = [];
-  const render = (s: Snapshot): void => {
-    shell.setTitle(`${t("console_title")} · ${s.session.title}`);
-    for (const panel of panels) panel.update(s);
-  };
-  const mount = (): void => {
+  // Panels hold translated labels: every mount (again after a language
+  // switch) builds them anew.
+  renderSnapshots(view, () => {
     const props = propositionsPanel(ctx);
     const side = [
       queuePanel(ctx),
@@ -39,7 +28,7 @@ export function start(): void {
       hubsPanel(ctx),
       participantsPanel(ctx),
     ];
-    panels = [props, ...side];
+    const panels: Panel[] = [props, ...side];
     replace(
       shell.main,
       h(
@@ -49,13 +38,9 @@ export function start(): void {
         h("div", { class: "col-side" }, ...side.map((panel) => panel.el)),
       ),
     );
-    if (connection.snapshot) render(connection.snapshot);
-  };
-  mount();
-  // Panels hold translated labels; a language switch rebuilds them.
-  onLanguage(mount);
-  connection.onSnapshot((next, previous) => {
-    render(next);
-    for (const text of describeChanges(previous, next)) shell.announce(text);
+    return (s: Snapshot) => {
+      shell.setTitle(`${t("console_title")} · ${s.session.title}`);
+      for (const panel of panels) panel.update(s);
+    };
   });
 }
