@@ -2,6 +2,8 @@
 
 import asyncio
 import contextlib
+import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -96,3 +98,51 @@ async def test_restart_restores_queue_marks_and_hubs(live_server: LiveServer) ->
     again = await Peer(live_server.url, created["tokens"]["facilitator"]).connect()
     assert again.view["version"] == after["version"]
     await again.close()
+
+
+async def test_a_failed_commit_acks_nothing_and_rebuilds_from_the_log(
+    live_server: LiveServer,
+) -> None:
+    created = live_server.create_session("Commit failure", ["One"])
+    pid, session_id = created["propositions"][0]["id"], created["session_id"]
+    facilitator = await Peer(live_server.url, created["tokens"]["facilitator"]).connect()
+    await facilitator.call("proposition:open", {"proposition_id": pid})
+    phone = await Peer(live_server.url, live_server.join(created["join_code"])["token"]).connect()
+    version = live_server.results(session_id, created["tokens"]["facilitator"])["version"]
+
+    # Another writer takes the next place in the log, so the server's next
+    # commit fails on SQLite's primary key, as a real write error would.
+    foreign = {
+        "v": 1,
+        "type": "proposition_added",
+        "proposition_id": "written-elsewhere",
+        "text": "Written behind the server's back",
+        "source": None,
+        "at": 1.0,
+    }
+    with sqlite3.connect(live_server.data / "plenary.sqlite3") as db:
+        db.execute(
+            "INSERT INTO events (session_id, seq, body, hash) VALUES (?, ?, ?, ?)",
+            (session_id, version + 1, json.dumps(foreign), "0" * 64),
+        )
+
+    failed = await phone.call("rating:submit", {"proposition_id": pid, "value": "agree"})
+    assert failed["ok"] is False
+    assert failed["error"]["code"] == "internal"
+    assert "nothing was changed" in failed["error"]["message"]
+    # The session was rebuilt from the log: the rating that failed is not
+    # there, the log's own event is, and the next command goes through.
+    results = live_server.results(session_id, created["tokens"]["facilitator"])
+    assert results["version"] == version + 1
+    assert latest_round(results, pid)["total"] == 0
+    assert [p["id"] for p in results["propositions"]] == [pid, "written-elsewhere"]
+    retried = await phone.call("rating:submit", {"proposition_id": pid, "value": "agree"})
+    assert retried == {"ok": True, "round": 1}
+    assert (
+        latest_round(live_server.results(session_id, created["tokens"]["facilitator"]), pid)[
+            "total"
+        ]
+        == 1
+    )
+    await phone.close()
+    await facilitator.close()
