@@ -53,6 +53,8 @@ def create_app(
     settings: Settings, store: Store | None = None, on_ready: OnReady | None = None
 ) -> ASGIApp:
     data = settings.data
+    # The log holds names and comments, the directory a signing secret: its owner's alone.
+    data.mkdir(mode=0o700, parents=True, exist_ok=True)
     admin_token = settings.admin_token or read_or_create_secret(data / "admin.token")
     auth = Authenticator(
         read_or_create_secret(data / "secret.key"), admin_token, settings.token_hours

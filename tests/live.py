@@ -37,7 +37,8 @@ class LiveServer:
         self.admin_token = ADMIN
         self.settings = settings
         self.process: subprocess.Popen[bytes] | None = None
-        self.log = data / "server.log"
+        # Beside the data directory, not in it: the server creates that itself.
+        self.log = data.parent / f"{data.name}-server.log"
 
     def start(self) -> "LiveServer":
         args = [
@@ -56,7 +57,7 @@ class LiveServer:
         ]
         for name, value in self.settings.items():
             args += ["--" + name.replace("_", "-"), value]
-        self.data.mkdir(parents=True, exist_ok=True)
+        self.data.parent.mkdir(parents=True, exist_ok=True)
         env = {k: v for k, v in os.environ.items() if not k.startswith("PLENARY_")}
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(args, cwd=ROOT, stdout=log, stderr=log, env=env)

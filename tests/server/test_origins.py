@@ -1,5 +1,7 @@
-"""Same origin by default; other sites only when the operator lists them."""
+"""Same origin by default; other sites only when the operator lists them; and the
+data directory is its owner's alone."""
 
+import stat
 from pathlib import Path
 
 import httpx
@@ -41,3 +43,8 @@ def test_default_allows_no_other_site(live_server: LiveServer) -> None:
     assert "access-control-allow-origin" not in answer.headers
     assert answer.headers["x-content-type-options"] == "nosniff"
     assert "default-src 'self'" in answer.headers["content-security-policy"]
+
+
+def test_data_directory_and_secret_are_the_owners_alone(live_server: LiveServer) -> None:
+    assert stat.S_IMODE(live_server.data.stat().st_mode) == 0o700
+    assert stat.S_IMODE((live_server.data / "secret.key").stat().st_mode) == 0o600
