@@ -209,3 +209,32 @@ async def test_tallies_are_coalesced(live_server: LiveServer) -> None:
     assert 1 <= updates < 20, updates
     for peer in [facilitator, display, *phones]:
         await peer.close()
+
+
+async def test_refreshed_token_works_and_hubs_update_attendance(live_server: LiveServer) -> None:
+    created = live_server.create_session("Refresh", ["One"])
+    pid = created["propositions"][0]["id"]
+    facilitator = await Peer(live_server.url, created["tokens"]["facilitator"]).connect()
+    refreshed = await facilitator.call("auth:refresh")
+    assert refreshed["ok"]
+    assert refreshed["token"] != created["tokens"]["facilitator"]
+    again = await Peer(live_server.url, refreshed["token"]).connect()
+    assert again.view["role"] == "facilitator"
+
+    hub = await again.call("hub:invite", {"name": "Hub", "attendance": 10})
+    await again.call("proposition:open", {"proposition_id": pid})
+    hub_peer = await Peer(live_server.url, hub["token"]).connect()
+    over = await hub_peer.call("hub:tally", {"proposition_id": pid, "counts": {"agree": 15}})
+    assert over["error"]["code"] == "bad_request"
+    assert await again.call("hub:update", {"hub_id": hub["hub_id"], "attendance": 20}) == {
+        "ok": True
+    }
+    assert (await hub_peer.call("hub:tally", {"proposition_id": pid, "counts": {"agree": 15}}))[
+        "ok"
+    ]
+    # The room empties: the attendance cannot drop below what the hub counted.
+    lower = await again.call("hub:update", {"hub_id": hub["hub_id"], "attendance": 12})
+    assert lower["error"]["code"] == "bad_request"
+    await hub_peer.until(lambda v: v["hub"]["attendance"] == 20)
+    for peer in (facilitator, again, hub_peer):
+        await peer.close()
