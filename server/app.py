@@ -62,6 +62,11 @@ def create_app(
     store = store or SqliteStore(data / "plenary.sqlite3", settings.durability == "power")
     sio = socketio.AsyncServer(
         async_mode="asgi",
+        # One command at a time per connection, in the order sent, without a
+        # task per message: a client's commands cannot overtake each other,
+        # and the burst benchmark measured ack p99 1.10x-1.24x the bare
+        # transport's with this, against 1.12x-1.41x with a task per message.
+        async_handlers=False,
         cors_allowed_origins=_origin_check(settings.allowed_origins),
         max_http_buffer_size=settings.max_message_bytes,
         logger=False,
