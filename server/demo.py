@@ -11,6 +11,7 @@ from facilitation import commands as c
 from .app import Parts
 from .runner import SessionRunner
 from .sessions import new_id
+from .views import hub_link
 
 PROPOSITIONS = (
     (
@@ -55,8 +56,7 @@ def print_banner(parts: Parts, runner: SessionRunner, out: TextIO = sys.stdout) 
         f"  Join (phones):       {created['urls']['join']}   code {created['join_code']}",
     ]
     if hub_id is not None:
-        token = parts.auth.issue(runner.session_id, "hub", hub_id, runner.state.hubs[hub_id].epoch)
-        lines.append(f"  Remote hub console:  {runner.base_url}/hub#token={token}")
+        lines.append(f"  Remote hub console:  {hub_link(parts.auth, runner, hub_id)[1]}")
     print("\n".join(lines), file=out)
     print("\nScan to join:", file=out)
     segno.make(created["urls"]["join"], error="m").terminal(out=out, compact=True)

@@ -97,9 +97,10 @@ class Fanout:
             name = room(runner.session_id, role, subject)
             fresh = role_view(runner, role, subject, now, wanted)
             last = feed.sent.setdefault(name, {})
-            changed = {k: v for k, v in fresh.items() if _key(k, v, runner) != last.get(k)}
+            keys = {k: _key(k, v, runner) for k, v in fresh.items()}
+            changed = {k: fresh[k] for k, key in keys.items() if key != last.get(k)}
             if changed:
-                last.update({k: _key(k, v, runner) for k, v in changed.items()})
+                last.update({k: keys[k] for k in changed})
                 updates.append(
                     (name, {"version": runner.state.version, "head": runner.head_short, **changed})
                 )

@@ -55,15 +55,15 @@ class HttpApi:
 
     def created(self, runner: SessionRunner) -> dict[str, Any]:
         """The create answer: links, tokens, propositions (also printed by `serve --demo`)."""
-        session_id, base = runner.session_id, runner.base_url
+        session_id = runner.session_id
         tokens = {role: self._auth.issue(session_id, role) for role in ("facilitator", "display")}
         return {
             "session_id": session_id,
             "join_code": runner.state.join_code,
             "urls": {
                 "join": runner.join_url,
-                "console": f"{base}/console#token={tokens['facilitator']}",
-                "display": f"{base}/display#token={tokens['display']}",
+                "console": runner.link("console", tokens["facilitator"]),
+                "display": runner.link("display", tokens["display"]),
             },
             "tokens": tokens,
             "propositions": [

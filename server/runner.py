@@ -98,6 +98,10 @@ class SessionRunner:
     def join_url(self) -> str:
         return f"{self.base_url}/join/{self.state.join_code}"
 
+    def link(self, view: str, token: str) -> str:
+        """A view's link; the token rides in the fragment, which never reaches a server."""
+        return f"{self.base_url}/{view}#token={token}"
+
     async def load(self) -> None:
         """Rebuild the state from the latest snapshot and the events after it."""
         loaded = await self._store.load(self.session_id, time.time() - REQUEST_MEMORY)

@@ -21,7 +21,7 @@ from .errors import ApiError, refusal
 from .ratelimit import TokenBucket
 from .runner import Request, SessionRunner, fingerprint
 from .sessions import Sessions
-from .views import room, snapshot
+from .views import hub_link, room, snapshot
 from .wire import COMMANDS, LOCAL_COMMANDS, Empty, parse
 
 log = logging.getLogger("plenary.sockets")
@@ -134,18 +134,13 @@ class Gateway:
         session_id = c.runner.session_id
         if name == "hub:invite" or name == "hub:rotate":
             hub_id = ack.get("hub_id") or payload.hub_id
-            hub = c.runner.state.hubs[hub_id]
-            token = self._auth.issue(session_id, "hub", hub_id, hub.epoch)
+            epoch = c.runner.state.hubs[hub_id].epoch
+            token, url = hub_link(self._auth, c.runner, hub_id)
             if name == "hub:rotate":
                 await self._drop(
-                    room(session_id, "hub", hub_id), lambda claims: claims.epoch != hub.epoch
+                    room(session_id, "hub", hub_id), lambda claims: claims.epoch != epoch
                 )
-            return {
-                **ack,
-                "hub_id": hub_id,
-                "token": token,
-                "url": f"{c.runner.base_url}/hub#token={token}",
-            }
+            return {**ack, "hub_id": hub_id, "token": token, "url": url}
         if name == "participant:remove":
             await self._drop(_personal(session_id, payload.participant_id), lambda claims: True)
         return ack

@@ -6,6 +6,7 @@ from typing import Any
 
 from facilitation.views import view
 
+from .auth import Authenticator
 from .runner import SessionRunner
 
 
@@ -35,3 +36,9 @@ def snapshot(runner: SessionRunner, role: str, subject: str) -> dict[str, Any]:
         "head": runner.head_short,
         **role_view(runner, role, subject, time.time()),
     }
+
+
+def hub_link(auth: Authenticator, runner: SessionRunner, hub_id: str) -> tuple[str, str]:
+    """A token for the hub's current link generation, and its console link."""
+    token = auth.issue(runner.session_id, "hub", hub_id, runner.state.hubs[hub_id].epoch)
+    return token, runner.link("hub", token)
