@@ -5,10 +5,10 @@ command into events or refuses it with a coded `FacilitationError`;
 `apply(state, event)` folds an event into the state.
 """
 
+from .actor import Actor
 from .apply import apply, replay
-from .decide import Actor, decide
+from .decide import decide, outcome
 from .errors import FacilitationError
-from .outcomes import outcome
 from .state import SessionState
 
 __all__ = ["Actor", "FacilitationError", "SessionState", "apply", "decide", "outcome", "replay"]

@@ -7,7 +7,8 @@ exactly the state the live session had.
 """
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Final, Generic, TypeVar
 
 from . import events as ev
 from .queue import ordered
@@ -26,11 +27,11 @@ from .state import (
     Turn,
     Vector,
 )
-from .vocabulary import HUB_DEFAULT_GROUP, SCALE, SCALE_INDEX, Channel
+from .vocabulary import HUB_DEFAULT_GROUP, SCALE, SCALE_INDEX, Channel, Intent
 
 
 def apply(state: SessionState, event: ev.Event) -> SessionState:
-    _APPLY[type(event)](state, event)
+    APPLY[type(event)].apply(state, event)
     state.version += 1
     return state
 
@@ -49,9 +50,8 @@ def _session_created(s: SessionState, e: ev.SessionCreated) -> None:
 
 
 def _participant_joined(s: SessionState, e: ev.ParticipantJoined) -> None:
-    channel: Channel = "in_room" if e.channel == "in_room" else "remote"
     s.participants[e.participant_id] = Participant(
-        e.participant_id, e.stakeholder_group, channel, e.name, e.language, e.at
+        e.participant_id, e.stakeholder_group, e.channel, e.name, e.language, e.at
     )
 
 
@@ -151,8 +151,8 @@ def _enqueue(
     entry_id: str,
     name: str,
     group: str,
-    channel: Any,
-    intent: str,
+    channel: Channel,
+    intent: Intent,
     proposition_id: str | None,
     hub_id: str | None,
     at: float,
@@ -254,6 +254,10 @@ def _hub_token_rotated(s: SessionState, e: ev.HubTokenRotated) -> None:
     s.hubs[e.hub_id].epoch = e.epoch
 
 
+def _links_rotated(s: SessionState, e: ev.LinksRotated) -> None:
+    s.link_epochs[e.role] = e.epoch
+
+
 def _hub_tallied(s: SessionState, e: ev.HubTallied) -> None:
     round_ = s.propositions[e.proposition_id].rounds[e.round - 1]
     old = round_.hub_counts.pop(e.hub_id, None)
@@ -283,26 +287,39 @@ def _vector(counts: dict[str, int]) -> Vector:
     return [counts.get(value, 0) for value in SCALE]
 
 
-_APPLY: dict[type, Callable[[SessionState, Any], None]] = {
-    ev.SessionCreated: _session_created,
-    ev.ParticipantJoined: _participant_joined,
-    ev.ParticipantRemoved: _participant_removed,
-    ev.RatingsDiscarded: _ratings_discarded,
-    ev.PropositionAdded: _proposition_added,
-    ev.PropositionMoved: _proposition_moved,
-    ev.PropositionOpened: _proposition_opened,
-    ev.PropositionClosed: _proposition_closed,
-    ev.ResultsRevealed: _results_revealed,
-    ev.RatingSubmitted: _rating_submitted,
-    ev.HandRaised: _hand_raised,
-    ev.HubSpeakerAdded: _hub_speaker_added,
-    ev.EntryRemoved: _entry_removed,
-    ev.EntryMoved: _entry_moved,
-    ev.FloorGiven: _floor_given,
-    ev.TimerChanged: _timer_changed,
-    ev.ConsensusMarked: _consensus_marked,
-    ev.HubInvited: _hub_invited,
-    ev.HubUpdated: _hub_updated,
-    ev.HubTokenRotated: _hub_token_rotated,
-    ev.HubTallied: _hub_tallied,
-}
+E = TypeVar("E", bound=ev.Event)
+
+
+@dataclass(frozen=True, slots=True)
+class Handler(Generic[E]):
+    event: type[E]
+    apply: Callable[[SessionState, E], None]
+
+
+# One handler per event; tests check that every event of `ev.Event` has one.
+# Built from a bare tuple, so that mypy checks each handler against its event.
+_HANDLERS = (
+    Handler(ev.SessionCreated, _session_created),
+    Handler(ev.ParticipantJoined, _participant_joined),
+    Handler(ev.ParticipantRemoved, _participant_removed),
+    Handler(ev.RatingsDiscarded, _ratings_discarded),
+    Handler(ev.PropositionAdded, _proposition_added),
+    Handler(ev.PropositionMoved, _proposition_moved),
+    Handler(ev.PropositionOpened, _proposition_opened),
+    Handler(ev.PropositionClosed, _proposition_closed),
+    Handler(ev.ResultsRevealed, _results_revealed),
+    Handler(ev.RatingSubmitted, _rating_submitted),
+    Handler(ev.HandRaised, _hand_raised),
+    Handler(ev.HubSpeakerAdded, _hub_speaker_added),
+    Handler(ev.EntryRemoved, _entry_removed),
+    Handler(ev.EntryMoved, _entry_moved),
+    Handler(ev.FloorGiven, _floor_given),
+    Handler(ev.TimerChanged, _timer_changed),
+    Handler(ev.ConsensusMarked, _consensus_marked),
+    Handler(ev.HubInvited, _hub_invited),
+    Handler(ev.HubUpdated, _hub_updated),
+    Handler(ev.HubTokenRotated, _hub_token_rotated),
+    Handler(ev.HubTallied, _hub_tallied),
+    Handler(ev.LinksRotated, _links_rotated),
+)
+APPLY: Final[dict[type[Any], Handler[Any]]] = {h.event: h for h in _HANDLERS}

@@ -8,7 +8,6 @@ hubs) are chosen by the caller so that `decide` stays deterministic.
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
 
 from . import vocabulary as v
 from .errors import BadRequest, TooLarge
@@ -87,7 +86,7 @@ class CreateSession:
 class Join:
     participant_id: str
     stakeholder_group: str
-    channel: str
+    channel: v.ParticipantChannel
     name: str | None = None
     language: str | None = None
 
@@ -147,7 +146,7 @@ class RevealResults:
 @dataclass(frozen=True, slots=True)
 class SubmitRating:
     proposition_id: str
-    value: str | None
+    value: v.Value | None
     comment: str | None = None
 
     def __post_init__(self) -> None:
@@ -159,7 +158,7 @@ class SubmitRating:
 @dataclass(frozen=True, slots=True)
 class RaiseHand:
     entry_id: str  # used only when the person has no entry yet
-    intent: str
+    intent: v.Intent
     proposition_id: str | None = None
 
     def __post_init__(self) -> None:
@@ -197,7 +196,7 @@ class HubSpeaker:
     entry_id: str
     name: str
     stakeholder_group: str
-    intent: str
+    intent: v.Intent
 
     def __post_init__(self) -> None:
         check_text(self.name, "The speaker's name", v.MAX_NAME, required=True)
@@ -225,11 +224,11 @@ class QueueRemove:
 
 @dataclass(frozen=True, slots=True)
 class SetTimer:
-    action: Literal["start", "pause", "reset"]
+    action: v.TimerAction
     seconds: int | None = None
 
     def __post_init__(self) -> None:
-        check_one_of(self.action, ("start", "pause", "reset"), "action")
+        check_one_of(self.action, v.TIMER_ACTIONS, "action")
         if self.seconds is not None:
             check_int(self.seconds, "seconds", 1, v.MAX_TIMER_SECONDS)
 
@@ -237,7 +236,7 @@ class SetTimer:
 @dataclass(frozen=True, slots=True)
 class MarkConsensus:
     proposition_id: str
-    status: str
+    status: v.MarkStatus
     note: str | None = None
 
     def __post_init__(self) -> None:
@@ -270,6 +269,16 @@ class RotateHubToken:
     hub_id: str
 
 
+@dataclass(frozen=True, slots=True)
+class RotateLinks:
+    """A new generation of the console's or the projector's link; the old one stops working."""
+
+    role: v.LinkRole
+
+    def __post_init__(self) -> None:
+        check_one_of(self.role, v.LINK_ROLES, "role")
+
+
 Command = (
     CreateSession
     | Join
@@ -292,4 +301,5 @@ Command = (
     | InviteHub
     | UpdateHub
     | RotateHubToken
+    | RotateLinks
 )

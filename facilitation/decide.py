@@ -3,54 +3,63 @@
 Rules this module keeps:
 - `decide` never changes `state`; a refusal raises a `FacilitationError`
   subclass carrying the wire code, so a refused command changes nothing.
-- Each command has the roles allowed to give it (`PERMISSIONS`); any other
-  role is `forbidden`. A removed participant's commands are `unauthorized`.
+- Each command has one `Rule` in `RULES`: its handler, the roles allowed to
+  give it (any other role is `forbidden`) and the fields its ack carries.
+  A removed participant's commands are `unauthorized`.
 - A command that asks for what already holds (withdrawing a rating one never
   gave, revealing what is revealed) decides no events and succeeds.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Final, Generic, TypeVar
 
 from . import commands as c
 from . import events as ev
+from . import outcomes as o
+from .actor import Actor, ActorRole
 from .errors import BadRequest, Closed, Conflict, Forbidden, NotFound, Unauthorized
 from .queue import ordered
 from .state import Hub, Participant, Proposition, SessionState
 from .vocabulary import HUB_DEFAULT_GROUP
 
-ActorRole = Literal["facilitator", "participant", "hub", "display", "operator", "guest"]
+C = TypeVar("C", bound=c.Command)
+Decide = Callable[[SessionState, C, Actor, float], list[ev.Event]]
 
 
 @dataclass(frozen=True, slots=True)
-class Actor:
-    """Who gives a command: a role, and for participants and hubs their id."""
+class Rule(Generic[C]):
+    """How one command is decided, who may give it, and what its ack carries."""
 
-    role: ActorRole
-    subject: str = ""
+    command: type[C]
+    decide: Decide[C]
+    roles: frozenset[ActorRole]
+    outcome: o.Outcome[C]
 
 
-PERMISSIONS: dict[type, frozenset[str]] = {
-    c.CreateSession: frozenset({"operator"}),
-    c.Join: frozenset({"guest"}),
-    c.SubmitRating: frozenset({"participant"}),
-    c.RaiseHand: frozenset({"participant"}),
-    c.LowerHand: frozenset({"participant"}),
-    c.HubTally: frozenset({"hub"}),
-    c.HubSpeaker: frozenset({"hub"}),
-}
-FACILITATOR_ONLY = frozenset({"facilitator"})
+def rule(
+    command: type[C],
+    handler: Decide[C],
+    *roles: ActorRole,
+    outcome: o.Outcome[C] = o.nothing,
+) -> Rule[C]:
+    """A typed rule: mypy checks that `handler` and `outcome` take this command."""
+    return Rule(command, handler, frozenset(roles or ("facilitator",)), outcome)
 
 
 def decide(state: SessionState, command: c.Command, actor: Actor, now: float) -> list[ev.Event]:
-    allowed = PERMISSIONS.get(type(command), FACILITATOR_ONLY)
+    found = RULES[type(command)]
+    allowed = found.roles
     if actor.role not in allowed:
         raise Forbidden(f"A {actor.role} may not do this; it is for: {', '.join(sorted(allowed))}.")
     if not state.created and not isinstance(command, c.CreateSession):
         raise NotFound("There is no such session.")
-    handler: Callable[[SessionState, Any, Actor, float], list[ev.Event]] = _DECIDE[type(command)]
-    return handler(state, command, actor, now)
+    return found.decide(state, command, actor, now)
+
+
+def outcome(state: SessionState, command: c.Command, actor: Actor) -> dict[str, Any]:
+    """The ack's fields for `command`, read from the state after its events applied."""
+    return RULES[type(command)].outcome(state, command, actor)
 
 
 def _create_session(s: SessionState, cmd: c.CreateSession, _: Actor, now: float) -> list[ev.Event]:
@@ -287,6 +296,10 @@ def _rotate_hub(s: SessionState, cmd: c.RotateHubToken, _: Actor, now: float) ->
     return [ev.HubTokenRotated(cmd.hub_id, hub.epoch + 1, now)]
 
 
+def _rotate_links(s: SessionState, cmd: c.RotateLinks, _: Actor, now: float) -> list[ev.Event]:
+    return [ev.LinksRotated(cmd.role, s.link_epochs.get(cmd.role, 0) + 1, now)]
+
+
 def _participant(s: SessionState, actor: Actor) -> Participant:
     who = s.participants.get(actor.subject)
     if who is None:
@@ -326,26 +339,31 @@ def _clean(text: str | None) -> str | None:
     return text.strip() or None if text is not None else None
 
 
-_DECIDE: dict[type, Callable[[SessionState, Any, Actor, float], list[ev.Event]]] = {
-    c.CreateSession: _create_session,
-    c.Join: _join,
-    c.RemoveParticipant: _remove_participant,
-    c.AddProposition: _add_proposition,
-    c.MoveProposition: _move_proposition,
-    c.OpenProposition: _open,
-    c.CloseProposition: _close,
-    c.RevealResults: _reveal,
-    c.SubmitRating: _rate,
-    c.RaiseHand: _raise_hand,
-    c.LowerHand: _lower_hand,
-    c.HubTally: _hub_tally,
-    c.HubSpeaker: _hub_speaker,
-    c.QueueNext: _queue_next,
-    c.QueueMove: _queue_move,
-    c.QueueRemove: _queue_remove,
-    c.SetTimer: _timer,
-    c.MarkConsensus: _mark,
-    c.InviteHub: _invite_hub,
-    c.UpdateHub: _update_hub,
-    c.RotateHubToken: _rotate_hub,
-}
+# One rule per command; tests check that every command of `c.Command` has one.
+# Built from a bare tuple, so that mypy checks each handler against its command
+# (a declared `Rule[Any]` context would let any handler through).
+_RULES = (
+    rule(c.CreateSession, _create_session, "operator", outcome=o.session_id),
+    rule(c.Join, _join, "guest", outcome=o.participant_id),
+    rule(c.RemoveParticipant, _remove_participant),
+    rule(c.AddProposition, _add_proposition, outcome=o.proposition_id),
+    rule(c.MoveProposition, _move_proposition),
+    rule(c.OpenProposition, _open, outcome=o.round_of),
+    rule(c.CloseProposition, _close),
+    rule(c.RevealResults, _reveal),
+    rule(c.SubmitRating, _rate, "participant", outcome=o.round_of),
+    rule(c.RaiseHand, _raise_hand, "participant", outcome=o.own_entry),
+    rule(c.LowerHand, _lower_hand, "participant"),
+    rule(c.HubTally, _hub_tally, "hub", outcome=o.round_of),
+    rule(c.HubSpeaker, _hub_speaker, "hub", outcome=o.hub_entry),
+    rule(c.QueueNext, _queue_next, outcome=o.current_speaker),
+    rule(c.QueueMove, _queue_move),
+    rule(c.QueueRemove, _queue_remove),
+    rule(c.SetTimer, _timer),
+    rule(c.MarkConsensus, _mark),
+    rule(c.InviteHub, _invite_hub, outcome=o.hub_id),
+    rule(c.UpdateHub, _update_hub),
+    rule(c.RotateHubToken, _rotate_hub),
+    rule(c.RotateLinks, _rotate_links, outcome=o.link_role),
+)
+RULES: Final[dict[type[Any], Rule[Any]]] = {r.command: r for r in _RULES}

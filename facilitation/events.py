@@ -10,6 +10,7 @@ from typing import Any, Final
 
 from .errors import BadRequest
 from .settings import SessionSettings
+from .vocabulary import Intent, LinkRole, MarkStatus, ParticipantChannel, TimerAction, Value
 
 SCHEMA_VERSION: Final = 1
 Counts = dict[str, int]
@@ -30,7 +31,7 @@ class SessionCreated:
 class ParticipantJoined:
     participant_id: str
     stakeholder_group: str
-    channel: str
+    channel: ParticipantChannel
     name: str | None
     language: str | None
     at: float
@@ -88,7 +89,7 @@ class RatingSubmitted:
     proposition_id: str
     round: int
     participant_id: str
-    value: str | None
+    value: Value | None
     comment: str | None
     at: float
 
@@ -97,7 +98,7 @@ class RatingSubmitted:
 class HandRaised:
     entry_id: str
     participant_id: str
-    intent: str
+    intent: Intent
     proposition_id: str | None
     at: float
 
@@ -108,7 +109,7 @@ class HubSpeakerAdded:
     hub_id: str
     name: str
     stakeholder_group: str
-    intent: str
+    intent: Intent
     at: float
 
 
@@ -138,7 +139,7 @@ class FloorGiven:
 
 @dataclass(frozen=True, slots=True)
 class TimerChanged:
-    action: str
+    action: TimerAction
     seconds: int | None
     at: float
 
@@ -146,7 +147,7 @@ class TimerChanged:
 @dataclass(frozen=True, slots=True)
 class ConsensusMarked:
     proposition_id: str
-    status: str
+    status: MarkStatus
     note: str | None
     at: float
 
@@ -169,6 +170,13 @@ class HubUpdated:
 @dataclass(frozen=True, slots=True)
 class HubTokenRotated:
     hub_id: str
+    epoch: int
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class LinksRotated:
+    role: LinkRole
     epoch: int
     at: float
 
@@ -205,6 +213,7 @@ Event = (
     | HubUpdated
     | HubTokenRotated
     | HubTallied
+    | LinksRotated
 )
 
 EVENT_TYPES: Final[dict[str, type[Event]]] = {
@@ -229,6 +238,7 @@ EVENT_TYPES: Final[dict[str, type[Event]]] = {
     "hub_updated": HubUpdated,
     "hub_token_rotated": HubTokenRotated,
     "hub_tallied": HubTallied,
+    "links_rotated": LinksRotated,
 }
 TYPE_NAMES: Final[dict[type[Event], str]] = {cls: name for name, cls in EVENT_TYPES.items()}
 _FIELDS: Final[dict[type[Event], tuple[str, ...]]] = {

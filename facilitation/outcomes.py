@@ -1,37 +1,92 @@
-"""What an accepted command answers besides `ok` (PROTOCOL.md, "Commands")."""
+"""What an accepted command answers besides `ok` (docs/protocol.md, "Commands").
 
-from typing import Any
+Each function reads the state after the command's events were applied; the
+rules of `decide.RULES` name which one a command uses.
+"""
+
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from . import commands as c
-from .decide import Actor
+from .actor import Actor
 from .queue import position
 from .state import SessionState
 from .views import queue
 
+C = TypeVar("C", bound=c.Command, contravariant=True)
+Fields = dict[str, Any]
+Outcome = Callable[[SessionState, C, Actor], Fields]
 
-def outcome(state: SessionState, command: c.Command, actor: Actor) -> dict[str, Any]:
-    """The ack's fields for `command`, read from the state after its events applied."""
-    if isinstance(command, c.SubmitRating | c.HubTally | c.OpenProposition):
-        return {"round": state.propositions[command.proposition_id].round}
-    if isinstance(command, c.RaiseHand | c.HubSpeaker):
-        owner = (
-            "p:" + actor.subject
-            if isinstance(command, c.RaiseHand)
-            else f"h:{actor.subject}:{command.name.strip()}"
-        )
-        entry_id = state.queue.by_owner[owner]
-        return {
-            "entry_id": entry_id,
-            "position": position(state.queue, entry_id, state.settings.queue_policy),
-        }
-    if isinstance(command, c.AddProposition):
-        return {"proposition_id": command.proposition_id}
-    if isinstance(command, c.QueueNext):
-        return {"current": queue(state)["current"]}
-    if isinstance(command, c.InviteHub):
-        return {"hub_id": command.hub_id}
-    if isinstance(command, c.Join):
-        return {"participant_id": command.participant_id}
-    if isinstance(command, c.CreateSession):
-        return {"session_id": command.session_id}
+# The ack fields each outcome adds, for the generated docs and client types.
+FIELDS: dict[str, tuple[str, ...]] = {}
+
+
+F = TypeVar("F", bound=Callable[..., Fields])
+
+
+def _fields(*names: str) -> Callable[[F], F]:
+    def record(function: F) -> F:
+        FIELDS[function.__name__] = names
+        return function
+
+    return record
+
+
+@_fields()
+def nothing(_: SessionState, __: c.Command, ___: Actor) -> Fields:
     return {}
+
+
+@_fields("round")
+def round_of(
+    state: SessionState, command: c.SubmitRating | c.HubTally | c.OpenProposition, _: Actor
+) -> Fields:
+    return {"round": state.propositions[command.proposition_id].round}
+
+
+def _entry(state: SessionState, owner: str) -> Fields:
+    entry_id = state.queue.by_owner[owner]
+    return {
+        "entry_id": entry_id,
+        "position": position(state.queue, entry_id, state.settings.queue_policy),
+    }
+
+
+@_fields("entry_id", "position")
+def own_entry(state: SessionState, _: c.RaiseHand, actor: Actor) -> Fields:
+    return _entry(state, "p:" + actor.subject)
+
+
+@_fields("entry_id", "position")
+def hub_entry(state: SessionState, command: c.HubSpeaker, actor: Actor) -> Fields:
+    return _entry(state, f"h:{actor.subject}:{command.name.strip()}")
+
+
+@_fields("proposition_id")
+def proposition_id(_: SessionState, command: c.AddProposition, __: Actor) -> Fields:
+    return {"proposition_id": command.proposition_id}
+
+
+@_fields("current")
+def current_speaker(state: SessionState, _: c.QueueNext, __: Actor) -> Fields:
+    return {"current": queue(state)["current"]}
+
+
+@_fields("role")
+def link_role(_: SessionState, command: c.RotateLinks, __: Actor) -> Fields:
+    return {"role": command.role}
+
+
+@_fields("hub_id")
+def hub_id(_: SessionState, command: c.InviteHub, __: Actor) -> Fields:
+    return {"hub_id": command.hub_id}
+
+
+@_fields("participant_id")
+def participant_id(_: SessionState, command: c.Join, __: Actor) -> Fields:
+    return {"participant_id": command.participant_id}
+
+
+@_fields("session_id")
+def session_id(_: SessionState, command: c.CreateSession, __: Actor) -> Fields:
+    return {"session_id": command.session_id}

@@ -10,6 +10,7 @@ from math import isfinite
 from typing import Any, Final
 
 from .errors import BadRequest
+from .vocabulary import QUEUE_POLICIES, RESULTS_VISIBILITY, QueuePolicy, ResultsVisibility
 
 CONSENSUS_SETTINGS: Final[tuple[tuple[str, float, str], ...]] = (
     ("min_ratings", 12, "Fewest ratings (hub counts included) before consensus is suggested."),
@@ -34,7 +35,7 @@ SESSION_SETTINGS: Final[tuple[tuple[str, object, str], ...]] = (
     (
         "queue_policy",
         "default",
-        "`default`: the order of PROTOCOL.md; `fifo`: first come, first served.",
+        "`default`: the order of docs/protocol.md; `fifo`: first come, first served.",
     ),
     ("consensus", None, "Thresholds of the rough-consensus suggestion (see below)."),
 )
@@ -79,15 +80,15 @@ class ConsensusThresholds:
 
 @dataclass(frozen=True, slots=True)
 class SessionSettings:
-    results_visibility: str = "on_reveal"
+    results_visibility: ResultsVisibility = "on_reveal"
     speaking_seconds: int = 120
-    queue_policy: str = "default"
+    queue_policy: QueuePolicy = "default"
     consensus: ConsensusThresholds = field(default_factory=ConsensusThresholds)
 
     def __post_init__(self) -> None:
-        if self.results_visibility not in ("on_reveal", "live"):
+        if self.results_visibility not in RESULTS_VISIBILITY:
             raise BadRequest("settings.results_visibility must be 'on_reveal' or 'live'.")
-        if self.queue_policy not in ("default", "fifo"):
+        if self.queue_policy not in QUEUE_POLICIES:
             raise BadRequest("settings.queue_policy must be 'default' or 'fifo'.")
         seconds = self.speaking_seconds
         if isinstance(seconds, bool) or not isinstance(seconds, int) or not 1 <= seconds <= 86400:

@@ -11,7 +11,7 @@ Rules this module keeps:
 from dataclasses import dataclass, field
 
 from .settings import SessionSettings
-from .vocabulary import Channel
+from .vocabulary import Channel, Intent, MarkStatus, ParticipantChannel, Status
 
 Vector = list[int]  # six counts, indexed by vocabulary.SCALE_INDEX
 
@@ -24,7 +24,7 @@ def zeros() -> Vector:
 class Participant:
     participant_id: str
     stakeholder_group: str
-    channel: Channel
+    channel: ParticipantChannel
     name: str | None
     language: str | None
     joined_at: float
@@ -70,7 +70,7 @@ class RoundState:
 
 @dataclass(slots=True)
 class Mark:
-    status: str
+    status: MarkStatus
     note: str | None
     at: float
 
@@ -80,7 +80,7 @@ class Proposition:
     proposition_id: str
     text: str
     source: str | None
-    status: str = "draft"
+    status: Status = "draft"
     revealed: bool = False
     mark: Mark | None = None
     rounds: list[RoundState] = field(default_factory=list)
@@ -106,7 +106,7 @@ class Entry:
     name: str
     stakeholder_group: str
     channel: Channel
-    intent: str
+    intent: Intent
     proposition_id: str | None
     hub_id: str | None
     seq: int  # arrival order; kept when the hand is raised again
@@ -164,6 +164,8 @@ class SessionState:
     hubs: dict[str, Hub] = field(default_factory=dict)
     queue: QueueState = field(default_factory=QueueState)
     timer: Timer = field(default_factory=Timer)
+    # Link generation of the console and the projector (`links:rotate`); absent: 0.
+    link_epochs: dict[str, int] = field(default_factory=dict)
 
     @property
     def created(self) -> bool:

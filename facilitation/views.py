@@ -63,6 +63,7 @@ TOUCHES: Final[dict[type, frozenset[str]]] = {
     ev.HubUpdated: frozenset({"hubs", "participation", "hub"}),
     ev.HubTokenRotated: frozenset(),
     ev.HubTallied: frozenset({"propositions", "hub"}),
+    ev.LinksRotated: frozenset(),
 }
 
 

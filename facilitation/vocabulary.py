@@ -1,13 +1,21 @@
-"""The fixed names of the wire contract (PROTOCOL.md, "Names")."""
+"""The fixed names of the wire contract (docs/protocol.md, "Names").
+
+The client's and the load generator's vocabularies are generated from this
+module (`scripts/generate`); `scripts/check` fails when they are stale.
+"""
 
 from typing import Final, Literal
 
 Value = Literal["strongly_agree", "agree", "neutral", "disagree", "strongly_disagree", "confused"]
 Channel = Literal["in_room", "remote", "hub"]
+ParticipantChannel = Literal["in_room", "remote"]
 Intent = Literal["point_of_order", "reply", "clarify", "speak"]
 MarkStatus = Literal["rough_consensus", "no_consensus", "needs_revision", "unmarked"]
 Role = Literal["facilitator", "participant", "hub", "display"]
 Status = Literal["draft", "open", "closed"]
+TimerAction = Literal["start", "pause", "reset"]
+ResultsVisibility = Literal["on_reveal", "live"]
+QueuePolicy = Literal["default", "fifo"]
 
 # The Idea Rating Sheet scale, in its order. Tallies are lists indexed by it.
 SCALE: Final[tuple[Value, ...]] = (
@@ -22,7 +30,7 @@ SCALE_INDEX: Final[dict[str, int]] = {value: i for i, value in enumerate(SCALE)}
 STRONGLY_AGREE, AGREE, NEUTRAL, DISAGREE, STRONGLY_DISAGREE, CONFUSED = range(6)
 
 CHANNELS: Final[tuple[Channel, ...]] = ("in_room", "remote", "hub")
-PARTICIPANT_CHANNELS: Final[tuple[Channel, ...]] = ("in_room", "remote")
+PARTICIPANT_CHANNELS: Final[tuple[ParticipantChannel, ...]] = ("in_room", "remote")
 INTENTS: Final[tuple[Intent, ...]] = ("point_of_order", "reply", "clarify", "speak")
 MARKS: Final[tuple[MarkStatus, ...]] = (
     "rough_consensus",
@@ -31,6 +39,12 @@ MARKS: Final[tuple[MarkStatus, ...]] = (
     "unmarked",
 )
 ROLES: Final[tuple[Role, ...]] = ("facilitator", "participant", "hub", "display")
+# The roles whose links are shared, not personal: rotated as a whole (`links:rotate`).
+LinkRole = Literal["facilitator", "display"]
+LINK_ROLES: Final[tuple[LinkRole, ...]] = ("facilitator", "display")
+TIMER_ACTIONS: Final[tuple[TimerAction, ...]] = ("start", "pause", "reset")
+RESULTS_VISIBILITY: Final[tuple[ResultsVisibility, ...]] = ("on_reveal", "live")
+QUEUE_POLICIES: Final[tuple[QueuePolicy, ...]] = ("default", "fifo")
 
 DEFAULT_GROUPS: Final[tuple[str, ...]] = (
     "government",

@@ -19,20 +19,21 @@ from typing import Any, Final
 import jwt
 
 from facilitation.state import SessionState
+from facilitation.vocabulary import LINK_ROLES, ROLES, Role
 
 from .errors import ApiError
 
 ALGORITHMS: Final = ["HS256"]
 ISSUER: Final = "plenary"
-ROLES: Final = ("facilitator", "participant", "hub", "display")
 
 
 @dataclass(frozen=True, slots=True)
 class Claims:
     session_id: str
-    role: str
+    role: Role
     subject: str
     epoch: int
+    expires: float  # `exp`: checked on connect and on every command
 
     @property
     def holder(self) -> str:
@@ -96,9 +97,23 @@ class Authenticator:
         except jwt.PyJWTError:
             raise ApiError("unauthorized", "This token is not valid for this server.") from None
         role, subject = body.get("role"), body.get("sub", "")
-        if role not in ROLES or not isinstance(subject, str):
+        role = next((known for known in ROLES if known == role), None)
+        if role is None or not isinstance(subject, str):
             raise ApiError("unauthorized", "This token carries no known role.")
-        return Claims(str(body["aud"]).split(":", 1)[1], role, subject, int(body.get("epoch", 0)))
+        return Claims(
+            str(body["aud"]).split(":", 1)[1],
+            role,
+            subject,
+            int(body.get("epoch", 0)),
+            float(body["exp"]),
+        )
+
+    def check_fresh(self, claims: Claims, now: float) -> None:
+        """Refuse a token whose `exp` has passed since it was verified."""
+        if now >= claims.expires:
+            raise ApiError(
+                "unauthorized", "This token has expired: ask for a new link, or join again."
+            )
 
     def check(self, claims: Claims, state: SessionState) -> None:
         """Refuse tokens revoked by the log: removed participants, rotated hub tokens."""
@@ -109,6 +124,13 @@ class Authenticator:
                     "unauthorized",
                     "The facilitator removed you from this session, "
                     "or your place in it no longer exists.",
+                )
+        elif claims.role in LINK_ROLES:
+            if claims.epoch != state.link_epochs.get(claims.role, 0):
+                raise ApiError(
+                    "unauthorized",
+                    "This link was replaced by a newer one: "
+                    "ask the facilitator for the current link.",
                 )
         elif claims.role == "hub":
             hub = state.hubs.get(claims.subject)

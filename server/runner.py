@@ -9,13 +9,16 @@ log, so nothing unacknowledged is ever reported as done.
 
 Reads (snapshots, coalesced updates) also pass through the queue and run
 between batches, so they only ever see committed state.
+
+A command's events are turned into their canonical bodies and chained
+hashes before any of them is applied: a command whose events cannot be
+recorded is refused alone, and the rest of its batch commits.
 """
 
 import asyncio
 import hashlib
 import json
 import logging
-import pickle
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -23,7 +26,9 @@ from typing import Any, Final, TypeVar
 
 from facilitation import Actor, FacilitationError, SessionState, apply, decide, outcome
 from facilitation import events as ev
+from facilitation import snapshot as snap
 from facilitation.commands import Command
+from facilitation.errors import BadRequest
 from facilitation.views import TOUCHES
 
 from .chain import GENESIS, canonical, link, short
@@ -34,8 +39,8 @@ log = logging.getLogger("plenary.runner")
 T = TypeVar("T")
 Ack = dict[str, Any]
 ChangeListener = Callable[["SessionRunner", frozenset[str]], None]
+Clock = Callable[[], float]
 
-SNAPSHOT_FORMAT: Final = 1  # bump when state classes change shape: old snapshots are ignored
 REQUEST_MEMORY: Final = 24 * 3600.0
 # Commands per group commit. Small batches keep each turn of the event loop
 # short, so reading sockets, committing and writing acks interleave: in the
@@ -77,8 +82,11 @@ class _Batch:
 
 
 class SessionRunner:
-    def __init__(self, session_id: str, store: Store, snapshot_every: int) -> None:
+    def __init__(
+        self, session_id: str, store: Store, snapshot_every: int, clock: Clock = time.time
+    ) -> None:
         self.session_id = session_id
+        self._clock = clock
         self.state = SessionState()
         self.head = GENESIS
         self._store = store
@@ -104,18 +112,14 @@ class SessionRunner:
 
     async def load(self) -> None:
         """Rebuild the state from the latest snapshot and the events after it."""
-        loaded = await self._store.load(self.session_id, time.time() - REQUEST_MEMORY)
+        loaded = await self._store.load(self.session_id, self._clock() - REQUEST_MEMORY)
         state, head, seq = SessionState(), GENESIS, 0
         if loaded.snapshot is not None:
-            fmt, snapshot_state = pickle.loads(loaded.snapshot)
-            if fmt == SNAPSHOT_FORMAT and isinstance(snapshot_state, SessionState):
-                state, head, seq = (
-                    snapshot_state,
-                    loaded.snapshot_head or GENESIS,
-                    loaded.snapshot_seq,
-                )
+            restored = _restore(self.session_id, loaded.snapshot, loaded.snapshot_seq)
+            if restored is not None:
+                state, head, seq = restored, loaded.snapshot_head or GENESIS, loaded.snapshot_seq
         events: Iterable[StoredEvent] = loaded.events
-        if seq != loaded.snapshot_seq:  # snapshot of an older shape: replay everything
+        if seq != loaded.snapshot_seq:  # no usable snapshot: replay everything
             events = [e async for e in self._store.events(self.session_id)]
         for stored in events:
             apply(state, ev.from_json(json.loads(stored.body)))
@@ -205,18 +209,16 @@ class SessionRunner:
                 )
                 batch.answers.append((pending.done, ack))
                 return
-        now = time.time()
+        now = self._clock()
         try:
             events = decide(self.state, pending.command, pending.actor, now)
+            stored = self._record(events)
         except FacilitationError as error:
             batch.answers.append((pending.done, refusal(ApiError.from_domain(error))))
             return
-        stored = []
-        for event in events:
+        for event, row in zip(events, stored, strict=True):
             apply(self.state, event)
-            body = canonical(ev.to_json(event))
-            self.head = link(self.head, body)
-            stored.append(StoredEvent(self.state.version, body, self.head))
+            self.head = row.hash
             batch.touched |= TOUCHES[type(event)]
         ack = {"ok": True, **outcome(self.state, pending.command, pending.actor)}
         if request is not None:
@@ -229,12 +231,47 @@ class SessionRunner:
         batch.stored += stored
         batch.answers.append((pending.done, ack))
 
+    def _record(self, events: list[ev.Event]) -> list[StoredEvent]:
+        """The log rows of `events`, built before any is applied: a body that
+        cannot be written (say, text that is not valid Unicode) refuses the
+        command alone, with the state untouched."""
+        stored, head, seq = [], self.head, self.state.version
+        for event in events:
+            try:
+                body = canonical(ev.to_json(event))
+                head = link(head, body)
+            except (TypeError, ValueError) as error:
+                log.warning("refused a command whose event cannot be recorded: %s", error)
+                raise BadRequest(
+                    "This cannot be recorded (the text is not well-formed): "
+                    "please retype it and send it again."
+                ) from None
+            seq += 1
+            stored.append(StoredEvent(seq, body, head))
+        return stored
+
     async def _snapshot(self) -> None:
-        blob = pickle.dumps((SNAPSHOT_FORMAT, self.state), protocol=pickle.HIGHEST_PROTOCOL)
+        blob = json.dumps(snap.encode(self.state), separators=(",", ":")).encode()
         await self._store.save_snapshot(self.session_id, self.state.version, self.head, blob)
         self._snapshot_seq = self.state.version
-        cutoff = time.time() - REQUEST_MEMORY
+        cutoff = self._clock() - REQUEST_MEMORY
         self._requests = {k: r for k, r in self._requests.items() if r.at >= cutoff}
+
+
+def _restore(session_id: str, blob: bytes, seq: int) -> SessionState | None:
+    """The state a snapshot holds, or None (and a warning) when it does not load:
+    then the log is replayed from the start, never a half-loaded state used."""
+    try:
+        state = snap.decode(json.loads(blob))
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
+        log.warning("snapshot of session %s ignored, replaying its log: %s", session_id, error)
+        return None
+    if state.version != seq:
+        log.warning(
+            "snapshot of session %s is not at its seq %d; replaying its log", session_id, seq
+        )
+        return None
+    return state
 
 
 def _settle(done: "asyncio.Future[Any]", read: Callable[[], Any]) -> None:

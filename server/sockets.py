@@ -8,26 +8,31 @@ input, however malformed, raises out of a handler.
 
 import asyncio
 import logging
-from collections.abc import Coroutine
+import time
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, Final
 
 import socketio
 
 from facilitation import Actor, FacilitationError
+from facilitation.vocabulary import LinkRole
 
 from .auth import Authenticator, Claims
 from .errors import ApiError, refusal
 from .ratelimit import TokenBucket
+from .registry import COMMANDS, LOCAL, Effects, personal
 from .runner import Request, SessionRunner, fingerprint
 from .sessions import Sessions
 from .views import hub_link, room, snapshot
-from .wire import COMMANDS, LOCAL_COMMANDS, Empty, parse
+from .wire import parse
 
 log = logging.getLogger("plenary.sockets")
 
 # (commands per second, burst) by role: a chair pasting fifty propositions is
 # not a flood; a phone sending fifty ratings a second is.
+# The view each shared link opens.
+VIEWS: Final[dict[LinkRole, str]] = {"facilitator": "console", "display": "display"}
 RATES: Final[dict[str, tuple[float, float]]] = {
     "facilitator": (50.0, 200.0),
     "hub": (20.0, 60.0),
@@ -41,10 +46,11 @@ class Connection:
     claims: Claims
     runner: SessionRunner
     bucket: TokenBucket
+    expiry: asyncio.TimerHandle | None = None  # closes the socket when the token expires
 
     @property
     def actor(self) -> Actor:
-        return Actor(self.claims.role, self.claims.subject)  # type: ignore[arg-type]
+        return Actor(self.claims.role, self.claims.subject)
 
 
 class Gateway:
@@ -54,6 +60,8 @@ class Gateway:
         self._auth = auth
         self._connections: dict[str, Connection] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._local: Final = {"sync": self._sync, "auth:refresh": self._refresh}
+        assert set(self._local) == set(LOCAL), "every local command has its handler"
         sio.on("connect", self.connect)
         sio.on("disconnect", self.disconnect)
         sio.on("*", self.command)
@@ -70,14 +78,18 @@ class Gateway:
             raise socketio.exceptions.ConnectionRefusedError(
                 error.message, error.body()["error"]
             ) from None
-        self._connections[sid] = Connection(claims, runner, TokenBucket(*RATES[claims.role]))
+        connection = Connection(claims, runner, TokenBucket(*RATES[claims.role]))
+        self._connections[sid] = connection
+        self._expire_at(sid, connection)
         await self._sio.enter_room(sid, room(runner.session_id, claims.role, claims.subject))
         if claims.role == "participant":
-            await self._sio.enter_room(sid, _personal(runner.session_id, claims.subject))
+            await self._sio.enter_room(sid, personal(runner.session_id, claims.subject))
         self._background(self._send_snapshot(sid, wait_for_connect=True))
 
     async def disconnect(self, sid: str, *_: Any) -> None:
-        self._connections.pop(sid, None)
+        connection = self._connections.pop(sid, None)
+        if connection is not None and connection.expiry is not None:
+            connection.expiry.cancel()
 
     async def command(self, name: str, sid: str, *args: Any) -> dict[str, Any]:
         connection = self._connections.get(sid)
@@ -103,53 +115,59 @@ class Gateway:
             )
 
     async def _command(self, c: Connection, sid: str, name: str, data: object) -> dict[str, Any]:
-        if not isinstance(name, str) or (name not in COMMANDS and name not in LOCAL_COMMANDS):
+        if not isinstance(name, str) or (name not in COMMANDS and name not in LOCAL):
             raise ApiError("bad_request", f"Unknown command {str(name)[:64]!r}.")
+        self._auth.check_fresh(c.claims, time.time())  # expired since connecting?
         self._auth.check(c.claims, c.runner.state)  # revoked since connecting?
-        if name == "sync":
-            parse(Empty, data)
-            self._background(self._send_snapshot(sid))
-            return {"ok": True}
-        if name == "auth:refresh":
-            parse(Empty, data)
-            token = self._auth.issue(
-                c.claims.session_id, c.claims.role, c.claims.subject, c.claims.epoch
-            )
-            return {"ok": True, "token": token}
-        model, build = COMMANDS[name]
-        payload = parse(model, data)
+        local = LOCAL.get(name)
+        if local is not None:
+            parse(local.payload, data)
+            return await self._local[name](c, sid)
+        entry = COMMANDS[name]
+        payload = parse(entry.payload, data)
         request = None
         if payload.request_id is not None:
             assert isinstance(data, dict)
             request = Request(c.claims.holder, payload.request_id, fingerprint(name, data))
-        ack = await c.runner.submit(build(payload), c.actor, request)
-        if ack["ok"]:
-            ack = await self._after(c, name, payload, ack)
+        ack = await c.runner.submit(entry.build(payload), c.actor, request)
+        if ack["ok"] and entry.after is not None:
+            ack = await entry.after(_Effects(self, sid), c.runner, payload, ack)
         return ack
 
-    async def _after(
-        self, c: Connection, name: str, payload: Any, ack: dict[str, Any]
-    ) -> dict[str, Any]:
-        """What follows a durable command outside the log: tokens, closed connections."""
-        session_id = c.runner.session_id
-        if name == "hub:invite" or name == "hub:rotate":
-            hub_id = ack.get("hub_id") or payload.hub_id
-            epoch = c.runner.state.hubs[hub_id].epoch
-            token, url = hub_link(self._auth, c.runner, hub_id)
-            if name == "hub:rotate":
-                await self._drop(
-                    room(session_id, "hub", hub_id), lambda claims: claims.epoch != epoch
-                )
-            return {**ack, "hub_id": hub_id, "token": token, "url": url}
-        if name == "participant:remove":
-            await self._drop(_personal(session_id, payload.participant_id), lambda claims: True)
-        return ack
+    async def _sync(self, _: Connection, sid: str) -> dict[str, Any]:
+        self._background(self._send_snapshot(sid))
+        return {"ok": True}
 
-    async def _drop(self, room_name: str, which: Any) -> None:
+    async def _refresh(self, c: Connection, sid: str) -> dict[str, Any]:
+        claims = c.claims
+        token = self._auth.issue(claims.session_id, claims.role, claims.subject, claims.epoch)
+        self.adopt(sid, token)
+        return {"ok": True, "token": token}
+
+    def adopt(self, sid: str, token: str) -> None:
+        """The connection goes on under `token`: its new expiry, its new generation."""
+        connection = self._connections.get(sid)
+        if connection is not None:
+            connection.claims = self._auth.verify(token)
+            self._expire_at(sid, connection)
+
+    def _expire_at(self, sid: str, connection: Connection) -> None:
+        if connection.expiry is not None:
+            connection.expiry.cancel()
+        delay = max(0.0, connection.claims.expires - time.time())
+        connection.expiry = asyncio.get_running_loop().call_later(
+            delay, lambda: self._background(self._sio.disconnect(sid))
+        )
+
+    async def close(self, room_name: str, which: Callable[[Claims], bool], keep: str) -> None:
         for sid, _ in list(self._sio.manager.get_participants("/", room_name)):
             connection = self._connections.get(sid)
-            if connection is not None and which(connection.claims):
+            if sid != keep and connection is not None and which(connection.claims):
                 await self._sio.disconnect(sid)
+
+    @property
+    def auth(self) -> Authenticator:
+        return self._auth
 
     def _background(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(work)
@@ -171,5 +189,23 @@ class Gateway:
         await self._sio.emit("snapshot", body, to=sid)
 
 
-def _personal(session_id: str, participant_id: str) -> str:
-    return f"{session_id}/p/{participant_id}"
+class _Effects(Effects):
+    """The after-effects of one command given on connection `sid`."""
+
+    def __init__(self, gateway: Gateway, sid: str) -> None:
+        self._gateway, self._sid = gateway, sid
+
+    def hub_link(self, runner: SessionRunner, hub_id: str) -> tuple[str, str]:
+        return hub_link(self._gateway.auth, runner, hub_id)
+
+    def link(self, runner: SessionRunner, role: LinkRole) -> tuple[str, str]:
+        token = self._gateway.auth.issue(
+            runner.session_id, role, "", runner.state.link_epochs.get(role, 0)
+        )
+        return token, runner.link(VIEWS[role], token)
+
+    async def close(self, room_name: str, which: Callable[[Claims], bool]) -> None:
+        await self._gateway.close(room_name, which, keep=self._sid)
+
+    def adopt(self, token: str) -> None:
+        self._gateway.adopt(self._sid, token)

@@ -1,32 +1,92 @@
-"""The wire contract's payloads, validated at the edge (pydantic), and the
-mapping from command names (`entity:verb`) to domain commands.
+"""The wire contract's payloads, validated at the edge (pydantic).
 
-Shapes are checked here (types, required keys, no unknown keys); values that
-the domain owns (text limits → `too_large`, groups of this session, attendance)
-are checked by the domain's constructors and `decide`.
+Shapes are checked here (types, required keys, no unknown keys, well-formed
+text, bounded nesting and numbers); values that the domain owns (text limits →
+`too_large`, groups of this session, attendance) are checked by the domain's
+constructors and `decide`. Which payload each command takes is declared in
+`server/registry.py`.
 """
 
-from collections.abc import Callable
-from typing import Annotated, Any, Literal, TypeVar
+from math import isfinite
+from typing import Annotated, Any, Final, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from facilitation import commands as c
 from facilitation.settings import SessionSettings
+from facilitation.vocabulary import (
+    Intent,
+    LinkRole,
+    MarkStatus,
+    ParticipantChannel,
+    TimerAction,
+    Value,
+)
 
 from .errors import ApiError
 from .sessions import new_id
 
 Id = Annotated[str, Field(min_length=1, max_length=64)]
-Value = Literal["strongly_agree", "agree", "neutral", "disagree", "strongly_disagree", "confused"]
-Intent = Literal["point_of_order", "reply", "clarify", "speak"]
-MarkStatus = Literal["rough_consensus", "no_consensus", "needs_revision", "unmarked"]
 Counts = dict[Annotated[str, Field(max_length=64)], int]
 M = TypeVar("M", bound=BaseModel)
 
+# No command nests deeper than a hub's `by_group` counts (payload → by_group →
+# group → value); a little room above that, and far below Python's recursion
+# limit, so deep nesting is a `bad_request`, never a traceback.
+MAX_DEPTH: Final = 8
+# JSON numbers beyond what every client represents exactly (2**53) are not
+# counts, positions or seconds of any command.
+MAX_NUMBER: Final = 2**53
 
-class Payload(BaseModel):
+
+def check_json(value: object, depth: int = 0) -> None:
+    """Refuse what no command carries: lone surrogates, deep nesting, huge numbers.
+
+    Raises `ApiError("bad_request")` naming the problem; used on socket
+    payloads and HTTP bodies alike, before any model sees them.
+    """
+    if depth > MAX_DEPTH:
+        raise ApiError("bad_request", f"The payload is nested deeper than {MAX_DEPTH} levels.")
+    if isinstance(value, str):
+        _check_text(value)
+    elif isinstance(value, bool) or value is None:
+        return
+    elif isinstance(value, int | float):
+        if not isfinite(value) or abs(value) > MAX_NUMBER:
+            raise ApiError("bad_request", "A number in the payload is out of range.")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(str(key))
+            check_json(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            check_json(item, depth + 1)
+
+
+def _check_text(text: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ApiError(
+            "bad_request",
+            "The text is not well-formed Unicode (a lone surrogate): "
+            "please retype it and send it again.",
+        ) from None
+
+
+class Strict(BaseModel):
+    """Unknown keys refused, no coercion, and `check_json` before anything else."""
+
     model_config = ConfigDict(extra="forbid", strict=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _well_formed(cls, data: Any) -> Any:
+        check_json(data)
+        return data
+
+
+class Payload(Strict):
     request_id: Id | None = None
 
 
@@ -86,7 +146,7 @@ class EntryRef(Payload):
 
 
 class TimerSet(Payload):
-    action: Literal["start", "pause", "reset"]
+    action: TimerAction
     seconds: int | None = None
 
 
@@ -110,46 +170,13 @@ class HubRef(Payload):
     hub_id: Id
 
 
+class LinksRotate(Payload):
+    role: LinkRole
+
+
 class ParticipantRemove(Payload):
     participant_id: Id
     discard_ratings: bool = False
-
-
-Builder = Callable[[Any], c.Command]
-COMMANDS: dict[str, tuple[type[Payload], Builder]] = {
-    "rating:submit": (RatingSubmit, lambda p: c.SubmitRating(p.proposition_id, p.value, p.comment)),
-    "hand:raise": (HandRaise, lambda p: c.RaiseHand(new_id(), p.intent, p.proposition_id)),
-    "hand:lower": (Empty, lambda p: c.LowerHand()),
-    "hub:tally": (HubTallyPayload, lambda p: c.HubTally(p.proposition_id, p.counts, p.by_group)),
-    "hub:speaker": (
-        HubSpeakerPayload,
-        lambda p: c.HubSpeaker(new_id(), p.name, p.stakeholder_group, p.intent),
-    ),
-    "proposition:add": (PropositionAdd, lambda p: c.AddProposition(new_id(), p.text, p.source)),
-    "proposition:move": (
-        PropositionMove,
-        lambda p: c.MoveProposition(p.proposition_id, p.position),
-    ),
-    "proposition:open": (PropositionRef, lambda p: c.OpenProposition(p.proposition_id)),
-    "proposition:close": (PropositionRef, lambda p: c.CloseProposition(p.proposition_id)),
-    "results:reveal": (ResultsReveal, lambda p: c.RevealResults(p.proposition_id, p.visible)),
-    "queue:next": (Empty, lambda p: c.QueueNext()),
-    "queue:move": (EntryMove, lambda p: c.QueueMove(p.entry_id, p.position)),
-    "queue:remove": (EntryRef, lambda p: c.QueueRemove(p.entry_id)),
-    "timer:set": (TimerSet, lambda p: c.SetTimer(p.action, p.seconds)),
-    "consensus:mark": (
-        ConsensusMark,
-        lambda p: c.MarkConsensus(p.proposition_id, p.status, p.note),
-    ),
-    "hub:invite": (HubInvite, lambda p: c.InviteHub(new_id(), p.name, p.attendance)),
-    "hub:update": (HubUpdate, lambda p: c.UpdateHub(p.hub_id, p.attendance)),
-    "hub:rotate": (HubRef, lambda p: c.RotateHubToken(p.hub_id)),
-    "participant:remove": (
-        ParticipantRemove,
-        lambda p: c.RemoveParticipant(p.participant_id, p.discard_ratings),
-    ),
-}
-LOCAL_COMMANDS = frozenset({"sync", "auth:refresh"})  # answered by the socket layer alone
 
 
 def parse(model: type[M], raw: object) -> M:
@@ -166,14 +193,12 @@ def parse(model: type[M], raw: object) -> M:
         raise ApiError("bad_request", f"{where}: {first['msg']}.") from None
 
 
-class PropositionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+class PropositionIn(Strict):
     text: str
     source: str | None = None
 
 
-class CreateSessionBody(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+class CreateSessionBody(Strict):
     title: str
     languages: list[Annotated[str, Field(max_length=8)]] | None = None
     stakeholder_groups: list[Annotated[str, Field(max_length=64)]] | None = None
@@ -196,10 +221,9 @@ class CreateSessionBody(BaseModel):
         )
 
 
-class JoinBody(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+class JoinBody(Strict):
     join_code: Annotated[str, Field(max_length=32)]
     stakeholder_group: Annotated[str, Field(max_length=64)]
-    channel: Literal["in_room", "remote"]
+    channel: ParticipantChannel
     name: str | None = None
     language: Annotated[str, Field(max_length=8)] | None = None

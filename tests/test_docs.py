@@ -4,8 +4,8 @@ from pathlib import Path
 
 from facilitation.settings import CONSENSUS_SETTINGS, SESSION_SETTINGS
 from server.cli import parser
+from server.registry import COMMANDS, LOCAL
 from server.settings import SETTINGS
-from server.wire import COMMANDS, LOCAL_COMMANDS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,7 +27,7 @@ def test_session_settings_are_in_docs() -> None:
 
 def test_every_command_is_in_the_protocol_doc() -> None:
     protocol = (ROOT / "docs" / "protocol.md").read_text()
-    for name in [*COMMANDS, *LOCAL_COMMANDS]:
+    for name in [*COMMANDS, *LOCAL]:
         assert f"`{name} {{" in protocol, name
 
 

@@ -19,23 +19,5 @@ export function pick(random, items) {
   return items[Math.floor(random() * items.length)];
 }
 
-export const SCALE = /** @type {const} */ ([
-  "strongly_agree",
-  "agree",
-  "neutral",
-  "disagree",
-  "strongly_disagree",
-  "confused",
-]);
-
-export const GROUPS = /** @type {const} */ ([
-  "government",
-  "private_sector",
-  "civil_society",
-  "technical_community",
-  "academia",
-  "intergovernmental_organization",
-  "other",
-]);
-
-export const INTENTS = /** @type {const} */ (["point_of_order", "reply", "clarify", "speak"]);
+// The vocabulary is generated from the server's Python source (scripts/generate).
+export { SCALE, INTENTS, DEFAULT_GROUPS as GROUPS } from "./vocabulary.generated.mjs";

@@ -1,54 +1,37 @@
-// The wire contract (docs/protocol.md), declared
-// once for all four views. Names here must match the server's exactly.
+// The wire contract (docs/protocol.md) for all four views: the vocabulary
+// comes generated from the server's Python source, the shapes are declared here.
 
-export const SCALE = [
-  "strongly_agree",
-  "agree",
-  "neutral",
-  "disagree",
-  "strongly_disagree",
-  "confused",
-] as const;
+import {
+  CHANNELS,
+  DEFAULT_GROUPS,
+  ERROR_CODES,
+  INTENTS,
+  LIMITS,
+  MARKS,
+  ROLES,
+  SCALE,
+  type CommandName,
+  type Payloads,
+} from "./generated/vocabulary";
+
+// The vocabulary is generated from the server's Python source (scripts/generate);
+// this module adds the shapes of what the server sends.
+export { CHANNELS, DEFAULT_GROUPS, INTENTS, MARKS, SCALE };
+export type { CommandName };
 export type ScaleKey = (typeof SCALE)[number];
 export type Counts = Record<ScaleKey, number>;
-
-export const CHANNELS = ["in_room", "remote", "hub"] as const;
 export type Channel = (typeof CHANNELS)[number];
 export type ParticipantChannel = Exclude<Channel, "hub">;
-
-export const DEFAULT_GROUPS = [
-  "government",
-  "private_sector",
-  "civil_society",
-  "technical_community",
-  "academia",
-  "intergovernmental_organization",
-  "other",
-] as const;
-
-export const INTENTS = ["point_of_order", "reply", "clarify", "speak"] as const;
 export type Intent = (typeof INTENTS)[number];
-
-export const MARKS = ["rough_consensus", "no_consensus", "needs_revision", "unmarked"] as const;
 export type MarkStatus = (typeof MARKS)[number];
-
-export type ErrorCode =
-  | "bad_request"
-  | "unauthorized"
-  | "forbidden"
-  | "not_found"
-  | "conflict"
-  | "closed"
-  | "rate_limited"
-  | "too_large"
-  | "internal";
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface WireError {
   code: ErrorCode;
   message: string;
 }
 
-export type Role = "participant" | "facilitator" | "display" | "hub";
+export type Role = (typeof ROLES)[number];
 
 // ---- HTTP ----
 
@@ -237,56 +220,44 @@ export interface Snapshot {
 /** A coalesced change: `version` plus any of the snapshot's top-level keys. */
 export type StatePatch = Partial<Omit<Snapshot, "version">> & { version: number };
 
-// ---- Commands: name → payload and successful ack ----
+// ---- Commands: name → payload (generated) and successful ack ----
 
-export interface Commands {
-  sync: { payload: Record<string, never>; ack: object };
-  "auth:refresh": { payload: Record<string, never>; ack: { token: string } };
-  "rating:submit": {
-    payload: { proposition_id: string; value: ScaleKey | null; comment?: string };
-    ack: { round: number };
-  };
-  "hand:raise": {
-    payload: { intent: Intent; proposition_id?: string };
-    ack: { entry_id: string; position: number };
-  };
-  "hand:lower": { payload: Record<string, never>; ack: object };
-  "hub:tally": {
-    payload: { proposition_id: string; counts: Counts; by_group?: Record<string, Counts> };
-    ack: { round: number };
-  };
-  "hub:speaker": {
-    payload: { name: string; stakeholder_group: string; intent: Intent };
-    ack: { entry_id: string; position: number };
-  };
-  "proposition:add": { payload: { text: string; source?: string }; ack: { proposition_id: string } };
+/** What each command's successful ack carries besides `ok`. */
+export interface Acks {
+  sync: object;
+  "auth:refresh": { token: string };
+  "rating:submit": { round: number };
+  "hand:raise": { entry_id: string; position: number };
+  "hand:lower": object;
+  "hub:tally": { round: number };
+  "hub:speaker": { entry_id: string; position: number };
+  "proposition:add": { proposition_id: string };
   /** An extension: puts a proposition at a 1-based position of the agenda. */
-  "proposition:move": { payload: { proposition_id: string; position: number }; ack: object };
-  "proposition:open": { payload: { proposition_id: string }; ack: { round: number } };
-  "proposition:close": { payload: { proposition_id: string }; ack: object };
-  "results:reveal": { payload: { proposition_id: string; visible: boolean }; ack: object };
-  "queue:next": { payload: Record<string, never>; ack: { current: QueueEntry | null } };
-  "queue:move": { payload: { entry_id: string; position: number }; ack: object };
-  "queue:remove": { payload: { entry_id: string }; ack: object };
-  "timer:set": {
-    payload: { action: "start" | "pause" | "reset"; seconds?: number };
-    ack: object;
-  };
-  "consensus:mark": {
-    payload: { proposition_id: string; status: MarkStatus; note?: string };
-    ack: object;
-  };
-  "hub:invite": {
-    payload: { name: string; attendance: number };
-    ack: { hub_id: string; token: string; url: string };
-  };
-  "hub:update": { payload: { hub_id: string; attendance: number }; ack: object };
+  "proposition:move": object;
+  "proposition:open": { round: number };
+  "proposition:close": object;
+  "results:reveal": object;
+  "queue:next": { current: QueueEntry | null };
+  "queue:move": object;
+  "queue:remove": object;
+  "timer:set": object;
+  "consensus:mark": object;
+  "hub:invite": { hub_id: string; token: string; url: string };
+  "hub:update": object;
   /** An extension: a new hub link; the old one stops working. */
-  "hub:rotate": { payload: { hub_id: string }; ack: { hub_id: string; token: string; url: string } };
-  "participant:remove": { payload: { participant_id: string; discard_ratings?: boolean }; ack: object };
+  "hub:rotate": { hub_id: string; token: string; url: string };
+  /** An extension: a new console or projector link; the old one stops working. */
+  "links:rotate": { role: "facilitator" | "display"; token: string; url: string };
+  "participant:remove": object;
 }
 
-export type CommandName = keyof Commands;
+// A command added on the server without its ack here fails to compile, and so
+// does an ack left here for a command the server no longer has.
+type Missing = Exclude<CommandName, keyof Acks>;
+type Extra = Exclude<keyof Acks, CommandName>;
+export const ACKS_MATCH_COMMANDS: [Missing, Extra] extends [never, never] ? true : never = true;
+
+export type Commands = { [N in CommandName]: { payload: Payloads[N]; ack: Acks[N] } };
 export type Payload<N extends CommandName> = Commands[N]["payload"] & { request_id?: string };
 export type Ack<N extends CommandName> =
   ({ ok: true } & Commands[N]["ack"]) | { ok: false; error: WireError };
@@ -297,7 +268,7 @@ export interface ServerEvents {
   state: (p: StatePatch) => void;
 }
 
-export const COMMENT_MAX = 1000;
+export const COMMENT_MAX = LIMITS.comment;
 
 export function latestRound(p: Proposition): Round | undefined {
   return p.rounds.find((r) => r.round === p.round) ?? p.rounds[p.rounds.length - 1];

@@ -3,9 +3,11 @@
 Rules this module keeps:
 - The SQLite file is opened read-only; nothing here writes. WAL lets it read
   while a server still runs, though a stopped server gives a settled log.
-- The snapshot is never unpickled: a data directory may come from anyone,
-  and unpickling runs code. Only the head it records is compared with the
-  chain, which catches a log rewritten (or cut short) before that point.
+- The snapshot is plain JSON (`facilitation.snapshot`): a data directory may
+  come from anyone, and reading it runs no code. Its head is compared with
+  the chain, which catches a log rewritten (or cut short) before that point,
+  and its state with the replay at its seq, which catches a corrupt snapshot
+  (the server ignores such a snapshot and replays the log).
 - The first failure wins and is named by its seq: a reader fixes or reports
   that one event, not a cascade of consequences.
 """
@@ -19,6 +21,7 @@ from typing import Final
 
 from facilitation import apply
 from facilitation import events as ev
+from facilitation import snapshot as snap
 from facilitation.errors import FacilitationError
 from facilitation.state import SessionState, Tally, zeros
 
@@ -38,6 +41,13 @@ class LogFailure(Exception):
     def __init__(self, seq: int | None, reason: str) -> None:
         super().__init__(reason if seq is None else f"event seq {seq}: {reason}")
         self.seq, self.reason = seq, reason
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    seq: int
+    head: str
+    blob: bytes | None = None  # None: only the head is compared
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +77,8 @@ def load(data: Path, session_id: str) -> Verified:
     return verify(rows, session_id, snapshot)
 
 
-def read(data: Path, session_id: str) -> tuple[list[Row], tuple[int, str] | None]:
-    """The session's stored events in seq order, and (seq, head) of its snapshot if any."""
+def read(data: Path, session_id: str) -> tuple[list[Row], Snapshot | None]:
+    """The session's stored events in seq order, and its snapshot if any."""
     path = data / DATABASE
     if not path.is_file():
         raise MissingData(f"No Plenary data in {data} (there is no {DATABASE}).")
@@ -85,14 +95,17 @@ def read(data: Path, session_id: str) -> tuple[list[Row], tuple[int, str] | None
                     + (", ".join(sorted(known)) or "none")
                 )
             snapshot = db.execute(
-                "SELECT seq, head FROM snapshots WHERE session_id = ?", (session_id,)
+                "SELECT seq, head, state FROM snapshots WHERE session_id = ?", (session_id,)
             ).fetchone()
     except sqlite3.Error as error:
         raise MissingData(f"Cannot read {path} as a Plenary log: {error}.") from None
-    return [_row(raw) for raw in rows], None if snapshot is None else (snapshot[0], snapshot[1])
+    if snapshot is None:
+        return [_row(raw) for raw in rows], None
+    seq, head, blob = snapshot
+    return [_row(raw) for raw in rows], Snapshot(seq, head, bytes(blob) if blob else None)
 
 
-def verify(rows: list[Row], session_id: str, snapshot: tuple[int, str] | None = None) -> Verified:
+def verify(rows: list[Row], session_id: str, snapshot: Snapshot | None = None) -> Verified:
     """Check every link of the chain, replay every event, recount every round."""
     verified = Verified(SessionState(), GENESIS)
     for expected, row in enumerate(rows, start=1):
@@ -111,8 +124,10 @@ def verify(rows: list[Row], session_id: str, snapshot: tuple[int, str] | None = 
             ) from None
         verified.head = row.hash
         verified.hashes.append(row.hash)
+        if snapshot is not None and snapshot.blob is not None and snapshot.seq == row.seq:
+            _check_snapshot_state(verified.state, snapshot.seq, snapshot.blob)
     if snapshot is not None:
-        _check_snapshot(verified, *snapshot)
+        _check_snapshot(verified, snapshot.seq, snapshot.head)
     recount(verified.state)
     return verified
 
@@ -189,6 +204,23 @@ def _check_snapshot(verified: Verified, seq: int, head: str) -> None:
             f"differs from the server's snapshot: it recorded head {head}, "
             f"the log now gives {verified.hashes[seq - 1]}.",
         )
+
+
+def _check_snapshot_state(state: SessionState, seq: int, blob: bytes) -> None:
+    """The snapshot's state equals the replay at its seq, or the snapshot is named as bad."""
+    ignored = "the server ignores it and replays the log"
+    try:
+        data = json.loads(blob)
+    except (ValueError, RecursionError):
+        raise LogFailure(seq, f"its snapshot is not JSON ({ignored}).") from None
+    if isinstance(data, dict) and data.get("format") != snap.FORMAT:
+        return  # a snapshot of an older state shape: the server replays the log instead
+    try:
+        stored = snap.decode(data)
+    except snap.SnapshotError as error:
+        raise LogFailure(seq, f"its snapshot does not load ({error}; {ignored}).") from None
+    if stored != state:
+        raise LogFailure(seq, f"its snapshot differs from the replayed log ({ignored}).")
 
 
 def _nonzero(tally: Tally) -> tuple[list[int], dict[str, list[int]], dict[str, list[int]]]:

@@ -8,7 +8,7 @@ should have changed it.
 
 import copy
 from collections.abc import Callable
-from typing import Final
+from typing import Any, Final
 
 import pytest
 
@@ -17,7 +17,7 @@ from facilitation import commands as c
 from facilitation import errors as err
 from facilitation import events as ev
 from facilitation.settings import SessionSettings
-from facilitation.vocabulary import DEFAULT_GROUPS
+from facilitation.vocabulary import DEFAULT_GROUPS, ParticipantChannel, Value
 
 NOW: Final = 1_700_000_000.0
 SESSION_ID: Final = "s1"
@@ -101,7 +101,7 @@ def join(
     state: SessionState,
     participant_id: str,
     group: str = "government",
-    channel: str = "in_room",
+    channel: ParticipantChannel = "in_room",
     name: str | None = None,
     now: float = NOW - 50,
 ) -> Actor:
@@ -124,11 +124,16 @@ def rate(
     state: SessionState,
     participant_id: str,
     proposition_id: str,
-    value: str | None,
+    value: Value | None,
     comment: str | None = None,
     now: float = NOW,
 ) -> None:
     step(state, c.SubmitRating(proposition_id, value, comment), person(participant_id), now)
+
+
+def off_vocabulary(value: str) -> Any:
+    """A value outside the typed vocabulary, as a malformed payload would carry it."""
+    return value
 
 
 def snapshot(state: SessionState) -> SessionState:

@@ -166,6 +166,7 @@ BUILD: dict[str, tuple[int, Build]] = {  # kind: (how often, builder)
     ),
     "UpdateHub": (1, by_facilitator(lambda r: r.choice(HUBS), lambda r: r.randint(1, 25))),
     "RotateHubToken": (1, by_facilitator(lambda r: r.choice(HUBS))),
+    "RotateLinks": (1, by_facilitator(lambda r: odd(r, ("facilitator", "display"), "hub"))),
     "CreateSession": (1, lambda r: (("s1", "Again", JOIN_CODE), OPERATOR)),
 }
 EVERYTHING = {kind: weight for kind, (weight, _) in BUILD.items()}

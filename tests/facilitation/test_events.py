@@ -52,6 +52,8 @@ SAMPLES: list[ev.Event] = [
     ev.HubInvited("h1", "Nairobi hub", 40, AT),
     ev.HubUpdated("h1", 12, AT),
     ev.HubTokenRotated("h1", 2, AT),
+    ev.LinksRotated("facilitator", 1, AT),
+    ev.LinksRotated("display", 3, AT),
     ev.HubTallied("h1", "a", 1, {"agree": 4, "confused": 1}, None, AT),
     ev.HubTallied(
         "h1", "a", 2, {"agree": 4}, {"youth": {"agree": 3}, "business": {"agree": 1}}, AT

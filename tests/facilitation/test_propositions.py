@@ -14,6 +14,7 @@ from .conftest import (
     hub_actor,
     invite,
     join,
+    off_vocabulary,
     person,
     refuse,
     session,
@@ -212,7 +213,9 @@ def test_consensus_marks_are_changeable_and_unmarked_clears() -> None:
 def test_consensus_mark_refusals() -> None:
     state = session(propositions=("a",))
     refuse(state, c.MarkConsensus("z", "no_consensus"), FACILITATOR, "not_found")
-    refuse(state, lambda: c.MarkConsensus("a", "consensus"), FACILITATOR, "bad_request")
+    refuse(
+        state, lambda: c.MarkConsensus("a", off_vocabulary("consensus")), FACILITATOR, "bad_request"
+    )
     refuse(
         state, lambda: c.MarkConsensus("a", "no_consensus", "n" * 2001), FACILITATOR, "too_large"
     )

@@ -8,6 +8,7 @@ from facilitation import events as ev
 from facilitation.queue import ordered, position
 from facilitation.state import Entry, Timer, Turn
 from facilitation.views import speaker_log
+from facilitation.vocabulary import Intent, ParticipantChannel
 
 from .conftest import (
     DISPLAY,
@@ -16,6 +17,7 @@ from .conftest import (
     hub_actor,
     invite,
     join,
+    off_vocabulary,
     person,
     refuse,
     session,
@@ -29,7 +31,7 @@ def waiting(state: SessionState) -> list[str]:
 
 
 def raise_hand(
-    state: SessionState, pid: str, intent: str = "speak", now: float = NOW, entry: str = ""
+    state: SessionState, pid: str, intent: Intent = "speak", now: float = NOW, entry: str = ""
 ) -> None:
     step(state, c.RaiseHand(entry or "e-" + pid, intent), person(pid), now)
 
@@ -40,7 +42,7 @@ def give_floor(state: SessionState, now: float = NOW) -> str | None:
     return event.entry_id
 
 
-def people(state: SessionState, **channels: str) -> None:
+def people(state: SessionState, **channels: ParticipantChannel) -> None:
     """Join participants named by keyword: r1="in_room", m1="remote", ..."""
     for pid, channel in channels.items():
         join(state, pid, "government", channel)
@@ -97,7 +99,7 @@ def test_raise_hand_refusals() -> None:
     people(state, p1="in_room", p2="remote")
     invite(state, "h1")
     raise_hand(state, "p1")
-    refuse(state, lambda: c.RaiseHand("e9", "shout"), person("p2"), "bad_request")
+    refuse(state, lambda: c.RaiseHand("e9", off_vocabulary("shout")), person("p2"), "bad_request")
     refuse(state, c.RaiseHand("e9", "speak", "z"), person("p2"), "not_found")
     refuse(state, c.RaiseHand("e-p1", "speak"), person("p2"), "conflict")
     refuse(state, c.RaiseHand("e9", "speak"), person("stranger"), "unauthorized")
@@ -167,7 +169,12 @@ def test_hub_speaker_refusals() -> None:
     refuse(state, c.HubSpeaker("x1", "Omar", "martians", "speak"), h1, "bad_request")
     refuse(state, lambda: c.HubSpeaker("x1", "  ", "academia", "speak"), h1, "bad_request")
     refuse(state, lambda: c.HubSpeaker("x1", "n" * 81, "academia", "speak"), h1, "too_large")
-    refuse(state, lambda: c.HubSpeaker("x1", "Omar", "academia", "yell"), h1, "bad_request")
+    refuse(
+        state,
+        lambda: c.HubSpeaker("x1", "Omar", "academia", off_vocabulary("yell")),
+        h1,
+        "bad_request",
+    )
     refuse(state, c.HubSpeaker("e-p1", "Omar", "academia", "speak"), h1, "conflict")
     refuse(state, c.HubSpeaker("x1", "Omar", "academia", "speak"), hub_actor("h9"), "unauthorized")
     for actor in (FACILITATOR, DISPLAY, person("p1")):

@@ -15,6 +15,7 @@ from .conftest import (
     hub_actor,
     invite,
     join,
+    off_vocabulary,
     open_,
     person,
     rate,
@@ -118,8 +119,13 @@ def test_rating_refusals() -> None:
     refuse(state, c.SubmitRating("draft", "agree"), person("p1"), "closed")
     refuse(state, c.SubmitRating("z", "agree"), person("p1"), "not_found")
     refuse(state, c.SubmitRating("a", "agree"), person("stranger"), "unauthorized")
-    refuse(state, lambda: c.SubmitRating("a", "very_agree"), person("p1"), "bad_request")
-    refuse(state, lambda: c.SubmitRating("a", "Agree"), person("p1"), "bad_request")
+    refuse(
+        state,
+        lambda: c.SubmitRating("a", off_vocabulary("very_agree")),
+        person("p1"),
+        "bad_request",
+    )
+    refuse(state, lambda: c.SubmitRating("a", off_vocabulary("Agree")), person("p1"), "bad_request")
     for actor in (FACILITATOR, DISPLAY, hub_actor("h1")):
         refuse(state, c.SubmitRating("a", "agree"), actor, "forbidden")
 

@@ -1,0 +1,16 @@
+"""Who gives a command: a role, and for participants and hubs their id."""
+
+from dataclasses import dataclass
+from typing import Literal
+
+from .vocabulary import Role
+
+# The session roles of tokens, plus the two that act without one: the
+# operator (admin token) creates sessions, a guest (join code) joins one.
+ActorRole = Role | Literal["operator", "guest"]
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    role: ActorRole
+    subject: str = ""

@@ -1,0 +1,249 @@
+"""The socket commands of the wire contract, one entry each.
+
+An entry names the command on the wire, its payload model (validated at the
+edge), the builder of its domain command, and what follows it outside the
+log (a hub link issued, connections closed). The roles allowed and the ack's
+fields come from the domain's rule for that command (`facilitation.decide.RULES`),
+so neither is declared twice. The gateway, the generated client and load
+generator vocabularies, and the command table of `docs/protocol.md` are all
+read from here; tests check that every domain command has an entry.
+"""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Final, Generic, Protocol, TypeVar
+
+from facilitation import commands as c
+from facilitation.actor import ActorRole
+from facilitation.decide import RULES
+from facilitation.outcomes import FIELDS
+from facilitation.vocabulary import ROLES, LinkRole
+
+from . import wire as w
+from .auth import Claims
+from .runner import SessionRunner
+from .sessions import new_id
+from .views import room
+
+P = TypeVar("P", bound=w.Payload)
+C = TypeVar("C", bound=c.Command)
+Ack = dict[str, Any]
+
+
+class Effects(Protocol):
+    """What may follow a durable command outside the log; the gateway provides it."""
+
+    def hub_link(self, runner: SessionRunner, hub_id: str) -> tuple[str, str]:
+        """A token for the hub's current link generation, and its console link."""
+        ...
+
+    def link(self, runner: SessionRunner, role: LinkRole) -> tuple[str, str]:
+        """A token for the current generation of a shared link, and the link."""
+        ...
+
+    async def close(self, room: str, which: Callable[[Claims], bool]) -> None:
+        """Close the connections in `room` whose claims `which` selects, never the caller's."""
+        ...
+
+    def adopt(self, token: str) -> None:
+        """The caller's connection goes on under `token`."""
+        ...
+
+
+After = Callable[[Effects, SessionRunner, P, Ack], Awaitable[Ack]]
+
+
+@dataclass(frozen=True, slots=True)
+class CommandEntry(Generic[P, C]):
+    name: str
+    payload: type[P]
+    command: type[C]
+    build: Callable[[P], C]
+    after: After[P] | None = None
+    added_fields: tuple[str, ...] = ()  # ack fields the after-effect adds
+
+    @property
+    def roles(self) -> frozenset[ActorRole]:
+        return RULES[self.command].roles
+
+    @property
+    def ack_fields(self) -> tuple[str, ...]:
+        fields = FIELDS[RULES[self.command].outcome.__name__]
+        return fields + tuple(f for f in self.added_fields if f not in fields)
+
+
+@dataclass(frozen=True, slots=True)
+class LocalEntry:
+    """A command the socket layer answers alone, without the log."""
+
+    name: str
+    payload: type[w.Payload]
+    ack_fields: tuple[str, ...]
+    summary: str
+
+    @property
+    def roles(self) -> frozenset[ActorRole]:
+        return frozenset(ROLES)
+
+
+def entry(
+    name: str,
+    payload: type[P],
+    command: type[C],
+    build: Callable[[P], C],
+    after: After[P] | None = None,
+    added_fields: tuple[str, ...] = (),
+) -> CommandEntry[P, C]:
+    """A typed entry: mypy checks that `build` takes `payload` and makes `command`."""
+    return CommandEntry(name, payload, command, build, after, added_fields)
+
+
+def personal(session_id: str, participant_id: str) -> str:
+    """The socket.io room of one participant's connections."""
+    return f"{session_id}/p/{participant_id}"
+
+
+async def _hub_link(fx: Effects, runner: SessionRunner, hub_id: str, ack: Ack) -> Ack:
+    token, url = fx.hub_link(runner, hub_id)
+    return {**ack, "hub_id": hub_id, "token": token, "url": url}
+
+
+async def _invited(fx: Effects, runner: SessionRunner, _: w.HubInvite, ack: Ack) -> Ack:
+    return await _hub_link(fx, runner, ack["hub_id"], ack)
+
+
+async def _rotated(fx: Effects, runner: SessionRunner, p: w.HubRef, ack: Ack) -> Ack:
+    epoch = runner.state.hubs[p.hub_id].epoch
+    await fx.close(room(runner.session_id, "hub", p.hub_id), lambda claims: claims.epoch != epoch)
+    return await _hub_link(fx, runner, p.hub_id, ack)
+
+
+async def _removed(fx: Effects, runner: SessionRunner, p: w.ParticipantRemove, ack: Ack) -> Ack:
+    await fx.close(personal(runner.session_id, p.participant_id), lambda _: True)
+    return ack
+
+
+async def _links_rotated(fx: Effects, runner: SessionRunner, p: w.LinksRotate, ack: Ack) -> Ack:
+    epoch = runner.state.link_epochs.get(p.role, 0)
+    token, url = fx.link(runner, p.role)
+    if p.role == "facilitator":
+        fx.adopt(token)  # the console that rotated its own link stays connected
+    await fx.close(room(runner.session_id, p.role), lambda claims: claims.epoch != epoch)
+    return {**ack, "token": token, "url": url}
+
+
+# Built from a bare tuple, so that mypy checks each builder against its payload.
+_ENTRIES = (
+    entry(
+        "rating:submit",
+        w.RatingSubmit,
+        c.SubmitRating,
+        lambda p: c.SubmitRating(p.proposition_id, p.value, p.comment),
+    ),
+    entry(
+        "hand:raise",
+        w.HandRaise,
+        c.RaiseHand,
+        lambda p: c.RaiseHand(new_id(), p.intent, p.proposition_id),
+    ),
+    entry("hand:lower", w.Empty, c.LowerHand, lambda p: c.LowerHand()),
+    entry(
+        "hub:tally",
+        w.HubTallyPayload,
+        c.HubTally,
+        lambda p: c.HubTally(p.proposition_id, p.counts, p.by_group),
+    ),
+    entry(
+        "hub:speaker",
+        w.HubSpeakerPayload,
+        c.HubSpeaker,
+        lambda p: c.HubSpeaker(new_id(), p.name, p.stakeholder_group, p.intent),
+    ),
+    entry(
+        "proposition:add",
+        w.PropositionAdd,
+        c.AddProposition,
+        lambda p: c.AddProposition(new_id(), p.text, p.source),
+    ),
+    entry(
+        "proposition:move",
+        w.PropositionMove,
+        c.MoveProposition,
+        lambda p: c.MoveProposition(p.proposition_id, p.position),
+    ),
+    entry(
+        "proposition:open",
+        w.PropositionRef,
+        c.OpenProposition,
+        lambda p: c.OpenProposition(p.proposition_id),
+    ),
+    entry(
+        "proposition:close",
+        w.PropositionRef,
+        c.CloseProposition,
+        lambda p: c.CloseProposition(p.proposition_id),
+    ),
+    entry(
+        "results:reveal",
+        w.ResultsReveal,
+        c.RevealResults,
+        lambda p: c.RevealResults(p.proposition_id, p.visible),
+    ),
+    entry("queue:next", w.Empty, c.QueueNext, lambda p: c.QueueNext()),
+    entry("queue:move", w.EntryMove, c.QueueMove, lambda p: c.QueueMove(p.entry_id, p.position)),
+    entry("queue:remove", w.EntryRef, c.QueueRemove, lambda p: c.QueueRemove(p.entry_id)),
+    entry("timer:set", w.TimerSet, c.SetTimer, lambda p: c.SetTimer(p.action, p.seconds)),
+    entry(
+        "consensus:mark",
+        w.ConsensusMark,
+        c.MarkConsensus,
+        lambda p: c.MarkConsensus(p.proposition_id, p.status, p.note),
+    ),
+    entry(
+        "hub:invite",
+        w.HubInvite,
+        c.InviteHub,
+        lambda p: c.InviteHub(new_id(), p.name, p.attendance),
+        after=_invited,
+        added_fields=("token", "url"),
+    ),
+    entry("hub:update", w.HubUpdate, c.UpdateHub, lambda p: c.UpdateHub(p.hub_id, p.attendance)),
+    entry(
+        "hub:rotate",
+        w.HubRef,
+        c.RotateHubToken,
+        lambda p: c.RotateHubToken(p.hub_id),
+        after=_rotated,
+        added_fields=("hub_id", "token", "url"),
+    ),
+    entry(
+        "links:rotate",
+        w.LinksRotate,
+        c.RotateLinks,
+        lambda p: c.RotateLinks(p.role),
+        after=_links_rotated,
+        added_fields=("token", "url"),
+    ),
+    entry(
+        "participant:remove",
+        w.ParticipantRemove,
+        c.RemoveParticipant,
+        lambda p: c.RemoveParticipant(p.participant_id, p.discard_ratings),
+        after=_removed,
+    ),
+)
+COMMANDS: Final[dict[str, CommandEntry[Any, Any]]] = {e.name: e for e in _ENTRIES}
+
+LOCAL: Final[dict[str, LocalEntry]] = {
+    e.name: e
+    for e in (
+        LocalEntry("sync", w.Empty, (), "a fresh `snapshot` follows the ack"),
+        LocalEntry("auth:refresh", w.Empty, ("token",), "the same role and session, new expiry"),
+    )
+}
+
+# Domain commands given over HTTP rather than a socket, with their routes.
+HTTP_COMMANDS: Final[dict[type[c.Command], str]] = {
+    c.CreateSession: "POST /api/sessions",
+    c.Join: "POST /api/join",
+}
