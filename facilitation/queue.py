@@ -1,6 +1,6 @@
 """The speaker queue's order: a pure function of the queue state.
 
-Default policy (PROTOCOL.md, "Queue order"):
+Default policy (docs/protocol.md, "Queue order"):
 1. by intent class: point of order, then reply, then clarify and speak together;
 2. within a class, the room and the remote side (remote participants and
    hubs) alternate, starting opposite the side that spoke last (with nobody

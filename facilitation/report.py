@@ -18,22 +18,17 @@ from itertools import pairwise
 from typing import Any, Final, TypedDict
 
 from .state import Participant, Proposition, RoundState, SessionState, Turn, Vector
-from .tally import agreeing, agreement_score, as_counts, metrics
+from .tally import ShareMetrics, as_counts, metrics, share_metrics
 from .views import objections
-from .vocabulary import CONFUSED, DISAGREE, PARTICIPANT_CHANNELS, STRONGLY_DISAGREE
+from .vocabulary import PARTICIPANT_CHANNELS
 
 FORMAT: Final = "plenary-report/1"
 CHANNELS: Final = ("in_room", "remote", "hub")
 
 
-class Shares(TypedDict):
+class Shares(ShareMetrics):
     total: int
     counts: dict[str, int]
-    agree_share: float | None
-    oppose_share: float | None
-    strong_oppose_share: float | None
-    confused_share: float | None
-    agreement_score: float | None
 
 
 class HubShares(Shares):
@@ -188,21 +183,8 @@ def build(state: SessionState, head: str) -> Report:
 
 
 def shares(vector: Vector) -> Shares:
-    """A distribution with the share metrics of PROTOCOL.md (null while empty)."""
-    n = sum(vector)
-
-    def share(count: int) -> float | None:
-        return None if n == 0 else count / n
-
-    return {
-        "total": n,
-        "counts": as_counts(vector),
-        "agree_share": share(agreeing(vector)),
-        "oppose_share": share(vector[DISAGREE] + vector[STRONGLY_DISAGREE]),
-        "strong_oppose_share": share(vector[STRONGLY_DISAGREE]),
-        "confused_share": share(vector[CONFUSED]),
-        "agreement_score": agreement_score(vector),
-    }
+    """A distribution with the share metrics of docs/protocol.md (null while empty)."""
+    return {"total": sum(vector), "counts": as_counts(vector), **share_metrics(vector)}
 
 
 def _group_order(state: SessionState) -> list[str]:

@@ -1,10 +1,10 @@
-"""Consensus metrics of one round (PROTOCOL.md, "Consensus metrics").
+"""Consensus metrics of one round (docs/protocol.md, "Consensus metrics").
 
 Tallies themselves are kept incrementally by `apply`; these functions read a
 tally in O(number of groups) and never recount ratings.
 """
 
-from typing import Any
+from typing import Any, TypedDict
 
 from .settings import ConsensusThresholds
 from .state import Tally, Vector
@@ -33,6 +33,31 @@ def agreement_score(vector: Vector) -> float | None:
     return points / judged
 
 
+class ShareMetrics(TypedDict):
+    agree_share: float | None
+    oppose_share: float | None
+    strong_oppose_share: float | None
+    confused_share: float | None
+    agreement_score: float | None
+
+
+def share_metrics(vector: Vector) -> ShareMetrics:
+    """The share metrics of one distribution (docs/protocol.md); null while it is empty.
+    The live views and the reports both read them from here."""
+    n = sum(vector)
+
+    def share(count: int) -> float | None:
+        return None if n == 0 else count / n
+
+    return {
+        "agree_share": share(agreeing(vector)),
+        "oppose_share": share(vector[DISAGREE] + vector[STRONGLY_DISAGREE]),
+        "strong_oppose_share": share(vector[STRONGLY_DISAGREE]),
+        "confused_share": share(vector[CONFUSED]),
+        "agreement_score": agreement_score(vector),
+    }
+
+
 def metrics(tally: Tally, thresholds: ConsensusThresholds) -> dict[str, Any]:
     counts = tally.counts
     n = sum(counts)
@@ -44,11 +69,7 @@ def metrics(tally: Tally, thresholds: ConsensusThresholds) -> dict[str, Any]:
         flags.append("confusion")
     if n == 0:
         return {
-            "agree_share": None,
-            "oppose_share": None,
-            "strong_oppose_share": None,
-            "confused_share": None,
-            "agreement_score": None,
+            **share_metrics(counts),
             "group_consensus": None,
             "weakest_group": None,
             "flags": flags,
@@ -74,11 +95,7 @@ def metrics(tally: Tally, thresholds: ConsensusThresholds) -> dict[str, Any]:
         and all(share >= thresholds.min_group_agree_share for share in sized.values())
     )
     return {
-        "agree_share": agree_share,
-        "oppose_share": (counts[DISAGREE] + counts[STRONGLY_DISAGREE]) / n,
-        "strong_oppose_share": strong_oppose_share,
-        "confused_share": confused_share,
-        "agreement_score": agreement_score(counts),
+        **share_metrics(counts),
         "group_consensus": group_consensus,
         "weakest_group": None
         if weakest is None

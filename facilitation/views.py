@@ -80,7 +80,7 @@ def view(
 
 
 def results(state: SessionState, role: str) -> View:
-    """The results document of PROTOCOL.md, as `role` may see it."""
+    """The results document of docs/protocol.md, as `role` may see it."""
     body: View = {
         "session_id": state.session_id,
         "version": state.version,

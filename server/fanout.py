@@ -42,8 +42,16 @@ class Fanout:
     participants' room, which may hold a thousand phones, every
     `participant_interval` (each of its flushes is a message to every phone)."""
 
-    def __init__(self, emit: Emit, interval: float, participant_interval: float) -> None:
+    def __init__(
+        self,
+        emit: Emit,
+        interval: float,
+        participant_interval: float,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self._emit = emit
+        self._clock, self._sleep = clock, sleep
         self._intervals = (interval, max(interval, participant_interval))
         self._feeds: dict[str, tuple[_SessionFeed, _SessionFeed]] = {}
 
@@ -78,12 +86,12 @@ class Fanout:
                     await self._emit("state", payload, room_name)
             except Exception:  # a failed flush must not end the feed
                 log.exception("fan-out of session %s failed", runner.session_id)
-            await asyncio.sleep(feed.interval)
+            await self._sleep(feed.interval)
 
     def _updates(
         self, runner: SessionRunner, feed: _SessionFeed, sections: set[str]
     ) -> list[tuple[str, dict[str, Any]]]:
-        now = time.time()
+        now = self._clock()
         if feed.participants:
             audiences = [("participant", "")]
         else:

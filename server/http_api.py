@@ -1,4 +1,4 @@
-"""The HTTP API of PROTOCOL.md: health, sessions, joining, results."""
+"""The HTTP API of docs/protocol.md: health, sessions, joining, results."""
 
 import io
 import json
@@ -156,5 +156,6 @@ class HttpApi:
 async def _json(request: Request) -> Any:
     try:
         return json.loads(await request.body())
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    # ValueError covers numbers too long to convert; RecursionError, deep nesting.
+    except (ValueError, RecursionError):
         raise ApiError("bad_request", "The request body must be JSON.") from None

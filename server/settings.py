@@ -63,7 +63,13 @@ SETTINGS: Final[tuple[tuple[str, object, str], ...]] = (
         "phones (queue, revealed results), in milliseconds.",
     ),
     ("max_body_bytes", 262144, "Largest HTTP request body accepted."),
-    ("max_message_bytes", 16384, "Largest websocket message accepted."),
+    (
+        "max_message_bytes",
+        65536,
+        "Largest websocket message accepted; the default fits every valid command even "
+        "with all its text \\u-escaped, so an over-long text gets a coded `too_large` "
+        "answer, not a closed connection.",
+    ),
     ("log_level", "info", "Log level: debug, info, warning, error."),
 )
 
@@ -82,7 +88,7 @@ class Settings:
     flush_ms: int = 100
     participant_flush_ms: int = 300
     max_body_bytes: int = 262144
-    max_message_bytes: int = 16384
+    max_message_bytes: int = 65536
     log_level: str = "info"
     demo: bool = field(default=False, metadata={"cli_only": True})
 

@@ -26,6 +26,7 @@ from .runner import Request, SessionRunner, fingerprint
 from .sessions import Sessions
 from .views import hub_link, room, snapshot
 from .wire import parse
+from .wire_json import MALFORMED
 
 log = logging.getLogger("plenary.sockets")
 
@@ -115,6 +116,8 @@ class Gateway:
             )
 
     async def _command(self, c: Connection, sid: str, name: str, data: object) -> dict[str, Any]:
+        if name == MALFORMED and isinstance(data, dict):
+            raise ApiError("bad_request", str(data.get("reason")))
         if not isinstance(name, str) or (name not in COMMANDS and name not in LOCAL):
             raise ApiError("bad_request", f"Unknown command {str(name)[:64]!r}.")
         self._auth.check_fresh(c.claims, time.time())  # expired since connecting?

@@ -141,6 +141,8 @@ class Peer:
         self.states: list[dict[str, Any]] = []
         self.connect_error: Any = None
         self._changed = asyncio.Event()
+        self.disconnected = asyncio.Event()  # set when the server closes the connection
+        self.client.on("disconnect", self._on_disconnect)
         self.client.on("snapshot", self._on_snapshot)
         self.client.on("state", self._on_state)
         self.client.on("connect_error", self._on_connect_error)
@@ -154,6 +156,9 @@ class Peer:
         self.states.append(body)
         self.view.update(body)
         self._changed.set()
+
+    async def _on_disconnect(self, *_: Any) -> None:
+        self.disconnected.set()
 
     async def _on_connect_error(self, data: Any) -> None:
         self.connect_error = data

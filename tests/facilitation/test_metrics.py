@@ -1,4 +1,4 @@
-"""Consensus metrics, exactly as PROTOCOL.md defines them, on hand-computed examples."""
+"""Consensus metrics, exactly as docs/protocol.md defines them, on hand-computed examples."""
 
 from typing import Any
 

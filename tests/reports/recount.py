@@ -2,7 +2,7 @@
 
 Deliberately shares no code with `facilitation` or `server`: it reads the
 SQLite `events` table with `sqlite3`, parses each body as plain JSON and
-keeps only what PROTOCOL.md says counts (the latest rating of each person
+keeps only what docs/protocol.md says counts (the latest rating of each person
 per round, the latest counts of each hub per round), so a bug in the core's
 incremental tallies or in the report cannot hide behind itself.
 """
