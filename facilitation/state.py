@@ -10,6 +10,7 @@ Rules this module keeps:
 
 from dataclasses import dataclass, field
 
+from .opinions import OpinionMatrix
 from .settings import SessionSettings
 from .vocabulary import Channel
 
@@ -164,6 +165,10 @@ class SessionState:
     hubs: dict[str, Hub] = field(default_factory=dict)
     queue: QueueState = field(default_factory=QueueState)
     timer: Timer = field(default_factory=Timer)
+    # Derived from the latest rounds' ratings: plain lists/dicts/floats, so a JSON
+    # snapshot can carry it, and recomputable (opinions.recount), so it is left out
+    # of equality and repr; tests compare it with a recount instead.
+    opinions: OpinionMatrix = field(default_factory=OpinionMatrix, compare=False, repr=False)
 
     @property
     def created(self) -> bool:

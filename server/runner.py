@@ -35,7 +35,7 @@ T = TypeVar("T")
 Ack = dict[str, Any]
 ChangeListener = Callable[["SessionRunner", frozenset[str]], None]
 
-SNAPSHOT_FORMAT: Final = 1  # bump when state classes change shape: old snapshots are ignored
+SNAPSHOT_FORMAT: Final = 2  # bump when state classes change shape: old snapshots are ignored
 REQUEST_MEMORY: Final = 24 * 3600.0
 # Commands per group commit. Small batches keep each turn of the event loop
 # short, so reading sockets, committing and writing acks interleave: in the
