@@ -52,6 +52,8 @@ class OpinionMatrix:
     counts: list[int] = field(default_factory=list)
     cross: list[list[float]] = field(default_factory=list)  # sum of x_j * x_k, missing as 0
     index: dict[str, int] = field(default_factory=dict)  # proposition id -> column
+    # Entries changed so far: the shell's cadence counts these; not part of the data.
+    revision: int = field(default=0, compare=False)
 
     def add_column(self, proposition_id: str) -> None:
         self.index[proposition_id] = len(self.columns)
@@ -79,6 +81,7 @@ class OpinionMatrix:
         self.cross[j][j] += (value or 0.0) ** 2 - (old or 0.0) ** 2
         self.sums[j] += delta
         self.counts[j] += (value is not None) - (old is not None)
+        self.revision += 1
         if value is None:
             row.pop(proposition_id, None)
         else:
@@ -96,6 +99,19 @@ class OpinionMatrix:
     def drop_row(self, participant_id: str) -> None:
         for proposition_id in sorted(self.rows.get(participant_id, {})):
             self.set(participant_id, proposition_id, None)
+
+
+def copy_of(matrix: OpinionMatrix) -> OpinionMatrix:
+    """An independent copy, O(entries), to compute on while the live matrix moves on."""
+    return OpinionMatrix(
+        list(matrix.columns),
+        {pid: dict(row) for pid, row in matrix.rows.items()},
+        list(matrix.sums),
+        list(matrix.counts),
+        [list(line) for line in matrix.cross],
+        dict(matrix.index),
+        matrix.revision,
+    )
 
 
 def recount(matrix: OpinionMatrix) -> OpinionMatrix:

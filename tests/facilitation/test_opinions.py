@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from facilitation import SessionState, apply
 from facilitation import events as ev
+from facilitation.errors import BadRequest
 from facilitation.opinions import (
     Opinions,
     agreement,
@@ -290,3 +291,17 @@ def test_proposition_added_mid_session() -> None:
     assert len(after.axes[0]) == 9
     first = next(g for g in after.groups if hidden[g.members[0]] == 0)
     assert "q08" in {r.proposition_id for r in first.representative}
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"opinions_every": 0}, "settings.opinions_every must be a whole number of ratings"),
+        ({"opinions_every": True}, "settings.opinions_every must be a whole number of ratings"),
+        ({"opinions_seconds": 0.5}, "settings.opinions_seconds must be a whole number of seconds"),
+    ],
+)
+def test_cadence_settings_are_checked(raw: dict[str, object], message: str) -> None:
+    with pytest.raises(BadRequest, match=message):
+        SessionSettings.from_dict(raw)
+    assert SessionSettings.from_dict({"opinions_every": 50}).opinions_every == 50
