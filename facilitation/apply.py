@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Final, Generic, TypeVar
 
 from . import events as ev
+from .opinions import position
 from .queue import ordered
 from .state import (
     Entry,
@@ -68,11 +69,13 @@ def _ratings_discarded(s: SessionState, e: ev.RatingsDiscarded) -> None:
             old = round_.ratings.pop(e.participant_id, None)
             if old is not None:
                 round_.tally.add(old.stakeholder_group, old.channel, old.value, -1)
+    s.opinions.drop_row(e.participant_id)
 
 
 def _proposition_added(s: SessionState, e: ev.PropositionAdded) -> None:
     s.propositions[e.proposition_id] = Proposition(e.proposition_id, e.text, e.source)
     s.order.append(e.proposition_id)
+    s.opinions.add_column(e.proposition_id)
 
 
 def _proposition_moved(s: SessionState, e: ev.PropositionMoved) -> None:
@@ -86,6 +89,7 @@ def _proposition_opened(s: SessionState, e: ev.PropositionOpened) -> None:
     # A new round starts hidden: nobody sees a tally before rating it.
     proposition.revealed = False
     proposition.rounds.append(RoundState(e.round, e.at))
+    s.opinions.clear_column(e.proposition_id)  # the map follows each proposition's latest round
 
 
 def _proposition_closed(s: SessionState, e: ev.PropositionClosed) -> None:
@@ -111,6 +115,9 @@ def _rating_submitted(s: SessionState, e: ev.RatingSubmitted) -> None:
             value, e.comment, who.stakeholder_group, who.channel, e.at
         )
         tally.add(who.stakeholder_group, who.channel, value, 1)
+    if e.round == len(s.propositions[e.proposition_id].rounds):
+        x = None if e.value is None else position(SCALE_INDEX[e.value])
+        s.opinions.set(e.participant_id, e.proposition_id, x)
 
 
 def _hand_raised(s: SessionState, e: ev.HandRaised) -> None:

@@ -38,6 +38,18 @@ SESSION_SETTINGS: Final[tuple[tuple[str, object, str], ...]] = (
         "`default`: the order of docs/protocol.md; `fifo`: first come, first served.",
     ),
     ("consensus", None, "Thresholds of the rough-consensus suggestion (see below)."),
+    (
+        "opinions_every",
+        200,
+        "Opinion groups are recomputed once this many rating changes have come in "
+        "(docs/opinions.md), off the path of acknowledgements.",
+    ),
+    (
+        "opinions_seconds",
+        5,
+        "...or once this many seconds have passed since the last recompute and any rating "
+        "changed; never more than one recompute at a time.",
+    ),
 )
 
 _SHARE_KEYS: Final = frozenset(
@@ -84,6 +96,8 @@ class SessionSettings:
     speaking_seconds: int = 120
     queue_policy: QueuePolicy = "default"
     consensus: ConsensusThresholds = field(default_factory=ConsensusThresholds)
+    opinions_every: int = 200
+    opinions_seconds: int = 5
 
     def __post_init__(self) -> None:
         if self.results_visibility not in RESULTS_VISIBILITY:
@@ -95,6 +109,8 @@ class SessionSettings:
             raise BadRequest(
                 "settings.speaking_seconds must be a whole number of seconds, 1 to 86400."
             )
+        _check_whole(self.opinions_every, 1, 1_000_000, "settings.opinions_every", "ratings")
+        _check_whole(self.opinions_seconds, 1, 86400, "settings.opinions_seconds", "seconds")
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any] | None) -> "SessionSettings":
@@ -115,7 +131,14 @@ class SessionSettings:
             "speaking_seconds": self.speaking_seconds,
             "queue_policy": self.queue_policy,
             "consensus": self.consensus.to_dict(),
+            "opinions_every": self.opinions_every,
+            "opinions_seconds": self.opinions_seconds,
         }
+
+
+def _check_whole(value: object, low: int, high: int, name: str, unit: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise BadRequest(f"{name} must be a whole number of {unit}, {low} to {high}.")
 
 
 def _whole(value: object) -> bool:

@@ -10,6 +10,7 @@ Rules this module keeps:
 
 from dataclasses import dataclass, field
 
+from .opinions import OpinionMatrix
 from .settings import SessionSettings
 from .vocabulary import Channel, Intent, MarkStatus, ParticipantChannel, Status
 
@@ -166,6 +167,10 @@ class SessionState:
     timer: Timer = field(default_factory=Timer)
     # Link generation of the console and the projector (`links:rotate`); absent: 0.
     link_epochs: dict[str, int] = field(default_factory=dict)
+    # Derived from the latest rounds' ratings: plain lists/dicts/floats, so a JSON
+    # snapshot can carry it, and recomputable (opinions.recount), so it is left out
+    # of equality and repr; tests compare it with a recount instead.
+    opinions: OpinionMatrix = field(default_factory=OpinionMatrix, compare=False, repr=False)
 
     @property
     def created(self) -> bool:

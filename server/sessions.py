@@ -9,6 +9,7 @@ from facilitation.commands import CreateSession
 
 from .errors import ApiError
 from .fanout import Fanout
+from .opinions import OpinionGroups
 from .runner import SessionRunner
 from .store import Store
 
@@ -38,6 +39,7 @@ class Sessions:
         self._stored: dict[str, str] = {}  # session id -> join code, loaded or not
         self._by_code: dict[str, str] = {}
         self._loading: dict[str, asyncio.Lock] = {}
+        self.opinions = OpinionGroups()
 
     async def start(self) -> None:
         self._stored = await self._store.sessions()
@@ -100,4 +102,5 @@ class Sessions:
     def _runner(self, session_id: str) -> SessionRunner:
         runner = SessionRunner(session_id, self._store, self._snapshot_every)
         runner.listeners.append(self._fanout.changed)
+        self.opinions.attach(runner)
         return runner

@@ -99,6 +99,8 @@ def test_json_form_is_plain() -> None:
             "min_group_agree_share": 0.5,
             "min_group_ratings": 3,
         },
+        "opinions_every": 200,
+        "opinions_seconds": 5,
     }
 
 

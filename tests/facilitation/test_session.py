@@ -85,6 +85,8 @@ def test_create_session_with_defaults() -> None:
             "min_group_agree_share": 0.5,
             "min_group_ratings": 3,
         },
+        "opinions_every": 200,
+        "opinions_seconds": 5,
     }
 
 

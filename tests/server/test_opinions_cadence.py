@@ -1,0 +1,108 @@
+"""Opinion groups in the shell (server/opinions.py): bounded cadence, off the ack path.
+
+A real SessionRunner on a real SQLite file, with the runner listener the
+server installs; the recompute's result is checked against a from-scratch
+computation of the committed ratings.
+"""
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from facilitation import Actor
+from facilitation import commands as c
+from facilitation.opinions import Opinions, compute, recount
+from facilitation.settings import SessionSettings
+from facilitation.vocabulary import Value
+from server.opinions import OpinionGroups
+from server.runner import SessionRunner
+from server.sqlite_store import SqliteStore
+
+FACILITATOR = Actor("facilitator")
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
+    opened = SqliteStore(tmp_path / "plenary.sqlite")
+    await opened.open()
+    yield opened
+    await opened.close()
+
+
+async def started(
+    store: SqliteStore, every: int, seconds: int
+) -> tuple[SessionRunner, OpinionGroups]:
+    runner = SessionRunner("s1", store, 5000)
+    groups = OpinionGroups()
+    groups.attach(runner)
+    runner.start()
+    settings = SessionSettings(opinions_every=every, opinions_seconds=seconds)
+    create = c.CreateSession(
+        "s1", "T", "ABCDEFGH", settings=settings, propositions=(("p1", "A", None),)
+    )
+    assert (await runner.submit(create, Actor("operator")))["ok"]
+    for i in range(12):
+        assert (await runner.submit(c.Join(f"u{i:02d}", "government", "in_room"), Actor("guest")))[
+            "ok"
+        ]
+    assert (await runner.submit(c.OpenProposition("p1"), FACILITATOR))["ok"]
+    return runner, groups
+
+
+async def rate(runner: SessionRunner, i: int) -> None:
+    value: Value = "strongly_agree" if i % 2 else "strongly_disagree"
+    ack = await runner.submit(c.SubmitRating("p1", value), Actor("participant", f"u{i:02d}"))
+    assert ack["ok"]
+
+
+async def until_recomputed(groups: OpinionGroups, count: int) -> None:
+    """Wait (bounded by pytest-timeout) for the count-th recompute's result."""
+    done = asyncio.Event()
+
+    def seen(_runner: SessionRunner, _result: Opinions) -> None:
+        if groups.recomputes("s1") >= count:
+            done.set()
+
+    groups.on_result.append(seen)
+    try:
+        if groups.recomputes("s1") < count:
+            await done.wait()
+    finally:
+        groups.on_result.remove(seen)
+
+
+async def test_recompute_every_n_ratings_not_per_rating(store: SqliteStore) -> None:
+    runner, groups = await started(store, every=10, seconds=86400)
+    try:
+        for i in range(9):
+            await rate(runner, i)
+        await asyncio.sleep(0.05)  # room for a recompute that must not start
+        assert groups.recomputes("s1") == 0
+        assert groups.latest("s1") is None
+        await rate(runner, 9)
+        await until_recomputed(groups, 1)
+        latest = groups.latest("s1")
+        assert latest is not None
+        assert latest == compute(recount(runner.state.opinions))
+        assert sorted(g.size for g in latest.groups) == [5, 5]
+        await rate(runner, 10)  # one more is below the cadence: the groups stay as they were
+        await asyncio.sleep(0.05)
+        assert groups.recomputes("s1") == 1
+    finally:
+        await runner.stop()
+
+
+async def test_recompute_after_t_seconds_with_few_ratings(store: SqliteStore) -> None:
+    runner, groups = await started(store, every=1000, seconds=1)
+    try:
+        for i in range(6):
+            await rate(runner, i)
+        await until_recomputed(groups, 1)
+        latest = groups.latest("s1")
+        assert latest is not None
+        assert len(latest.points) == 6
+        assert latest == compute(recount(runner.state.opinions))
+    finally:
+        await runner.stop()
