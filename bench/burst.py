@@ -47,9 +47,12 @@ def run_scale(
         by_n[str(n)] = run_burst(targets, repeat, sized, profile_dir)
     found: Json = {"sizes": list(sizes), "by_n": by_n}
     if memory_bursts > 0 and "plenary" in targets:
-        found["memory_bursts"] = run_memory_bursts(
-            memory_bursts, dataclasses.replace(settings, n=max(sizes))
-        )
+        try:
+            found["memory_bursts"] = run_memory_bursts(
+                memory_bursts, dataclasses.replace(settings, n=max(sizes))
+            )
+        except Exception as error:  # a failed series must not lose every size's figures
+            found["memory_bursts"] = {"error": f"{type(error).__name__}: {error}"}
     return found
 
 

@@ -58,7 +58,7 @@ def issue_15_goals(scale: Json, by_n: dict[str, Json], largest: Json) -> list[Js
         ),
         goal(
             "Plenary memory after the last of the bursts in a row / after the first",
-            scale.get("memory_bursts", {}).get("last_over_first"),
+            scale.get("memory_bursts", {}).get("last_over_first") if scale else None,
             MEMORY_AFTER_BURSTS_LIMIT,
             "≤ 1.10 times",
         ),

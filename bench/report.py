@@ -112,6 +112,8 @@ def render_curve(scale: Json) -> str:
 
 
 def render_memory_bursts(memory: Json) -> str:
+    if "error" in memory:
+        return f"## Memory after bursts in a row\n\nFailed: {memory['error']}"
     rows = [
         [str(number), fmt(kb / 1024, "{:.1f}"), str(acked)]
         for number, (kb, acked) in enumerate(
