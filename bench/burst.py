@@ -1,19 +1,21 @@
-"""The burst scenario: the whole hall rates at once, on each target in turn.
+"""The burst scenario: the whole hall rates at once, on each target in turn, at each size.
 
 Targets alternate within each repeat (plenary, bare, node, plenary, ...) so a
 slow stretch of this shared machine hits all three alike; each run gets a
-fresh server process.
+fresh server process. At the largest size Plenary also takes several bursts
+in a row on one process, to show its memory stays bounded.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from bench import profiling
 from bench.credentials import credentials_for
-from bench.figures import BURST_FIGURES, Figures, figures_of, median_figures, ratio
+from bench.figures import Figures, burst_figures, median_figures, ratio
 from bench.loadgen import LoadSettings, run_load
 from bench.targets import started
 
@@ -24,8 +26,34 @@ RATIO_FIGURES = (
     "ack_p99_ms",
     "burst_ms",
     "server_cpu_s",
+    "cpu_per_rating_ms",
     "peak_memory_per_connection_kb",
+    "memory_per_connection_kb",
 )
+
+
+def run_scale(
+    sizes: Sequence[int],
+    targets: Sequence[str],
+    repeat: int,
+    settings: LoadSettings,
+    profile_dir: Path | None = None,
+    memory_bursts: int = 3,
+) -> Json:
+    """The burst at every size; Plenary's memory over `memory_bursts` bursts at the largest."""
+    by_n: dict[str, Json] = {}
+    for n in sizes:
+        sized = dataclasses.replace(settings, n=n)
+        by_n[str(n)] = run_burst(targets, repeat, sized, profile_dir)
+    found: Json = {"sizes": list(sizes), "by_n": by_n}
+    if memory_bursts > 0 and "plenary" in targets:
+        try:
+            found["memory_bursts"] = run_memory_bursts(
+                memory_bursts, dataclasses.replace(settings, n=max(sizes))
+            )
+        except Exception as error:  # a failed series must not lose every size's figures
+            found["memory_bursts"] = {"error": f"{type(error).__name__}: {error}"}
+    return found
 
 
 def run_burst(
@@ -46,11 +74,33 @@ def run_burst(
                 if raw is not None:
                     profiles.append(profiling.summarize(raw))
     medians = {
-        name: median_figures([figures_of(run, BURST_FIGURES) for run in found])
-        for name, found in runs.items()
+        name: median_figures([burst_figures(run) for run in found]) for name, found in runs.items()
     }
-    found = {"runs": runs, "median": medians, "ratios": burst_ratios(medians)}
+    found = {"n": settings.n, "runs": runs, "median": medians, "ratios": burst_ratios(medians)}
     return found | ({"profile": profiles[0]} if profiles else {})
+
+
+def run_memory_bursts(bursts: int, settings: LoadSettings) -> Json:
+    """`bursts` bursts in a row on one Plenary process, each a new session and new phones.
+
+    Reports the server's RSS after each (the phones of one burst have left
+    before the next connects) and the last over the first.
+    """
+    rss_kb: list[float] = []
+    acked: list[int] = []
+    with started("plenary", settings.log_dir) as target:
+        for number in range(bursts):
+            print(f"memory: plenary, burst {number + 1} of {bursts}, n={settings.n}", flush=True)
+            credentials = credentials_for(target, propositions=1)
+            run = run_load("burst", target, credentials, settings, {})
+            rss_kb.append(float(run["server"]["rss_after_kb"]))
+            acked.append(int(run["acks"]["ok"]))
+    return {
+        "n": settings.n,
+        "rss_after_kb": rss_kb,
+        "acked": acked,
+        "last_over_first": ratio(rss_kb[-1], rss_kb[0]),
+    }
 
 
 def burst_ratios(medians: dict[str, Figures]) -> dict[str, Figures]:

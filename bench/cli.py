@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import shlex
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench.burst import run_burst
+from bench.burst import run_scale
 from bench.core import run_core
 from bench.goals import evaluate
 from bench.loadgen import LoadSettings, ensure_node_modules
@@ -41,11 +42,41 @@ def csv(allowed: tuple[str, ...]) -> Any:
     return parse
 
 
+def sizes(text: str) -> list[int]:
+    try:
+        found = [int(item) for item in text.split(",") if item.strip()]
+    except ValueError:
+        found = []
+    if not found or min(found) < 1:
+        raise argparse.ArgumentTypeError("give participant counts, e.g. 1000 or 1000,3000,10000")
+    return found
+
+
+def raise_file_limit() -> None:
+    """Soft open-file limit up to the hard one: a server with 10,000 phones needs 10,000+ fds.
+
+    The servers and load workers are children of this process and inherit it.
+    """
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="run scenarios and write report.md and report.json")
-    run.add_argument("--n", type=int, default=1000, help="participants (default 1000)")
+    run.add_argument(
+        "--n",
+        type=sizes,
+        default=[1000],
+        help="participants, or several sizes for a scale curve: 1000,3000,10000 (default 1000)",
+    )
+    run.add_argument(
+        "--memory-bursts",
+        type=int,
+        default=3,
+        help="bursts in a row on one Plenary process at the largest size (0: skip; default 3)",
+    )
     run.add_argument("--scenarios", type=csv(SCENARIOS), default=list(SCENARIOS))
     run.add_argument(
         "--targets",
@@ -75,8 +106,11 @@ def parser() -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> Json:
     ensure_node_modules()
+    raise_file_limit()
     out: Path = args.out
-    settings = LoadSettings(args.n, args.workers, args.seed, int(args.timeout * 1000), out / "logs")
+    settings = LoadSettings(
+        args.n[0], args.workers, args.seed, int(args.timeout * 1000), out / "logs"
+    )
     settings.log_dir.mkdir(parents=True, exist_ok=True)
     report: Json = {
         "command": shlex.join(["python", "-m", "bench", *sys.argv[1:]]),
@@ -91,7 +125,9 @@ def run(args: argparse.Namespace) -> Json:
     }
     profile_dir = out / "profiles" if args.profile else None
     scenarios: dict[str, Callable[[], Json]] = {
-        "burst": lambda: run_burst(args.targets, args.repeat, settings, profile_dir),
+        "burst": lambda: run_scale(
+            args.n, args.targets, args.repeat, settings, profile_dir, args.memory_bursts
+        ),
         "session": lambda: run_session(args.session_seconds, settings),
         "restart": lambda: run_restart(args.restart_events, args.repeat, args.seed, out),
         "core": run_core,

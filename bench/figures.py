@@ -28,6 +28,9 @@ BURST_FIGURES: Mapping[str, tuple[str, ...]] = {
     "server_cpu_s": ("server", "cpu_seconds"),
     "peak_memory_per_connection_kb": ("server", "peak_memory_per_connection_kb"),
     "generator_cpu_s": ("generator", "cpu_seconds"),
+    "rss_before_connections_kb": ("server", "rss_before_connections_kb"),
+    "rss_after_kb": ("server", "rss_after_kb"),
+    "connected": ("setup", "connected"),
 }
 
 
@@ -42,6 +45,30 @@ def pick(run: Json, path: Sequence[str]) -> float | None:
 
 def figures_of(run: Json, wanted: Mapping[str, tuple[str, ...]]) -> Figures:
     return {name: pick(run, path) for name, path in wanted.items()}
+
+
+def burst_figures(run: Json) -> Figures:
+    """BURST_FIGURES plus the two the scale curve compares across sizes.
+
+    `cpu_per_rating_ms`: server CPU over the ratings acked. `memory_per_connection_kb`:
+    RSS growth from before anyone connected to after the burst, over the
+    connections (participants, display and facilitator), so a size's fixed
+    start-up cost does not count.
+    """
+    found = figures_of(run, BURST_FIGURES)
+    cpu, acked = found["server_cpu_s"], found["acked"]
+    found["cpu_per_rating_ms"] = None if cpu is None or not acked else cpu * 1000 / acked
+    before, after, connected = (
+        found["rss_before_connections_kb"],
+        found["rss_after_kb"],
+        found["connected"],
+    )
+    found["memory_per_connection_kb"] = (
+        None
+        if before is None or after is None or connected is None
+        else (after - before) / (connected + 2)
+    )
+    return found
 
 
 def median_figures(runs: Sequence[Figures]) -> Figures:

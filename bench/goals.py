@@ -4,16 +4,68 @@ from __future__ import annotations
 
 from typing import Any
 
+from bench.figures import ratio
+
 Json = dict[str, Any]
 
 ACK_P99_RATIO_LIMIT = 1.3
 FINAL_TALLY_LIMIT_MS = 250.0
 MEMORY_RATIO_LIMIT = 1.3
 RESTART_LIMIT_SECONDS = 3.0
+# Issue 15: a hall of 10,000 on one process.
+CPU_PER_RATING_GROWTH_LIMIT = 1.3
+ACK_P99_AT_SCALE_LIMIT = 0.5
+MEMORY_PER_CONNECTION_LIMIT = 0.7
+MEMORY_AFTER_BURSTS_LIMIT = 1.10
 
 
 def evaluate(report: Json) -> list[Json]:
-    burst = report.get("burst", {})
+    scale = report.get("burst", {})
+    by_n: dict[str, Json] = scale.get("by_n", {})
+    burst = by_n[max(by_n, key=int)] if by_n else {}
+    return issue_5_goals(report, burst) + issue_15_goals(scale, by_n, burst)
+
+
+def issue_15_goals(scale: Json, by_n: dict[str, Json], largest: Json) -> list[Json]:
+    """Checked at the largest size; CPU growth against the smallest when there are two."""
+    plenary = {n: found.get("median", {}).get("plenary", {}) for n, found in by_n.items()}
+    growth = None
+    if len(plenary) >= 2:
+        small, large = min(plenary, key=int), max(plenary, key=int)
+        growth = ratio(
+            plenary[large].get("cpu_per_rating_ms"), plenary[small].get("cpu_per_rating_ms")
+        )
+    to_bare = largest.get("ratios", {}).get("plenary/bare", {})
+    n = largest.get("n", "the largest n")
+    return [
+        goal(
+            "Plenary CPU per rating, largest n / smallest n",
+            growth,
+            CPU_PER_RATING_GROWTH_LIMIT,
+            "≤ 1.3 times",
+        ),
+        goal(
+            f"burst ack p99 at n={n}, Plenary / bare python-socketio",
+            to_bare.get("ack_p99_ms"),
+            ACK_P99_AT_SCALE_LIMIT,
+            "≤ 0.5 times",
+        ),
+        goal(
+            f"memory per connection (RSS growth) at n={n}, Plenary / bare python-socketio",
+            to_bare.get("memory_per_connection_kb"),
+            MEMORY_PER_CONNECTION_LIMIT,
+            "≤ 0.7 times",
+        ),
+        goal(
+            "Plenary memory after the last of the bursts in a row / after the first",
+            scale.get("memory_bursts", {}).get("last_over_first") if scale else None,
+            MEMORY_AFTER_BURSTS_LIMIT,
+            "≤ 1.10 times",
+        ),
+    ]
+
+
+def issue_5_goals(report: Json, burst: Json) -> list[Json]:
     to_bare = burst.get("ratios", {}).get("plenary/bare", {})
     plenary = burst.get("median", {}).get("plenary", {})
     restart = report.get("restart", {})

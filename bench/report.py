@@ -24,7 +24,9 @@ BURST_ROWS = (
     ("final_tally_after_last_ack_ms", "final tally on display after last ack (ms)", "{:.1f}"),
     ("participants_state_messages", "`state` messages to participants", "{:.0f}"),
     ("server_cpu_s", "server CPU (s)", "{:.2f}"),
+    ("cpu_per_rating_ms", "server CPU per rating (ms)", "{:.3f}"),
     ("peak_memory_per_connection_kb", "peak memory per connection (KB)", "{:.1f}"),
+    ("memory_per_connection_kb", "memory per connection, RSS growth (KB)", "{:.1f}"),
     ("generator_cpu_s", "load generator CPU (s)", "{:.2f}"),
 )
 
@@ -42,7 +44,7 @@ def table(header: list[str], rows: list[list[str]]) -> str:
 def render(report: Json) -> str:
     parts = [render_meta(report)]
     renderers = {
-        "burst": lambda found: render_burst(found, report["settings"]),
+        "burst": lambda found: render_scale(found, report["settings"]),
         "session": render_session,
         "restart": render_restart,
         "core": render_core,
@@ -68,6 +70,65 @@ def render_meta(report: Json) -> str:
     )
 
 
+SCALE_COLUMNS = (
+    ("ack_p50_ms", "ack p50 (ms)", "{:.1f}"),
+    ("ack_p99_ms", "ack p99 (ms)", "{:.1f}"),
+    ("cpu_per_rating_ms", "CPU per rating (ms)", "{:.3f}"),
+    ("memory_per_connection_kb", "memory per connection (KB)", "{:.1f}"),
+)
+
+
+def render_scale(scale: Json, settings: Json) -> str:
+    """Every size's burst table, then the curve across sizes and the memory over bursts."""
+    parts = [render_burst(burst, settings) for burst in scale["by_n"].values()]
+    parts.append(render_curve(scale))
+    if "memory_bursts" in scale:
+        parts.append(render_memory_bursts(scale["memory_bursts"]))
+    return "\n\n".join(parts)
+
+
+def render_curve(scale: Json) -> str:
+    header = ["n", "target", *(label for _, label, _ in SCALE_COLUMNS)]
+    header += ["p99 / bare", "p99 / Node", "CPU per rating / bare", "memory / bare"]
+    rows = []
+    for n, burst in scale["by_n"].items():
+        ratios = burst["ratios"]
+        for name, figures in burst["median"].items():
+            row = [n, TARGET_LABELS[name]]
+            row += [fmt(figures.get(key), pattern) for key, _, pattern in SCALE_COLUMNS]
+            if name == "plenary":
+                bare, node = ratios.get("plenary/bare", {}), ratios.get("plenary/node", {})
+                row += [fmt(bare.get("ack_p99_ms")), fmt(node.get("ack_p99_ms"))]
+                row += [fmt(bare.get("cpu_per_rating_ms"))]
+                row += [fmt(bare.get("memory_per_connection_kb"))]
+            else:
+                row += ["", "", "", ""]
+            rows.append(row)
+    intro = (
+        "## Scale curve: the burst at each size\n\n"
+        "Medians per size and target; ratios are Plenary's over each baseline's at the same size."
+    )
+    return intro + "\n\n" + table(header, rows)
+
+
+def render_memory_bursts(memory: Json) -> str:
+    if "error" in memory:
+        return f"## Memory after bursts in a row\n\nFailed: {memory['error']}"
+    rows = [
+        [str(number), fmt(kb / 1024, "{:.1f}"), str(acked)]
+        for number, (kb, acked) in enumerate(
+            zip(memory["rss_after_kb"], memory["acked"], strict=True), 1
+        )
+    ]
+    intro = (
+        f"## Memory after bursts in a row: one Plenary process, {memory['n']} new phones "
+        "and a new session each time\n\n"
+        f"Server RSS after the last burst over after the first: "
+        f"{fmt(memory['last_over_first'], '{:.3f}')}."
+    )
+    return intro + "\n\n" + table(["burst", "server RSS after (MiB)", "ratings acked"], rows)
+
+
 def render_burst(burst: Json, settings: Json) -> str:
     medians: dict[str, Figures] = burst["median"]
     names = list(medians)
@@ -79,7 +140,7 @@ def render_burst(burst: Json, settings: Json) -> str:
         row += [fmt(r.get(key)) if key in r else "" for r in ratios.values()]
         rows.append(row)
     intro = (
-        f"## Burst: {settings['n']} participants rate at once\n\n"
+        f"## Burst: {burst['n']} participants rate at once\n\n"
         f"Median of {settings['repeat']} run(s) per target; load from "
         f"{settings['workers']} Node worker process(es); every connection is "
         "websocket-only socket.io-client 4.x."

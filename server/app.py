@@ -1,5 +1,6 @@
 """The one composition root: `create_app(settings)` wires every part together."""
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -16,7 +17,7 @@ from starlette.types import ASGIApp
 
 from facilitation import FacilitationError
 
-from . import static, wire_json
+from . import gc_tuning, static, wire_json
 from .auth import Authenticator, read_or_create_secret
 from .errors import ApiError
 from .fanout import Fanout
@@ -90,7 +91,11 @@ def create_app(
         log.info("%d stored session(s) in %s, each loaded on first use", sessions.stored, data)
         if on_ready is not None:
             await on_ready(parts)
+        # After start-up, so what it loaded is frozen out of the collector's way.
+        gc_tuning.tune_after_startup()
+        quiet_collector = asyncio.create_task(gc_tuning.collect_when_quiet())
         yield
+        quiet_collector.cancel()
         await fanout.close()
         await sessions.stop()
         await store.close()

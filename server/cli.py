@@ -36,6 +36,11 @@ def serve(args: argparse.Namespace) -> None:
         ws="websockets-sansio",
         lifespan="on",
         ws_max_size=settings.max_message_bytes,
+        # No permessage-deflate: it keeps a zlib compressor and decompressor
+        # per connection (hundreds of KB each at the default window, once
+        # used) for messages that are small JSON; a hall of 10,000 phones
+        # would hold gigabytes of them. See docs/benchmarks.md, issue 15.
+        ws_per_message_deflate=False,
     )
     uvicorn.Server(config).run()
 

@@ -12,15 +12,19 @@ from typing import Any
 
 import pytest
 
+from bench.report import render
+
 REPO = Path(__file__).resolve().parents[2]
 N = 20
+SIZES = (10, N)
 TARGETS = ("plenary", "bare", "node")
 
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     out = tmp_path_factory.mktemp("bench")
-    command = [sys.executable, "-m", "bench", "run", "--n", str(N), "--repeat", "1"]
+    command = [sys.executable, "-m", "bench", "run", "--n", ",".join(map(str, SIZES))]
+    command += ["--repeat", "1", "--memory-bursts", "3"]
     command += ["--scenarios", "burst,session", "--session-seconds", "3"]
     command += ["--targets", ",".join(TARGETS), "--out", str(out)]
     done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=240)
@@ -35,12 +39,13 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 def test_every_target_acks_every_rating_and_shows_the_final_tally(
     report: dict[str, Any], target: str
 ) -> None:
-    (run,) = report["burst"]["runs"][target]
-    assert run["setup"]["connected"] == N
-    assert run["acks"]["sent"] == N
-    assert run["acks"]["ok"] == N
-    assert run["display"]["final_total"] == N
-    assert run["display"]["final_tally_after_last_ack_ms"] is not None
+    for n in SIZES:
+        (run,) = report["burst"]["by_n"][str(n)]["runs"][target]
+        assert run["setup"]["connected"] == n
+        assert run["acks"]["sent"] == n
+        assert run["acks"]["ok"] == n
+        assert run["display"]["final_total"] == n
+        assert run["display"]["final_tally_after_last_ack_ms"] is not None
 
 
 @pytest.mark.slow
@@ -48,21 +53,41 @@ def test_every_target_acks_every_rating_and_shows_the_final_tally(
 def test_every_target_has_positive_latencies_cpu_and_memory(
     report: dict[str, Any], target: str
 ) -> None:
-    figures = report["burst"]["median"][target]
-    assert 0 < figures["ack_p50_ms"] <= figures["ack_p95_ms"] <= figures["ack_p99_ms"]
-    assert figures["burst_ms"] > 0
-    assert figures["server_cpu_s"] >= 0
-    assert figures["peak_memory_per_connection_kb"] >= 0
+    for n in SIZES:
+        figures = report["burst"]["by_n"][str(n)]["median"][target]
+        assert 0 < figures["ack_p50_ms"] <= figures["ack_p95_ms"] <= figures["ack_p99_ms"]
+        assert figures["burst_ms"] > 0
+        assert figures["server_cpu_s"] >= 0
+        assert figures["cpu_per_rating_ms"] == figures["server_cpu_s"] * 1000 / n
+        assert figures["peak_memory_per_connection_kb"] >= 0
+        assert figures["memory_per_connection_kb"] is not None
 
 
 @pytest.mark.slow
 def test_plenary_is_reported_as_ratios_to_both_baselines(report: dict[str, Any]) -> None:
-    ratios = report["burst"]["ratios"]
-    assert set(ratios) == {"plenary/bare", "plenary/node"}
-    for against in ratios.values():
-        assert against["ack_p99_ms"] > 0
+    for n in SIZES:
+        ratios = report["burst"]["by_n"][str(n)]["ratios"]
+        assert set(ratios) == {"plenary/bare", "plenary/node"}
+        for against in ratios.values():
+            assert against["ack_p99_ms"] > 0
     goals = {goal["target"]: goal for goal in report["targets"]}
     assert goals["burst ack p99, Plenary / bare python-socketio"]["measured"] > 0
+    assert goals[f"burst ack p99 at n={N}, Plenary / bare python-socketio"]["measured"] > 0
+    # At 10 and 20 phones the server's CPU can round to 0 ticks, so only its presence is checked.
+    assert "Plenary CPU per rating, largest n / smallest n" in goals
+
+
+@pytest.mark.slow
+def test_three_bursts_in_a_row_are_all_acked_and_reported(report: dict[str, Any]) -> None:
+    memory = report["burst"]["memory_bursts"]
+    assert memory["n"] == N
+    assert memory["acked"] == [N, N, N]
+    assert len(memory["rss_after_kb"]) == 3
+    assert min(memory["rss_after_kb"]) > 0
+    assert memory["last_over_first"] == memory["rss_after_kb"][-1] / memory["rss_after_kb"][0]
+    markdown = render(report)
+    assert "## Scale curve" in markdown
+    assert "## Memory after bursts in a row" in markdown
 
 
 @pytest.mark.slow
