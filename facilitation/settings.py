@@ -37,6 +37,14 @@ SESSION_SETTINGS: Final[tuple[tuple[str, object, str], ...]] = (
         "default",
         "`default`: the order of docs/protocol.md; `fifo`: first come, first served.",
     ),
+    (
+        "min_group_size",
+        3,
+        "Fewest raters a stakeholder group or channel needs before phones, hubs and the "
+        "display see its breakdown; smaller ones are merged into `by_group_merged` / "
+        "`by_channel_merged`, which are never smaller than it either. The console keeps "
+        "full detail.",
+    ),
     ("consensus", None, "Thresholds of the rough-consensus suggestion (see below)."),
     (
         "opinions_every",
@@ -95,6 +103,7 @@ class SessionSettings:
     results_visibility: ResultsVisibility = "on_reveal"
     speaking_seconds: int = 120
     queue_policy: QueuePolicy = "default"
+    min_group_size: int = 3
     consensus: ConsensusThresholds = field(default_factory=ConsensusThresholds)
     opinions_every: int = 200
     opinions_seconds: int = 5
@@ -104,6 +113,9 @@ class SessionSettings:
             raise BadRequest("settings.results_visibility must be 'on_reveal' or 'live'.")
         if self.queue_policy not in QUEUE_POLICIES:
             raise BadRequest("settings.queue_policy must be 'default' or 'fifo'.")
+        size = self.min_group_size
+        if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= 1000:
+            raise BadRequest("settings.min_group_size must be a whole number of raters, 1 to 1000.")
         seconds = self.speaking_seconds
         if isinstance(seconds, bool) or not isinstance(seconds, int) or not 1 <= seconds <= 86400:
             raise BadRequest(
@@ -130,6 +142,7 @@ class SessionSettings:
             "results_visibility": self.results_visibility,
             "speaking_seconds": self.speaking_seconds,
             "queue_policy": self.queue_policy,
+            "min_group_size": self.min_group_size,
             "consensus": self.consensus.to_dict(),
             "opinions_every": self.opinions_every,
             "opinions_seconds": self.opinions_seconds,

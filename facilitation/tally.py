@@ -4,11 +4,65 @@ Tallies themselves are kept incrementally by `apply`; these functions read a
 tally in O(number of groups) and never recount ratings.
 """
 
-from typing import Any, TypedDict
+from collections.abc import Mapping
+from typing import Any, Final, TypedDict
 
 from .settings import ConsensusThresholds
 from .state import Tally, Vector
-from .vocabulary import AGREE, CONFUSED, DISAGREE, SCALE, STRONGLY_AGREE, STRONGLY_DISAGREE
+from .vocabulary import (
+    AGREE,
+    CONFUSED,
+    DISAGREE,
+    MAX_GROUP_NAME,
+    SCALE,
+    STRONGLY_AGREE,
+    STRONGLY_DISAGREE,
+)
+
+MERGED: Final = "~" * (MAX_GROUP_NAME + 1)
+"""The key of the merged bucket inside a `private_tally`: longer than any
+group name may be, so it names no real group (nor channel)."""
+
+
+def private_breakdown(
+    parts: Mapping[str, Vector], minimum: int
+) -> tuple[dict[str, Vector], Vector | None]:
+    """The breakdown (by group or by channel) that may leave the console:
+    (the parts shown, the merged bucket or None).
+
+    Guarantees: every part shown has at least `minimum` raters; parts below it
+    are summed into the bucket, which is itself either None or at least
+    `minimum`. Because the total distribution is public, whatever is withheld
+    equals the total minus what is shown, so a too-small bucket is grown by the
+    smallest shown parts (not merely dropped) until it reaches `minimum`; if
+    nothing is left to show, there is no breakdown (the total says it all).
+    """
+    shown = {k: list(v) for k, v in parts.items() if sum(v) >= minimum}
+    bucket = [0] * 6
+    for k, v in parts.items():
+        if k not in shown:
+            bucket = [a + b for a, b in zip(bucket, v, strict=True)]
+    while 0 < sum(bucket) < minimum and shown:
+        smallest = min(shown, key=lambda k: (sum(shown[k]), k))
+        bucket = [a + b for a, b in zip(bucket, shown.pop(smallest), strict=True)]
+    if not shown:
+        return {}, None
+    return dict(sorted(shown.items())), (bucket if sum(bucket) > 0 else None)
+
+
+def private_tally(tally: Tally, minimum: int) -> Tally:
+    """`tally` as phones, hubs and the display may see it (`private_breakdown`),
+    with each merged bucket under `MERGED`."""
+
+    def merged(parts: Mapping[str, Vector]) -> dict[str, Vector]:
+        shown, bucket = private_breakdown(parts, minimum)
+        return shown if bucket is None else {**shown, MERGED: bucket}
+
+    return Tally(
+        counts=list(tally.counts),
+        by_group=merged(tally.by_group),
+        by_channel=merged(tally.by_channel),
+    )
 
 
 def as_counts(vector: Vector) -> dict[str, int]:
@@ -97,9 +151,10 @@ def metrics(tally: Tally, thresholds: ConsensusThresholds) -> dict[str, Any]:
     return {
         **share_metrics(counts),
         "group_consensus": group_consensus,
+        # The merged bucket of a private tally is the weakest without a name.
         "weakest_group": None
         if weakest is None
-        else {"group": weakest[0], "agree_share": weakest[1]},
+        else {"group": None if weakest[0] == MERGED else weakest[0], "agree_share": weakest[1]},
         "flags": flags,
         "suggests_rough_consensus": suggests,
     }

@@ -17,7 +17,7 @@ from typing import Any, Final
 from . import events as ev
 from .queue import ordered
 from .state import Entry, Proposition, RoundState, SessionState
-from .tally import as_counts, metrics
+from .tally import MERGED, as_counts, metrics, private_tally
 from .vocabulary import CONFUSED, DISAGREE, SCALE, STRONGLY_DISAGREE
 
 View = dict[str, Any]
@@ -99,16 +99,25 @@ def distribution_visible(state: SessionState, proposition: Proposition, role: st
     )
 
 
-def round_view(state: SessionState, round_: RoundState, full: bool) -> View:
+def round_view(state: SessionState, round_: RoundState, full: bool, role: str) -> View:
+    """One round's numbers; outside the console, breakdowns (and the metrics
+    built on them) are those of `private_tally`, so no small group shows."""
     tally = round_.tally
     body: View = {"round": round_.number, "total": sum(tally.counts)}
-    if full:
-        body["counts"] = as_counts(tally.counts)
+    if not full:
+        return body
+    body["counts"] = as_counts(tally.counts)
+    if role == "facilitator":
         body["by_group"] = {g: as_counts(v) for g, v in sorted(tally.by_group.items()) if any(v)}
         body["by_channel"] = {
             c: as_counts(tally.by_channel.get(c, [0] * 6)) for c in ("in_room", "remote", "hub")
         }
-        body["metrics"] = metrics(tally, state.settings.consensus)
+    else:
+        tally = private_tally(tally, state.settings.min_group_size)
+        for key, parts in (("by_group", tally.by_group), ("by_channel", tally.by_channel)):
+            body[key] = {k: as_counts(v) for k, v in parts.items() if k != MERGED}
+            body[key + "_merged"] = as_counts(parts[MERGED]) if MERGED in parts else None
+    body["metrics"] = metrics(tally, state.settings.consensus)
     return body
 
 
@@ -137,7 +146,7 @@ def propositions(state: SessionState, role: str, *_: object) -> list[View]:
         p = state.propositions[pid]
         full = distribution_visible(state, p, role)
         if full or role == "display":
-            rounds = [round_view(state, r, full) for r in p.rounds]
+            rounds = [round_view(state, r, full, role) for r in p.rounds]
         else:
             rounds = [{"round": r.number} for r in p.rounds]
         item: View = {

@@ -91,6 +91,7 @@ def test_json_form_is_plain() -> None:
         "results_visibility": "live",
         "speaking_seconds": 90,
         "queue_policy": "fifo",
+        "min_group_size": 3,
         "consensus": {
             "min_ratings": 20,
             "min_agree_share": 0.8,

@@ -166,7 +166,7 @@ def test_hub_counts_count_in_n_and_under_other_through_the_whole_pipeline() -> N
     rate(state, "p1", "a", "agree")
     rate(state, "p2", "a", "strongly_disagree")
     step(state, c.HubTally("a", {"strongly_agree": 9, "confused": 1}), hub_actor("h1"))
-    body: dict[str, Any] = round_view(state, state.propositions["a"].rounds[0], True)
+    body: dict[str, Any] = round_view(state, state.propositions["a"].rounds[0], True, "facilitator")
     zero = dict.fromkeys(
         ("strongly_agree", "agree", "neutral", "disagree", "strongly_disagree", "confused"), 0
     )
@@ -200,6 +200,8 @@ def test_hub_counts_count_in_n_and_under_other_through_the_whole_pipeline() -> N
     step(strict, c.InviteHub("h1", "Hub", 12), FACILITATOR)
     open_(strict, "a")
     step(strict, c.HubTally("a", {"agree": 11, "strongly_disagree": 1}), hub_actor("h1"))
-    strict_metrics = round_view(strict, strict.propositions["a"].rounds[0], True)["metrics"]
+    strict_metrics = round_view(strict, strict.propositions["a"].rounds[0], True, "facilitator")[
+        "metrics"
+    ]
     assert strict_metrics["suggests_rough_consensus"] is False
     assert strict_metrics["agree_share"] == 11 / 12

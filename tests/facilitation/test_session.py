@@ -77,6 +77,7 @@ def test_create_session_with_defaults() -> None:
         "results_visibility": "on_reveal",
         "speaking_seconds": 120,
         "queue_policy": "default",
+        "min_group_size": 3,
         "consensus": {
             "min_ratings": 12,
             "min_agree_share": 0.70,

@@ -81,7 +81,7 @@ QUEUE_VIEW: dict[str, Any] = {
     ],
 }
 STOPPED = {"running": False, "duration": None, "remaining": None}
-FULL_ROUND = {
+FULL_ROUND: dict[str, Any] = {
     "round": 1,
     "total": 7,
     "counts": counts(agree=5, disagree=1, confused=1),
@@ -106,6 +106,21 @@ FULL_ROUND = {
         "weakest_group": {"group": "other", "agree_share": 1.0},
         "flags": ["low_sample"],
         "suggests_rough_consensus": False,
+    },
+}
+
+# The same round outside the console (min_group_size 3): the three single
+# raters are merged, and so are the in-room and remote channels (2 and 1).
+PUBLIC_ROUND = {
+    **FULL_ROUND,
+    "by_group": {"other": counts(agree=4)},
+    "by_group_merged": counts(agree=1, disagree=1, confused=1),
+    "by_channel": {"hub": counts(agree=4)},
+    "by_channel_merged": counts(agree=1, disagree=1, confused=1),
+    "metrics": {
+        **FULL_ROUND["metrics"],
+        "group_consensus": pytest.approx(5 / 6 * 2 / 5),
+        "weakest_group": {"group": None, "agree_share": 1 / 3},
     },
 }
 
@@ -190,7 +205,7 @@ def test_participant_sees_the_distribution_once_revealed() -> None:
     state = scene()
     step(state, c.RevealResults("a", True), FACILITATOR)
     assert view(state, "participant", "p3", NOW)["propositions"] == propositions(
-        [FULL_ROUND], revealed=True
+        [PUBLIC_ROUND], revealed=True
     )
 
 
@@ -214,7 +229,7 @@ def test_display_sees_the_total_always_and_the_distribution_once_revealed() -> N
     step(state, c.RevealResults("a", True), FACILITATOR)
     assert view(state, "display", "", NOW) == {
         **hidden,
-        "propositions": propositions([FULL_ROUND], revealed=True),
+        "propositions": propositions([PUBLIC_ROUND], revealed=True),
     }
     step(state, c.RevealResults("a", False), FACILITATOR)
     assert view(state, "display", "", NOW) == hidden
@@ -222,7 +237,7 @@ def test_display_sees_the_total_always_and_the_distribution_once_revealed() -> N
 
 def test_live_results_show_the_distribution_to_everyone_at_once() -> None:
     state = scene(settings={"results_visibility": "live"})
-    live = propositions([FULL_ROUND])
+    live = propositions([PUBLIC_ROUND])
     assert view(state, "display", "", NOW)["propositions"] == live
     assert view(state, "participant", "p1", NOW)["propositions"] == live
     assert view(state, "hub", "h1", NOW)["propositions"] == live
