@@ -8,6 +8,7 @@ import uvicorn
 
 from . import logs
 from .app import Parts, create_app
+from .datadir import claim
 from .demo import ensure_demo, print_banner
 from .outcome_cli import add_commands
 from .settings import SETTINGS, Settings
@@ -26,7 +27,9 @@ def serve(args: argparse.Namespace) -> None:
         if settings.demo:
             print_banner(parts, await ensure_demo(parts, base_url))
 
-    app = create_app(settings, on_ready=on_ready)
+    # Lock and check the data directory before listening: a refusal exits non-zero at once.
+    claimed = claim(settings.data, settings.admin_token, settings.init)
+    app = create_app(settings, on_ready=on_ready, claimed=claimed)
     config = uvicorn.Config(
         app,
         host=settings.host,
@@ -35,9 +38,16 @@ def serve(args: argparse.Namespace) -> None:
         access_log=False,
         ws="websockets-sansio",
         lifespan="on",
+        # uvicorn trusts forwarded headers from 127.0.0.1 by default: only from ours.
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=list(settings.trusted_proxies) or [],
         ws_max_size=settings.max_message_bytes,
     )
-    uvicorn.Server(config).run()
+    server = uvicorn.Server(config)
+    server.run()
+    if not server.started:
+        # A failed lifespan start-up: uvicorn returns quietly, which must not look like success.
+        raise SystemExit("plenary: the server failed to start (see the log above).")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -58,6 +68,12 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         default=None,
         help="create (once) and print a ready demo session",
+    )
+    run.add_argument(
+        "--init",
+        action="store_true",
+        default=None,
+        help="start with no sessions in a data directory that has files but no database",
     )
     run.set_defaults(handler=serve)
     add_commands(commands)

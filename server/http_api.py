@@ -2,6 +2,7 @@
 
 import io
 import json
+from collections.abc import Callable
 from typing import Any
 
 import segno
@@ -15,18 +16,25 @@ from facilitation.views import results
 
 from .auth import Authenticator, Claims, bearer
 from .errors import ApiError
-from .ratelimit import FailureLimiter
+from .ratelimit import JoinLimiter
 from .runner import SessionRunner
 from .sessions import Sessions, new_id
 from .wire import CreateSessionBody, JoinBody, parse
 
 
 class HttpApi:
-    def __init__(self, sessions: Sessions, auth: Authenticator, public_url: str) -> None:
+    def __init__(
+        self,
+        sessions: Sessions,
+        auth: Authenticator,
+        public_url: str,
+        store_health: Callable[[], str | None] = lambda: None,
+    ) -> None:
         self._sessions = sessions
         self._auth = auth
         self._public_url = public_url.rstrip("/")
-        self._join_failures = FailureLimiter(limit=20, window=60.0)
+        self._store_health = store_health
+        self._joins = JoinLimiter()
 
     def routes(self) -> list[Route]:
         return [
@@ -39,6 +47,10 @@ class HttpApi:
         ]
 
     async def health(self, _: Request) -> Response:
+        """200 while the store can record; 503 with the reason once it cannot."""
+        problem = self._store_health()
+        if problem is not None:
+            return JSONResponse({"ok": False, "reason": problem}, status_code=503)
         return JSONResponse({"ok": True})
 
     async def create_session(self, request: Request) -> Response:
@@ -139,17 +151,19 @@ class HttpApi:
         return self._public_url or f"{request.url.scheme}://{request.url.netloc}"
 
     async def _runner_by_code(self, request: Request, code: str) -> SessionRunner:
+        # The socket's peer, or (only behind a proxy named in trusted_proxies)
+        # the address that proxy forwarded for: uvicorn resolves it.
         address = request.client.host if request.client else "?"
-        if self._join_failures.blocked(address):
+        if not self._joins.attempt(address):
             raise ApiError(
                 "rate_limited",
-                "Too many wrong join codes from this address: wait a "
-                "minute, then check the code on the projector.",
+                "Too many join attempts from this address: wait a "
+                "few seconds, then check the code on the projector.",
             )
         try:
             return await self._sessions.by_join_code(code)
         except ApiError:
-            self._join_failures.failed(address)
+            self._joins.failed(address)
             raise
 
 

@@ -22,8 +22,8 @@ SETTINGS: Final[tuple[tuple[str, object, str], ...]] = (
     (
         "admin_token",
         "",
-        "Operator token that creates sessions; generated and kept in the data "
-        "directory when empty.",
+        "Operator token that creates sessions, at least 24 characters; generated "
+        "and kept in the data directory when empty.",
     ),
     (
         "allowed_origins",
@@ -62,6 +62,12 @@ SETTINGS: Final[tuple[tuple[str, object, str], ...]] = (
         "Coalescing interval of live updates to participants' "
         "phones (queue, revealed results), in milliseconds.",
     ),
+    (
+        "trusted_proxies",
+        "",
+        "Comma-separated addresses of reverse proxies whose X-Forwarded-For / "
+        "X-Forwarded-Proto headers are believed; empty means none (not even loopback).",
+    ),
     ("max_body_bytes", 262144, "Largest HTTP request body accepted."),
     ("max_message_bytes", 16384, "Largest websocket message accepted."),
     ("log_level", "info", "Log level: debug, info, warning, error."),
@@ -81,10 +87,12 @@ class Settings:
     snapshot_every: int = 5000
     flush_ms: int = 100
     participant_flush_ms: int = 300
+    trusted_proxies: tuple[str, ...] = ()
     max_body_bytes: int = 262144
     max_message_bytes: int = 16384
     log_level: str = "info"
     demo: bool = field(default=False, metadata={"cli_only": True})
+    init: bool = field(default=False, metadata={"cli_only": True})
 
     @classmethod
     def load(cls, given: Mapping[str, Any], env: Mapping[str, str] | None = None) -> "Settings":
