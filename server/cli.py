@@ -10,6 +10,7 @@ from . import logs
 from .app import Parts, create_app
 from .datadir import claim
 from .demo import ensure_demo, print_banner
+from .edges import header_timeout_protocol, raise_open_files_limit
 from .outcome_cli import add_commands
 from .settings import SETTINGS, Settings
 
@@ -28,6 +29,7 @@ def serve(args: argparse.Namespace) -> None:
             print_banner(parts, await ensure_demo(parts, base_url))
 
     # Lock and check the data directory before listening: a refusal exits non-zero at once.
+    raise_open_files_limit()  # each connection is a descriptor; 1,024 is too few
     claimed = claim(settings.data, settings.admin_token, settings.init)
     app = create_app(settings, on_ready=on_ready, claimed=claimed)
     config = uvicorn.Config(
@@ -42,6 +44,9 @@ def serve(args: argparse.Namespace) -> None:
         proxy_headers=bool(settings.trusted_proxies),
         forwarded_allow_ips=list(settings.trusted_proxies) or [],
         ws_max_size=settings.max_message_bytes,
+        http=header_timeout_protocol(settings.header_timeout_s),
+        timeout_keep_alive=settings.keep_alive_s,
+        limit_concurrency=settings.max_connections,
     )
     server = uvicorn.Server(config)
     server.run()

@@ -68,6 +68,19 @@ SETTINGS: Final[tuple[tuple[str, object, str], ...]] = (
         "Comma-separated addresses of reverse proxies whose X-Forwarded-For / "
         "X-Forwarded-Proto headers are believed; empty means none (not even loopback).",
     ),
+    (
+        "header_timeout_s",
+        10,
+        "Seconds a connection has to send a whole request head (after opening, "
+        "and after each response) before it is closed.",
+    ),
+    ("keep_alive_s", 5, "Seconds an idle keep-alive HTTP connection is kept open."),
+    (
+        "max_connections",
+        10000,
+        "Open connections (HTTP and websocket) above which new HTTP requests are "
+        "answered 503; raise it for halls of more than about 9,000 devices.",
+    ),
     ("max_body_bytes", 262144, "Largest HTTP request body accepted."),
     ("max_message_bytes", 16384, "Largest websocket message accepted."),
     ("log_level", "info", "Log level: debug, info, warning, error."),
@@ -88,6 +101,9 @@ class Settings:
     flush_ms: int = 100
     participant_flush_ms: int = 300
     trusted_proxies: tuple[str, ...] = ()
+    header_timeout_s: int = 10
+    keep_alive_s: int = 5
+    max_connections: int = 10000
     max_body_bytes: int = 262144
     max_message_bytes: int = 16384
     log_level: str = "info"

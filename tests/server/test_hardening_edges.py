@@ -1,6 +1,8 @@
 """Edges that bound abuse: forwarded headers, the join limiter, secrets that hold."""
 
+import asyncio
 import os
+import resource
 import stat
 from pathlib import Path
 
@@ -10,7 +12,7 @@ import pytest
 
 from server.auth import Authenticator, SecretError, read_or_create_secret
 from server.ratelimit import JoinLimiter
-from tests.live import LiveServer
+from tests.live import LiveServer, Peer, try_connect
 
 
 def _wrong_joins(server: LiveServer, count: int, rotate: bool) -> list[int]:
@@ -109,3 +111,39 @@ def test_a_secret_is_written_whole_and_owner_only(tmp_path: Path) -> None:
     path.write_text("")
     with pytest.raises(SecretError):
         read_or_create_secret(path)
+
+
+async def test_half_sent_requests_do_not_take_the_server_off_the_air(
+    server_factory: type[LiveServer], tmp_path: Path
+) -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 4096)), hard))
+    server = server_factory(tmp_path / "data", header_timeout_s="2").start()
+    created = server.create_session("Slow", ["One"])
+    links = [await asyncio.open_connection("127.0.0.1", server.port) for _ in range(1200)]
+    for _, writer in links:
+        writer.write(b"GET /healthz HTT")
+    await asyncio.gather(*(writer.drain() for _, writer in links))
+    async with httpx.AsyncClient(timeout=10) as client:
+        assert (await client.get(server.url + "/healthz")).json() == {"ok": True}
+    assert await try_connect(server.url, created["tokens"]["facilitator"]) is None
+    # Every half-open connection is closed by the server (read gives EOF), not left open.
+    closed = await asyncio.gather(
+        *(asyncio.wait_for(reader.read(), timeout=60) for reader, _ in links)
+    )
+    assert all(data == b"" for data in closed)
+    for _, writer in links:
+        writer.close()
+
+
+async def test_a_websocket_outlives_the_header_timeout(
+    server_factory: type[LiveServer], tmp_path: Path
+) -> None:
+    server = server_factory(tmp_path / "data", header_timeout_s="1").start()
+    created = server.create_session("Long", ["One"])
+    pid = created["propositions"][0]["id"]
+    console = await Peer(server.url, created["tokens"]["facilitator"]).connect()
+    await asyncio.sleep(2.5)  # past the header deadline of the upgraded connection
+    ack = await console.call("proposition:open", {"proposition_id": pid})
+    assert ack["ok"], ack
+    await console.close()
