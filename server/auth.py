@@ -184,6 +184,22 @@ class Authenticator:
                     "the facilitator for the current link.",
                 )
 
+    def device_mark(self, session_id: str, participant_id: str) -> str:
+        """A device cookie's value: the participant it joined as, signed for this session."""
+        return f"{participant_id}.{self._device_mac(session_id, participant_id)}"
+
+    def device_participant(self, session_id: str, mark: str | None) -> str | None:
+        """The participant a device cookie names, if it was signed here for this session."""
+        participant_id, _, mac = (mark or "").rpartition(".")
+        expected = self._device_mac(session_id, participant_id)
+        if participant_id and hmac.compare_digest(mac.encode(), expected.encode()):
+            return participant_id
+        return None
+
+    def _device_mac(self, session_id: str, participant_id: str) -> str:
+        message = f"device:{session_id}:{participant_id}".encode()
+        return hmac.new(self._secret.encode(), message, "sha256").hexdigest()[:32]
+
     def is_admin(self, authorization: str | None) -> bool:
         scheme, _, token = (authorization or "").partition(" ")
         return (

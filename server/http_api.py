@@ -114,12 +114,13 @@ class HttpApi:
     async def join(self, request: Request) -> Response:
         body = parse(JoinBody, await _json(request))
         runner = await self._runner_by_code(request, body.join_code)
+        self._refuse_removed_device(request, runner)
         command = Join(new_id(), body.stakeholder_group, body.channel, body.name, body.language)
         ack = await runner.submit(command, Actor("guest"))
         if not ack["ok"]:
             raise ApiError(ack["error"]["code"], ack["error"]["message"])
         token = self._auth.issue(runner.session_id, "participant", command.participant_id)
-        return JSONResponse(
+        answer = JSONResponse(
             {
                 "session_id": runner.session_id,
                 "participant_id": command.participant_id,
@@ -127,6 +128,31 @@ class HttpApi:
             },
             status_code=201,
         )
+        answer.set_cookie(
+            _device_cookie(runner.session_id),
+            self._auth.device_mark(runner.session_id, command.participant_id),
+            max_age=30 * 24 * 3600,
+            path="/api/join",
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+        )
+        return answer
+
+    def _refuse_removed_device(self, request: Request, runner: SessionRunner) -> None:
+        """Refuse a join from a device whose last participant here was removed.
+
+        Only as strong as the cookie: clearing cookies or another browser gets
+        past it (docs/deployment.md); registered admission is the real answer.
+        """
+        mark = request.cookies.get(_device_cookie(runner.session_id))
+        previous = self._auth.device_participant(runner.session_id, mark)
+        who = runner.state.participants.get(previous) if previous else None
+        if who is not None and who.removed:
+            raise ApiError(
+                "forbidden",
+                "The facilitator removed you from this session; this device cannot join it again.",
+            )
 
     async def results(self, request: Request) -> Response:
         runner, claims = await self.authorize(request, ("facilitator", "display"))
@@ -165,6 +191,10 @@ class HttpApi:
         except ApiError:
             self._joins.failed(address)
             raise
+
+
+def _device_cookie(session_id: str) -> str:
+    return f"plenary_device_{session_id}"
 
 
 async def _json(request: Request) -> Any:

@@ -147,3 +147,33 @@ async def test_a_websocket_outlives_the_header_timeout(
     ack = await console.call("proposition:open", {"proposition_id": pid})
     assert ack["ok"], ack
     await console.close()
+
+
+async def test_a_removed_participant_cannot_rejoin_from_the_same_device(
+    server_factory: type[LiveServer], tmp_path: Path
+) -> None:
+    server = server_factory(tmp_path / "data").start()
+    created = server.create_session("Removal", ["One"])
+    body = {"join_code": created["join_code"], "stakeholder_group": "academia", "channel": "remote"}
+    facilitator = await Peer(server.url, created["tokens"]["facilitator"]).connect()
+    async with httpx.AsyncClient(base_url=server.url, timeout=10) as phone:
+        first = await phone.post("/api/join", json=body)
+        assert first.status_code == 201
+        cookie = first.headers["set-cookie"].lower()
+        assert "httponly" in cookie
+        assert "samesite=strict" in cookie
+        # Before removal the same device may join again (e.g. after losing its token).
+        again = await phone.post("/api/join", json=body)
+        assert again.status_code == 201
+        ack = await facilitator.call(
+            "participant:remove", {"participant_id": again.json()["participant_id"]}
+        )
+        assert ack["ok"], ack
+        refused = await phone.post("/api/join", json=body)
+        assert refused.status_code == 403
+        assert refused.json()["error"]["code"] == "forbidden"
+    # A forged or foreign cookie counts for nothing; another device joins.
+    async with httpx.AsyncClient(base_url=server.url, timeout=10) as other:
+        other.cookies.set(f"plenary_device_{created['session_id']}", "p1.forged")
+        assert (await other.post("/api/join", json=body)).status_code == 201
+    await facilitator.close()
