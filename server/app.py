@@ -18,7 +18,8 @@ from starlette.types import ASGIApp
 from facilitation import FacilitationError
 
 from . import gc_tuning, static, wire_json
-from .auth import Authenticator, read_or_create_secret
+from .auth import Authenticator
+from .datadir import Claimed, claim
 from .errors import ApiError
 from .fanout import Fanout
 from .http_api import HttpApi
@@ -27,7 +28,7 @@ from .reports.http import report_routes
 from .sessions import Sessions
 from .settings import Settings
 from .sockets import Gateway
-from .sqlite_store import SqliteStore
+from .sqlite_store import DB_NAME, SqliteStore
 from .store import Store
 
 log = logging.getLogger("plenary")
@@ -51,16 +52,17 @@ class Parts:
 
 
 def create_app(
-    settings: Settings, store: Store | None = None, on_ready: OnReady | None = None
+    settings: Settings,
+    store: Store | None = None,
+    on_ready: OnReady | None = None,
+    claimed: Claimed | None = None,
 ) -> ASGIApp:
+    """The whole server; `claimed` is the data directory already locked and checked."""
     data = settings.data
-    # The log holds names and comments, the directory a signing secret: its owner's alone.
-    data.mkdir(mode=0o700, parents=True, exist_ok=True)
-    admin_token = settings.admin_token or read_or_create_secret(data / "admin.token")
-    auth = Authenticator(
-        read_or_create_secret(data / "secret.key"), admin_token, settings.token_hours
-    )
-    store = store or SqliteStore(data / "plenary.sqlite3", settings.durability == "power")
+    claimed = claimed or claim(data, settings.admin_token, settings.init)
+    admin_token = claimed.admin_token
+    auth = Authenticator(claimed.secret, admin_token, settings.token_hours)
+    store = store or SqliteStore(data / DB_NAME, settings.durability == "power")
     sio = socketio.AsyncServer(
         async_mode="asgi",
         # One command at a time per connection, in the order sent, without a
@@ -81,7 +83,7 @@ def create_app(
     fanout = Fanout(emit, settings.flush_ms / 1000, settings.participant_flush_ms / 1000)
     sessions = Sessions(store, fanout, settings.snapshot_every, settings.public_url)
     Gateway(sio, sessions, auth)
-    api = HttpApi(sessions, auth, settings.public_url)
+    api = HttpApi(sessions, auth, settings.public_url, store.healthy)
     parts = Parts(settings, store, auth, admin_token, sessions, api)
 
     @contextlib.asynccontextmanager

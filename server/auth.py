@@ -7,9 +7,11 @@ the event log itself (a removed participant, a hub's rotated epoch), so it
 survives restarts; `Authenticator.check` consults the session's state.
 """
 
+import contextlib
 import hmac
 import os
 import secrets
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass
@@ -41,20 +43,83 @@ class Claims:
         return f"{self.role}:{self.subject}"
 
 
-def read_or_create_secret(path: Path, size: int = 32) -> str:
-    """A secret kept in the data directory, readable by its owner alone."""
+# A secret is 32 random bytes, URL-safe base64 (43 characters); anything shorter
+# than 43 characters cannot carry 32 bytes of entropy and is refused.
+SECRET_BYTES: Final = 32
+MIN_SECRET_CHARS: Final = 43
+# An operator-chosen admin token: at least 24 characters (e.g. `openssl rand -hex 16`
+# gives 32); a generated one is a secret like the signing key.
+MIN_ADMIN_TOKEN_CHARS: Final = 24
+
+
+class SecretError(Exception):
+    """A secret that is missing, empty or too short: the server must not start."""
+
+
+def read_or_create_secret(path: Path, minimum: int = MIN_SECRET_CHARS) -> str:
+    """A secret kept in the data directory, readable by its owner alone.
+
+    Created atomically (temp file, fsync, rename, fsync of the directory), so a
+    crash or a full disk never leaves an empty or partial secret behind; an
+    existing one shorter than `minimum` characters raises `SecretError`.
+    """
     if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    value = secrets.token_urlsafe(size)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as out:
-        out.write(value + "\n")
+        value = path.read_text().strip()
+        if len(value) < minimum:
+            raise SecretError(
+                f"{path} holds {len(value)} characters, fewer than the {minimum} a "
+                "secret needs (perhaps a start on a full disk): restore it from a "
+                "backup, or delete it to make a new one (links already handed out stop working)."
+            )
+        os.chmod(path, 0o600)
+        return value
+    value = secrets.token_urlsafe(SECRET_BYTES)
+    write_private(path, value + "\n")
     return value
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write `text` to `path` owner-only and atomically: all of it or nothing."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "w") as out:
+            os.fchmod(out.fileno(), 0o600)
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+        raise
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+def check_admin_token(token: str) -> str:
+    """An operator-given admin token, if long enough; `SecretError` otherwise."""
+    if len(token) < MIN_ADMIN_TOKEN_CHARS:
+        raise SecretError(
+            f"The admin token (--admin-token / PLENARY_ADMIN_TOKEN) has {len(token)} "
+            f"characters; it needs at least {MIN_ADMIN_TOKEN_CHARS} (e.g. `openssl rand -hex 16`)."
+        )
+    return token
 
 
 class Authenticator:
     def __init__(self, secret: str, admin_token: str, token_hours: int) -> None:
+        """Refuses (`SecretError`) a signing key too short to hold 32 bytes of entropy."""
+        if len(secret) < MIN_SECRET_CHARS:
+            raise SecretError(
+                f"The signing secret has {len(secret)} characters; it needs at least "
+                f"{MIN_SECRET_CHARS}."
+            )
+        if not admin_token:
+            raise SecretError("The admin token is empty.")
         self._secret = secret
         self._admin = admin_token
         self._lifetime = token_hours * 3600
@@ -140,6 +205,22 @@ class Authenticator:
                     "This hub link was replaced by a newer one: ask "
                     "the facilitator for the current link.",
                 )
+
+    def device_mark(self, session_id: str, participant_id: str) -> str:
+        """A device cookie's value: the participant it joined as, signed for this session."""
+        return f"{participant_id}.{self._device_mac(session_id, participant_id)}"
+
+    def device_participant(self, session_id: str, mark: str | None) -> str | None:
+        """The participant a device cookie names, if it was signed here for this session."""
+        participant_id, _, mac = (mark or "").rpartition(".")
+        expected = self._device_mac(session_id, participant_id)
+        if participant_id and hmac.compare_digest(mac.encode(), expected.encode()):
+            return participant_id
+        return None
+
+    def _device_mac(self, session_id: str, participant_id: str) -> str:
+        message = f"device:{session_id}:{participant_id}".encode()
+        return hmac.new(self._secret.encode(), message, "sha256").hexdigest()[:32]
 
     def is_admin(self, authorization: str | None) -> bool:
         scheme, _, token = (authorization or "").partition(" ")

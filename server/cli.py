@@ -8,7 +8,9 @@ import uvicorn
 
 from . import logs
 from .app import Parts, create_app
+from .datadir import claim
 from .demo import ensure_demo, print_banner
+from .edges import header_timeout_protocol, raise_open_files_limit
 from .outcome_cli import add_commands
 from .settings import SETTINGS, Settings
 
@@ -26,7 +28,10 @@ def serve(args: argparse.Namespace) -> None:
         if settings.demo:
             print_banner(parts, await ensure_demo(parts, base_url))
 
-    app = create_app(settings, on_ready=on_ready)
+    # Lock and check the data directory before listening: a refusal exits non-zero at once.
+    raise_open_files_limit()  # each connection is a descriptor; 1,024 is too few
+    claimed = claim(settings.data, settings.admin_token, settings.init)
+    app = create_app(settings, on_ready=on_ready, claimed=claimed)
     config = uvicorn.Config(
         app,
         host=settings.host,
@@ -35,14 +40,24 @@ def serve(args: argparse.Namespace) -> None:
         access_log=False,
         ws="websockets-sansio",
         lifespan="on",
+        # uvicorn trusts forwarded headers from 127.0.0.1 by default: only from ours.
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=list(settings.trusted_proxies) or [],
         ws_max_size=settings.max_message_bytes,
         # No permessage-deflate: it keeps a zlib compressor and decompressor
         # per connection (hundreds of KB each at the default window, once
         # used) for messages that are small JSON; a hall of 10,000 phones
         # would hold gigabytes of them. See docs/benchmarks.md, issue 15.
         ws_per_message_deflate=False,
+        http=header_timeout_protocol(settings.header_timeout_s),
+        timeout_keep_alive=settings.keep_alive_s,
+        limit_concurrency=settings.max_connections,
     )
-    uvicorn.Server(config).run()
+    server = uvicorn.Server(config)
+    server.run()
+    if not server.started:
+        # A failed lifespan start-up: uvicorn returns quietly, which must not look like success.
+        raise SystemExit("plenary: the server failed to start (see the log above).")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -63,6 +78,12 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         default=None,
         help="create (once) and print a ready demo session",
+    )
+    run.add_argument(
+        "--init",
+        action="store_true",
+        default=None,
+        help="start with no sessions in a data directory that has files but no database",
     )
     run.set_defaults(handler=serve)
     add_commands(commands)

@@ -2,6 +2,7 @@
 
 import io
 import json
+from collections.abc import Callable
 from typing import Any
 
 import segno
@@ -15,18 +16,25 @@ from facilitation.views import results
 
 from .auth import Authenticator, Claims, bearer
 from .errors import ApiError
-from .ratelimit import FailureLimiter
+from .ratelimit import JoinLimiter
 from .runner import SessionRunner
 from .sessions import Sessions, new_id
 from .wire import CreateSessionBody, JoinBody, parse
 
 
 class HttpApi:
-    def __init__(self, sessions: Sessions, auth: Authenticator, public_url: str) -> None:
+    def __init__(
+        self,
+        sessions: Sessions,
+        auth: Authenticator,
+        public_url: str,
+        store_health: Callable[[], str | None] = lambda: None,
+    ) -> None:
         self._sessions = sessions
         self._auth = auth
         self._public_url = public_url.rstrip("/")
-        self._join_failures = FailureLimiter(limit=20, window=60.0)
+        self._store_health = store_health
+        self._joins = JoinLimiter()
 
     def routes(self) -> list[Route]:
         return [
@@ -39,6 +47,10 @@ class HttpApi:
         ]
 
     async def health(self, _: Request) -> Response:
+        """200 while the store can record; 503 with the reason once it cannot."""
+        problem = self._store_health()
+        if problem is not None:
+            return JSONResponse({"ok": False, "reason": problem}, status_code=503)
         return JSONResponse({"ok": True})
 
     async def create_session(self, request: Request) -> Response:
@@ -102,12 +114,13 @@ class HttpApi:
     async def join(self, request: Request) -> Response:
         body = parse(JoinBody, await _json(request))
         runner = await self._runner_by_code(request, body.join_code)
+        self._refuse_removed_device(request, runner)
         command = Join(new_id(), body.stakeholder_group, body.channel, body.name, body.language)
         ack = await runner.submit(command, Actor("guest"))
         if not ack["ok"]:
             raise ApiError(ack["error"]["code"], ack["error"]["message"])
         token = self._auth.issue(runner.session_id, "participant", command.participant_id)
-        return JSONResponse(
+        answer = JSONResponse(
             {
                 "session_id": runner.session_id,
                 "participant_id": command.participant_id,
@@ -115,6 +128,31 @@ class HttpApi:
             },
             status_code=201,
         )
+        answer.set_cookie(
+            _device_cookie(runner.session_id),
+            self._auth.device_mark(runner.session_id, command.participant_id),
+            max_age=30 * 24 * 3600,
+            path="/api/join",
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+        )
+        return answer
+
+    def _refuse_removed_device(self, request: Request, runner: SessionRunner) -> None:
+        """Refuse a join from a device whose last participant here was removed.
+
+        Only as strong as the cookie: clearing cookies or another browser gets
+        past it (docs/deployment.md); registered admission is the real answer.
+        """
+        mark = request.cookies.get(_device_cookie(runner.session_id))
+        previous = self._auth.device_participant(runner.session_id, mark)
+        who = runner.state.participants.get(previous) if previous else None
+        if who is not None and who.removed:
+            raise ApiError(
+                "forbidden",
+                "The facilitator removed you from this session; this device cannot join it again.",
+            )
 
     async def results(self, request: Request) -> Response:
         runner, claims = await self.authorize(request, ("facilitator", "display"))
@@ -139,18 +177,24 @@ class HttpApi:
         return self._public_url or f"{request.url.scheme}://{request.url.netloc}"
 
     async def _runner_by_code(self, request: Request, code: str) -> SessionRunner:
+        # The socket's peer, or (only behind a proxy named in trusted_proxies)
+        # the address that proxy forwarded for: uvicorn resolves it.
         address = request.client.host if request.client else "?"
-        if self._join_failures.blocked(address):
+        if not self._joins.attempt(address):
             raise ApiError(
                 "rate_limited",
-                "Too many wrong join codes from this address: wait a "
-                "minute, then check the code on the projector.",
+                "Too many join attempts from this address: wait a "
+                "few seconds, then check the code on the projector.",
             )
         try:
             return await self._sessions.by_join_code(code)
         except ApiError:
-            self._join_failures.failed(address)
+            self._joins.failed(address)
             raise
+
+
+def _device_cookie(session_id: str) -> str:
+    return f"plenary_device_{session_id}"
 
 
 async def _json(request: Request) -> Any:

@@ -41,6 +41,9 @@ class MemoryStore:
     async def close(self) -> None:
         return None
 
+    def healthy(self) -> str | None:
+        return None
+
     async def sessions(self) -> dict[str, str]:
         return {
             session_id: _join_code(session.events[0])

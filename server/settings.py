@@ -22,8 +22,8 @@ SETTINGS: Final[tuple[tuple[str, object, str], ...]] = (
     (
         "admin_token",
         "",
-        "Operator token that creates sessions; generated and kept in the data "
-        "directory when empty.",
+        "Operator token that creates sessions, at least 24 characters; generated "
+        "and kept in the data directory when empty.",
     ),
     (
         "allowed_origins",
@@ -62,6 +62,25 @@ SETTINGS: Final[tuple[tuple[str, object, str], ...]] = (
         "Coalescing interval of live updates to participants' "
         "phones (queue, revealed results), in milliseconds.",
     ),
+    (
+        "trusted_proxies",
+        "",
+        "Comma-separated addresses of reverse proxies whose X-Forwarded-For / "
+        "X-Forwarded-Proto headers are believed; empty means none (not even loopback).",
+    ),
+    (
+        "header_timeout_s",
+        10,
+        "Seconds a connection has to send a whole request head (after opening, "
+        "and after each response) before it is closed.",
+    ),
+    ("keep_alive_s", 5, "Seconds an idle keep-alive HTTP connection is kept open."),
+    (
+        "max_connections",
+        10000,
+        "Open connections (HTTP and websocket) above which new HTTP requests are "
+        "answered 503; raise it for halls of more than about 9,000 devices.",
+    ),
     ("max_body_bytes", 262144, "Largest HTTP request body accepted."),
     (
         "max_message_bytes",
@@ -87,10 +106,15 @@ class Settings:
     snapshot_every: int = 5000
     flush_ms: int = 100
     participant_flush_ms: int = 300
+    trusted_proxies: tuple[str, ...] = ()
+    header_timeout_s: int = 10
+    keep_alive_s: int = 5
+    max_connections: int = 10000
     max_body_bytes: int = 262144
     max_message_bytes: int = 65536
     log_level: str = "info"
     demo: bool = field(default=False, metadata={"cli_only": True})
+    init: bool = field(default=False, metadata={"cli_only": True})
 
     @classmethod
     def load(cls, given: Mapping[str, Any], env: Mapping[str, str] | None = None) -> "Settings":

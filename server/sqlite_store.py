@@ -7,8 +7,11 @@ with `power_safe` (synchronous=FULL) each commit also waits for an fsync, so
 it survives a power cut too, at a few milliseconds per commit.
 """
 
+import contextlib
 import functools
 import json
+import sqlite3
+import uuid
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
@@ -33,6 +36,41 @@ CREATE TABLE IF NOT EXISTS snapshots (
     session_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, head TEXT NOT NULL, state BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+DB_NAME = "plenary.sqlite3"
+# The identity row: `store_id` (a UUID) and `schema_version`, written when the store is created.
+SCHEMA_VERSION = "1"
+TABLES = {"events", "sessions", "snapshots", "meta"}
+
+
+class StoreError(Exception):
+    """The database cannot be used: unreadable, corrupt, not Plenary's, or gone."""
+
+
+def check_database(path: Path) -> None:
+    """Raise `StoreError` unless `path` opens, passes `PRAGMA quick_check` and is Plenary's.
+
+    A database is Plenary's when it has our tables and a `store_id` in `meta`
+    (one written before identities existed, with our tables, gets one at open).
+    """
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=rw", uri=True)) as db:
+            verdict = db.execute("PRAGMA quick_check").fetchall()
+            tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if verdict != [("ok",)]:
+                raise StoreError(f"{path} is corrupt (quick_check: {verdict[0][0]}).")
+            if not tables >= TABLES:
+                raise StoreError(f"{path} is not a Plenary database (tables: {sorted(tables)}).")
+            version = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+    except sqlite3.DatabaseError as error:
+        raise StoreError(
+            f"{path} cannot be opened as a database (corrupt, truncated or not SQLite): {error}."
+        ) from None
+    if version is not None and version[0] != SCHEMA_VERSION:
+        raise StoreError(
+            f"{path} has schema version {version[0]}; this server knows {SCHEMA_VERSION}."
+        )
+
+
 # Rows per INSERT statement: SQLite allows 32,766 bound values in one statement.
 ROWS_PER_STATEMENT = 5000
 
@@ -42,6 +80,7 @@ class SqliteStore:
         self.path = path
         self.power_safe = power_safe
         self._db: aiosqlite.Connection | None = None
+        self._inode: tuple[int, int] | None = None
 
     @property
     def db(self) -> aiosqlite.Connection:
@@ -55,6 +94,32 @@ class SqliteStore:
         await self.db.execute("PRAGMA journal_mode=WAL")
         await self.db.execute(f"PRAGMA synchronous={'FULL' if self.power_safe else 'NORMAL'}")
         await self.db.executescript(SCHEMA)
+        if await self.get_meta("store_id") is None:
+            await self.set_meta("store_id", uuid.uuid4().hex)
+            await self.set_meta("schema_version", SCHEMA_VERSION)
+        stat = self.path.stat()
+        self._inode = (stat.st_dev, stat.st_ino)
+
+    def _still_there(self) -> None:
+        """Raise `StoreError` when the database file was deleted or replaced while open.
+
+        SQLite goes on writing to an unlinked file, so without this check a
+        deleted data directory would keep acknowledging what is then lost.
+        """
+        try:
+            stat = self.path.stat()
+        except OSError:
+            raise StoreError(f"{self.path} is gone: nothing more can be recorded.") from None
+        if (stat.st_dev, stat.st_ino) != self._inode or stat.st_nlink == 0:
+            raise StoreError(f"{self.path} was replaced: nothing more can be recorded.")
+
+    def healthy(self) -> str | None:
+        """None when the store can record; otherwise the reason it cannot."""
+        try:
+            self._still_there()
+        except StoreError as error:
+            return str(error)
+        return None
 
     async def close(self) -> None:
         if self._db is not None:
@@ -87,6 +152,7 @@ class SqliteStore:
         return loaded
 
     async def append(self, session_id: str, events: Sequence[StoredEvent]) -> None:
+        self._still_there()
         rows = [value for e in events for value in _row(session_id, e)]
         if len(events) <= ROWS_PER_STATEMENT:
             # One statement is one transaction, and one hand-off to the writer thread.

@@ -20,7 +20,7 @@ import httpx
 import socketio
 
 ROOT = Path(__file__).resolve().parent.parent
-ADMIN = "test-admin-token"
+ADMIN = "test-admin-token-for-live-servers"
 
 
 def free_port() -> int:
@@ -30,8 +30,9 @@ def free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, data: Path, **settings: str) -> None:
+    def __init__(self, data: Path, *flags: str, **settings: str) -> None:
         self.data = data
+        self.flags = flags  # options without a value, e.g. "--init"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.admin_token = ADMIN
@@ -57,6 +58,7 @@ class LiveServer:
         ]
         for name, value in self.settings.items():
             args += ["--" + name.replace("_", "-"), value]
+        args += self.flags
         self.data.parent.mkdir(parents=True, exist_ok=True)
         env = {k: v for k, v in os.environ.items() if not k.startswith("PLENARY_")}
         with self.log.open("ab") as log:
@@ -233,3 +235,24 @@ async def try_connect(url: str, token: object, origin: str | None = None) -> dic
         return data
     await client.disconnect()
     return None
+
+
+def serve_refused(data: Path, *extra: str, timeout: float = 20) -> tuple[int, str, float]:
+    """Run `plenary serve` that must refuse to start: (exit code, stderr, seconds taken).
+
+    Fails the test if the server is still running after `timeout` seconds.
+    """
+    args = [sys.executable, "-m", "server", "serve", "--port", str(free_port())]
+    args += ["--data", str(data), "--admin-token", ADMIN, *extra]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLENARY_")}
+    began = time.monotonic()
+    process = subprocess.Popen(
+        args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        _, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise AssertionError(f"plenary serve was still running after {timeout} s") from None
+    return process.returncode, err.decode(), time.monotonic() - began

@@ -1,0 +1,76 @@
+"""HTTP edges uvicorn leaves open: a header-read timeout, and enough file descriptors.
+
+uvicorn has a keep-alive timeout and a concurrency limit, but a connection that
+sends half a request line and then nothing stays open for ever: 1,100 of them
+took the server off the air. `header_timeout_protocol` subclasses uvicorn's own
+HTTP protocol class (chosen through uvicorn's `http=` setting, never patched in
+place) so that every connection must finish a request's headers within a
+deadline after it opens, and after each response.
+"""
+
+import asyncio
+import resource
+from typing import Any
+
+# uvicorn[standard] (our dependency) brings httptools, which uvicorn's "auto" picks.
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+
+class _HeaderDeadline(asyncio.Protocol):
+    """Closes a connection that has not sent a whole request head `header_timeout` after
+    it opened or after its last response; a websocket it was upgraded to is left alone."""
+
+    header_timeout: float = 10.0
+    cycle: Any
+    transport: Any
+    loop: asyncio.AbstractEventLoop
+    _deadline: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: Any) -> None:
+        super().connection_made(transport)
+        self._arm()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()  # type: ignore[misc]
+        self._arm()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+        super().connection_lost(exc)
+
+    def _arm(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+        waiting_on = self.cycle  # a new request head replaces the cycle
+        self._deadline = self.loop.call_later(self.header_timeout, self._expire, waiting_on)
+
+    def _expire(self, waiting_on: object) -> None:
+        self._deadline = None
+        if self.cycle is not waiting_on or self.transport.is_closing():
+            return  # a request head arrived in time
+        if self.transport.get_protocol() is not self:
+            return  # upgraded to a websocket: its own pings keep it honest
+        self.transport.close()
+
+
+class _Deadline(_HeaderDeadline, HttpToolsProtocol):
+    pass
+
+
+def header_timeout_protocol(seconds: float) -> type[asyncio.Protocol]:
+    """uvicorn's default HTTP protocol, closing connections slow to send a request head."""
+    return type("HeaderTimeoutProtocol", (_Deadline,), {"header_timeout": seconds})
+
+
+def raise_open_files_limit() -> int:
+    """Raise this process's soft RLIMIT_NOFILE to its hard limit; return the new soft limit.
+
+    Each connection is a descriptor: a soft limit of 1,024 lets a thousand idle
+    sockets stop the server accepting anyone else.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = hard if hard != resource.RLIM_INFINITY else max(soft, 65536)
+    if target > soft:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    return max(soft, target)
