@@ -1,4 +1,4 @@
-"""Server settings: declared once as (name, default, help), read once.
+"""Server settings: declared once, as the fields of `Settings` with their help, read once.
 
 Each setting comes from the command line, else from the environment variable
 `PLENARY_<NAME>`, else its default. `docs/settings.md` (and the README) list
@@ -11,108 +11,141 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Final, cast
 
-SETTINGS: Final[tuple[tuple[str, object, str], ...]] = (
-    ("host", "127.0.0.1", "Address to listen on (`0.0.0.0` for every interface)."),
-    ("port", 8000, "TCP port to listen on."),
-    (
-        "data",
-        "./data",
-        "Data directory: the SQLite event log, the signing secret, the admin token.",
-    ),
-    (
-        "admin_token",
-        "",
-        "Operator token that creates sessions, at least 24 characters; generated "
-        "and kept in the data directory when empty.",
-    ),
-    (
-        "allowed_origins",
-        "",
-        "Comma-separated origins allowed to call the API and open sockets "
-        "from other sites; empty means same origin only.",
-    ),
-    (
-        "public_url",
-        "",
-        "Base of the absolute links the server hands out (e.g. "
-        "`https://plenary.example.org`); empty means the request's own host.",
-    ),
-    (
-        "durability",
-        "process",
-        "`process`: an acknowledged event survives the server being killed "
-        "(SQLite WAL, synchronous=NORMAL); `power`: it also survives a power cut or an OS crash "
-        "(an fsync per group commit, a few milliseconds each).",
-    ),
-    ("token_hours", 72, "Lifetime of session tokens, in hours."),
-    (
-        "snapshot_every",
-        5000,
-        "Events between snapshots of a session (start-up replays at most this many).",
-    ),
-    (
-        "flush_ms",
-        100,
-        "Coalescing interval of live updates to the facilitator, display and "
-        "hubs, in milliseconds.",
-    ),
-    (
-        "participant_flush_ms",
-        300,
-        "Coalescing interval of live updates to participants' "
-        "phones (queue, revealed results), in milliseconds.",
-    ),
-    (
-        "trusted_proxies",
-        "",
-        "Comma-separated addresses of reverse proxies whose X-Forwarded-For / "
-        "X-Forwarded-Proto headers are believed; empty means none (not even loopback).",
-    ),
-    (
-        "header_timeout_s",
-        10,
-        "Seconds a connection has to send a whole request head (after opening, "
-        "and after each response) before it is closed.",
-    ),
-    ("keep_alive_s", 5, "Seconds an idle keep-alive HTTP connection is kept open."),
-    (
-        "max_connections",
-        10000,
-        "Open connections (HTTP and websocket) above which new HTTP requests are "
-        "answered 503; raise it for halls of more than about 9,000 devices.",
-    ),
-    ("max_body_bytes", 262144, "Largest HTTP request body accepted."),
-    (
-        "max_message_bytes",
-        65536,
-        "Largest websocket message accepted; the default fits every valid command even "
-        "with all its text \\u-escaped, so an over-long text gets a coded `too_large` "
-        "answer, not a closed connection.",
-    ),
-    ("log_level", "info", "Log level: debug, info, warning, error."),
-)
-
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    host: str = "127.0.0.1"
-    port: int = 8000
-    data: Path = Path("./data")
-    admin_token: str = ""
-    allowed_origins: tuple[str, ...] = ()
-    public_url: str = ""
-    durability: str = "process"
-    token_hours: int = 72
-    snapshot_every: int = 5000
-    flush_ms: int = 100
-    participant_flush_ms: int = 300
-    trusted_proxies: tuple[str, ...] = ()
-    header_timeout_s: int = 10
-    keep_alive_s: int = 5
-    max_connections: int = 10000
-    max_body_bytes: int = 262144
-    max_message_bytes: int = 65536
-    log_level: str = "info"
+    """Every server setting, its default and (in `metadata["help"]`) its help:
+    the CLI, `SETTINGS`, the README and docs/settings.md all read these fields."""
+
+    host: str = field(
+        default="127.0.0.1",
+        metadata={"help": ("Address to listen on (`0.0.0.0` for every interface).")},
+    )
+    port: int = field(
+        default=8000,
+        metadata={"help": ("TCP port to listen on.")},
+    )
+    data: Path = field(
+        default=Path("./data"),
+        metadata={
+            "help": ("Data directory: the SQLite event log, the signing secret, the admin token.")
+        },
+    )
+    admin_token: str = field(
+        default="",
+        metadata={
+            "help": (
+                "Operator token that creates sessions, at least 24 characters; generated and"
+                " kept in the data directory when empty."
+            )
+        },
+    )
+    allowed_origins: tuple[str, ...] = field(
+        default=(),
+        metadata={
+            "help": (
+                "Comma-separated origins allowed to call the API and open sockets from other"
+                " sites; empty means same origin only."
+            )
+        },
+    )
+    public_url: str = field(
+        default="",
+        metadata={
+            "help": (
+                "Base of the absolute links the server hands out (e.g."
+                " `https://plenary.example.org`); empty means the request's own host."
+            )
+        },
+    )
+    durability: str = field(
+        default="process",
+        metadata={
+            "help": (
+                "`process`: an acknowledged event survives the server being killed (SQLite"
+                " WAL, synchronous=NORMAL); `power`: it also survives a power cut or an OS"
+                " crash (an fsync per group commit, a few milliseconds each)."
+            )
+        },
+    )
+    token_hours: int = field(
+        default=72,
+        metadata={"help": ("Lifetime of session tokens, in hours.")},
+    )
+    snapshot_every: int = field(
+        default=5000,
+        metadata={
+            "help": ("Events between snapshots of a session (start-up replays at most this many).")
+        },
+    )
+    flush_ms: int = field(
+        default=100,
+        metadata={
+            "help": (
+                "Coalescing interval of live updates to the facilitator, display and hubs, in"
+                " milliseconds."
+            )
+        },
+    )
+    participant_flush_ms: int = field(
+        default=300,
+        metadata={
+            "help": (
+                "Coalescing interval of live updates to participants' phones (queue, revealed"
+                " results), in milliseconds."
+            )
+        },
+    )
+    trusted_proxies: tuple[str, ...] = field(
+        default=(),
+        metadata={
+            "help": (
+                "Comma-separated addresses of reverse proxies whose X-Forwarded-For /"
+                " X-Forwarded-Proto headers are believed; empty means none (not even"
+                " loopback)."
+            )
+        },
+    )
+    header_timeout_s: int = field(
+        default=10,
+        metadata={
+            "help": (
+                "Seconds a connection has to send a whole request head (after opening, and"
+                " after each response) before it is closed."
+            )
+        },
+    )
+    keep_alive_s: int = field(
+        default=5,
+        metadata={"help": ("Seconds an idle keep-alive HTTP connection is kept open.")},
+    )
+    max_connections: int = field(
+        default=10000,
+        metadata={
+            "help": (
+                "Open connections (HTTP and websocket) above which new HTTP requests are"
+                " answered 503; raise it for halls of more than about 9,000 devices."
+            )
+        },
+    )
+    max_body_bytes: int = field(
+        default=262144,
+        metadata={"help": ("Largest HTTP request body accepted.")},
+    )
+    max_message_bytes: int = field(
+        default=65536,
+        metadata={
+            "help": (
+                "Largest websocket message accepted; the default fits every valid command"
+                " even with all its text \\u-escaped, so an over-long text gets a coded"
+                " `too_large` answer, not a closed connection."
+            )
+        },
+    )
+    log_level: str = field(
+        default="info",
+        metadata={"help": ("Log level: debug, info, warning, error.")},
+    )
     demo: bool = field(default=False, metadata={"cli_only": True})
     init: bool = field(default=False, metadata={"cli_only": True})
 
@@ -132,6 +165,22 @@ class Settings:
                 "Setting durability (PLENARY_DURABILITY) must be 'process' or 'power'."
             )
         return cls(**values)
+
+
+def _shown(default: object) -> object:
+    """A default as the docs and the CLI help show it."""
+    if isinstance(default, tuple):
+        return ",".join(default)
+    if isinstance(default, Path):
+        return default.as_posix() if default.is_absolute() else f"./{default.as_posix()}"
+    return default
+
+
+SETTINGS: Final[tuple[tuple[str, object, str], ...]] = tuple(
+    (f.name, _shown(f.default), str(f.metadata["help"]))
+    for f in fields(Settings)
+    if not f.metadata.get("cli_only")
+)
 
 
 def _cast(name: str, raw: Any, kind: type) -> Any:
