@@ -83,7 +83,9 @@ def create_app(
     fanout = Fanout(emit, settings.flush_ms / 1000, settings.participant_flush_ms / 1000)
     sessions = Sessions(store, fanout, settings.snapshot_every, settings.public_url)
     Gateway(sio, sessions, auth)
-    api = HttpApi(sessions, auth, settings.public_url, store.healthy)
+    api = HttpApi(
+        sessions, auth, settings.public_url, store.healthy, settings.max_joins_per_session
+    )
     parts = Parts(settings, store, auth, admin_token, sessions, api)
 
     @contextlib.asynccontextmanager

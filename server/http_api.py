@@ -29,7 +29,9 @@ class HttpApi:
         auth: Authenticator,
         public_url: str,
         store_health: Callable[[], str | None] = lambda: None,
+        max_joins: int = 0,
     ) -> None:
+        self._max_joins = max_joins
         self._sessions = sessions
         self._auth = auth
         self._public_url = public_url.rstrip("/")
@@ -115,6 +117,12 @@ class HttpApi:
         body = parse(JoinBody, await _json(request))
         runner = await self._runner_by_code(request, body.join_code)
         self._refuse_removed_device(request, runner)
+        # Checked before each join: joins already in flight may pass it by a few.
+        if self._max_joins and len(runner.state.participants) >= self._max_joins:
+            raise ApiError(
+                "forbidden",
+                f"This session is full ({self._max_joins} participants): ask the facilitator.",
+            )
         command = Join(new_id(), body.stakeholder_group, body.channel, body.name, body.language)
         ack = await runner.submit(command, Actor("guest"))
         if not ack["ok"]:

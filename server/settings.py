@@ -128,6 +128,15 @@ class Settings:
             )
         },
     )
+    max_joins_per_session: int = field(
+        default=0,
+        metadata={
+            "help": (
+                "Participants one session admits at most; joins beyond it are refused"
+                " `forbidden`. 0 means no cap."
+            )
+        },
+    )
     max_body_bytes: int = field(
         default=262144,
         metadata={"help": ("Largest HTTP request body accepted.")},

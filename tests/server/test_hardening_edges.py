@@ -177,3 +177,25 @@ async def test_a_removed_participant_cannot_rejoin_from_the_same_device(
         other.cookies.set(f"plenary_device_{created['session_id']}", "p1.forged")
         assert (await other.post("/api/join", json=body)).status_code == 201
     await facilitator.close()
+
+
+def test_joins_per_session_can_be_capped(server_factory: type[LiveServer], tmp_path: Path) -> None:
+    server = server_factory(tmp_path / "data", max_joins_per_session="3").start()
+    created = server.create_session("Small room", ["One"])
+    for _ in range(3):
+        server.join(created["join_code"])
+    answer = httpx.post(
+        server.url + "/api/join",
+        json={
+            "join_code": created["join_code"],
+            "stakeholder_group": "academia",
+            "channel": "remote",
+        },
+        timeout=10,
+    )
+    assert answer.status_code == 403
+    assert answer.json()["error"]["code"] == "forbidden"
+    assert "full" in answer.json()["error"]["message"]
+    # Another session on the same server has its own count.
+    other = server.create_session("Another", ["One"])
+    assert server.join(other["join_code"])["token"]
