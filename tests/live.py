@@ -109,14 +109,20 @@ class LiveServer:
         created: dict[str, Any] = answer.json()
         return created
 
-    def join(
+    def post_join(
         self, join_code: str, group: str = "civil_society", channel: str = "in_room", **extra: Any
-    ) -> dict[str, Any]:
-        answer = httpx.post(
+    ) -> httpx.Response:
+        """A join attempt, answered however the server answers it."""
+        return httpx.post(
             self.url + "/api/join",
             timeout=10,
             json={"join_code": join_code, "stakeholder_group": group, "channel": channel, **extra},
         )
+
+    def join(
+        self, join_code: str, group: str = "civil_society", channel: str = "in_room", **extra: Any
+    ) -> dict[str, Any]:
+        answer = self.post_join(join_code, group, channel, **extra)
         assert answer.status_code == 201, answer.text
         joined: dict[str, Any] = answer.json()
         return joined

@@ -184,15 +184,7 @@ def test_joins_per_session_can_be_capped(server_factory: type[LiveServer], tmp_p
     created = server.create_session("Small room", ["One"])
     for _ in range(3):
         server.join(created["join_code"])
-    answer = httpx.post(
-        server.url + "/api/join",
-        json={
-            "join_code": created["join_code"],
-            "stakeholder_group": "academia",
-            "channel": "remote",
-        },
-        timeout=10,
-    )
+    answer = server.post_join(created["join_code"], "academia", "remote")
     assert answer.status_code == 403
     assert answer.json()["error"]["code"] == "forbidden"
     assert "full" in answer.json()["error"]["message"]

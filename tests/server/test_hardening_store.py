@@ -155,15 +155,7 @@ def test_a_deleted_data_directory_stops_acknowledgements(
     created = server.create_session("Vanishing", ["One"])
     server.join(created["join_code"])
     shutil.rmtree(data)
-    answer = httpx.post(
-        server.url + "/api/join",
-        json={
-            "join_code": created["join_code"],
-            "stakeholder_group": "academia",
-            "channel": "in_room",
-        },
-        timeout=10,
-    )
+    answer = server.post_join(created["join_code"], "academia", "in_room")
     assert answer.status_code == 500
     assert answer.json()["error"]["code"] == "internal"
     health = httpx.get(server.url + "/healthz", timeout=5)
