@@ -70,7 +70,11 @@ class HttpApi:
     def created(self, runner: SessionRunner) -> dict[str, Any]:
         """The create answer: links, tokens, propositions (also printed by `serve --demo`)."""
         session_id = runner.session_id
-        tokens = {role: self._auth.issue(session_id, role) for role in ("facilitator", "display")}
+        # The current generation of each shared link: after `links:rotate`, the new one.
+        tokens = {
+            role: self._auth.issue(session_id, role, "", runner.state.link_epochs.get(role, 0))
+            for role in ("facilitator", "display")
+        }
         return {
             "session_id": session_id,
             "join_code": runner.state.join_code,

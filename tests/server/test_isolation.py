@@ -4,6 +4,7 @@ import asyncio
 import json
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -170,3 +171,23 @@ def test_deep_nesting_and_huge_numbers_are_bad_requests_over_http(
         )
         assert answer.status_code == 400, answer.text
         assert answer.json()["error"]["code"] == "bad_request"
+
+
+async def test_the_demo_banner_prints_the_current_generation_of_the_links(
+    server_factory: type[LiveServer], tmp_path: Path
+) -> None:
+    first = server_factory(tmp_path / "data", "--demo").start()
+    console = link_in(first.log.read_text(), "Facilitator console:")
+    chair = await Peer(first.url, console.split("#token=")[1]).connect()
+    assert (await chair.call("links:rotate", {"role": "display"}))["ok"]
+    await chair.close()
+    first.stop()
+    first.log.write_text("")
+    again = server_factory(tmp_path / "data", "--demo").start()
+    display = link_in(again.log.read_text(), "Projector display:")
+    assert await try_connect(again.url, display.split("#token=")[1]) is None
+
+
+def link_in(banner: str, label: str) -> str:
+    line = next(line for line in banner.splitlines() if label in line)
+    return line.split(label, 1)[1].strip()
