@@ -19,6 +19,7 @@ from .errors import ApiError
 from .ratelimit import JoinLimiter
 from .runner import SessionRunner
 from .sessions import Sessions, new_id
+from .views import shared_links
 from .wire import CreateSessionBody, JoinBody, parse
 
 
@@ -69,21 +70,16 @@ class HttpApi:
 
     def created(self, runner: SessionRunner) -> dict[str, Any]:
         """The create answer: links, tokens, propositions (also printed by `serve --demo`)."""
-        session_id = runner.session_id
-        # The current generation of each shared link: after `links:rotate`, the new one.
-        tokens = {
-            role: self._auth.issue(session_id, role, "", runner.state.link_epochs.get(role, 0))
-            for role in ("facilitator", "display")
-        }
+        links = shared_links(self._auth, runner)
         return {
-            "session_id": session_id,
+            "session_id": runner.session_id,
             "join_code": runner.state.join_code,
             "urls": {
                 "join": runner.join_url,
-                "console": runner.link("console", tokens["facilitator"]),
-                "display": runner.link("display", tokens["display"]),
+                "console": links["facilitator"][1],
+                "display": links["display"][1],
             },
-            "tokens": tokens,
+            "tokens": {role: token for role, (token, _) in links.items()},
             "propositions": [
                 {
                     "id": pid,

@@ -24,7 +24,7 @@ from .ratelimit import TokenBucket
 from .registry import COMMANDS, LOCAL, Effects, personal
 from .runner import Request, SessionRunner, fingerprint
 from .sessions import Sessions
-from .views import hub_link, room, snapshot
+from .views import hub_link, room, shared_link, snapshot
 from .wire import parse
 from .wire_json import MALFORMED
 
@@ -32,8 +32,6 @@ log = logging.getLogger("plenary.sockets")
 
 # (commands per second, burst) by role: a chair pasting fifty propositions is
 # not a flood; a phone sending fifty ratings a second is.
-# The view each shared link opens.
-VIEWS: Final[dict[LinkRole, str]] = {"facilitator": "console", "display": "display"}
 RATES: Final[dict[str, tuple[float, float]]] = {
     "facilitator": (50.0, 200.0),
     "hub": (20.0, 60.0),
@@ -202,10 +200,7 @@ class _Effects(Effects):
         return hub_link(self._gateway.auth, runner, hub_id)
 
     def link(self, runner: SessionRunner, role: LinkRole) -> tuple[str, str]:
-        token = self._gateway.auth.issue(
-            runner.session_id, role, "", runner.state.link_epochs.get(role, 0)
-        )
-        return token, runner.link(VIEWS[role], token)
+        return shared_link(self._gateway.auth, runner, role)
 
     async def close(self, room_name: str, which: Callable[[Claims], bool]) -> None:
         await self._gateway.close(room_name, which, keep=self._sid)

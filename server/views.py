@@ -2,9 +2,10 @@
 
 import time
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Final
 
 from facilitation.views import view
+from facilitation.vocabulary import LINK_ROLES, LinkRole
 
 from .auth import Authenticator
 from .runner import SessionRunner
@@ -36,6 +37,21 @@ def snapshot(runner: SessionRunner, role: str, subject: str) -> dict[str, Any]:
         "head": runner.head_short,
         **role_view(runner, role, subject, time.time()),
     }
+
+
+# The view each shared link opens.
+SHARED_VIEWS: Final[dict[LinkRole, str]] = {"facilitator": "console", "display": "display"}
+
+
+def shared_link(auth: Authenticator, runner: SessionRunner, role: LinkRole) -> tuple[str, str]:
+    """A token for the current generation of the console's or the projector's link
+    (after `links:rotate`, the new one), and the link."""
+    token = auth.issue(runner.session_id, role, "", runner.state.link_epochs.get(role, 0))
+    return token, runner.link(SHARED_VIEWS[role], token)
+
+
+def shared_links(auth: Authenticator, runner: SessionRunner) -> dict[LinkRole, tuple[str, str]]:
+    return {role: shared_link(auth, runner, role) for role in LINK_ROLES}
 
 
 def hub_link(auth: Authenticator, runner: SessionRunner, hub_id: str) -> tuple[str, str]:

@@ -133,11 +133,17 @@ def test_adjusted_rand_by_hand() -> None:
     assert adjusted_rand([0, 0, 0, 1, 1, 1], [0, 0, 1, 1, 2, 2]) == pytest.approx(0.8 / 3.3)
 
 
-def test_planted_groups_recovered_across_stakeholder_groups() -> None:
-    hidden, groups, ratings = planted(300, 12, seed=7)
-    state, _ = session(12, groups)
+def rated(props: int, groups: dict[str, str], ratings: list[ev.RatingSubmitted]) -> SessionState:
+    """A session of `props` open propositions with these people, after these ratings."""
+    state, _ = session(props, groups)
     for event in ratings:
         apply(state, event)
+    return state
+
+
+def test_planted_groups_recovered_across_stakeholder_groups() -> None:
+    hidden, groups, ratings = planted(300, 12, seed=7)
+    state = rated(12, groups, ratings)
     result = compute(state.opinions)
     ids = sorted(hidden)
     found = labels_of(result, ids)
@@ -267,9 +273,7 @@ def test_fewer_distinct_points_than_groups() -> None:
 
 def test_proposition_everyone_found_confusing() -> None:
     _hidden, groups, ratings = planted(60, 8, seed=5)
-    state, _ = session(9, groups)
-    for event in ratings:
-        apply(state, event)
+    state = rated(9, groups, ratings)
     for pid in groups:
         apply(state, rate(pid, 8, "confused"))
     result = compute(state.opinions)
@@ -283,9 +287,7 @@ def test_proposition_everyone_found_confusing() -> None:
 
 def test_proposition_added_mid_session() -> None:
     hidden, groups, ratings = planted(90, 8, seed=9)
-    state, _ = session(8, groups)
-    for event in ratings:
-        apply(state, event)
+    state = rated(8, groups, ratings)
     before = compute(state.opinions)
     apply(state, ev.PropositionAdded("q08", "Late", None, 5.0))
     apply(state, ev.PropositionOpened("q08", 1, 5.0))
