@@ -14,6 +14,9 @@ STATUS: Final[dict[str, int]] = {
     "too_large": 413,
     "rate_limited": 429,
     "internal": 500,
+    # The store cannot be reached (or is gone): nothing was recorded, the
+    # connection stays open, and the same command may be sent again shortly.
+    "unavailable": 503,
 }
 
 
