@@ -10,7 +10,15 @@ from typing import Any, Final
 
 from .errors import BadRequest
 from .settings import SessionSettings
-from .vocabulary import Intent, LinkRole, MarkStatus, ParticipantChannel, TimerAction, Value
+from .vocabulary import (
+    DisplayMode,
+    Intent,
+    LinkRole,
+    MarkStatus,
+    ParticipantChannel,
+    TimerAction,
+    Value,
+)
 
 SCHEMA_VERSION: Final = 1
 Counts = dict[str, int]
@@ -138,6 +146,29 @@ class FloorGiven:
 
 
 @dataclass(frozen=True, slots=True)
+class FloorYielded:
+    """The speaker of `entry_id` ended their own turn; nobody has the floor."""
+
+    entry_id: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class QueueClosed:
+    """The list of speakers closed (no new hands) or, `closed` false, reopened."""
+
+    closed: bool
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class DisplayChosen:
+    mode: DisplayMode
+    proposition_id: str | None
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
 class TimerChanged:
     action: TimerAction
     seconds: int | None
@@ -207,6 +238,9 @@ Event = (
     | EntryRemoved
     | EntryMoved
     | FloorGiven
+    | FloorYielded
+    | QueueClosed
+    | DisplayChosen
     | TimerChanged
     | ConsensusMarked
     | HubInvited
@@ -232,6 +266,9 @@ EVENT_TYPES: Final[dict[str, type[Event]]] = {
     "entry_removed": EntryRemoved,
     "entry_moved": EntryMoved,
     "floor_given": FloorGiven,
+    "floor_yielded": FloorYielded,
+    "queue_closed": QueueClosed,
+    "display_chosen": DisplayChosen,
     "timer_changed": TimerChanged,
     "consensus_marked": ConsensusMarked,
     "hub_invited": HubInvited,

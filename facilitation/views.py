@@ -57,6 +57,9 @@ TOUCHES: Final[dict[type, frozenset[str]]] = {
     ev.EntryRemoved: frozenset({"queue", "me"}),
     ev.EntryMoved: frozenset({"queue"}),
     ev.FloorGiven: frozenset({"queue", "timer", "speaker_log", "me"}),
+    ev.FloorYielded: frozenset({"queue", "timer", "speaker_log", "me"}),
+    ev.QueueClosed: frozenset({"queue"}),
+    ev.DisplayChosen: frozenset({"session"}),
     ev.TimerChanged: frozenset({"timer"}),
     ev.ConsensusMarked: frozenset({"propositions"}),
     ev.HubInvited: frozenset({"hubs", "participation", "hub"}),
@@ -185,6 +188,7 @@ def queue(state: SessionState, *_: object) -> View:
         if current is None
         else {**entry_view(current.entry), "started_at": current.started_at},
         "entries": [entry_view(e) for e in ordered(state.queue, state.settings.queue_policy)],
+        "closed": state.queue.closed,
     }
 
 
@@ -205,6 +209,7 @@ def session(state: SessionState, *_: object) -> View:
         "languages": list(state.languages),
         "stakeholder_groups": list(state.stakeholder_groups),
         "settings": state.settings.to_dict(),
+        "display": {"mode": state.display_mode, "proposition_id": state.display_proposition},
     }
 
 

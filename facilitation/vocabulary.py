@@ -16,6 +16,9 @@ Status = Literal["draft", "open", "closed"]
 TimerAction = Literal["start", "pause", "reset"]
 ResultsVisibility = Literal["on_reveal", "live"]
 QueuePolicy = Literal["default", "fifo"]
+# What the projector shows: `auto` follows the one open proposition (the agenda
+# otherwise), `proposition` one the chair chose, `agenda` the whole list.
+DisplayMode = Literal["auto", "proposition", "agenda"]
 
 # The Idea Rating Sheet scale, in its order. Tallies are lists indexed by it.
 SCALE: Final[tuple[Value, ...]] = (
@@ -45,6 +48,7 @@ LINK_ROLES: Final[tuple[LinkRole, ...]] = ("facilitator", "display")
 TIMER_ACTIONS: Final[tuple[TimerAction, ...]] = ("start", "pause", "reset")
 RESULTS_VISIBILITY: Final[tuple[ResultsVisibility, ...]] = ("on_reveal", "live")
 QUEUE_POLICIES: Final[tuple[QueuePolicy, ...]] = ("default", "fifo")
+DISPLAY_MODES: Final[tuple[DisplayMode, ...]] = ("auto", "proposition", "agenda")
 
 DEFAULT_GROUPS: Final[tuple[str, ...]] = (
     "government",

@@ -13,9 +13,17 @@ from .opinions import OpinionGroups
 from .runner import SessionRunner
 from .store import Store
 
-# No look-alikes (0/O, 1/I/L): codes are read off a projector and typed on phones.
-JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+# Codes are read off a projector and typed on phones: no letter that looks like
+# a digit of the alphabet (O, I, L), and `normalise_join_code` reads those as
+# the digits, so a code is found however its 0s and 1s were read.
+JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ0123456789"
 JOIN_CODE_LENGTH = 8
+_LOOK_ALIKES = str.maketrans({"O": "0", "I": "1", "L": "1", " ": None, "-": None})
+
+
+def normalise_join_code(typed: str) -> str:
+    """A join code as typed (any case, spaces, hyphens, look-alikes) in its canonical form."""
+    return typed.strip().upper().translate(_LOOK_ALIKES)
 
 
 def new_id() -> str:
@@ -91,7 +99,7 @@ class Sessions:
         return self._runners[session_id]
 
     async def by_join_code(self, code: str) -> SessionRunner:
-        session_id = self._by_code.get(code.strip().upper())
+        session_id = self._by_code.get(normalise_join_code(code))
         if session_id is None:
             raise ApiError(
                 "not_found",

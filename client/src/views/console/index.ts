@@ -7,6 +7,7 @@ import { openLinkedView, renderSnapshots } from "../../linked-view";
 import type { Snapshot } from "../../protocol";
 import { consoleContext } from "./context";
 import { hubsPanel, participantsPanel } from "./people";
+import { projectorPanel } from "./projector";
 import { propositionsPanel, type Panel } from "./propositions";
 import { queuePanel } from "./queue";
 import { sessionPanel } from "./session";
@@ -22,6 +23,7 @@ export function start(): void {
   renderSnapshots(view, () => {
     const props = propositionsPanel(ctx);
     const side = [
+      projectorPanel(ctx),
       queuePanel(ctx),
       speakerLogPanel(),
       sessionPanel(ctx),
