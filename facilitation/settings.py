@@ -10,7 +10,16 @@ from math import isfinite
 from typing import Any, Final
 
 from .errors import BadRequest
-from .vocabulary import QUEUE_POLICIES, RESULTS_VISIBILITY, QueuePolicy, ResultsVisibility
+from .vocabulary import (
+    ADMISSIONS,
+    QUEUE_POLICIES,
+    RESULTS_VISIBILITY,
+    SUGGESTION_BASES,
+    Admission,
+    QueuePolicy,
+    ResultsVisibility,
+    SuggestionBasis,
+)
 
 CONSENSUS_SETTINGS: Final[tuple[tuple[str, float, str], ...]] = (
     ("min_ratings", 12, "Fewest ratings (hub counts included) before consensus is suggested."),
@@ -57,6 +66,19 @@ SESSION_SETTINGS: Final[tuple[tuple[str, object, str], ...]] = (
         5,
         "...or once this many seconds have passed since the last recompute and any rating "
         "changed; never more than one recompute at a time.",
+    ),
+    (
+        "admission",
+        "open",
+        "`open`: anyone with the join code, declaring a stakeholder group; `registered`: "
+        "personal invitations only (the join code is refused); `both`: either, with "
+        "registered and self-declared raters kept apart in tallies, metrics and the report.",
+    ),
+    (
+        "suggestion_follows",
+        "all",
+        "`all`: the rough-consensus suggestion reads every rating; `registered`: with "
+        "admission `both`, it reads the registered raters' ratings only.",
     ),
 )
 
@@ -107,8 +129,14 @@ class SessionSettings:
     consensus: ConsensusThresholds = field(default_factory=ConsensusThresholds)
     opinions_every: int = 200
     opinions_seconds: int = 5
+    admission: Admission = "open"
+    suggestion_follows: SuggestionBasis = "all"
 
     def __post_init__(self) -> None:
+        if self.admission not in ADMISSIONS:
+            raise BadRequest("settings.admission must be 'open', 'registered' or 'both'.")
+        if self.suggestion_follows not in SUGGESTION_BASES:
+            raise BadRequest("settings.suggestion_follows must be 'all' or 'registered'.")
         if self.results_visibility not in RESULTS_VISIBILITY:
             raise BadRequest("settings.results_visibility must be 'on_reveal' or 'live'.")
         if self.queue_policy not in QUEUE_POLICIES:
@@ -146,6 +174,8 @@ class SessionSettings:
             "consensus": self.consensus.to_dict(),
             "opinions_every": self.opinions_every,
             "opinions_seconds": self.opinions_seconds,
+            "admission": self.admission,
+            "suggestion_follows": self.suggestion_follows,
         }
 
 

@@ -23,6 +23,9 @@ from .datadir import Claimed, claim
 from .errors import ApiError
 from .fanout import Fanout
 from .http_api import HttpApi
+from .invitations.contacts import Contacts
+from .invitations.http import RegistrantsApi
+from .invitations.mailer import Mailer, SmtpConfig
 from .middleware import BodyLimit, SecurityHeaders
 from .reports.http import report_routes
 from .sessions import Sessions
@@ -82,10 +85,13 @@ def create_app(
 
     fanout = Fanout(emit, settings.flush_ms / 1000, settings.participant_flush_ms / 1000)
     sessions = Sessions(store, fanout, settings.snapshot_every, settings.public_url)
-    Gateway(sio, sessions, auth)
+    gateway = Gateway(sio, sessions, auth)
     api = HttpApi(
         sessions, auth, settings.public_url, store.healthy, settings.max_joins_per_session
     )
+    mailer = Mailer(SmtpConfig.from_settings(settings), store)
+    registrants = RegistrantsApi(api, sessions, auth, Contacts(store), mailer)
+    gateway.forget_registrant = registrants.forget
     parts = Parts(settings, store, auth, admin_token, sessions, api)
 
     @contextlib.asynccontextmanager
@@ -100,6 +106,7 @@ def create_app(
         quiet_collector = asyncio.create_task(gc_tuning.collect_when_quiet())
         yield
         quiet_collector.cancel()
+        await mailer.close()
         await fanout.close()
         await sessions.stop()
         await store.close()
@@ -115,7 +122,7 @@ def create_app(
             )
         )
     web = Starlette(
-        routes=[*api.routes(), *report_routes(api), *static.routes()],
+        routes=[*api.routes(), *registrants.routes(), *report_routes(api), *static.routes()],
         middleware=middleware,
         exception_handlers={
             ApiError: _api_error,

@@ -328,6 +328,7 @@ def test_facilitator_sees_everything_and_objections_without_identity() -> None:
                 "channel": "in_room",
                 "language": None,
                 "removed": False,
+                "registered": False,
             },
             {
                 "participant_id": "p2",
@@ -336,6 +337,7 @@ def test_facilitator_sees_everything_and_objections_without_identity() -> None:
                 "channel": "remote",
                 "language": None,
                 "removed": False,
+                "registered": False,
             },
             {
                 "participant_id": "p3",
@@ -344,6 +346,7 @@ def test_facilitator_sees_everything_and_objections_without_identity() -> None:
                 "channel": "in_room",
                 "language": None,
                 "removed": False,
+                "registered": False,
             },
         ],
         "speaker_log": [],
