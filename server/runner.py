@@ -97,6 +97,7 @@ class SessionRunner:
         self._task: asyncio.Task[None] | None = None
         self.listeners: list[ChangeListener] = []
         self.base_url = ""  # where the session's links point; empty: relative links
+        self._stale: ApiError | None = None  # a failed reload: refuse until one succeeds
 
     @property
     def head_short(self) -> str | None:
@@ -162,17 +163,35 @@ class SessionRunner:
             if commands:
                 await self._process(commands)
 
+    async def _reload(self) -> bool:
+        """Rebuild from the log; while the store cannot be read (Redis unreachable),
+        the runner stays stale and answers `unavailable` until a reload succeeds."""
+        try:
+            await self.load()
+        except ApiError as error:
+            log.warning("session %s cannot be reloaded yet: %s", self.session_id, error)
+            self._stale = error
+            return False
+        self._stale = None
+        return True
+
     async def _process(self, commands: list[_Command]) -> None:
+        if self._stale is not None and not await self._reload():
+            for pending in commands:
+                pending.done.set_result(refusal(self._stale))
+            return
         batch = _Batch()
         try:
             for pending in commands:
                 self._decide_one(pending, batch)
             if batch.stored:
                 await self._store.append(self.session_id, batch.stored)
-        except Exception:
+        except Exception as error:
             log.exception("batch failed; rebuilding session %s from its log", self.session_id)
             failure = refusal(
-                ApiError(
+                error
+                if isinstance(error, ApiError) and error.code == "unavailable"
+                else ApiError(
                     "internal",
                     "The server could not record this; nothing was changed. Please try again.",
                 )
@@ -180,7 +199,7 @@ class SessionRunner:
             for pending in commands:
                 if not pending.done.done():
                     pending.done.set_result(failure)
-            await self.load()
+            await self._reload()
             return
         for future, ack in batch.answers:
             if not future.done():

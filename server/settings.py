@@ -151,6 +151,27 @@ class Settings:
             )
         },
     )
+    redis_url: str = field(
+        default="",
+        metadata={
+            "help": (
+                "Redis to keep the sessions in instead of SQLite (`redis://HOST:PORT/DB`,"
+                " also `--redis`); empty means the embedded SQLite store. See"
+                " docs/scale-out.md."
+            ),
+            "aliases": ("--redis",),
+        },
+    )
+    redis_durability: str = field(
+        default="strict",
+        metadata={
+            "help": (
+                "`strict`: refuse to start unless Redis has AOF on, `appendfsync always` and"
+                " `noeviction`; `relaxed`: start anyway (an acknowledged command may be lost"
+                " if Redis crashes)."
+            )
+        },
+    )
     log_level: str = field(
         default="info",
         metadata={"help": ("Log level: debug, info, warning, error.")},
@@ -173,6 +194,10 @@ class Settings:
             raise SystemExit(
                 "Setting durability (PLENARY_DURABILITY) must be 'process' or 'power'."
             )
+        if values.get("redis_durability", "strict") not in ("strict", "relaxed"):
+            raise SystemExit(
+                "Setting redis_durability (PLENARY_REDIS_DURABILITY) must be 'strict' or 'relaxed'."
+            )
         return cls(**values)
 
 
@@ -190,6 +215,12 @@ SETTINGS: Final[tuple[tuple[str, object, str], ...]] = tuple(
     for f in fields(Settings)
     if not f.metadata.get("cli_only")
 )
+
+
+# Other spellings of an option (`--redis` for `--redis-url`).
+ALIASES: Final[dict[str, tuple[str, ...]]] = {
+    f.name: tuple(f.metadata["aliases"]) for f in fields(Settings) if "aliases" in f.metadata
+}
 
 
 def _cast(name: str, raw: Any, kind: type) -> Any:
