@@ -24,6 +24,7 @@ from .errors import ApiError
 from .fanout import Fanout
 from .http_api import HttpApi
 from .middleware import BodyLimit, SecurityHeaders
+from .opinion_feed import OpinionFeed
 from .reports.http import report_routes
 from .sessions import Sessions
 from .settings import Settings
@@ -82,6 +83,7 @@ def create_app(
 
     fanout = Fanout(emit, settings.flush_ms / 1000, settings.participant_flush_ms / 1000)
     sessions = Sessions(store, fanout, settings.snapshot_every, settings.public_url)
+    sessions.opinions.on_result.append(OpinionFeed(emit, fanout).on_result)
     Gateway(sio, sessions, auth)
     api = HttpApi(
         sessions, auth, settings.public_url, store.healthy, settings.max_joins_per_session

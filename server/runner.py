@@ -29,6 +29,7 @@ from facilitation import events as ev
 from facilitation import snapshot as snap
 from facilitation.commands import Command
 from facilitation.errors import BadRequest
+from facilitation.opinions import Opinions
 from facilitation.views import TOUCHES
 
 from .chain import GENESIS, canonical, link, short
@@ -97,6 +98,7 @@ class SessionRunner:
         self._task: asyncio.Task[None] | None = None
         self.listeners: list[ChangeListener] = []
         self.base_url = ""  # where the session's links point; empty: relative links
+        self.opinions: Opinions | None = None  # latest opinion groups (server/opinions.py)
 
     @property
     def head_short(self) -> str | None:
