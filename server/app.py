@@ -106,7 +106,10 @@ def create_app(
         await sessions.stop()
         await store.close()
 
-    middleware = [Middleware(SecurityHeaders), Middleware(BodyLimit, limit=settings.max_body_bytes)]
+    middleware = [
+        Middleware(SecurityHeaders),
+        Middleware(BodyLimit, limit=settings.max_body_bytes, timeout=settings.body_timeout_s),
+    ]
     if settings.allowed_origins:
         middleware.append(
             Middleware(

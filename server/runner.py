@@ -34,7 +34,7 @@ from facilitation.views import TOUCHES
 
 from .chain import GENESIS, canonical, link, short
 from .errors import ApiError, refusal
-from .store import RequestRecord, Store, StoredEvent
+from .store import RequestRecord, Store, StoredEvent, StoreUnavailable
 
 log = logging.getLogger("plenary.runner")
 T = TypeVar("T")
@@ -47,6 +47,11 @@ REQUEST_MEMORY: Final = 24 * 3600.0
 # short, so reading sockets, committing and writing acks interleave: in the
 # burst benchmark, 64 gave ack p99 1.1x the bare transport's and 1,000 gave 2.4x.
 MAX_BATCH: Final = 64
+_INTERNAL: Final = "The server could not record this; nothing was changed. Please try again."
+_UNAVAILABLE: Final = (
+    "The server cannot record anything right now (its data store is gone or unreachable);"
+    " nothing was changed. Try again in a moment."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,18 +176,13 @@ class SessionRunner:
                 self._decide_one(pending, batch)
             if batch.stored:
                 await self._store.append(self.session_id, batch.stored)
+        except StoreUnavailable as error:
+            log.error("store unavailable (%s); rebuilding session %s", error, self.session_id)
+            await self._refuse_batch(commands, ApiError("unavailable", _UNAVAILABLE))
+            return
         except Exception:
             log.exception("batch failed; rebuilding session %s from its log", self.session_id)
-            failure = refusal(
-                ApiError(
-                    "internal",
-                    "The server could not record this; nothing was changed. Please try again.",
-                )
-            )
-            for pending in commands:
-                if not pending.done.done():
-                    pending.done.set_result(failure)
-            await self.load()
+            await self._refuse_batch(commands, ApiError("internal", _INTERNAL))
             return
         for future, ack in batch.answers:
             if not future.done():
@@ -192,6 +192,15 @@ class SessionRunner:
                 listener(self, frozenset(batch.touched))
         if self.state.version - self._snapshot_seq >= self._snapshot_every:
             await self._snapshot()
+
+    async def _refuse_batch(self, commands: list[_Command], error: ApiError) -> None:
+        """Answer every command of a batch that was not recorded, then drop what
+        it applied in memory by rebuilding the state from the log."""
+        failure = refusal(error)
+        for pending in commands:
+            if not pending.done.done():
+                pending.done.set_result(failure)
+        await self.load()
 
     def _decide_one(self, pending: _Command, batch: _Batch) -> None:
         request = pending.request
