@@ -24,6 +24,7 @@ from .errors import ApiError
 from .fanout import Fanout
 from .http_api import HttpApi
 from .middleware import BodyLimit, SecurityHeaders
+from .opinion_feed import OpinionFeed
 from .redis_claim import claim_redis
 from .redis_store import RedisStore
 from .reports.http import report_routes
@@ -86,6 +87,7 @@ def create_app(
 
     fanout = Fanout(emit, settings.flush_ms / 1000, settings.participant_flush_ms / 1000)
     sessions = Sessions(store, fanout, settings.snapshot_every, settings.public_url)
+    sessions.opinions.on_result.append(OpinionFeed(emit, fanout).on_result)
     Gateway(sio, sessions, auth)
     api = HttpApi(
         sessions,
@@ -114,7 +116,10 @@ def create_app(
         await sessions.stop()
         await store.close()
 
-    middleware = [Middleware(SecurityHeaders), Middleware(BodyLimit, limit=settings.max_body_bytes)]
+    middleware = [
+        Middleware(SecurityHeaders),
+        Middleware(BodyLimit, limit=settings.max_body_bytes, timeout=settings.body_timeout_s),
+    ]
     if settings.allowed_origins:
         middleware.append(
             Middleware(

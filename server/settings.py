@@ -115,6 +115,15 @@ class Settings:
             )
         },
     )
+    body_timeout_s: int = field(
+        default=20,
+        metadata={
+            "help": (
+                "Seconds a request's body has to arrive in full after its head; a slower"
+                " one is answered 408 too_slow and its connection closed."
+            )
+        },
+    )
     keep_alive_s: int = field(
         default=5,
         metadata={"help": ("Seconds an idle keep-alive HTTP connection is kept open.")},
