@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from itertools import pairwise
 from typing import Any, Final, NotRequired, TypedDict
 
+from .opinion_record import OpinionReport
+from .opinion_record import report as opinion_report
 from .state import Participant, Proposition, RoundState, SessionState, Turn, Vector
 from .tally import ShareMetrics, as_counts, metrics, share_metrics
 from .views import objections
@@ -156,6 +158,7 @@ class Report(TypedDict):
     propositions: list[PropositionReport]
     speakers: Speakers
     participation: Participation
+    opinions: OpinionReport
 
 
 def build(state: SessionState, head: str) -> Report:
@@ -184,6 +187,7 @@ def build(state: SessionState, head: str) -> Report:
         ],
         "speakers": _speakers(state, groups),
         "participation": _participation(state, groups),
+        "opinions": opinion_report(state),
     }
 
 

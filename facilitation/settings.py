@@ -28,6 +28,13 @@ CONSENSUS_SETTINGS: Final[tuple[tuple[str, float, str], ...]] = (
     ("max_confused_share", 0.15, "Largest share of confused allowed."),
     ("min_group_agree_share", 0.5, "Agree share every group with enough ratings must reach."),
     ("min_group_ratings", 3, "Ratings a group needs before it counts for the group test."),
+    (
+        "min_opinion_consensus",
+        0.0,
+        "Consensus across opinion groups (docs/opinions.md) the suggestion also requires; "
+        "0 means not required. Above 0, a proposition whose opinion groups are not known yet "
+        "is not suggested.",
+    ),
 )
 SESSION_SETTINGS: Final[tuple[tuple[str, object, str], ...]] = (
     (
@@ -83,7 +90,13 @@ SESSION_SETTINGS: Final[tuple[tuple[str, object, str], ...]] = (
 )
 
 _SHARE_KEYS: Final = frozenset(
-    {"min_agree_share", "max_strong_oppose_share", "max_confused_share", "min_group_agree_share"}
+    {
+        "min_agree_share",
+        "max_strong_oppose_share",
+        "max_confused_share",
+        "min_group_agree_share",
+        "min_opinion_consensus",
+    }
 )
 
 
@@ -95,6 +108,7 @@ class ConsensusThresholds:
     max_confused_share: float = 0.15
     min_group_agree_share: float = 0.5
     min_group_ratings: int = 3
+    min_opinion_consensus: float = 0.0
 
     def __post_init__(self) -> None:
         for f in fields(self):

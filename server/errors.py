@@ -12,6 +12,8 @@ STATUS: Final[dict[str, int]] = {
     "conflict": 409,
     "closed": 409,
     "too_large": 413,
+    # A request body still arriving `body_timeout_s` after its head (the connection closes).
+    "too_slow": 408,
     "rate_limited": 429,
     "internal": 500,
     # The store cannot be reached (or is gone): nothing was recorded, the

@@ -115,6 +115,15 @@ class Settings:
             )
         },
     )
+    body_timeout_s: int = field(
+        default=20,
+        metadata={
+            "help": (
+                "Seconds a request's body has to arrive in full after its head; a slower"
+                " one is answered 408 too_slow and its connection closed."
+            )
+        },
+    )
     keep_alive_s: int = field(
         default=5,
         metadata={"help": ("Seconds an idle keep-alive HTTP connection is kept open.")},
@@ -148,6 +157,27 @@ class Settings:
                 "Largest websocket message accepted; the default fits every valid command"
                 " even with all its text \\u-escaped, so an over-long text gets a coded"
                 " `too_large` answer, not a closed connection."
+            )
+        },
+    )
+    redis_url: str = field(
+        default="",
+        metadata={
+            "help": (
+                "Redis to keep the sessions in instead of SQLite (`redis://HOST:PORT/DB`,"
+                " also `--redis`); empty means the embedded SQLite store. See"
+                " docs/scale-out.md."
+            ),
+            "aliases": ("--redis",),
+        },
+    )
+    redis_durability: str = field(
+        default="strict",
+        metadata={
+            "help": (
+                "`strict`: refuse to start unless Redis has AOF on, `appendfsync always` and"
+                " `noeviction`; `relaxed`: start anyway (an acknowledged command may be lost"
+                " if Redis crashes)."
             )
         },
     )
@@ -214,6 +244,10 @@ class Settings:
             raise SystemExit(
                 "Setting durability (PLENARY_DURABILITY) must be 'process' or 'power'."
             )
+        if values.get("redis_durability", "strict") not in ("strict", "relaxed"):
+            raise SystemExit(
+                "Setting redis_durability (PLENARY_REDIS_DURABILITY) must be 'strict' or 'relaxed'."
+            )
         return cls(**values)
 
 
@@ -237,6 +271,12 @@ ENV_SETTINGS: Final[tuple[tuple[str, object, str], ...]] = tuple(
     for f in fields(Settings)
     if f.metadata.get("env_only")
 )
+
+
+# Other spellings of an option (`--redis` for `--redis-url`).
+ALIASES: Final[dict[str, tuple[str, ...]]] = {
+    f.name: tuple(f.metadata["aliases"]) for f in fields(Settings) if "aliases" in f.metadata
+}
 
 
 def _cast(name: str, raw: Any, kind: type) -> Any:

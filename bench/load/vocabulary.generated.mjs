@@ -11,5 +11,5 @@ export const LANGUAGES = /** @type {const} */ (["ar", "zh", "en", "fr", "ru", "e
 export const ROLES = /** @type {const} */ (["facilitator", "participant", "hub", "display"]);
 export const LINK_ROLES = /** @type {const} */ (["facilitator", "display"]);
 export const TIMER_ACTIONS = /** @type {const} */ (["start", "pause", "reset"]);
-export const ERROR_CODES = /** @type {const} */ (["bad_request", "unauthorized", "forbidden", "not_found", "conflict", "closed", "too_large", "rate_limited", "internal", "unavailable"]);
+export const ERROR_CODES = /** @type {const} */ (["bad_request", "unauthorized", "forbidden", "not_found", "conflict", "closed", "too_large", "too_slow", "rate_limited", "internal", "unavailable"]);
 export const COMMAND_NAMES = /** @type {const} */ (["sync", "auth:refresh", "rating:submit", "hand:raise", "hand:lower", "hub:tally", "hub:speaker", "proposition:add", "proposition:move", "proposition:open", "proposition:close", "results:reveal", "queue:next", "queue:move", "queue:remove", "timer:set", "consensus:mark", "hub:invite", "hub:update", "hub:rotate", "links:rotate", "participant:remove", "registrant:remove"]);

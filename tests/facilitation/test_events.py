@@ -108,6 +108,7 @@ def test_json_form_is_plain() -> None:
             "max_confused_share": 0.15,
             "min_group_agree_share": 0.5,
             "min_group_ratings": 3,
+            "min_opinion_consensus": 0.0,
         },
         "opinions_every": 200,
         "opinions_seconds": 5,
