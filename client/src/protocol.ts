@@ -40,6 +40,8 @@ export interface JoinInfo {
   stakeholder_groups: string[];
   languages: string[];
   channels: string[];
+  /** An extension: `registered` admits invitations only (the join form is not shown). */
+  admission?: "open" | "registered" | "both";
 }
 
 export interface JoinRequest {

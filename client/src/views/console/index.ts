@@ -9,6 +9,7 @@ import { consoleContext } from "./context";
 import { hubsPanel, participantsPanel } from "./people";
 import { propositionsPanel, type Panel } from "./propositions";
 import { queuePanel } from "./queue";
+import { registrantsPanel } from "./registrants";
 import { sessionPanel } from "./session";
 import { speakerLogPanel } from "./speaker-log";
 
@@ -27,6 +28,7 @@ export function start(): void {
       sessionPanel(ctx),
       hubsPanel(ctx),
       participantsPanel(ctx),
+      registrantsPanel(ctx, () => connection.snapshot?.session.session_id ?? ""),
     ];
     const panels: Panel[] = [props, ...side];
     replace(

@@ -1,6 +1,7 @@
 // One proposition in the chair's console: lifecycle buttons, the live bar,
 // the breakdown by group and channel, the metrics with the rough-consensus
 // suggestion, the objections to weigh, and the chair's own mark.
+import { admissionSplit } from "./admission";
 import { countsTable, divergingBar } from "../../bars";
 import { h, replace, setText, uid } from "../../dom";
 import { channelLabel, groupLabel, markLabel, percent, scaleLabel, t } from "../../i18n";
@@ -160,7 +161,7 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
     const hasCounts = Boolean(round?.counts);
     bar.el.hidden = !hasCounts;
     if (round?.counts) bar.update(round.counts);
-    replace(metrics, ...(round?.metrics ? metricsList(round.metrics) : []));
+    replace(metrics, ...(round?.metrics ? metricsList(round.metrics) : []), admissionSplit(round));
     const tables = round ? breakdownTables(round) : [];
     replace(breakdownBody, ...tables);
     breakdown.hidden = tables.length === 0;

@@ -33,13 +33,24 @@ async function join(shell: Shell, joinCode: string): Promise<void> {
     shell.showFatal(info.message);
     return;
   }
+  if (info.admission === "registered") {
+    shell.setTitle(info.title);
+    shell.showFatal(t("invitation_only"));
+    return;
+  }
   participate(shell, joinCode, await joinForm(shell, joinCode, info));
 }
 
-function participate(shell: Shell, joinCode: string, token: string): void {
+/** Rate and queue as the participant of `token`; `reopen` replaces the
+ * join-again button (an invitation link opens itself again instead). */
+export function participate(shell: Shell, joinCode: string, token: string, reopen?: () => void): void {
   const connection = new Connection(token, (renewed) => storeToken(joinCode, renewed));
   shell.watch(connection, (error) => {
     connection.close();
+    if (reopen) {
+      reopen();
+      return;
+    }
     const again = h("button", { type: "button", class: "primary big" }, t("join_again"));
     again.addEventListener("click", () => {
       try {
