@@ -154,6 +154,8 @@ class Peer:
         self.client.on("snapshot", self._on_snapshot)
         self.client.on("state", self._on_state)
         self.client.on("connect_error", self._on_connect_error)
+        self.personal: list[dict[str, Any]] = []  # `opinion_group` events, to this socket only
+        self.client.on("opinion_group", self._on_opinion_group)
 
     async def _on_snapshot(self, body: dict[str, Any]) -> None:
         self.snapshots.append(body)
@@ -163,6 +165,11 @@ class Peer:
     async def _on_state(self, body: dict[str, Any]) -> None:
         self.states.append(body)
         self.view.update(body)
+        self._changed.set()
+
+    async def _on_opinion_group(self, body: dict[str, Any]) -> None:
+        self.personal.append(body)
+        self.view["opinion_group"] = body["opinion_group"]
         self._changed.set()
 
     async def _on_disconnect(self, *_: Any) -> None:

@@ -108,6 +108,7 @@ export interface Proposition {
   mark: Mark | null;
   rounds: Round[];
   objections?: Objection[];
+  consensus?: ConsensusFigures | null; // facilitator: both figures of the current round
 }
 
 export interface QueueEntry {
@@ -201,6 +202,43 @@ export interface SpeakerTurn {
   duration: number | null;
 }
 
+/** Both consensus figures of a proposition's current round (console only). */
+export interface ConsensusFigures {
+  round: number;
+  stakeholder_groups: number | null;
+  opinion_groups: number | null;
+}
+
+/** A map point: [x, y, group label] (null: placed but in no group). Never an id. */
+export type OpinionPoint = [number, number, number | null];
+
+export interface OpinionRepresentative {
+  id: string;
+  position: number;
+  direction: "agree" | "disagree";
+  probability: number;
+  ratio: number;
+}
+
+export interface OpinionGroup {
+  label: number;
+  size: number;
+  representative?: OpinionRepresentative[]; // console only
+}
+
+/** The console's opinion section; the display's has only groups and points. */
+export interface Opinions {
+  placed?: number;
+  min_group_size?: number;
+  groups: OpinionGroup[];
+  points: OpinionPoint[];
+}
+
+export interface OwnOpinionGroup {
+  label: number;
+  groups: number;
+}
+
 export interface Snapshot {
   version: number;
   role: Role;
@@ -215,6 +253,8 @@ export interface Snapshot {
   hub?: HubSelf;
   participants?: ParticipantRow[];
   speaker_log?: SpeakerTurn[]; // facilitator
+  opinions?: Opinions | null; // facilitator; display once results are public
+  opinion_group?: OwnOpinionGroup | null; // participant: their own group only
 }
 
 /** A coalesced change: `version` plus any of the snapshot's top-level keys. */

@@ -22,7 +22,7 @@ from tests.opinion_play import (
 
 
 def messages(peer: Peer) -> list[dict[str, Any]]:
-    return [*peer.snapshots, *peer.states]
+    return [*peer.snapshots, *peer.states, *peer.personal]
 
 
 def text_of(peer: Peer) -> str:
@@ -85,9 +85,9 @@ async def test_console_gets_map_groups_and_both_figures_phones_only_their_own_gr
             if j != i:
                 assert pid not in text
                 assert name not in text
-        for message in phone.states:
-            if "opinion_group" in message:
-                assert set(message) == {"version", "head", "opinion_group"}
+        assert phone.personal  # told through its own socket
+        assert all(set(m) == {"version", "opinion_group"} for m in phone.personal)
+        assert not any("opinion_group" in m for m in phone.states)
     await display.close()
     await played.close()
 

@@ -15,6 +15,7 @@ import {
   type Round,
 } from "../../protocol";
 import type { ConsoleContext } from "./context";
+import { consensusFigures } from "./opinions";
 
 export interface PropositionCard {
   el: HTMLElement;
@@ -58,6 +59,7 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
   const bar = divergingBar();
   const total = h("p", { class: "total" });
   const metrics = h("div", { class: "metrics" });
+  const figures = h("div", { class: "figures" }); // both consensus figures (./opinions)
   // The chair may fold these; they persist so an update does not unfold them.
   const breakdownBody = h("div", {});
   const breakdown = h(
@@ -112,6 +114,7 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
     total,
     bar.el,
     metrics,
+    figures,
     breakdown,
     earlier,
     objections,
@@ -161,6 +164,7 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
     bar.el.hidden = !hasCounts;
     if (round?.counts) bar.update(round.counts);
     replace(metrics, ...(round?.metrics ? metricsList(round.metrics) : []));
+    replace(figures, consensusFigures(current));
     const tables = round ? breakdownTables(round) : [];
     replace(breakdownBody, ...tables);
     breakdown.hidden = tables.length === 0;
