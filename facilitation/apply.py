@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import Any, Final, Generic, TypeVar
 
 from . import events as ev
+from . import publication as pub
+from . import windows as win
 from .opinions import position
 from .queue import ordered
 from .state import (
@@ -69,6 +71,7 @@ def _ratings_discarded(s: SessionState, e: ev.RatingsDiscarded) -> None:
             old = round_.ratings.pop(e.participant_id, None)
             if old is not None:
                 round_.tally.add(old.stakeholder_group, old.channel, old.value, -1)
+                _add_timing(round_.tally, old.live, old.value, -1)
     s.opinions.drop_row(e.participant_id)
 
 
@@ -108,16 +111,23 @@ def _rating_submitted(s: SessionState, e: ev.RatingSubmitted) -> None:
     old = round_.ratings.pop(e.participant_id, None)
     if old is not None:
         tally.add(old.stakeholder_group, old.channel, old.value, -1)
+        _add_timing(tally, old.live, old.value, -1)
     if e.value is not None:
         who = s.participants[e.participant_id]
         value = SCALE_INDEX[e.value]
+        live = s.propositions[e.proposition_id].status == "open"
         round_.ratings[e.participant_id] = Rating(
-            value, e.comment, who.stakeholder_group, who.channel, e.at
+            value, e.comment, who.stakeholder_group, who.channel, e.at, live
         )
         tally.add(who.stakeholder_group, who.channel, value, 1)
+        _add_timing(tally, live, value, 1)
     if e.round == len(s.propositions[e.proposition_id].rounds):
         x = None if e.value is None else position(SCALE_INDEX[e.value])
         s.opinions.set(e.participant_id, e.proposition_id, x)
+
+
+def _add_timing(tally: Tally, live: bool, value: int, step: int) -> None:
+    tally.by_timing.setdefault("live" if live else "window", [0] * 6)[value] += step
 
 
 def _hand_raised(s: SessionState, e: ev.HandRaised) -> None:
@@ -282,8 +292,10 @@ def _add_hub_counts(tally: Tally, hub: HubCounts, sign: int) -> None:
     for i, count in enumerate(hub.counts):
         tally.counts[i] += sign * count
     channel = tally.by_channel.setdefault("hub", [0] * 6)
+    live = tally.by_timing.setdefault("live", [0] * 6)  # hubs count only while it is open
     for i, count in enumerate(hub.counts):
         channel[i] += sign * count
+        live[i] += sign * count
     for group, vector in hub.by_group.items():
         target = tally.by_group.setdefault(group, [0] * 6)
         for i, count in enumerate(vector):
@@ -328,5 +340,12 @@ _HANDLERS = (
     Handler(ev.HubTokenRotated, _hub_token_rotated),
     Handler(ev.HubTallied, _hub_tallied),
     Handler(ev.LinksRotated, _links_rotated),
+    Handler(ev.WindowSet, win.window_set),
+    Handler(ev.WindowOpened, win.window_opened),
+    Handler(ev.WindowClosed, win.window_closed),
+    Handler(ev.WindowCancelled, win.window_closed),
+    Handler(ev.OutcomePublished, pub.outcome_published),
+    Handler(ev.OutcomeUnpublished, pub.outcome_unpublished),
+    Handler(ev.ProvenanceRecorded, pub.provenance_recorded),
 )
 APPLY: Final[dict[type[Any], Handler[Any]]] = {h.event: h for h in _HANDLERS}

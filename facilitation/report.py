@@ -19,8 +19,9 @@ from typing import Any, Final, TypedDict
 
 from .state import Participant, Proposition, RoundState, SessionState, Turn, Vector
 from .tally import ShareMetrics, as_counts, metrics, share_metrics
-from .views import objections
-from .vocabulary import PARTICIPANT_CHANNELS
+from .views import objections, provenance
+from .vocabulary import PARTICIPANT_CHANNELS, TIMINGS
+from .windows import windows
 
 FORMAT: Final = "plenary-report/1"
 CHANNELS: Final = ("in_room", "remote", "hub")
@@ -46,6 +47,7 @@ class RoundReport(TypedDict):
     by_group: dict[str, Shares]
     by_channel: dict[str, Shares]
     by_hub: list[HubShares]
+    by_timing: dict[str, Shares]  # "live": in the live hour; "window": outside it
 
 
 class Shift(TypedDict):
@@ -75,6 +77,7 @@ class PropositionReport(TypedDict):
     rounds: list[RoundReport]
     objections: list[dict[str, Any]]
     shift: list[Shift]
+    provenance: dict[str, Any] | None
 
 
 class TurnReport(TypedDict):
@@ -141,6 +144,7 @@ class SessionInfo(TypedDict):
     stakeholder_groups: list[str]
     results_visibility: str
     consensus: dict[str, float]
+    time_zone: str
 
 
 class Report(TypedDict):
@@ -151,6 +155,7 @@ class Report(TypedDict):
     propositions: list[PropositionReport]
     speakers: Speakers
     participation: Participation
+    windows: list[dict[str, Any]]
 
 
 def build(state: SessionState, head: str) -> Report:
@@ -170,6 +175,7 @@ def build(state: SessionState, head: str) -> Report:
             "stakeholder_groups": list(state.stakeholder_groups),
             "results_visibility": state.settings.results_visibility,
             "consensus": state.settings.consensus.to_dict(),
+            "time_zone": state.settings.time_zone,
         },
         "version": state.version,
         "head": head,
@@ -179,6 +185,7 @@ def build(state: SessionState, head: str) -> Report:
         ],
         "speakers": _speakers(state, groups),
         "participation": _participation(state, groups),
+        "windows": windows(state),
     }
 
 
@@ -213,6 +220,7 @@ def _proposition(
         "rounds": [_round(state, r, groups) for r in p.rounds],
         "objections": objections(p),
         "shift": _shift(p.rounds, groups),
+        "provenance": provenance(p),
     }
 
 
@@ -233,6 +241,7 @@ def _round(state: SessionState, r: RoundState, groups: list[str]) -> RoundReport
             {**shares(list(counted.counts)), "hub_id": hub_id, "name": state.hubs[hub_id].name}
             for hub_id, counted in sorted(r.hub_counts.items(), key=lambda i: _hub_key(state, i[0]))
         ],
+        "by_timing": {t: shares(list(tally.by_timing.get(t, [0] * 6))) for t in TIMINGS},
     }
 
 

@@ -24,6 +24,7 @@ from .errors import ApiError
 from .fanout import Fanout
 from .http_api import HttpApi
 from .middleware import BodyLimit, SecurityHeaders
+from .published import Published
 from .reports.http import report_routes
 from .sessions import Sessions
 from .settings import Settings
@@ -115,7 +116,12 @@ def create_app(
             )
         )
     web = Starlette(
-        routes=[*api.routes(), *report_routes(api), *static.routes()],
+        routes=[
+            *api.routes(),
+            *report_routes(api),
+            *Published(sessions, store, api).routes(),
+            *static.routes(),
+        ],
         middleware=middleware,
         exception_handlers={
             ApiError: _api_error,

@@ -231,6 +231,17 @@ _ENTRIES = (
         lambda p: c.RemoveParticipant(p.participant_id, p.discard_ratings),
         after=_removed,
     ),
+    entry(
+        "window:set",
+        w.WindowSetPayload,
+        c.SetWindow,
+        lambda p: c.SetWindow(new_id(), p.proposition_id, p.opens_at, p.closes_at),
+    ),
+    entry("window:cancel", w.WindowRef, c.CancelWindow, lambda p: c.CancelWindow(p.window_id)),
+    entry(
+        "outcome:publish", w.OutcomePublish, c.PublishOutcome, lambda p: c.PublishOutcome(p.note)
+    ),
+    entry("outcome:unpublish", w.Empty, c.UnpublishOutcome, lambda p: c.UnpublishOutcome()),
 )
 COMMANDS: Final[dict[str, CommandEntry[Any, Any]]] = {e.name: e for e in _ENTRIES}
 
@@ -246,4 +257,10 @@ LOCAL: Final[dict[str, LocalEntry]] = {
 HTTP_COMMANDS: Final[dict[type[c.Command], str]] = {
     c.CreateSession: "POST /api/sessions",
     c.Join: "POST /api/join",
+    c.CarryForward: "POST /api/sessions/{session_id}/carry-forward",
+}
+
+# Domain commands the shell gives on its own, with who gives them and when.
+SHELL_COMMANDS: Final[dict[type[c.Command], str]] = {
+    c.AdvanceWindows: "the window scheduler (server/windows.py), at each deadline and at start",
 }

@@ -80,7 +80,43 @@ export interface Round {
   counts?: Counts;
   by_group?: Record<string, Counts>;
   by_channel?: Partial<Record<Channel, Counts>>;
+  /** Inside the live hour ("live") and outside it ("window"); present once
+   * someone rated outside it (outside the console: when both sides are big enough). */
+  by_timing?: Partial<Record<"live" | "window", Counts>>;
   metrics?: Metrics;
+}
+
+export type WindowStatus = "scheduled" | "open" | "closed" | "cancelled";
+
+/** A rating window; times are seconds since the epoch. */
+export interface RatingWindow {
+  window_id: string;
+  /** null: the whole agenda. */
+  proposition_id: string | null;
+  opens_at: number;
+  closes_at: number;
+  status: WindowStatus;
+  opened_at: number | null;
+  closed_at: number | null;
+}
+
+/** Where a carried-forward proposition comes from (facilitator only). */
+export interface Provenance {
+  session_id: string;
+  title: string;
+  head: string;
+  status: MarkStatus;
+  round: number;
+  total: number;
+  agree_share: number | null;
+  counts: Partial<Counts>;
+}
+
+export interface Publication {
+  published: boolean;
+  version?: number;
+  note?: string | null;
+  at?: number;
 }
 
 export interface Mark {
@@ -108,6 +144,9 @@ export interface Proposition {
   mark: Mark | null;
   rounds: Round[];
   objections?: Objection[];
+  /** The open rating window it can be rated in while not open live. */
+  window?: RatingWindow;
+  provenance?: Provenance;
 }
 
 export interface QueueEntry {
@@ -143,6 +182,7 @@ export interface SessionInfo {
     results_visibility: "on_reveal" | "live";
     speaking_seconds: number;
     consensus: Record<string, number>;
+    time_zone?: string;
   };
 }
 
@@ -215,6 +255,8 @@ export interface Snapshot {
   hub?: HubSelf;
   participants?: ParticipantRow[];
   speaker_log?: SpeakerTurn[]; // facilitator
+  windows?: RatingWindow[]; // facilitator, display, participants
+  publication?: Publication; // facilitator
 }
 
 /** A coalesced change: `version` plus any of the snapshot's top-level keys. */
@@ -249,6 +291,11 @@ export interface Acks {
   /** An extension: a new console or projector link; the old one stops working. */
   "links:rotate": { role: "facilitator" | "display"; token: string; url: string };
   "participant:remove": object;
+  /** Extensions: rating windows before and after the live hour, the published outcome. */
+  "window:set": { window_id: string };
+  "window:cancel": object;
+  "outcome:publish": { version: number };
+  "outcome:unpublish": object;
 }
 
 // A command added on the server without its ack here fails to compile, and so

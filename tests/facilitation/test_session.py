@@ -88,6 +88,7 @@ def test_create_session_with_defaults() -> None:
         },
         "opinions_every": 200,
         "opinions_seconds": 5,
+        "time_zone": "UTC",
     }
 
 

@@ -158,6 +158,7 @@ def test_sections_per_role() -> None:
         "queue",
         "timer",
         "me",
+        "windows",
     ]
     assert list(view(state, "display", "", NOW)) == [
         "session",
@@ -166,6 +167,7 @@ def test_sections_per_role() -> None:
         "timer",
         "participation",
         "hubs",
+        "windows",
     ]
     assert list(view(state, "hub", "h1", NOW)) == [*ROLE_SECTIONS["hub"]]
     assert view(state, "display", "", NOW, sections=["queue", "me", "hub"]) == {"queue": QUEUE_VIEW}
@@ -187,6 +189,7 @@ def test_participant_sees_only_their_own_and_no_distribution_before_reveal() -> 
             "entry_id": None,
             "ratings": {"a": {"round": 1, "value": "agree", "comment": "Fine by me"}},
         },
+        "windows": [],
     }
     me = view(state, "participant", "p2", NOW)["me"]
     assert me["entry_id"] == "e2"
@@ -224,6 +227,7 @@ def test_display_sees_the_total_always_and_the_distribution_once_revealed() -> N
             "hub_attendance": 40,
         },
         "hubs": [{"hub_id": "h1", "name": "Nairobi hub", "attendance": 40}],
+        "windows": [],
     }
     assert view(state, "display", "", NOW) == hidden
     step(state, c.RevealResults("a", True), FACILITATOR)
@@ -347,6 +351,8 @@ def test_facilitator_sees_everything_and_objections_without_identity() -> None:
             },
         ],
         "speaker_log": [],
+        "windows": [],
+        "publication": {"published": False},
     }
 
 
