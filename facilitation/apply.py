@@ -69,6 +69,7 @@ def _ratings_discarded(s: SessionState, e: ev.RatingsDiscarded) -> None:
             old = round_.ratings.pop(e.participant_id, None)
             if old is not None:
                 round_.tally.add(old.stakeholder_group, old.channel, old.value, -1)
+                _changed(s, round_, e.participant_id)
     s.opinions.drop_row(e.participant_id)
 
 
@@ -96,6 +97,7 @@ def _proposition_closed(s: SessionState, e: ev.PropositionClosed) -> None:
     proposition = s.propositions[e.proposition_id]
     proposition.status = "closed"
     proposition.rounds[-1].closed_at = e.at
+    _publish(proposition.rounds[-1])  # the remainder of the last step: the final figures
 
 
 def _results_revealed(s: SessionState, e: ev.ResultsRevealed) -> None:
@@ -115,6 +117,7 @@ def _rating_submitted(s: SessionState, e: ev.RatingSubmitted) -> None:
             value, e.comment, who.stakeholder_group, who.channel, e.at
         )
         tally.add(who.stakeholder_group, who.channel, value, 1)
+    _changed(s, round_, e.participant_id)
     if e.round == len(s.propositions[e.proposition_id].rounds):
         x = None if e.value is None else position(SCALE_INDEX[e.value])
         s.opinions.set(e.participant_id, e.proposition_id, x)
@@ -276,6 +279,20 @@ def _hub_tallied(s: SessionState, e: ev.HubTallied) -> None:
     )
     round_.hub_counts[e.hub_id] = new
     _add_hub_counts(round_.tally, new, 1)
+    _changed(s, round_, "hub:" + e.hub_id)
+
+
+def _changed(s: SessionState, round_: RoundState, rater: str) -> None:
+    """Count `rater` among those whose rating changed since the published figure;
+    publish once `min_group_size` different raters have, never one at a time."""
+    round_.unpublished.add(rater)
+    if len(round_.unpublished) >= s.settings.min_group_size:
+        _publish(round_)
+
+
+def _publish(round_: RoundState) -> None:
+    round_.published = round_.tally.copy()
+    round_.unpublished = set()
 
 
 def _add_hub_counts(tally: Tally, hub: HubCounts, sign: int) -> None:

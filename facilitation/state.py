@@ -53,6 +53,13 @@ class Tally:
     by_group: dict[str, Vector] = field(default_factory=dict)
     by_channel: dict[str, Vector] = field(default_factory=dict)
 
+    def copy(self) -> "Tally":
+        return Tally(
+            list(self.counts),
+            {k: list(v) for k, v in self.by_group.items()},
+            {k: list(v) for k, v in self.by_channel.items()},
+        )
+
     def add(self, group: str, channel: str, value: int, step: int) -> None:
         self.counts[value] += step
         self.by_group.setdefault(group, zeros())[value] += step
@@ -67,6 +74,12 @@ class RoundState:
     ratings: dict[str, Rating] = field(default_factory=dict)
     hub_counts: dict[str, HubCounts] = field(default_factory=dict)
     tally: Tally = field(default_factory=Tally)
+    # What everyone but the facilitator sees of the distribution: `tally` as it
+    # stood when `min_group_size` different raters (participants or hubs) had
+    # changed their rating since the figure before, or when the round closed.
+    # So no published step shows one person's change (docs/protocol.md).
+    published: Tally = field(default_factory=Tally)
+    unpublished: set[str] = field(default_factory=set)  # raters changed since `published`
 
 
 @dataclass(slots=True)

@@ -100,12 +100,14 @@ def distribution_visible(state: SessionState, proposition: Proposition, role: st
 
 
 def round_view(state: SessionState, round_: RoundState, full: bool, role: str) -> View:
-    """One round's numbers; outside the console, breakdowns (and the metrics
-    built on them) are those of `private_tally`, so no small group shows."""
-    tally = round_.tally
+    """One round's numbers; outside the console, the published figure (it moves in
+    steps of `min_group_size` raters), and breakdowns (and the metrics built on
+    them) are those of `private_tally`, so no small group shows."""
+    if not full:  # the running total alone tells nobody what anyone rated
+        return {"round": round_.number, "total": sum(round_.tally.counts)}
+    # Outside the console the distribution moves in published steps (RoundState.published).
+    tally = round_.tally if role == "facilitator" else round_.published
     body: View = {"round": round_.number, "total": sum(tally.counts)}
-    if not full:
-        return body
     body["counts"] = as_counts(tally.counts)
     if role == "facilitator":
         body["by_group"] = {g: as_counts(v) for g, v in sorted(tally.by_group.items()) if any(v)}

@@ -165,6 +165,11 @@ class Peer:
         self.view.update(body)
         self._changed.set()
 
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        """Every snapshot and state received, snapshots first (each list in arrival order)."""
+        return [*self.snapshots, *self.states]
+
     async def _on_disconnect(self, *_: Any) -> None:
         self.disconnected.set()
 
