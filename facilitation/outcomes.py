@@ -90,3 +90,13 @@ def participant_id(_: SessionState, command: c.Join, __: Actor) -> Fields:
 @_fields("session_id")
 def session_id(_: SessionState, command: c.CreateSession, __: Actor) -> Fields:
     return {"session_id": command.session_id}
+
+
+@_fields("imported")
+def imported(_: SessionState, command: c.ImportRegistrants, __: Actor) -> Fields:
+    return {"imported": len(command.rows)}
+
+
+@_fields("participant_id")
+def invited(_: SessionState, command: c.OpenInvitation, __: Actor) -> Fields:
+    return {"participant_id": command.registrant_id}

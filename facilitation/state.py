@@ -30,6 +30,19 @@ class Participant:
     language: str | None
     joined_at: float
     removed: bool = False
+    registered: bool = False  # came through a personal invitation
+
+
+@dataclass(slots=True)
+class Registrant:
+    registrant_id: str  # also their participant id once they open their link
+    name: str
+    email_key: str  # a keyed digest of the email; the address is not in the log
+    stakeholder_group: str
+    channel: ParticipantChannel
+    language: str
+    imported_at: float
+    removed: bool = False
 
 
 @dataclass(slots=True)
@@ -39,6 +52,7 @@ class Rating:
     stakeholder_group: str
     channel: Channel
     at: float
+    registered: bool = False
 
 
 @dataclass(slots=True)
@@ -80,6 +94,9 @@ class RoundState:
     # So no published step shows one person's change (docs/protocol.md).
     published: Tally = field(default_factory=Tally)
     unpublished: set[str] = field(default_factory=set)  # raters changed since `published`
+    # The part of `tally` given by registered participants (admission `both`).
+    registered: Tally = field(default_factory=Tally)
+    published_registered: Tally = field(default_factory=Tally)  # its part of `published`
 
 
 @dataclass(slots=True)
@@ -180,6 +197,7 @@ class SessionState:
     timer: Timer = field(default_factory=Timer)
     # Link generation of the console and the projector (`links:rotate`); absent: 0.
     link_epochs: dict[str, int] = field(default_factory=dict)
+    registrants: dict[str, Registrant] = field(default_factory=dict)
     # Derived from the latest rounds' ratings: plain lists/dicts/floats, so a JSON
     # snapshot can carry it, and recomputable (opinions.recount), so it is left out
     # of equality and repr; tests compare it with a recount instead.

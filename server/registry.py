@@ -49,6 +49,10 @@ class Effects(Protocol):
         """The caller's connection goes on under `token`."""
         ...
 
+    async def forget_registrant(self, runner: SessionRunner, registrant_id: str) -> None:
+        """Delete a removed registrant's email address and delivery status."""
+        ...
+
 
 After = Callable[[Effects, SessionRunner, P, Ack], Awaitable[Ack]]
 
@@ -120,6 +124,15 @@ async def _rotated(fx: Effects, runner: SessionRunner, p: w.HubRef, ack: Ack) ->
 
 async def _removed(fx: Effects, runner: SessionRunner, p: w.ParticipantRemove, ack: Ack) -> Ack:
     await fx.close(personal(runner.session_id, p.participant_id), lambda _: True)
+    return ack
+
+
+async def _registrant_removed(
+    fx: Effects, runner: SessionRunner, p: w.RegistrantRef, ack: Ack
+) -> Ack:
+    # Their link is revoked by the log; their open connections end here.
+    await fx.close(personal(runner.session_id, p.registrant_id), lambda _: True)
+    await fx.forget_registrant(runner, p.registrant_id)
     return ack
 
 
@@ -231,6 +244,13 @@ _ENTRIES = (
         lambda p: c.RemoveParticipant(p.participant_id, p.discard_ratings),
         after=_removed,
     ),
+    entry(
+        "registrant:remove",
+        w.RegistrantRef,
+        c.RemoveRegistrant,
+        lambda p: c.RemoveRegistrant(p.registrant_id),
+        after=_registrant_removed,
+    ),
 )
 COMMANDS: Final[dict[str, CommandEntry[Any, Any]]] = {e.name: e for e in _ENTRIES}
 
@@ -246,4 +266,6 @@ LOCAL: Final[dict[str, LocalEntry]] = {
 HTTP_COMMANDS: Final[dict[type[c.Command], str]] = {
     c.CreateSession: "POST /api/sessions",
     c.Join: "POST /api/join",
+    c.ImportRegistrants: "POST /api/sessions/{session_id}/registrants",
+    c.OpenInvitation: "POST /api/invitation",
 }

@@ -29,6 +29,7 @@ from facilitation import events as ev
 from facilitation import snapshot as snap
 from facilitation.commands import Command
 from facilitation.errors import BadRequest
+from facilitation.opinions import Opinions
 from facilitation.views import TOUCHES
 
 from .chain import GENESIS, canonical, link, short
@@ -102,6 +103,8 @@ class SessionRunner:
         self._task: asyncio.Task[None] | None = None
         self.listeners: list[ChangeListener] = []
         self.base_url = ""  # where the session's links point; empty: relative links
+        self._stale: ApiError | None = None  # a failed reload: refuse until one succeeds
+        self.opinions: Opinions | None = None  # latest opinion groups (server/opinions.py)
 
     @property
     def head_short(self) -> str | None:
@@ -167,7 +170,23 @@ class SessionRunner:
             if commands:
                 await self._process(commands)
 
+    async def _reload(self) -> bool:
+        """Rebuild from the log; while the store cannot be read (Redis unreachable),
+        the runner stays stale and answers `unavailable` until a reload succeeds."""
+        try:
+            await self.load()
+        except ApiError as error:
+            log.warning("session %s cannot be reloaded yet: %s", self.session_id, error)
+            self._stale = error
+            return False
+        self._stale = None
+        return True
+
     async def _process(self, commands: list[_Command]) -> None:
+        if self._stale is not None and not await self._reload():
+            for pending in commands:
+                pending.done.set_result(refusal(self._stale))
+            return
         batch = _Batch()
         try:
             for pending in commands:
@@ -177,6 +196,13 @@ class SessionRunner:
         except StoreUnavailable as error:
             log.error("store unavailable (%s); rebuilding session %s", error, self.session_id)
             await self._refuse_batch(commands, ApiError("unavailable", _UNAVAILABLE))
+            return
+        except ApiError as error:  # a store that says why (Redis: unreachable, fenced, lost)
+            log.error("store refused a batch (%s); rebuilding session %s", error, self.session_id)
+            unavailable = error.code == "unavailable"
+            await self._refuse_batch(
+                commands, error if unavailable else ApiError("internal", _INTERNAL)
+            )
             return
         except Exception:
             log.exception("batch failed; rebuilding session %s from its log", self.session_id)
@@ -198,7 +224,7 @@ class SessionRunner:
         for pending in commands:
             if not pending.done.done():
                 pending.done.set_result(failure)
-        await self.load()
+        await self._reload()
 
     def _decide_one(self, pending: _Command, batch: _Batch) -> None:
         request = pending.request

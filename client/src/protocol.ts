@@ -56,6 +56,39 @@ export interface JoinAnswer {
   token: string;
 }
 
+/** An extension: what `POST /api/invitation` answers for a personal invitation link. */
+export interface InvitationAnswer {
+  session_id: string;
+  participant_id: string;
+  token: string;
+  title: string;
+  stakeholder_group: string;
+  channel: ParticipantChannel;
+  language: string | null;
+}
+
+export type DeliveryStatus = "queued" | "sent" | "failed";
+
+/** An extension: one registrant as the facilitator's registrant routes list them. */
+export interface Registrant {
+  registrant_id: string;
+  name: string;
+  email: string | null;
+  stakeholder_group: string;
+  channel: ParticipantChannel;
+  language: string;
+  removed: boolean;
+  joined: boolean;
+  link: string | null;
+  delivery: { status: DeliveryStatus; reason: string | null; at: number } | null;
+}
+
+/** One bad row of a refused registrant list (`error.rows`). */
+export interface RowProblem {
+  row: number;
+  reason: string;
+}
+
 export const REPORT_FORMATS = ["md", "html", "csv", "json"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
@@ -81,6 +114,10 @@ export interface Round {
   by_group?: Record<string, Counts>;
   by_channel?: Partial<Record<Channel, Counts>>;
   metrics?: Metrics;
+  /** Admission `both`: registered and self-declared raters apart. */
+  by_admission?: Partial<Record<"registered" | "self_declared", Counts>>;
+  metrics_registered?: Metrics | null;
+  suggestion_follows?: "all" | "registered";
 }
 
 export interface Mark {
@@ -143,6 +180,8 @@ export interface SessionInfo {
     results_visibility: "on_reveal" | "live";
     speaking_seconds: number;
     consensus: Record<string, number>;
+    admission?: "open" | "registered" | "both";
+    suggestion_follows?: "all" | "registered";
   };
 }
 
@@ -152,6 +191,9 @@ export interface Participation {
   remote: number;
   hubs: number;
   hub_attendance: number;
+  /** Unless admission is `open`: participants who came through an invitation, and registrants. */
+  registered?: number;
+  invited?: number;
 }
 
 export interface HubSummary {
@@ -187,6 +229,7 @@ export interface ParticipantRow {
   channel: ParticipantChannel;
   language: string | null;
   removed: boolean;
+  registered: boolean;
 }
 
 /** A turn at the floor; `duration` is null while it lasts. */
@@ -249,6 +292,8 @@ export interface Acks {
   /** An extension: a new console or projector link; the old one stops working. */
   "links:rotate": { role: "facilitator" | "display"; token: string; url: string };
   "participant:remove": object;
+  /** An extension: revokes a registrant's invitation link. */
+  "registrant:remove": object;
 }
 
 // A command added on the server without its ack here fails to compile, and so

@@ -46,17 +46,25 @@ class Recount:
     ratings: dict[str, int] = field(default_factory=dict)  # participant: value index
     hubs: dict[str, Vector] = field(default_factory=dict)  # hub: counts
     tally: Tally = field(default_factory=Tally)
+    registered: Tally = field(default_factory=Tally)  # the invited raters' part
 
 
 def recount(log: list[ev.Event]) -> dict[tuple[str, int], Recount]:
     """Each person's latest rating of each round (unless discarded) plus each hub's
     latest counts, and the tallies they add up to."""
     who: dict[str, tuple[str, str]] = {}
+    listed: dict[str, tuple[str, str]] = {}
+    invited: set[str] = set()
     rounds: dict[tuple[str, int], Recount] = {}
     hub_counts: dict[tuple[str, int, str], ev.HubTallied] = {}
     for event in log:
         if isinstance(event, ev.ParticipantJoined):
             who[event.participant_id] = (event.stakeholder_group, event.channel)
+        elif isinstance(event, ev.RegistrantsImported):
+            listed |= {r[0]: (r[3], r[4]) for r in event.registrants}
+        elif isinstance(event, ev.InvitationOpened):
+            who[event.registrant_id] = listed[event.registrant_id]
+            invited.add(event.registrant_id)
         elif isinstance(event, ev.PropositionOpened):
             rounds[(event.proposition_id, event.round)] = Recount()
         elif isinstance(event, ev.RatingSubmitted):
@@ -72,6 +80,8 @@ def recount(log: list[ev.Event]) -> dict[tuple[str, int], Recount]:
     for counted in rounds.values():
         for participant, value in counted.ratings.items():
             counted.tally.add(*who[participant], value, 1)
+            if participant in invited:
+                counted.registered.add(*who[participant], value, 1)
     for (pid, number, hub_id), tallied in hub_counts.items():
         counted = rounds[(pid, number)]
         counted.hubs[hub_id] = [tallied.counts.get(key, 0) for key in SCALE]
@@ -106,6 +116,8 @@ def test_each_rounds_tally_equals_a_recount(history: list[Step]) -> None:
                 assert tally.counts == want.tally.counts
                 assert nonzero(tally.by_group) == nonzero(want.tally.by_group)
                 assert nonzero(tally.by_channel) == nonzero(want.tally.by_channel)
+                assert round_.registered.counts == want.registered.counts
+                assert nonzero(round_.registered.by_group) == nonzero(want.registered.by_group)
                 vectors = [tally.counts, *tally.by_group.values(), *tally.by_channel.values()]
                 assert all(n >= 0 for vector in vectors for n in vector)
 

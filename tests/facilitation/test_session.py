@@ -85,9 +85,12 @@ def test_create_session_with_defaults() -> None:
             "max_confused_share": 0.15,
             "min_group_agree_share": 0.5,
             "min_group_ratings": 3,
+            "min_opinion_consensus": 0.0,
         },
         "opinions_every": 200,
         "opinions_seconds": 5,
+        "admission": "open",
+        "suggestion_follows": "all",
     }
 
 

@@ -339,6 +339,7 @@ def test_facilitator_sees_everything_and_objections_without_identity() -> None:
                 "channel": "in_room",
                 "language": None,
                 "removed": False,
+                "registered": False,
             },
             {
                 "participant_id": "p2",
@@ -347,6 +348,7 @@ def test_facilitator_sees_everything_and_objections_without_identity() -> None:
                 "channel": "remote",
                 "language": None,
                 "removed": False,
+                "registered": False,
             },
             {
                 "participant_id": "p3",
@@ -355,6 +357,7 @@ def test_facilitator_sees_everything_and_objections_without_identity() -> None:
                 "channel": "in_room",
                 "language": None,
                 "removed": False,
+                "registered": False,
             },
         ],
         "speaker_log": [],

@@ -58,6 +58,7 @@ SAMPLES: dict[str, tuple[dict[str, Any], c.Command]] = {
         {"participant_id": "x1", "discard_ratings": True},
         c.RemoveParticipant("x1", True),
     ),
+    "registrant:remove": ({"registrant_id": "r9"}, c.RemoveRegistrant("r9")),
 }
 NEW_IDS = ("entry_id", "proposition_id", "hub_id")  # chosen by the server: compared as "*"
 
