@@ -371,6 +371,52 @@ class CarryForward:
             )
 
 
+@dataclass(frozen=True, slots=True)
+class RegistrantRow:
+    """One row of a registrant list: its number in the file, the id it will
+    have, the keyed digest of its email (`email_key`) and its columns."""
+
+    row: int
+    registrant_id: str
+    email_key: str
+    values: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRegistrants:
+    """A whole registrant list: all of it is imported, or none of it.
+
+    `problems` are those found reading the file (its header); `decide` adds
+    every row's own and refuses the list if there is any.
+    """
+
+    rows: tuple[RegistrantRow, ...]
+    problems: tuple[tuple[int, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        if len(self.rows) > v.MAX_REGISTRANT_ROWS:
+            raise TooLarge(
+                f"One import takes at most {v.MAX_REGISTRANT_ROWS} registrants; "
+                f"this one has {len(self.rows)}: split it into several files."
+            )
+        if not self.rows and not self.problems:
+            raise BadRequest(
+                "The list has no registrants: one row per registrant after the header."
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveRegistrant:
+    registrant_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class OpenInvitation:
+    """A registrant opens their personal link: the first time they become a participant."""
+
+    registrant_id: str
+
+
 Command = (
     CreateSession
     | Join
@@ -400,4 +446,7 @@ Command = (
     | PublishOutcome
     | UnpublishOutcome
     | CarryForward
+    | ImportRegistrants
+    | RemoveRegistrant
+    | OpenInvitation
 )

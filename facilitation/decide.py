@@ -20,8 +20,17 @@ from . import outcomes as o
 from . import publication as pub
 from . import windows as win
 from .actor import Actor, ActorRole
-from .errors import BadRequest, Closed, Conflict, Forbidden, NotFound, Unauthorized
+from .errors import (
+    BadRequest,
+    Closed,
+    Conflict,
+    Forbidden,
+    NotFound,
+    Unauthorized,
+    rows_refused,
+)
 from .queue import ordered
+from .registrants import channel_of, duplicates, row_problems
 from .state import Hub, Participant, Proposition, SessionState
 from .vocabulary import HUB_DEFAULT_GROUP
 
@@ -84,6 +93,11 @@ def _create_session(s: SessionState, cmd: c.CreateSession, _: Actor, now: float)
 
 
 def _join(s: SessionState, cmd: c.Join, _: Actor, now: float) -> list[ev.Event]:
+    if s.settings.admission == "registered":
+        raise Forbidden(
+            "This session admits invited participants only: open the personal "
+            "link of your invitation instead of the join code."
+        )
     _check_group(s, cmd.stakeholder_group)
     if cmd.participant_id in s.participants:
         raise Conflict("That participant id is taken.")
@@ -307,6 +321,67 @@ def _rotate_links(s: SessionState, cmd: c.RotateLinks, _: Actor, now: float) -> 
     return [ev.LinksRotated(cmd.role, s.link_epochs.get(cmd.role, 0) + 1, now)]
 
 
+def _import_registrants(
+    s: SessionState, cmd: c.ImportRegistrants, _: Actor, now: float
+) -> list[ev.Event]:
+    problems = list(cmd.problems)
+    for row in cmd.rows:
+        problems += [(row.row, reason) for reason in row_problems(row.values, s)]
+        if row.registrant_id in s.registrants or row.registrant_id in s.participants:
+            raise Conflict("That registrant id is taken.")
+    problems += duplicates([(row.row, row.email_key) for row in cmd.rows], s)
+    if problems:
+        raise rows_refused(sorted(problems, key=lambda problem: problem[0]))
+    records = []
+    for row in cmd.rows:
+        values = row.values
+        channel = channel_of(values["channel"])
+        assert channel is not None  # row_problems found none
+        records.append(
+            (
+                row.registrant_id,
+                values["name"].strip(),
+                row.email_key,
+                values["stakeholder_group"],
+                channel,
+                values["language"].lower(),
+            )
+        )
+    return [ev.RegistrantsImported(tuple(records), now)]
+
+
+def _remove_registrant(
+    s: SessionState, cmd: c.RemoveRegistrant, _: Actor, now: float
+) -> list[ev.Event]:
+    registrant = s.registrants.get(cmd.registrant_id)
+    if registrant is None:
+        raise NotFound("There is no such registrant.")
+    if registrant.removed:
+        return []
+    removed: list[ev.Event] = [ev.RegistrantRemoved(cmd.registrant_id, now)]
+    who = s.participants.get(cmd.registrant_id)
+    if who is not None and not who.removed:
+        removed.append(ev.ParticipantRemoved(cmd.registrant_id, now))
+    return removed
+
+
+def _open_invitation(
+    s: SessionState, cmd: c.OpenInvitation, _: Actor, now: float
+) -> list[ev.Event]:
+    registrant = s.registrants.get(cmd.registrant_id)
+    if registrant is None or registrant.removed:
+        raise Unauthorized(
+            "This invitation link is no longer valid: the facilitator withdrew it. "
+            "Ask the organisers for a new invitation."
+        )
+    who = s.participants.get(cmd.registrant_id)
+    if who is not None and who.removed:
+        raise Unauthorized("The facilitator removed you from this session.")
+    if who is not None:
+        return []  # another device of the same person: they go on as themselves
+    return [ev.InvitationOpened(cmd.registrant_id, now)]
+
+
 def _participant(s: SessionState, actor: Actor) -> Participant:
     who = s.participants.get(actor.subject)
     if who is None:
@@ -378,5 +453,8 @@ _RULES = (
     rule(c.PublishOutcome, pub.publish, outcome=o.published_version),
     rule(c.UnpublishOutcome, pub.unpublish),
     rule(c.CarryForward, pub.carry_forward, outcome=o.carried),
+    rule(c.ImportRegistrants, _import_registrants, outcome=o.imported),
+    rule(c.RemoveRegistrant, _remove_registrant),
+    rule(c.OpenInvitation, _open_invitation, "guest", outcome=o.invited),
 )
 RULES: Final[dict[type[Any], Rule[Any]]] = {r.command: r for r in _RULES}

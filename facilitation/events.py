@@ -191,6 +191,31 @@ class HubTallied:
     at: float
 
 
+# (registrant_id, name, email_key, stakeholder_group, channel, language): never the email.
+RegistrantRecord = tuple[str, str, str, str, str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrantsImported:
+    registrants: tuple[RegistrantRecord, ...]
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrantRemoved:
+    registrant_id: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class InvitationOpened:
+    """A registrant's first opening of their link: they take part as participant
+    `registrant_id`, with the group, channel and language of their registration."""
+
+    registrant_id: str
+    at: float
+
+
 @dataclass(frozen=True, slots=True)
 class WindowSet:
     window_id: str
@@ -273,6 +298,9 @@ Event = (
     | HubTokenRotated
     | HubTallied
     | LinksRotated
+    | RegistrantsImported
+    | RegistrantRemoved
+    | InvitationOpened
     | WindowSet
     | WindowOpened
     | WindowClosed
@@ -305,6 +333,9 @@ EVENT_TYPES: Final[dict[str, type[Event]]] = {
     "hub_token_rotated": HubTokenRotated,
     "hub_tallied": HubTallied,
     "links_rotated": LinksRotated,
+    "registrants_imported": RegistrantsImported,
+    "registrant_removed": RegistrantRemoved,
+    "invitation_opened": InvitationOpened,
     "window_set": WindowSet,
     "window_opened": WindowOpened,
     "window_closed": WindowClosed,
@@ -327,7 +358,7 @@ def to_json(event: Event) -> dict[str, Any]:
         if isinstance(value, SessionSettings):
             value = value.to_dict()
         elif isinstance(value, tuple):
-            value = list(value)
+            value = [list(item) if isinstance(item, tuple) else item for item in value]
         body[name] = value
     return body
 
@@ -347,4 +378,6 @@ def from_json(body: dict[str, Any]) -> Event:
         values["languages"] = tuple(values["languages"])
         values["stakeholder_groups"] = tuple(values["stakeholder_groups"])
         values["settings"] = SessionSettings.from_dict(values["settings"])
+    if cls is RegistrantsImported:
+        values["registrants"] = tuple(tuple(r) for r in values["registrants"])
     return cls(**values)

@@ -106,3 +106,13 @@ def published_version(state: SessionState, _: c.PublishOutcome, __: Actor) -> Fi
 @_fields("proposition_ids")
 def carried(_: SessionState, command: c.CarryForward, __: Actor) -> Fields:
     return {"proposition_ids": [item.proposition_id for item in command.items]}
+
+
+@_fields("imported")
+def imported(_: SessionState, command: c.ImportRegistrants, __: Actor) -> Fields:
+    return {"imported": len(command.rows)}
+
+
+@_fields("participant_id")
+def invited(_: SessionState, command: c.OpenInvitation, __: Actor) -> Fields:
+    return {"participant_id": command.registrant_id}

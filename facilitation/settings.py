@@ -11,7 +11,16 @@ from typing import Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import BadRequest
-from .vocabulary import QUEUE_POLICIES, RESULTS_VISIBILITY, QueuePolicy, ResultsVisibility
+from .vocabulary import (
+    ADMISSIONS,
+    QUEUE_POLICIES,
+    RESULTS_VISIBILITY,
+    SUGGESTION_BASES,
+    Admission,
+    QueuePolicy,
+    ResultsVisibility,
+    SuggestionBasis,
+)
 
 CONSENSUS_SETTINGS: Final[tuple[tuple[str, float, str], ...]] = (
     ("min_ratings", 12, "Fewest ratings (hub counts included) before consensus is suggested."),
@@ -20,6 +29,13 @@ CONSENSUS_SETTINGS: Final[tuple[tuple[str, float, str], ...]] = (
     ("max_confused_share", 0.15, "Largest share of confused allowed."),
     ("min_group_agree_share", 0.5, "Agree share every group with enough ratings must reach."),
     ("min_group_ratings", 3, "Ratings a group needs before it counts for the group test."),
+    (
+        "min_opinion_consensus",
+        0.0,
+        "Consensus across opinion groups (docs/opinions.md) the suggestion also requires; "
+        "0 means not required. Above 0, a proposition whose opinion groups are not known yet "
+        "is not suggested.",
+    ),
 )
 SESSION_SETTINGS: Final[tuple[tuple[str, object, str], ...]] = (
     (
@@ -65,10 +81,29 @@ SESSION_SETTINGS: Final[tuple[tuple[str, object, str], ...]] = (
         "IANA name of the session's time zone (e.g. `Europe/Geneva`): rating windows are "
         "set and shown in it.",
     ),
+    (
+        "admission",
+        "open",
+        "`open`: anyone with the join code, declaring a stakeholder group; `registered`: "
+        "personal invitations only (the join code is refused); `both`: either, with "
+        "registered and self-declared raters kept apart in tallies, metrics and the report.",
+    ),
+    (
+        "suggestion_follows",
+        "all",
+        "`all`: the rough-consensus suggestion reads every rating; `registered`: with "
+        "admission `both`, it reads the registered raters' ratings only.",
+    ),
 )
 
 _SHARE_KEYS: Final = frozenset(
-    {"min_agree_share", "max_strong_oppose_share", "max_confused_share", "min_group_agree_share"}
+    {
+        "min_agree_share",
+        "max_strong_oppose_share",
+        "max_confused_share",
+        "min_group_agree_share",
+        "min_opinion_consensus",
+    }
 )
 
 
@@ -80,6 +115,7 @@ class ConsensusThresholds:
     max_confused_share: float = 0.15
     min_group_agree_share: float = 0.5
     min_group_ratings: int = 3
+    min_opinion_consensus: float = 0.0
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -115,9 +151,15 @@ class SessionSettings:
     opinions_every: int = 200
     opinions_seconds: int = 5
     time_zone: str = "UTC"
+    admission: Admission = "open"
+    suggestion_follows: SuggestionBasis = "all"
 
     def __post_init__(self) -> None:
         check_time_zone(self.time_zone)
+        if self.admission not in ADMISSIONS:
+            raise BadRequest("settings.admission must be 'open', 'registered' or 'both'.")
+        if self.suggestion_follows not in SUGGESTION_BASES:
+            raise BadRequest("settings.suggestion_follows must be 'all' or 'registered'.")
         if self.results_visibility not in RESULTS_VISIBILITY:
             raise BadRequest("settings.results_visibility must be 'on_reveal' or 'live'.")
         if self.queue_policy not in QUEUE_POLICIES:
@@ -156,6 +198,8 @@ class SessionSettings:
             "opinions_every": self.opinions_every,
             "opinions_seconds": self.opinions_seconds,
             "time_zone": self.time_zone,
+            "admission": self.admission,
+            "suggestion_follows": self.suggestion_follows,
         }
 
 

@@ -30,6 +30,19 @@ class Participant:
     language: str | None
     joined_at: float
     removed: bool = False
+    registered: bool = False  # came through a personal invitation
+
+
+@dataclass(slots=True)
+class Registrant:
+    registrant_id: str  # also their participant id once they open their link
+    name: str
+    email_key: str  # a keyed digest of the email; the address is not in the log
+    stakeholder_group: str
+    channel: ParticipantChannel
+    language: str
+    imported_at: float
+    removed: bool = False
 
 
 @dataclass(slots=True)
@@ -39,6 +52,7 @@ class Rating:
     stakeholder_group: str
     channel: Channel
     at: float
+    registered: bool = False
     live: bool = True  # given while the chair had the proposition open (else in a window)
 
 
@@ -58,6 +72,13 @@ class Tally:
     # out of equality: a tally compares by what was rated, not when.
     by_timing: dict[str, Vector] = field(default_factory=dict, compare=False)
 
+    def copy(self) -> "Tally":
+        return Tally(
+            list(self.counts),
+            {k: list(v) for k, v in self.by_group.items()},
+            {k: list(v) for k, v in self.by_channel.items()},
+        )
+
     def add(self, group: str, channel: str, value: int, step: int) -> None:
         self.counts[value] += step
         self.by_group.setdefault(group, zeros())[value] += step
@@ -73,6 +94,15 @@ class RoundState:
     hub_counts: dict[str, HubCounts] = field(default_factory=dict)
     tally: Tally = field(default_factory=Tally)
     window: str | None = None  # the rating window that started this round, if one did
+    # What everyone but the facilitator sees of the distribution: `tally` as it
+    # stood when `min_group_size` different raters (participants or hubs) had
+    # changed their rating since the figure before, or when the round closed.
+    # So no published step shows one person's change (docs/protocol.md).
+    published: Tally = field(default_factory=Tally)
+    unpublished: set[str] = field(default_factory=set)  # raters changed since `published`
+    # The part of `tally` given by registered participants (admission `both`).
+    registered: Tally = field(default_factory=Tally)
+    published_registered: Tally = field(default_factory=Tally)  # its part of `published`
 
 
 @dataclass(slots=True)
@@ -217,6 +247,7 @@ class SessionState:
     link_epochs: dict[str, int] = field(default_factory=dict)
     windows: dict[str, Window] = field(default_factory=dict)  # rating windows, in setting order
     published: Publication | None = None  # the outcome as published; None: not (any more)
+    registrants: dict[str, Registrant] = field(default_factory=dict)
     # Derived from the latest rounds' ratings: plain lists/dicts/floats, so a JSON
     # snapshot can carry it, and recomputable (opinions.recount), so it is left out
     # of equality and repr; tests compare it with a recount instead.

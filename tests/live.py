@@ -30,8 +30,10 @@ def free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, data: Path, *flags: str, **settings: str) -> None:
+    def __init__(self, data: Path, *flags: str, redis: str = "", **settings: str) -> None:
         self.data = data
+        if redis:  # a worker on a Redis store (`--redis URL`) instead of SQLite
+            settings = {"redis_url": redis, **settings}
         self.flags = flags  # options without a value, e.g. "--init"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -164,6 +166,11 @@ class Peer:
         self.states.append(body)
         self.view.update(body)
         self._changed.set()
+
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        """Every snapshot and state received, snapshots first (each list in arrival order)."""
+        return [*self.snapshots, *self.states]
 
     async def _on_disconnect(self, *_: Any) -> None:
         self.disconnected.set()

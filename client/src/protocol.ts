@@ -56,6 +56,39 @@ export interface JoinAnswer {
   token: string;
 }
 
+/** An extension: what `POST /api/invitation` answers for a personal invitation link. */
+export interface InvitationAnswer {
+  session_id: string;
+  participant_id: string;
+  token: string;
+  title: string;
+  stakeholder_group: string;
+  channel: ParticipantChannel;
+  language: string | null;
+}
+
+export type DeliveryStatus = "queued" | "sent" | "failed";
+
+/** An extension: one registrant as the facilitator's registrant routes list them. */
+export interface Registrant {
+  registrant_id: string;
+  name: string;
+  email: string | null;
+  stakeholder_group: string;
+  channel: ParticipantChannel;
+  language: string;
+  removed: boolean;
+  joined: boolean;
+  link: string | null;
+  delivery: { status: DeliveryStatus; reason: string | null; at: number } | null;
+}
+
+/** One bad row of a refused registrant list (`error.rows`). */
+export interface RowProblem {
+  row: number;
+  reason: string;
+}
+
 export const REPORT_FORMATS = ["md", "html", "csv", "json"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
@@ -84,6 +117,10 @@ export interface Round {
    * someone rated outside it (outside the console: when both sides are big enough). */
   by_timing?: Partial<Record<"live" | "window", Counts>>;
   metrics?: Metrics;
+  /** Admission `both`: registered and self-declared raters apart. */
+  by_admission?: Partial<Record<"registered" | "self_declared", Counts>>;
+  metrics_registered?: Metrics | null;
+  suggestion_follows?: "all" | "registered";
 }
 
 export type WindowStatus = "scheduled" | "open" | "closed" | "cancelled";
@@ -183,6 +220,8 @@ export interface SessionInfo {
     speaking_seconds: number;
     consensus: Record<string, number>;
     time_zone?: string;
+    admission?: "open" | "registered" | "both";
+    suggestion_follows?: "all" | "registered";
   };
 }
 
@@ -192,6 +231,9 @@ export interface Participation {
   remote: number;
   hubs: number;
   hub_attendance: number;
+  /** Unless admission is `open`: participants who came through an invitation, and registrants. */
+  registered?: number;
+  invited?: number;
 }
 
 export interface HubSummary {
@@ -227,6 +269,7 @@ export interface ParticipantRow {
   channel: ParticipantChannel;
   language: string | null;
   removed: boolean;
+  registered: boolean;
 }
 
 /** A turn at the floor; `duration` is null while it lasts. */
@@ -296,6 +339,8 @@ export interface Acks {
   "window:cancel": object;
   "outcome:publish": { version: number };
   "outcome:unpublish": object;
+  /** An extension: revokes a registrant's invitation link. */
+  "registrant:remove": object;
 }
 
 // A command added on the server without its ack here fails to compile, and so

@@ -169,6 +169,24 @@ def _carry(rng: random.Random) -> tuple[tuple[Any, ...], Actor]:
     return ((replace(item, status=status),),), FACILITATOR
 
 
+def _registrant_row(rng: random.Random, number: int, pid: str) -> c.RegistrantRow:
+    """A row for `pid` (so an invited person rates as one of the pool), now and then bad."""
+    values = {
+        "name": name_of(pid),
+        "email": odd(rng, (f"{pid}@example.org",), "not-an-email"),
+        "stakeholder_group": group(rng),
+        "channel": odd(rng, ("on-site", "online"), "by pigeon"),
+        "language": odd(rng, ("en", "fr"), "tlh"),
+    }
+    return c.RegistrantRow(number, pid, f"key-{pid}", values)
+
+
+def _import(rng: random.Random) -> tuple[tuple[Any, ...], Actor]:
+    chosen = rng.sample(PIDS[3:] + PIDS[:1], rng.randint(1, 2))
+    rows = tuple(_registrant_row(rng, i, pid) for i, pid in enumerate(chosen, start=2))
+    return (rows,), FACILITATOR
+
+
 BUILD: dict[str, tuple[int, Build]] = {  # kind: (how often, builder)
     "Join": (3, _join),
     "RemoveParticipant": (2, by_facilitator(lambda r: r.choice(PIDS), lambda r: r.random() < 0.7)),
@@ -210,6 +228,9 @@ BUILD: dict[str, tuple[int, Build]] = {  # kind: (how often, builder)
     "PublishOutcome": (1, by_facilitator(lambda r: odd(r, (None, "Chair's note"), "n" * 2001))),
     "UnpublishOutcome": (1, by_facilitator()),
     "CarryForward": (1, _carry),
+    "ImportRegistrants": (1, _import),
+    "RemoveRegistrant": (1, by_facilitator(lambda r: r.choice(PIDS))),
+    "OpenInvitation": (2, lambda r: ((r.choice(PIDS),), GUEST)),
 }
 EVERYTHING = {kind: weight for kind, (weight, _) in BUILD.items()}
 # The queue on its own, busy: many hands, moves and removals, few turns.
@@ -243,6 +264,8 @@ def opening(seed: int) -> list[Step]:
         "results_visibility": rng.choice(("on_reveal", "live")),
         "queue_policy": rng.choice(("default", "default", "fifo")),
         "speaking_seconds": rng.choice((60, 120)),
+        "admission": rng.choice(("open", "open", "both", "registered")),
+        "suggestion_follows": rng.choice(("all", "registered")),
     }
     propositions = tuple((p, f"Text of {p}", None) for p in PROPS[: rng.randint(1, 3)])
     create = (
@@ -260,11 +283,30 @@ def opening(seed: int) -> list[Step]:
             (pid, rng.choice(GROUPS), rng.choice(("in_room", "remote")), name_of(pid)),
             GUEST,
         )
-        for pid in PIDS[:4]
+        for pid in PIDS[:3]
     ]
+    # The last two of the pool are invited, and come.
+    rows = tuple(
+        c.RegistrantRow(
+            i,
+            pid,
+            f"key-{pid}",
+            {
+                "name": name_of(pid),
+                "email": f"{pid}@example.org",
+                "stakeholder_group": rng.choice(GROUPS),
+                "channel": rng.choice(("on-site", "online")),
+                "language": "en",
+            },
+        )
+        for i, pid in enumerate(PIDS[3:], start=2)
+    )
+    invited = [Step("ImportRegistrants", (rows,), FACILITATOR)]
+    invited += [Step("OpenInvitation", (pid,), GUEST) for pid in PIDS[3:]]
     return [
         Step("CreateSession", create, OPERATOR),
         *joins,
+        *invited,
         Step("InviteHub", ("hub-0", "Hub Accra", rng.randint(1, 20)), FACILITATOR),
         Step("OpenProposition", ("prop-0",), FACILITATOR),
     ]

@@ -79,6 +79,15 @@ SAMPLES: list[ev.Event] = [
     ev.HubTallied(
         "h1", "a", 2, {"agree": 4}, {"youth": {"agree": 3}, "business": {"agree": 1}}, AT
     ),
+    ev.RegistrantsImported(
+        (
+            ("r1", "Amina Diallo", "9f0c" * 8, "youth", "in_room", "fr"),
+            ("r2", "Li Na", "1a2b" * 8, "business", "remote", "zh"),
+        ),
+        AT,
+    ),
+    ev.RegistrantRemoved("r2", AT),
+    ev.InvitationOpened("r1", AT),
 ]
 
 
@@ -120,10 +129,13 @@ def test_json_form_is_plain() -> None:
             "max_confused_share": 0.15,
             "min_group_agree_share": 0.5,
             "min_group_ratings": 3,
+            "min_opinion_consensus": 0.0,
         },
         "opinions_every": 200,
         "opinions_seconds": 5,
         "time_zone": "UTC",
+        "admission": "open",
+        "suggestion_follows": "all",
     }
 
 

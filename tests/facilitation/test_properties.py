@@ -47,12 +47,15 @@ class Recount:
     hubs: dict[str, Vector] = field(default_factory=dict)  # hub: counts
     tally: Tally = field(default_factory=Tally)
     live: dict[str, bool] = field(default_factory=dict)  # participant: rated in the live hour
+    registered: Tally = field(default_factory=Tally)  # the invited raters' part
 
 
 def recount(log: list[ev.Event]) -> dict[tuple[str, int], Recount]:
     """Each person's latest rating of each round (unless discarded) plus each hub's
     latest counts, and the tallies they add up to."""
     who: dict[str, tuple[str, str]] = {}
+    listed: dict[str, tuple[str, str]] = {}
+    invited: set[str] = set()
     rounds: dict[tuple[str, int], Recount] = {}
     hub_counts: dict[tuple[str, int, str], ev.HubTallied] = {}
     agenda: list[str] = []
@@ -63,6 +66,11 @@ def recount(log: list[ev.Event]) -> dict[tuple[str, int], Recount]:
             who[event.participant_id] = (event.stakeholder_group, event.channel)
         elif isinstance(event, ev.PropositionAdded):
             agenda.append(event.proposition_id)
+        elif isinstance(event, ev.RegistrantsImported):
+            listed |= {r[0]: (r[3], r[4]) for r in event.registrants}
+        elif isinstance(event, ev.InvitationOpened):
+            who[event.registrant_id] = listed[event.registrant_id]
+            invited.add(event.registrant_id)
         elif isinstance(event, ev.PropositionOpened):
             rounds[(event.proposition_id, event.round)] = Recount()
             is_open.add(event.proposition_id)
@@ -89,6 +97,8 @@ def recount(log: list[ev.Event]) -> dict[tuple[str, int], Recount]:
     for counted in rounds.values():
         for participant, value in counted.ratings.items():
             counted.tally.add(*who[participant], value, 1)
+            if participant in invited:
+                counted.registered.add(*who[participant], value, 1)
     for (pid, number, hub_id), tallied in hub_counts.items():
         counted = rounds[(pid, number)]
         counted.hubs[hub_id] = [tallied.counts.get(key, 0) for key in SCALE]
@@ -135,6 +145,8 @@ def test_each_rounds_tally_equals_a_recount(history: list[Step]) -> None:
                 assert tally.by_timing.get("window", zeros()) == outside
                 inside = [a - b for a, b in zip(tally.counts, outside, strict=True)]
                 assert tally.by_timing.get("live", zeros()) == inside
+                assert round_.registered.counts == want.registered.counts
+                assert nonzero(round_.registered.by_group) == nonzero(want.registered.by_group)
                 vectors = [tally.counts, *tally.by_group.values(), *tally.by_channel.values()]
                 assert all(n >= 0 for vector in vectors for n in vector)
 

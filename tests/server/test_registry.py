@@ -65,6 +65,7 @@ SAMPLES: dict[str, tuple[dict[str, Any], c.Command]] = {
     "window:cancel": ({"window_id": "w1"}, c.CancelWindow("w1")),
     "outcome:publish": ({"note": "Thanks"}, c.PublishOutcome("Thanks")),
     "outcome:unpublish": ({}, c.UnpublishOutcome()),
+    "registrant:remove": ({"registrant_id": "r9"}, c.RemoveRegistrant("r9")),
 }
 # chosen by the server: compared as "*"
 NEW_IDS = ("entry_id", "proposition_id", "hub_id", "window_id")
