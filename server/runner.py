@@ -72,6 +72,7 @@ class _Command:
     actor: Actor
     request: Request | None
     done: "asyncio.Future[Ack]"
+    at: float | None = None  # the time decided at, when not the clock's (a deadline)
 
 
 @dataclass(slots=True)
@@ -103,6 +104,7 @@ class SessionRunner:
         self._task: asyncio.Task[None] | None = None
         self.listeners: list[ChangeListener] = []
         self.base_url = ""  # where the session's links point; empty: relative links
+        self._stale: ApiError | None = None  # a failed reload: refuse until one succeeds
         self.opinions: Opinions | None = None  # latest opinion groups (server/opinions.py)
 
     @property
@@ -145,10 +147,18 @@ class SessionRunner:
         if self.state.version > self._snapshot_seq:
             await self._snapshot()
 
-    async def submit(self, command: Command, actor: Actor, request: Request | None = None) -> Ack:
-        """Queue a command; the answer comes once its events are durable."""
+    async def submit(
+        self,
+        command: Command,
+        actor: Actor,
+        request: Request | None = None,
+        at: float | None = None,
+    ) -> Ack:
+        """Queue a command; the answer comes once its events are durable.
+        `at` is the time the domain decides it at (default: the clock's now):
+        the window scheduler passes the deadline it acts for."""
         done: asyncio.Future[Ack] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait(_Command(command, actor, request, done))
+        self._queue.put_nowait(_Command(command, actor, request, done, at))
         return await done
 
     async def read(self, read: Callable[[], T]) -> T:
@@ -169,7 +179,23 @@ class SessionRunner:
             if commands:
                 await self._process(commands)
 
+    async def _reload(self) -> bool:
+        """Rebuild from the log; while the store cannot be read (Redis unreachable),
+        the runner stays stale and answers `unavailable` until a reload succeeds."""
+        try:
+            await self.load()
+        except ApiError as error:
+            log.warning("session %s cannot be reloaded yet: %s", self.session_id, error)
+            self._stale = error
+            return False
+        self._stale = None
+        return True
+
     async def _process(self, commands: list[_Command]) -> None:
+        if self._stale is not None and not await self._reload():
+            for pending in commands:
+                pending.done.set_result(refusal(self._stale))
+            return
         batch = _Batch()
         try:
             for pending in commands:
@@ -179,6 +205,13 @@ class SessionRunner:
         except StoreUnavailable as error:
             log.error("store unavailable (%s); rebuilding session %s", error, self.session_id)
             await self._refuse_batch(commands, ApiError("unavailable", _UNAVAILABLE))
+            return
+        except ApiError as error:  # a store that says why (Redis: unreachable, fenced, lost)
+            log.error("store refused a batch (%s); rebuilding session %s", error, self.session_id)
+            unavailable = error.code == "unavailable"
+            await self._refuse_batch(
+                commands, error if unavailable else ApiError("internal", _INTERNAL)
+            )
             return
         except Exception:
             log.exception("batch failed; rebuilding session %s from its log", self.session_id)
@@ -200,7 +233,7 @@ class SessionRunner:
         for pending in commands:
             if not pending.done.done():
                 pending.done.set_result(failure)
-        await self.load()
+        await self._reload()
 
     def _decide_one(self, pending: _Command, batch: _Batch) -> None:
         request = pending.request
@@ -220,7 +253,7 @@ class SessionRunner:
                 )
                 batch.answers.append((pending.done, ack))
                 return
-        now = self._clock()
+        now = self._clock() if pending.at is None else pending.at
         try:
             events = decide(self.state, pending.command, pending.actor, now)
             stored = self._record(events)

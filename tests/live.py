@@ -30,8 +30,10 @@ def free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, data: Path, *flags: str, **settings: str) -> None:
+    def __init__(self, data: Path, *flags: str, redis: str = "", **settings: str) -> None:
         self.data = data
+        if redis:  # a worker on a Redis store (`--redis URL`) instead of SQLite
+            settings = {"redis_url": redis, **settings}
         self.flags = flags  # options without a value, e.g. "--init"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -171,6 +173,12 @@ class Peer:
         self.personal.append(body)
         self.view["opinion_group"] = body["opinion_group"]
         self._changed.set()
+
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        """Every snapshot, state and own `opinion_group` event received, in that order of
+        kinds (each list in arrival order)."""
+        return [*self.snapshots, *self.states, *self.personal]
 
     async def _on_disconnect(self, *_: Any) -> None:
         self.disconnected.set()
