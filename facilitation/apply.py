@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import Any, Final, Generic, TypeVar
 
 from . import events as ev
+from . import publication as pub
+from . import windows as win
 from .opinions import position
 from .queue import ordered
 from .registrants import channel_of
@@ -71,11 +73,13 @@ def _ratings_discarded(s: SessionState, e: ev.RatingsDiscarded) -> None:
             old = round_.ratings.pop(e.participant_id, None)
             if old is not None:
                 _count(round_, old, -1)
+                _changed(s, round_, e.participant_id)
     s.opinions.drop_row(e.participant_id)
 
 
 def _count(round_: RoundState, rating: Rating, step: int) -> None:
     round_.tally.add(rating.stakeholder_group, rating.channel, rating.value, step)
+    _add_timing(round_.tally, rating.live, rating.value, step)
     if rating.registered:
         round_.registered.add(rating.stakeholder_group, rating.channel, rating.value, step)
 
@@ -104,6 +108,7 @@ def _proposition_closed(s: SessionState, e: ev.PropositionClosed) -> None:
     proposition = s.propositions[e.proposition_id]
     proposition.status = "closed"
     proposition.rounds[-1].closed_at = e.at
+    _publish(proposition.rounds[-1])  # the remainder of the last step: the final figures
 
 
 def _results_revealed(s: SessionState, e: ev.ResultsRevealed) -> None:
@@ -118,12 +123,20 @@ def _rating_submitted(s: SessionState, e: ev.RatingSubmitted) -> None:
     if e.value is not None:
         who = s.participants[e.participant_id]
         value = SCALE_INDEX[e.value]
-        rating = Rating(value, e.comment, who.stakeholder_group, who.channel, e.at, who.registered)
+        live = s.propositions[e.proposition_id].status == "open"
+        rating = Rating(
+            value, e.comment, who.stakeholder_group, who.channel, e.at, who.registered, live
+        )
         round_.ratings[e.participant_id] = rating
         _count(round_, rating, 1)
+    _changed(s, round_, e.participant_id)
     if e.round == len(s.propositions[e.proposition_id].rounds):
         x = None if e.value is None else position(SCALE_INDEX[e.value])
         s.opinions.set(e.participant_id, e.proposition_id, x)
+
+
+def _add_timing(tally: Tally, live: bool, value: int, step: int) -> None:
+    tally.by_timing.setdefault("live" if live else "window", [0] * 6)[value] += step
 
 
 def _hand_raised(s: SessionState, e: ev.HandRaised) -> None:
@@ -299,14 +312,31 @@ def _hub_tallied(s: SessionState, e: ev.HubTallied) -> None:
     )
     round_.hub_counts[e.hub_id] = new
     _add_hub_counts(round_.tally, new, 1)
+    _changed(s, round_, "hub:" + e.hub_id)
+
+
+def _changed(s: SessionState, round_: RoundState, rater: str) -> None:
+    """Count `rater` among those whose rating changed since the published figure;
+    publish once `min_group_size` different raters have, never one at a time."""
+    round_.unpublished.add(rater)
+    if len(round_.unpublished) >= s.settings.min_group_size:
+        _publish(round_)
+
+
+def _publish(round_: RoundState) -> None:
+    round_.published = round_.tally.copy()
+    round_.published_registered = round_.registered.copy()
+    round_.unpublished = set()
 
 
 def _add_hub_counts(tally: Tally, hub: HubCounts, sign: int) -> None:
     for i, count in enumerate(hub.counts):
         tally.counts[i] += sign * count
     channel = tally.by_channel.setdefault("hub", [0] * 6)
+    live = tally.by_timing.setdefault("live", [0] * 6)  # hubs count only while it is open
     for i, count in enumerate(hub.counts):
         channel[i] += sign * count
+        live[i] += sign * count
     for group, vector in hub.by_group.items():
         target = tally.by_group.setdefault(group, [0] * 6)
         for i, count in enumerate(vector):
@@ -351,6 +381,13 @@ _HANDLERS = (
     Handler(ev.HubTokenRotated, _hub_token_rotated),
     Handler(ev.HubTallied, _hub_tallied),
     Handler(ev.LinksRotated, _links_rotated),
+    Handler(ev.WindowSet, win.window_set),
+    Handler(ev.WindowOpened, win.window_opened),
+    Handler(ev.WindowClosed, win.window_closed),
+    Handler(ev.WindowCancelled, win.window_closed),
+    Handler(ev.OutcomePublished, pub.outcome_published),
+    Handler(ev.OutcomeUnpublished, pub.outcome_unpublished),
+    Handler(ev.ProvenanceRecorded, pub.provenance_recorded),
     Handler(ev.RegistrantsImported, _registrants_imported),
     Handler(ev.RegistrantRemoved, _registrant_removed),
     Handler(ev.InvitationOpened, _invitation_opened),

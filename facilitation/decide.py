@@ -17,6 +17,8 @@ from typing import Any, Final, Generic, TypeVar
 from . import commands as c
 from . import events as ev
 from . import outcomes as o
+from . import publication as pub
+from . import windows as win
 from .actor import Actor, ActorRole
 from .errors import (
     BadRequest,
@@ -168,8 +170,13 @@ def _reveal(s: SessionState, cmd: c.RevealResults, _: Actor, now: float) -> list
 def _rate(s: SessionState, cmd: c.SubmitRating, actor: Actor, now: float) -> list[ev.Event]:
     _participant(s, actor)
     proposition = _proposition(s, cmd.proposition_id)
-    if proposition.status != "open":
-        raise Closed("Rating is closed for this proposition: wait until the chair opens it.")
+    if proposition.status != "open" and (
+        not proposition.rounds or win.rating_window(s, cmd.proposition_id, now) is None
+    ):
+        raise Closed(
+            "Rating is closed for this proposition: wait until the chair opens it "
+            "or a rating window opens."
+        )
     round_ = proposition.rounds[-1]
     old = round_.ratings.get(actor.subject)
     comment = _clean(cmd.comment)
@@ -440,6 +447,12 @@ _RULES = (
     rule(c.UpdateHub, _update_hub),
     rule(c.RotateHubToken, _rotate_hub),
     rule(c.RotateLinks, _rotate_links, outcome=o.link_role),
+    rule(c.SetWindow, win.set_window, outcome=o.window_id),
+    rule(c.CancelWindow, win.cancel_window),
+    rule(c.AdvanceWindows, win.advance_windows, "scheduler"),
+    rule(c.PublishOutcome, pub.publish, outcome=o.published_version),
+    rule(c.UnpublishOutcome, pub.unpublish),
+    rule(c.CarryForward, pub.carry_forward, outcome=o.carried),
     rule(c.ImportRegistrants, _import_registrants, outcome=o.imported),
     rule(c.RemoveRegistrant, _remove_registrant),
     rule(c.OpenInvitation, _open_invitation, "guest", outcome=o.invited),

@@ -216,6 +216,65 @@ class InvitationOpened:
     at: float
 
 
+@dataclass(frozen=True, slots=True)
+class WindowSet:
+    window_id: str
+    proposition_id: str | None  # None: the whole agenda
+    opens_at: float
+    closes_at: float
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class WindowOpened:
+    """`at` is the window's opening time, even when recorded later (a restart)."""
+
+    window_id: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class WindowClosed:
+    """`at` is the window's closing time, even when recorded later (a restart)."""
+
+    window_id: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class WindowCancelled:
+    window_id: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomePublished:
+    version: int  # the outcome is built from the log's first `version` events
+    note: str | None
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeUnpublished:
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class ProvenanceRecorded:
+    """A proposition just added was carried forward from a past session's outcome."""
+
+    proposition_id: str
+    session_id: str
+    title: str
+    head: str
+    status: MarkStatus
+    round: int
+    total: int
+    agree_share: float | None
+    counts: Counts
+    at: float
+
+
 Event = (
     SessionCreated
     | ParticipantJoined
@@ -242,6 +301,13 @@ Event = (
     | RegistrantsImported
     | RegistrantRemoved
     | InvitationOpened
+    | WindowSet
+    | WindowOpened
+    | WindowClosed
+    | WindowCancelled
+    | OutcomePublished
+    | OutcomeUnpublished
+    | ProvenanceRecorded
 )
 
 EVENT_TYPES: Final[dict[str, type[Event]]] = {
@@ -270,6 +336,13 @@ EVENT_TYPES: Final[dict[str, type[Event]]] = {
     "registrants_imported": RegistrantsImported,
     "registrant_removed": RegistrantRemoved,
     "invitation_opened": InvitationOpened,
+    "window_set": WindowSet,
+    "window_opened": WindowOpened,
+    "window_closed": WindowClosed,
+    "window_cancelled": WindowCancelled,
+    "outcome_published": OutcomePublished,
+    "outcome_unpublished": OutcomeUnpublished,
+    "provenance_recorded": ProvenanceRecorded,
 }
 TYPE_NAMES: Final[dict[type[Event], str]] = {cls: name for name, cls in EVENT_TYPES.items()}
 _FIELDS: Final[dict[type[Event], tuple[str, ...]]] = {

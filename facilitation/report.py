@@ -21,8 +21,9 @@ from .opinion_record import OpinionReport
 from .opinion_record import report as opinion_report
 from .state import Participant, Proposition, RoundState, SessionState, Turn, Vector
 from .tally import ShareMetrics, as_counts, metrics, share_metrics
-from .views import objections
-from .vocabulary import PARTICIPANT_CHANNELS
+from .views import objections, provenance
+from .vocabulary import PARTICIPANT_CHANNELS, TIMINGS
+from .windows import windows
 
 FORMAT: Final = "plenary-report/1"
 CHANNELS: Final = ("in_room", "remote", "hub")
@@ -48,6 +49,7 @@ class RoundReport(TypedDict):
     by_group: dict[str, Shares]
     by_channel: dict[str, Shares]
     by_hub: list[HubShares]
+    by_timing: dict[str, Shares]  # "live": in the live hour; "window": outside it
     # Admission `both` only: registered and self-declared raters apart.
     by_admission: NotRequired[dict[str, Shares]]
     metrics_registered: NotRequired[dict[str, Any]]
@@ -81,6 +83,7 @@ class PropositionReport(TypedDict):
     rounds: list[RoundReport]
     objections: list[dict[str, Any]]
     shift: list[Shift]
+    provenance: dict[str, Any] | None
 
 
 class TurnReport(TypedDict):
@@ -148,6 +151,7 @@ class SessionInfo(TypedDict):
     stakeholder_groups: list[str]
     results_visibility: str
     consensus: dict[str, float]
+    time_zone: str
 
 
 class Report(TypedDict):
@@ -158,6 +162,7 @@ class Report(TypedDict):
     propositions: list[PropositionReport]
     speakers: Speakers
     participation: Participation
+    windows: list[dict[str, Any]]
     opinions: OpinionReport
 
 
@@ -178,6 +183,7 @@ def build(state: SessionState, head: str) -> Report:
             "stakeholder_groups": list(state.stakeholder_groups),
             "results_visibility": state.settings.results_visibility,
             "consensus": state.settings.consensus.to_dict(),
+            "time_zone": state.settings.time_zone,
         },
         "version": state.version,
         "head": head,
@@ -187,6 +193,7 @@ def build(state: SessionState, head: str) -> Report:
         ],
         "speakers": _speakers(state, groups),
         "participation": _participation(state, groups),
+        "windows": windows(state),
         "opinions": opinion_report(state),
     }
 
@@ -222,6 +229,7 @@ def _proposition(
         "rounds": [_round(state, r, groups) for r in p.rounds],
         "objections": objections(p),
         "shift": _shift(p.rounds, groups),
+        "provenance": provenance(p),
     }
 
 
@@ -265,6 +273,7 @@ def _round_figures(state: SessionState, r: RoundState, groups: list[str]) -> Rou
             {**shares(list(counted.counts)), "hub_id": hub_id, "name": state.hubs[hub_id].name}
             for hub_id, counted in sorted(r.hub_counts.items(), key=lambda i: _hub_key(state, i[0]))
         ],
+        "by_timing": {t: shares(list(tally.by_timing.get(t, [0] * 6))) for t in TIMINGS},
     }
 
 

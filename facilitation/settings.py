@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from math import isfinite
 from typing import Any, Final
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import BadRequest
 from .vocabulary import (
@@ -73,6 +74,12 @@ SESSION_SETTINGS: Final[tuple[tuple[str, object, str], ...]] = (
         5,
         "...or once this many seconds have passed since the last recompute and any rating "
         "changed; never more than one recompute at a time.",
+    ),
+    (
+        "time_zone",
+        "UTC",
+        "IANA name of the session's time zone (e.g. `Europe/Geneva`): rating windows are "
+        "set and shown in it.",
     ),
     (
         "admission",
@@ -143,10 +150,12 @@ class SessionSettings:
     consensus: ConsensusThresholds = field(default_factory=ConsensusThresholds)
     opinions_every: int = 200
     opinions_seconds: int = 5
+    time_zone: str = "UTC"
     admission: Admission = "open"
     suggestion_follows: SuggestionBasis = "all"
 
     def __post_init__(self) -> None:
+        check_time_zone(self.time_zone)
         if self.admission not in ADMISSIONS:
             raise BadRequest("settings.admission must be 'open', 'registered' or 'both'.")
         if self.suggestion_follows not in SUGGESTION_BASES:
@@ -188,9 +197,23 @@ class SessionSettings:
             "consensus": self.consensus.to_dict(),
             "opinions_every": self.opinions_every,
             "opinions_seconds": self.opinions_seconds,
+            "time_zone": self.time_zone,
             "admission": self.admission,
             "suggestion_follows": self.suggestion_follows,
         }
+
+
+def check_time_zone(name: object) -> ZoneInfo:
+    """The zone of an IANA name. The tz database is a fixed table shipped with
+    Python or the system, read like a module, never the clock."""
+    if not isinstance(name, str) or not 0 < len(name) <= 64 or name.startswith("/"):
+        raise BadRequest("settings.time_zone must be an IANA time zone name, e.g. Europe/Geneva.")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise BadRequest(
+            f"settings.time_zone: {name!r} is not a known IANA time zone (e.g. Europe/Geneva)."
+        ) from None
 
 
 def _check_whole(value: object, low: int, high: int, name: str, unit: str) -> None:

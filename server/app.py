@@ -28,6 +28,7 @@ from .invitations.http import RegistrantsApi
 from .invitations.mailer import Mailer, SmtpConfig
 from .middleware import BodyLimit, SecurityHeaders
 from .opinion_feed import OpinionFeed
+from .published import Published
 from .redis_claim import claim_redis
 from .redis_store import RedisStore
 from .reports.http import report_routes
@@ -137,7 +138,13 @@ def create_app(
             )
         )
     web = Starlette(
-        routes=[*api.routes(), *registrants.routes(), *report_routes(api), *static.routes()],
+        routes=[
+            *api.routes(),
+            *registrants.routes(),
+            *report_routes(api),
+            *Published(sessions, store, api).routes(),
+            *static.routes(),
+        ],
         middleware=middleware,
         exception_handlers={
             ApiError: _api_error,

@@ -245,6 +245,17 @@ _ENTRIES = (
         after=_removed,
     ),
     entry(
+        "window:set",
+        w.WindowSetPayload,
+        c.SetWindow,
+        lambda p: c.SetWindow(new_id(), p.proposition_id, p.opens_at, p.closes_at),
+    ),
+    entry("window:cancel", w.WindowRef, c.CancelWindow, lambda p: c.CancelWindow(p.window_id)),
+    entry(
+        "outcome:publish", w.OutcomePublish, c.PublishOutcome, lambda p: c.PublishOutcome(p.note)
+    ),
+    entry("outcome:unpublish", w.Empty, c.UnpublishOutcome, lambda p: c.UnpublishOutcome()),
+    entry(
         "registrant:remove",
         w.RegistrantRef,
         c.RemoveRegistrant,
@@ -266,6 +277,12 @@ LOCAL: Final[dict[str, LocalEntry]] = {
 HTTP_COMMANDS: Final[dict[type[c.Command], str]] = {
     c.CreateSession: "POST /api/sessions",
     c.Join: "POST /api/join",
+    c.CarryForward: "POST /api/sessions/{session_id}/carry-forward",
     c.ImportRegistrants: "POST /api/sessions/{session_id}/registrants",
     c.OpenInvitation: "POST /api/invitation",
+}
+
+# Domain commands the shell gives on its own, with who gives them and when.
+SHELL_COMMANDS: Final[dict[type[c.Command], str]] = {
+    c.AdvanceWindows: "the window scheduler (server/windows.py), at each deadline and at start",
 }

@@ -179,6 +179,20 @@ class ParticipantRemove(Payload):
     discard_ratings: bool = False
 
 
+class WindowSetPayload(Payload):
+    proposition_id: Id | None = None  # None: every proposition of the agenda
+    opens_at: Annotated[str, Field(max_length=40)]
+    closes_at: Annotated[str, Field(max_length=40)]
+
+
+class WindowRef(Payload):
+    window_id: Id
+
+
+class OutcomePublish(Payload):
+    note: str | None = None
+
+
 class RegistrantRef(Payload):
     registrant_id: Id
 

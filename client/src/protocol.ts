@@ -115,11 +115,47 @@ export interface Round {
   counts?: Counts;
   by_group?: Record<string, Counts>;
   by_channel?: Partial<Record<Channel, Counts>>;
+  /** Inside the live hour ("live") and outside it ("window"); present once
+   * someone rated outside it (outside the console: when both sides are big enough). */
+  by_timing?: Partial<Record<"live" | "window", Counts>>;
   metrics?: Metrics;
   /** Admission `both`: registered and self-declared raters apart. */
   by_admission?: Partial<Record<"registered" | "self_declared", Counts>>;
   metrics_registered?: Metrics | null;
   suggestion_follows?: "all" | "registered";
+}
+
+export type WindowStatus = "scheduled" | "open" | "closed" | "cancelled";
+
+/** A rating window; times are seconds since the epoch. */
+export interface RatingWindow {
+  window_id: string;
+  /** null: the whole agenda. */
+  proposition_id: string | null;
+  opens_at: number;
+  closes_at: number;
+  status: WindowStatus;
+  opened_at: number | null;
+  closed_at: number | null;
+}
+
+/** Where a carried-forward proposition comes from (facilitator only). */
+export interface Provenance {
+  session_id: string;
+  title: string;
+  head: string;
+  status: MarkStatus;
+  round: number;
+  total: number;
+  agree_share: number | null;
+  counts: Partial<Counts>;
+}
+
+export interface Publication {
+  published: boolean;
+  version?: number;
+  note?: string | null;
+  at?: number;
 }
 
 export interface Mark {
@@ -147,6 +183,10 @@ export interface Proposition {
   mark: Mark | null;
   rounds: Round[];
   objections?: Objection[];
+  consensus?: ConsensusFigures | null; // facilitator: both figures of the current round
+  /** The open rating window it can be rated in while not open live. */
+  window?: RatingWindow;
+  provenance?: Provenance;
 }
 
 export interface QueueEntry {
@@ -182,6 +222,7 @@ export interface SessionInfo {
     results_visibility: "on_reveal" | "live";
     speaking_seconds: number;
     consensus: Record<string, number>;
+    time_zone?: string;
     admission?: "open" | "registered" | "both";
     suggestion_follows?: "all" | "registered";
   };
@@ -246,6 +287,43 @@ export interface SpeakerTurn {
   duration: number | null;
 }
 
+/** Both consensus figures of a proposition's current round (console only). */
+export interface ConsensusFigures {
+  round: number;
+  stakeholder_groups: number | null;
+  opinion_groups: number | null;
+}
+
+/** A map point: [x, y, group label] (null: placed but in no group). Never an id. */
+export type OpinionPoint = [number, number, number | null];
+
+export interface OpinionRepresentative {
+  id: string;
+  position: number;
+  direction: "agree" | "disagree";
+  probability: number;
+  ratio: number;
+}
+
+export interface OpinionGroup {
+  label: number;
+  size: number;
+  representative?: OpinionRepresentative[]; // console only
+}
+
+/** The console's opinion section; the display's has only groups and points. */
+export interface Opinions {
+  placed?: number;
+  min_group_size?: number;
+  groups: OpinionGroup[];
+  points: OpinionPoint[];
+}
+
+export interface OwnOpinionGroup {
+  label: number;
+  groups: number;
+}
+
 export interface Snapshot {
   version: number;
   role: Role;
@@ -260,6 +338,10 @@ export interface Snapshot {
   hub?: HubSelf;
   participants?: ParticipantRow[];
   speaker_log?: SpeakerTurn[]; // facilitator
+  opinions?: Opinions | null; // facilitator; display once results are public
+  opinion_group?: OwnOpinionGroup | null; // participant: their own group only
+  windows?: RatingWindow[]; // facilitator, display, participants
+  publication?: Publication; // facilitator
 }
 
 /** A coalesced change: `version` plus any of the snapshot's top-level keys. */
@@ -294,6 +376,11 @@ export interface Acks {
   /** An extension: a new console or projector link; the old one stops working. */
   "links:rotate": { role: "facilitator" | "display"; token: string; url: string };
   "participant:remove": object;
+  /** Extensions: rating windows before and after the live hour, the published outcome. */
+  "window:set": { window_id: string };
+  "window:cancel": object;
+  "outcome:publish": { version: number };
+  "outcome:unpublish": object;
   /** An extension: revokes a registrant's invitation link. */
   "registrant:remove": object;
 }

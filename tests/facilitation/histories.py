@@ -9,7 +9,8 @@ groups or counts above the attendance. `run` applies what `decide` accepts.
 import copy
 import random
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from hypothesis import strategies as st
@@ -23,6 +24,7 @@ from facilitation.vocabulary import (
     INTENTS,
     LANGUAGES,
     SCALE,
+    MarkStatus,
 )
 
 from .conftest import DISPLAY, FACILITATOR, GUEST, JOIN_CODE, NOW, OPERATOR, hub_actor, person
@@ -133,6 +135,40 @@ def _hub_speaker(rng: random.Random) -> tuple[tuple[Any, ...], Actor]:
     return args, hub_actor(rng.choice(HUBS))
 
 
+WINDOWS = ("win-0", "win-1")
+SCHEDULER = Actor("scheduler")
+
+
+def _local(at: float) -> str:
+    """`at` (seconds since the epoch) as a local time in UTC, the sessions' default zone."""
+    return datetime.fromtimestamp(at, UTC).replace(tzinfo=None).isoformat(timespec="seconds")
+
+
+def _window(rng: random.Random) -> tuple[tuple[Any, ...], Actor]:
+    # Histories start at NOW and move on by up to a few minutes a step.
+    opens = NOW + rng.choice((-600, 0, 30, 300, 3000))
+    closes = opens + odd(rng, (60, 600, 7200), -60)
+    on = rng.choice((None, *PROPS))
+    return (rng.choice(WINDOWS), on, _local(opens), _local(closes)), FACILITATOR
+
+
+def _carry(rng: random.Random) -> tuple[tuple[Any, ...], Actor]:
+    status: MarkStatus = rng.choice(("no_consensus", "needs_revision"))
+    item = c.Carried(
+        rng.choice((*PROPS, "prop-9")),
+        "Text carried",
+        "s0",
+        "Past",
+        "ab" * 32,
+        "no_consensus",
+        1,
+        4,
+        0.5,
+        {"agree": 2, "disagree": 2},
+    )
+    return ((replace(item, status=status),),), FACILITATOR
+
+
 def _registrant_row(rng: random.Random, number: int, pid: str) -> c.RegistrantRow:
     """A row for `pid` (so an invited person rates as one of the pool), now and then bad."""
     values = {
@@ -186,6 +222,12 @@ BUILD: dict[str, tuple[int, Build]] = {  # kind: (how often, builder)
     "RotateHubToken": (1, by_facilitator(lambda r: r.choice(HUBS))),
     "RotateLinks": (1, by_facilitator(lambda r: odd(r, ("facilitator", "display"), "hub"))),
     "CreateSession": (1, lambda r: (("s1", "Again", JOIN_CODE), OPERATOR)),
+    "SetWindow": (1, _window),
+    "CancelWindow": (1, by_facilitator(lambda r: r.choice(WINDOWS))),
+    "AdvanceWindows": (2, lambda r: ((), SCHEDULER)),
+    "PublishOutcome": (1, by_facilitator(lambda r: odd(r, (None, "Chair's note"), "n" * 2001))),
+    "UnpublishOutcome": (1, by_facilitator()),
+    "CarryForward": (1, _carry),
     "ImportRegistrants": (1, _import),
     "RemoveRegistrant": (1, by_facilitator(lambda r: r.choice(PIDS))),
     "OpenInvitation": (2, lambda r: ((r.choice(PIDS),), GUEST)),

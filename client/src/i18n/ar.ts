@@ -205,4 +205,18 @@ export const ar: Strings = {
   add_speaker: "إضافة إلى القائمة",
   speaker_added: "أُضيف في المرتبة {n}",
   results: "النتائج",
+
+  // Opinion groups
+  opinion_groups: "مجموعات الرأي",
+  opinion_map_label: "خريطة الآراء: {n} شخصًا، {k} مجموعات. كل نقطة شخص مجهول الهوية، ومن يقيّمون بشكل متشابه يظهرون متقاربين.",
+  opinion_group_n: "المجموعة {n}",
+  opinion_group_size: "{n} أشخاص",
+  opinion_none: "لا توجد مجموعات رأي بعد: تظهر عندما يقيّم عدد كافٍ من الأشخاص عددًا كافيًا من المقترحات.",
+  opinion_private: "المجموعات التي تضم أقل من {n} أشخاص تُعرض هنا فقط، ولا تُعرض أبدًا على جهاز العرض أو الهواتف.",
+  opinion_no_representative: "لا يوجد مقترح يميّز هذه المجموعة بعد.",
+  opinion_rep_agree: "موافقة {share}",
+  opinion_rep_disagree: "معارضة {share}",
+  consensus_stakeholder: "التوافق بين مجموعات أصحاب المصلحة",
+  consensus_opinion: "التوافق بين مجموعات الرأي",
+  opinion_own: "تضعك تقييماتك في مجموعة الرأي {label} من أصل {groups}. أنت وحدك ترى هذا.",
 };

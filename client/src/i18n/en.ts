@@ -210,6 +210,20 @@ export const en = {
   add_speaker: "Add to queue",
   speaker_added: "Added at position {n}",
   results: "Results",
+
+  // Opinion groups
+  opinion_groups: "Opinion groups",
+  opinion_map_label: "Opinion map: {n} people placed, {k} groups. Each point is one anonymous person; people who rate alike are close.",
+  opinion_group_n: "Group {n}",
+  opinion_group_size: "{n} people",
+  opinion_none: "No opinion groups yet: they appear once enough people have rated enough propositions.",
+  opinion_private: "Groups under {n} people are shown only here, never on the projector or phones.",
+  opinion_no_representative: "No proposition sets this group apart yet.",
+  opinion_rep_agree: "Agrees {share}",
+  opinion_rep_disagree: "Disagrees {share}",
+  consensus_stakeholder: "Consensus across stakeholder groups",
+  consensus_opinion: "Consensus across opinion groups",
+  opinion_own: "Your ratings place you in opinion group {label} of {groups}. Only you see this.",
 };
 
 export type Strings = typeof en;

@@ -206,4 +206,18 @@ export const es: Strings = {
   add_speaker: "Añadir a la lista",
   speaker_added: "Añadido en la posición {n}",
   results: "Resultados",
+
+  // Opinion groups
+  opinion_groups: "Grupos de opinión",
+  opinion_map_label: "Mapa de opiniones: {n} personas situadas, {k} grupos. Cada punto es una persona anónima; quienes valoran de forma parecida están cerca.",
+  opinion_group_n: "Grupo {n}",
+  opinion_group_size: "{n} personas",
+  opinion_none: "Aún no hay grupos de opinión: aparecen cuando suficientes personas han valorado suficientes propuestas.",
+  opinion_private: "Los grupos de menos de {n} personas solo se muestran aquí, nunca en el proyector ni en los teléfonos.",
+  opinion_no_representative: "Ninguna propuesta distingue aún a este grupo.",
+  opinion_rep_agree: "De acuerdo {share}",
+  opinion_rep_disagree: "En desacuerdo {share}",
+  consensus_stakeholder: "Consenso entre grupos de partes interesadas",
+  consensus_opinion: "Consenso entre grupos de opinión",
+  opinion_own: "Sus valoraciones le sitúan en el grupo de opinión {label} de {groups}. Solo usted ve esto.",
 };

@@ -206,4 +206,18 @@ export const fr: Strings = {
   add_speaker: "Ajouter à la file",
   speaker_added: "Ajouté en position {n}",
   results: "Résultats",
+
+  // Opinion groups
+  opinion_groups: "Groupes d'opinion",
+  opinion_map_label: "Carte des opinions : {n} personnes placées, {k} groupes. Chaque point est une personne anonyme ; les personnes qui évaluent de façon semblable sont proches.",
+  opinion_group_n: "Groupe {n}",
+  opinion_group_size: "{n} personnes",
+  opinion_none: "Pas encore de groupes d'opinion : ils apparaissent quand assez de personnes ont évalué assez de propositions.",
+  opinion_private: "Les groupes de moins de {n} personnes ne sont montrés qu'ici, jamais sur le projecteur ni sur les téléphones.",
+  opinion_no_representative: "Aucune proposition ne distingue encore ce groupe.",
+  opinion_rep_agree: "D'accord {share}",
+  opinion_rep_disagree: "Pas d'accord {share}",
+  consensus_stakeholder: "Consensus entre groupes de parties prenantes",
+  consensus_opinion: "Consensus entre groupes d'opinion",
+  opinion_own: "Vos évaluations vous placent dans le groupe d'opinion {label} sur {groups}. Vous seul le voyez.",
 };

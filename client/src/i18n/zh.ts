@@ -203,4 +203,18 @@ export const zh: Strings = {
   add_speaker: "加入队列",
   speaker_added: "已排在第 {n} 位",
   results: "结果",
+
+  // Opinion groups
+  opinion_groups: "观点群体",
+  opinion_map_label: "观点地图：已定位 {n} 人，{k} 个群体。每个点代表一位匿名参与者；评分相近的人彼此靠近。",
+  opinion_group_n: "群体 {n}",
+  opinion_group_size: "{n} 人",
+  opinion_none: "尚无观点群体：当足够多的人对足够多的提案评分后才会出现。",
+  opinion_private: "少于 {n} 人的群体仅在此处显示，绝不会显示在投影或手机上。",
+  opinion_no_representative: "目前还没有提案能区分这个群体。",
+  opinion_rep_agree: "赞同 {share}",
+  opinion_rep_disagree: "反对 {share}",
+  consensus_stakeholder: "利益相关方群体之间的共识",
+  consensus_opinion: "观点群体之间的共识",
+  opinion_own: "根据您的评分，您属于观点群体 {label}（共 {groups} 个）。只有您能看到。",
 };

@@ -6,6 +6,7 @@ import { t } from "../../i18n";
 import { openLinkedView, renderSnapshots } from "../../linked-view";
 import type { Snapshot } from "../../protocol";
 import { consoleContext } from "./context";
+import { opinionsPanel } from "./opinions";
 import { hubsPanel, participantsPanel } from "./people";
 import { propositionsPanel, type Panel } from "./propositions";
 import { queuePanel } from "./queue";
@@ -25,6 +26,7 @@ export function start(): void {
     const side = [
       queuePanel(ctx),
       speakerLogPanel(),
+      opinionsPanel(),
       sessionPanel(ctx),
       hubsPanel(ctx),
       participantsPanel(ctx),

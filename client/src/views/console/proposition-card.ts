@@ -16,6 +16,7 @@ import {
   type Round,
 } from "../../protocol";
 import type { ConsoleContext } from "./context";
+import { consensusFigures } from "./opinions";
 
 export interface PropositionCard {
   el: HTMLElement;
@@ -59,6 +60,7 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
   const bar = divergingBar();
   const total = h("p", { class: "total" });
   const metrics = h("div", { class: "metrics" });
+  const figures = h("div", { class: "figures" }); // both consensus figures (./opinions)
   // The chair may fold these; they persist so an update does not unfold them.
   const breakdownBody = h("div", {});
   const breakdown = h(
@@ -113,6 +115,7 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
     total,
     bar.el,
     metrics,
+    figures,
     breakdown,
     earlier,
     objections,
@@ -162,6 +165,7 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
     bar.el.hidden = !hasCounts;
     if (round?.counts) bar.update(round.counts);
     replace(metrics, ...(round?.metrics ? metricsList(round.metrics) : []), admissionSplit(round));
+    replace(figures, consensusFigures(current));
     const tables = round ? breakdownTables(round) : [];
     replace(breakdownBody, ...tables);
     breakdown.hidden = tables.length === 0;

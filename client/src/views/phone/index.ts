@@ -64,10 +64,11 @@ export function participate(shell: Shell, joinCode: string, token: string, reope
   });
 
   const whoami = h("p", { class: "whoami" });
+  const ownGroup = h("p", { class: "own-opinion-group", role: "status" }); // to this phone only
   const empty = h("p", { class: "empty card" }, t("no_open"));
   const list = h("div", { class: "props" });
   const hand = handPanel(connection, shell);
-  replace(shell.main, whoami, empty, list, hand.el);
+  replace(shell.main, whoami, ownGroup, empty, list, hand.el);
 
   const cards = new Map<string, RatingCard>();
   const render = (s: Snapshot): void => {
@@ -77,6 +78,9 @@ export function participate(shell: Shell, joinCode: string, token: string, reope
         whoami,
         t("joined_as", { group: groupLabel(s.me.stakeholder_group), channel: channelLabel(s.me.channel) }),
       );
+    const own = s.opinion_group;
+    setText(ownGroup, own ? t("opinion_own", { label: own.label, groups: own.groups }) : "");
+    ownGroup.hidden = !own;
     const shown = s.propositions.filter(isShownOnPhone);
     empty.hidden = shown.some((p) => p.status === "open");
     setText(empty, t("no_open"));
