@@ -82,6 +82,9 @@ def test_ratings_reach_the_projector_then_the_reveal(
     rate(phones[0], first, "strongly_agree")
     expect(phones[0].locator(".mine")).to_have_text("Your rating: Strongly agree")
 
+    # Closing publishes the final figures (outside the console they move in
+    # steps of three raters, and the change above began a new step).
+    console_click(console, first, "Close")
     console_click(console, first, "Reveal results")
     expect(shown.locator(".rated")).to_have_text("3 rated")
     expect(shown.locator(".waiting")).to_be_hidden()
@@ -137,6 +140,9 @@ def test_hub_relays_counts_and_chair_marks_rough_consensus(
     expect(form.locator(".sum")).to_have_text("Total 11 of 12 attending")
     form.get_by_role("button", name="Send counts").click()
     expect(form.locator(".sent")).to_have_text("Counts sent for round 1")
+    # Two raters (the phone, the hub) are below a published step of three; closing
+    # publishes them.
+    console_click(console, first, "Close")
 
     shown = card(display, first)
     expect(shown.locator(".rated")).to_have_text("12 rated", timeout=1_000)
@@ -352,7 +358,6 @@ def test_the_projector_fits_three_live_propositions(
     display = open_view(new_context(**size), created["urls"]["display"])
     for pid in ids:
         console_click(console, pid, "Open")
-        console_click(console, pid, "Reveal results")
     for group, values in (
         ("government", ("agree", "disagree", "confused")),
         ("civil_society", ("strongly_agree", "neutral", "strongly_disagree")),
@@ -368,9 +373,7 @@ def test_the_projector_fits_three_live_propositions(
         phone.get_by_role("button", name="Raise hand").click()
     console.get_by_role("button", name="Next speaker").click()
     # Three open at once: the projector shows them on the agenda, whole.
-    expect(display.locator(".agenda .rated")).to_have_text(
-        ["2 rated · 100% agree", "2 rated · 0% agree", "2 rated · 0% agree"]
-    )
+    expect(display.locator(".agenda .rated")).to_have_text(["2 rated"] * 3)
 
     screenshot(display, f"display-{size['width']}x{size['height']}-three")
     footer_top = display.locator(".foot").bounding_box()

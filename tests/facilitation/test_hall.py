@@ -8,12 +8,14 @@ from facilitation import commands as c
 from facilitation.errors import BadRequest
 from facilitation.settings import SessionSettings
 from facilitation.state import Timer
+from facilitation.views import shown_on_display
 
 from .conftest import (
     FACILITATOR,
     NOW,
     invite,
     join,
+    open_,
     person,
     refuse,
     session,
@@ -93,6 +95,23 @@ def test_the_chair_chooses_what_the_projector_shows() -> None:
     refuse(state, c.ShowOnDisplay("agenda"), person("p1"), "forbidden")
     step(state, c.ShowOnDisplay("agenda"), FACILITATOR)
     assert (state.display_mode, state.display_proposition) == ("agenda", None)
+
+
+def test_auto_follows_the_open_proposition_then_the_last_opened() -> None:
+    state = session(propositions=("a", "b"))
+    assert shown_on_display(state) is None  # nothing opened yet: the agenda
+    open_(state, "a", NOW)
+    assert shown_on_display(state) == "a"
+    open_(state, "b", NOW + 10)
+    assert shown_on_display(state) is None  # two open: the agenda
+    step(state, c.CloseProposition("b"), FACILITATOR, NOW + 20)
+    assert shown_on_display(state) == "a"
+    step(state, c.CloseProposition("a"), FACILITATOR, NOW + 30)
+    assert shown_on_display(state) == "b"  # none open: the one opened last
+    step(state, c.ShowOnDisplay("proposition", "a"), FACILITATOR)
+    assert shown_on_display(state) == "a"
+    step(state, c.ShowOnDisplay("agenda"), FACILITATOR)
+    assert shown_on_display(state) is None
 
 
 def test_per_intent_times_are_validated() -> None:

@@ -9,6 +9,10 @@ import type { Panel } from "./propositions";
 // Long propositions are cut in the menu only; the projector shows them whole.
 const MENU_TEXT = 60;
 
+function clip(text: string): string {
+  return text.length > MENU_TEXT ? `${text.slice(0, MENU_TEXT)}…` : text;
+}
+
 function optionValue(choice: DisplayChoice): string {
   return choice.mode === "proposition" ? `p:${choice.proposition_id ?? ""}` : choice.mode;
 }
@@ -49,22 +53,15 @@ export function projectorPanel(ctx: ConsoleContext): Panel {
             h(
               "option",
               { value: `p:${p.id}` },
-              `${i + 1}. ${p.text.length > MENU_TEXT ? `${p.text.slice(0, MENU_TEXT)}…` : p.text}`,
+              `${i + 1}. ${clip(p.text)}`,
             ),
           ),
         );
       }
       const choice = s.session.display ?? { mode: "auto", proposition_id: null };
       if (document.activeElement !== select) select.value = optionValue(choice);
-      const open = s.propositions.filter((p) => p.status === "open");
-      setText(
-        status,
-        choice.mode !== "auto"
-          ? ""
-          : open.length === 1
-            ? t("projector_following")
-            : t("projector_agenda_now"),
-      );
+      const shown = s.propositions.find((p) => p.id === choice.shown);
+      setText(status, shown ? t("projector_showing", { text: clip(shown.text) }) : t("projector_agenda_now"));
     },
   };
 }

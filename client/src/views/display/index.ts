@@ -11,6 +11,7 @@ import { openLinkedView, renderSnapshots } from "../../linked-view";
 import type { Proposition, Snapshot } from "../../protocol";
 import { speakerDetails, speakerName } from "../../speakers";
 import { countdown } from "../../timer";
+import { displayOpinions } from "../display-opinions";
 import { agendaList } from "./agenda";
 import { focusCard, type FocusCard } from "./focus";
 
@@ -38,13 +39,8 @@ export function start(): void {
 /** What the projector shows now: one proposition, the agenda, or nothing yet. */
 export function shown(s: Snapshot): Proposition | "agenda" | null {
   if (s.propositions.length === 0) return null;
-  const choice = s.session.display ?? { mode: "auto", proposition_id: null };
-  if (choice.mode === "agenda") return "agenda";
-  if (choice.mode === "proposition") {
-    return s.propositions.find((p) => p.id === choice.proposition_id) ?? "agenda";
-  }
-  const open = s.propositions.filter((p) => p.status === "open");
-  return open.length === 1 && open[0] ? open[0] : "agenda";
+  const id = s.session.display?.shown;
+  return s.propositions.find((p) => p.id === id) ?? "agenda";
 }
 
 function mountDisplay(main: HTMLElement): (s: Snapshot) => void {
@@ -52,6 +48,8 @@ function mountDisplay(main: HTMLElement): (s: Snapshot) => void {
   const empty = h("p", { class: "empty" }, t("no_propositions"));
   const agenda = agendaList();
   const side = sidePanel();
+  const opinions = displayOpinions(); // the opinion map, once results are public
+  side.el.append(opinions.el);
   const join = joinPanel();
   const participation = h("p", { class: "participation" });
   const head = h("p", { class: "head" });
@@ -94,6 +92,7 @@ function mountDisplay(main: HTMLElement): (s: Snapshot) => void {
       if (!stage.contains(focus.el)) replace(stage, focus.el);
     }
     side.update(s);
+    opinions.update(s);
     join.update(s);
     if (s.participation) setText(participation, t("participation", { ...s.participation }));
     // The room witnesses the log head once something is settled.
