@@ -2,6 +2,7 @@
 
 import asyncio
 import secrets
+import time
 import uuid
 
 from facilitation import Actor
@@ -16,6 +17,7 @@ from .store import Store
 # No look-alikes (0/O, 1/I/L): codes are read off a projector and typed on phones.
 JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 JOIN_CODE_LENGTH = 8
+RELIST_EVERY_S = 1.0
 
 
 def new_id() -> str:
@@ -39,11 +41,23 @@ class Sessions:
         self._stored: dict[str, str] = {}  # session id -> join code, loaded or not
         self._by_code: dict[str, str] = {}
         self._loading: dict[str, asyncio.Lock] = {}
+        self._listed_at = 0.0
         self.opinions = OpinionGroups()
 
     async def start(self) -> None:
         self._stored = await self._store.sessions()
         self._by_code = {code: session_id for session_id, code in self._stored.items()}
+        self._listed_at = time.monotonic()
+
+    async def _relist(self) -> None:
+        """Read the stored sessions again, at most once a second: on a shared store
+        (Redis) another worker may have created the session asked for."""
+        if time.monotonic() - self._listed_at < RELIST_EVERY_S:
+            return
+        self._listed_at = time.monotonic()
+        for session_id, code in (await self._store.sessions()).items():
+            self._stored.setdefault(session_id, code)
+            self._by_code.setdefault(code, session_id)
 
     async def stop(self) -> None:
         for runner in self._runners.values():
@@ -77,6 +91,8 @@ class Sessions:
         if runner is not None:
             return runner
         if session_id not in self._stored:
+            await self._relist()
+        if session_id not in self._stored:
             raise ApiError("not_found", "There is no such session on this server.")
         lock = self._loading.setdefault(session_id, asyncio.Lock())
         async with lock:  # two first requests at once load the session once
@@ -92,6 +108,9 @@ class Sessions:
 
     async def by_join_code(self, code: str) -> SessionRunner:
         session_id = self._by_code.get(code.strip().upper())
+        if session_id is None:
+            await self._relist()
+            session_id = self._by_code.get(code.strip().upper())
         if session_id is None:
             raise ApiError(
                 "not_found",
