@@ -36,6 +36,9 @@ async def test_owner_sigkill_another_worker_takes_over_within_the_lease(
         *(p.call("rating:submit", {"proposition_id": pid, "value": "agree"}) for p in phones)
     )
     assert all(a == {"ok": True, "round": 1} for a in acks)
+    retried = {"proposition_id": pid, "value": "disagree", "request_id": "change-1"}
+    first_answer = await phones[1].call("rating:submit", retried)
+    assert first_answer == {"ok": True, "round": 1}
 
     # While the owner lives, the other worker does not become a second writer.
     refused = await asyncio.to_thread(get_results, other, session_id, console)
@@ -55,6 +58,12 @@ async def test_owner_sigkill_another_worker_takes_over_within_the_lease(
     ack = await phone.call("rating:submit", {"proposition_id": pid, "value": "neutral"})
     assert ack == {"ok": True, "round": 1}
     await phone.close()
+    # A command retried on the new owner with its request_id is answered, not re-applied.
+    logged = redis_server.client().xlen(f"plenary:log:{session_id}")
+    again = await Peer(other.url, tokens[1]).connect()
+    assert await again.call("rating:submit", retried) == first_answer
+    await again.close()
+    assert redis_server.client().xlen(f"plenary:log:{session_id}") == logged
     entries = redis_server.client().xrange(f"plenary:log:{session_id}")
     assert [int(i.split("-")[0]) for i, _ in entries] == list(range(1, len(entries) + 1))
     epoch = redis_server.client().get(f"plenary:lease:{session_id}").split()[1]
