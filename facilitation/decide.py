@@ -17,9 +17,20 @@ from typing import Any, Final, Generic, TypeVar
 from . import commands as c
 from . import events as ev
 from . import outcomes as o
+from . import publication as pub
+from . import windows as win
 from .actor import Actor, ActorRole
-from .errors import BadRequest, Closed, Conflict, Forbidden, NotFound, Unauthorized
+from .errors import (
+    BadRequest,
+    Closed,
+    Conflict,
+    Forbidden,
+    NotFound,
+    Unauthorized,
+    rows_refused,
+)
 from .queue import ordered
+from .registrants import channel_of, duplicates, row_problems
 from .state import Hub, Participant, Proposition, SessionState
 from .vocabulary import HUB_DEFAULT_GROUP
 
@@ -82,6 +93,11 @@ def _create_session(s: SessionState, cmd: c.CreateSession, _: Actor, now: float)
 
 
 def _join(s: SessionState, cmd: c.Join, _: Actor, now: float) -> list[ev.Event]:
+    if s.settings.admission == "registered":
+        raise Forbidden(
+            "This session admits invited participants only: open the personal "
+            "link of your invitation instead of the join code."
+        )
     _check_group(s, cmd.stakeholder_group)
     if cmd.participant_id in s.participants:
         raise Conflict("That participant id is taken.")
@@ -154,8 +170,13 @@ def _reveal(s: SessionState, cmd: c.RevealResults, _: Actor, now: float) -> list
 def _rate(s: SessionState, cmd: c.SubmitRating, actor: Actor, now: float) -> list[ev.Event]:
     _participant(s, actor)
     proposition = _proposition(s, cmd.proposition_id)
-    if proposition.status != "open":
-        raise Closed("Rating is closed for this proposition: wait until the chair opens it.")
+    if proposition.status != "open" and (
+        not proposition.rounds or win.rating_window(s, cmd.proposition_id, now) is None
+    ):
+        raise Closed(
+            "Rating is closed for this proposition: wait until the chair opens it "
+            "or a rating window opens."
+        )
     round_ = proposition.rounds[-1]
     old = round_.ratings.get(actor.subject)
     comment = _clean(cmd.comment)
@@ -178,6 +199,8 @@ def _raise_hand(s: SessionState, cmd: c.RaiseHand, actor: Actor, now: float) -> 
     if cmd.proposition_id is not None:
         _proposition(s, cmd.proposition_id)
     existing = s.queue.by_owner.get("p:" + actor.subject)
+    if existing is None:
+        _check_list_open(s)
     if existing is None and cmd.entry_id in s.queue.entries:
         raise Conflict("That entry id is taken.")
     return [
@@ -220,6 +243,8 @@ def _hub_speaker(s: SessionState, cmd: c.HubSpeaker, actor: Actor, now: float) -
     _check_group(s, cmd.stakeholder_group)
     name = cmd.name.strip()
     existing = s.queue.by_owner.get(f"h:{hub.hub_id}:{name}")
+    if existing is None:
+        _check_list_open(s)
     if existing is None and cmd.entry_id in s.queue.entries:
         raise Conflict("That entry id is taken.")
     return [
@@ -229,11 +254,43 @@ def _hub_speaker(s: SessionState, cmd: c.HubSpeaker, actor: Actor, now: float) -
     ]
 
 
-def _queue_next(s: SessionState, _: c.QueueNext, __: Actor, now: float) -> list[ev.Event]:
+def _queue_next(s: SessionState, cmd: c.QueueNext, __: Actor, now: float) -> list[ev.Event]:
     waiting = ordered(s.queue, s.settings.queue_policy)
     if not waiting and s.queue.current is None:
         raise Conflict("Nobody is waiting to speak.")
-    return [ev.FloorGiven(waiting[0].entry_id if waiting else None, now)]
+    given: list[ev.Event] = [ev.FloorGiven(waiting[0].entry_id if waiting else None, now)]
+    if waiting and cmd.seconds is not None:
+        # The chair's time for this speaker, recorded with the turn in one commit.
+        given.append(ev.TimerChanged("start", cmd.seconds, now))
+    return given
+
+
+def _yield_floor(s: SessionState, _: c.YieldFloor, actor: Actor, now: float) -> list[ev.Event]:
+    current = s.queue.current
+    if actor.role == "participant":
+        _participant(s, actor)
+        owner = "p:" + actor.subject
+        mine = current is not None and current.entry.owner == owner
+    else:
+        _hub(s, actor.subject)
+        mine = current is not None and current.entry.hub_id == actor.subject
+    if current is None or not mine:
+        raise Conflict("You do not have the floor, so there is no turn of yours to end.")
+    return [ev.FloorYielded(current.entry.entry_id, now)]
+
+
+def _close_queue(s: SessionState, cmd: c.CloseQueue, _: Actor, now: float) -> list[ev.Event]:
+    if s.queue.closed == cmd.closed:
+        return []
+    return [ev.QueueClosed(cmd.closed, now)]
+
+
+def _show(s: SessionState, cmd: c.ShowOnDisplay, _: Actor, now: float) -> list[ev.Event]:
+    if cmd.proposition_id is not None:
+        _proposition(s, cmd.proposition_id)
+    if (s.display_mode, s.display_proposition) == (cmd.mode, cmd.proposition_id):
+        return []
+    return [ev.DisplayChosen(cmd.mode, cmd.proposition_id, now)]
 
 
 def _queue_move(s: SessionState, cmd: c.QueueMove, _: Actor, now: float) -> list[ev.Event]:
@@ -300,6 +357,67 @@ def _rotate_links(s: SessionState, cmd: c.RotateLinks, _: Actor, now: float) -> 
     return [ev.LinksRotated(cmd.role, s.link_epochs.get(cmd.role, 0) + 1, now)]
 
 
+def _import_registrants(
+    s: SessionState, cmd: c.ImportRegistrants, _: Actor, now: float
+) -> list[ev.Event]:
+    problems = list(cmd.problems)
+    for row in cmd.rows:
+        problems += [(row.row, reason) for reason in row_problems(row.values, s)]
+        if row.registrant_id in s.registrants or row.registrant_id in s.participants:
+            raise Conflict("That registrant id is taken.")
+    problems += duplicates([(row.row, row.email_key) for row in cmd.rows], s)
+    if problems:
+        raise rows_refused(sorted(problems, key=lambda problem: problem[0]))
+    records = []
+    for row in cmd.rows:
+        values = row.values
+        channel = channel_of(values["channel"])
+        assert channel is not None  # row_problems found none
+        records.append(
+            (
+                row.registrant_id,
+                values["name"].strip(),
+                row.email_key,
+                values["stakeholder_group"],
+                channel,
+                values["language"].lower(),
+            )
+        )
+    return [ev.RegistrantsImported(tuple(records), now)]
+
+
+def _remove_registrant(
+    s: SessionState, cmd: c.RemoveRegistrant, _: Actor, now: float
+) -> list[ev.Event]:
+    registrant = s.registrants.get(cmd.registrant_id)
+    if registrant is None:
+        raise NotFound("There is no such registrant.")
+    if registrant.removed:
+        return []
+    removed: list[ev.Event] = [ev.RegistrantRemoved(cmd.registrant_id, now)]
+    who = s.participants.get(cmd.registrant_id)
+    if who is not None and not who.removed:
+        removed.append(ev.ParticipantRemoved(cmd.registrant_id, now))
+    return removed
+
+
+def _open_invitation(
+    s: SessionState, cmd: c.OpenInvitation, _: Actor, now: float
+) -> list[ev.Event]:
+    registrant = s.registrants.get(cmd.registrant_id)
+    if registrant is None or registrant.removed:
+        raise Unauthorized(
+            "This invitation link is no longer valid: the facilitator withdrew it. "
+            "Ask the organisers for a new invitation."
+        )
+    who = s.participants.get(cmd.registrant_id)
+    if who is not None and who.removed:
+        raise Unauthorized("The facilitator removed you from this session.")
+    if who is not None:
+        return []  # another device of the same person: they go on as themselves
+    return [ev.InvitationOpened(cmd.registrant_id, now)]
+
+
 def _participant(s: SessionState, actor: Actor) -> Participant:
     who = s.participants.get(actor.subject)
     if who is None:
@@ -321,6 +439,14 @@ def _proposition(s: SessionState, proposition_id: str) -> Proposition:
     if proposition is None:
         raise NotFound("There is no such proposition in this session.")
     return proposition
+
+
+def _check_list_open(s: SessionState) -> None:
+    if s.queue.closed:
+        raise Closed(
+            "The list of speakers is closed: the chair is not taking more speakers now. "
+            "You can ask again if the chair reopens it."
+        )
 
 
 def _check_group(s: SessionState, group: str) -> None:
@@ -357,6 +483,9 @@ _RULES = (
     rule(c.HubTally, _hub_tally, "hub", outcome=o.round_of),
     rule(c.HubSpeaker, _hub_speaker, "hub", outcome=o.hub_entry),
     rule(c.QueueNext, _queue_next, outcome=o.current_speaker),
+    rule(c.YieldFloor, _yield_floor, "participant", "hub"),
+    rule(c.CloseQueue, _close_queue),
+    rule(c.ShowOnDisplay, _show),
     rule(c.QueueMove, _queue_move),
     rule(c.QueueRemove, _queue_remove),
     rule(c.SetTimer, _timer),
@@ -365,5 +494,14 @@ _RULES = (
     rule(c.UpdateHub, _update_hub),
     rule(c.RotateHubToken, _rotate_hub),
     rule(c.RotateLinks, _rotate_links, outcome=o.link_role),
+    rule(c.SetWindow, win.set_window, outcome=o.window_id),
+    rule(c.CancelWindow, win.cancel_window),
+    rule(c.AdvanceWindows, win.advance_windows, "scheduler"),
+    rule(c.PublishOutcome, pub.publish, outcome=o.published_version),
+    rule(c.UnpublishOutcome, pub.unpublish),
+    rule(c.CarryForward, pub.carry_forward, outcome=o.carried),
+    rule(c.ImportRegistrants, _import_registrants, outcome=o.imported),
+    rule(c.RemoveRegistrant, _remove_registrant),
+    rule(c.OpenInvitation, _open_invitation, "guest", outcome=o.invited),
 )
 RULES: Final[dict[type[Any], Rule[Any]]] = {r.command: r for r in _RULES}

@@ -23,8 +23,12 @@ from .datadir import Claimed, claim
 from .errors import ApiError
 from .fanout import Fanout
 from .http_api import HttpApi
+from .invitations.contacts import Contacts
+from .invitations.http import RegistrantsApi
+from .invitations.mailer import Mailer, SmtpConfig
 from .middleware import BodyLimit, SecurityHeaders
 from .opinion_feed import OpinionFeed
+from .published import Published
 from .redis_claim import claim_redis
 from .redis_store import RedisStore
 from .reports.http import report_routes
@@ -88,7 +92,7 @@ def create_app(
     fanout = Fanout(emit, settings.flush_ms / 1000, settings.participant_flush_ms / 1000)
     sessions = Sessions(store, fanout, settings.snapshot_every, settings.public_url)
     sessions.opinions.on_result.append(OpinionFeed(emit, fanout).on_result)
-    Gateway(sio, sessions, auth)
+    gateway = Gateway(sio, sessions, auth)
     api = HttpApi(
         sessions,
         auth,
@@ -97,6 +101,9 @@ def create_app(
         settings.max_joins_per_session,
         store.status if isinstance(store, RedisStore) else dict,
     )
+    mailer = Mailer(SmtpConfig.from_settings(settings), store)
+    registrants = RegistrantsApi(api, sessions, auth, Contacts(store), mailer)
+    gateway.forget_registrant = registrants.forget
     parts = Parts(settings, store, auth, admin_token, sessions, api)
 
     @contextlib.asynccontextmanager
@@ -112,6 +119,7 @@ def create_app(
         quiet_collector = asyncio.create_task(gc_tuning.collect_when_quiet())
         yield
         quiet_collector.cancel()
+        await mailer.close()
         await fanout.close()
         await sessions.stop()
         await store.close()
@@ -130,7 +138,13 @@ def create_app(
             )
         )
     web = Starlette(
-        routes=[*api.routes(), *report_routes(api), *static.routes()],
+        routes=[
+            *api.routes(),
+            *registrants.routes(),
+            *report_routes(api),
+            *Published(sessions, store, api).routes(),
+            *static.routes(),
+        ],
         middleware=middleware,
         exception_handlers={
             ApiError: _api_error,

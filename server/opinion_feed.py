@@ -1,10 +1,13 @@
 """New opinion groups reach the views: the console and projector through the
 fan-out, and each phone its own group through its personal room only.
 
-A phone is told its group (`opinion_group`: {label, groups} or null) when it
-changes, not on every recompute: labels are kept stable between updates, so
-after the first result only the few people who moved get a message. Nothing
-here sends one phone another's group, nor any point of the map.
+A phone is told its group (an `opinion_group` event: {version, opinion_group:
+{label, groups} or null}) when it changes, not on every recompute. It is an
+event of its own, not a `state` patch, so its version never makes a client
+drop a room's patch built a moment earlier. Only on change, because labels
+are kept stable between updates: after the first result only the few people
+who moved get a message. Nothing here sends one phone another's group, nor
+any point of the map.
 """
 
 import asyncio
@@ -45,10 +48,12 @@ class OpinionFeed:
         task.add_done_callback(self._tasks.discard)
 
     async def _tell(self, runner: SessionRunner, changes: dict[str, Any]) -> None:
-        head = {"version": runner.state.version, "head": runner.head_short}
+        version = runner.state.version
         try:
             for participant_id, group in sorted(changes.items()):
                 room = personal(runner.session_id, participant_id)
-                await self._emit("state", {**head, "opinion_group": group}, room)
+                await self._emit(
+                    "opinion_group", {"version": version, "opinion_group": group}, room
+                )
         except Exception:  # a failed send must not end the session's feed
             log.exception("opinion groups of session %s not sent to phones", runner.session_id)

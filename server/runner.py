@@ -72,6 +72,7 @@ class _Command:
     actor: Actor
     request: Request | None
     done: "asyncio.Future[Ack]"
+    at: float | None = None  # the time decided at, when not the clock's (a deadline)
 
 
 @dataclass(slots=True)
@@ -146,10 +147,18 @@ class SessionRunner:
         if self.state.version > self._snapshot_seq:
             await self._snapshot()
 
-    async def submit(self, command: Command, actor: Actor, request: Request | None = None) -> Ack:
-        """Queue a command; the answer comes once its events are durable."""
+    async def submit(
+        self,
+        command: Command,
+        actor: Actor,
+        request: Request | None = None,
+        at: float | None = None,
+    ) -> Ack:
+        """Queue a command; the answer comes once its events are durable.
+        `at` is the time the domain decides it at (default: the clock's now):
+        the window scheduler passes the deadline it acts for."""
         done: asyncio.Future[Ack] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait(_Command(command, actor, request, done))
+        self._queue.put_nowait(_Command(command, actor, request, done, at))
         return await done
 
     async def read(self, read: Callable[[], T]) -> T:
@@ -244,7 +253,7 @@ class SessionRunner:
                 )
                 batch.answers.append((pending.done, ack))
                 return
-        now = self._clock()
+        now = self._clock() if pending.at is None else pending.at
         try:
             events = decide(self.state, pending.command, pending.actor, now)
             stored = self._record(events)

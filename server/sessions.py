@@ -1,6 +1,7 @@
 """The live sessions of this server: one runner each, found by id or join code."""
 
 import asyncio
+import logging
 import secrets
 import time
 import uuid
@@ -13,11 +14,21 @@ from .fanout import Fanout
 from .opinions import OpinionGroups
 from .runner import SessionRunner
 from .store import Store
+from .windows import WindowScheduler
 
-# No look-alikes (0/O, 1/I/L): codes are read off a projector and typed on phones.
-JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+# Codes are read off a projector and typed on phones: no letter that looks like
+# a digit of the alphabet (O, I, L), and `normalise_join_code` reads those as
+# the digits, so a code is found however its 0s and 1s were read.
+JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ0123456789"
 JOIN_CODE_LENGTH = 8
-RELIST_EVERY_S = 1.0
+RELIST_EVERY_S = 0.2
+log = logging.getLogger("plenary.sessions")
+_LOOK_ALIKES = str.maketrans({"O": "0", "I": "1", "L": "1", " ": None, "-": None})
+
+
+def normalise_join_code(typed: str) -> str:
+    """A join code as typed (any case, spaces, hyphens, look-alikes) in its canonical form."""
+    return typed.strip().upper().translate(_LOOK_ALIKES)
 
 
 def new_id() -> str:
@@ -43,15 +54,24 @@ class Sessions:
         self._loading: dict[str, asyncio.Lock] = {}
         self._listed_at = 0.0
         self.opinions = OpinionGroups()
+        self.windows = WindowScheduler(store)
 
     async def start(self) -> None:
         self._stored = await self._store.sessions()
         self._by_code = {code: session_id for session_id, code in self._stored.items()}
-        self._listed_at = time.monotonic()
+        # Sessions with rating windows to open or close are loaded now, not on
+        # first use: their deadlines are kept even if nobody comes back.
+        for session_id in await self.windows.pending_sessions():
+            if session_id in self._stored:
+                try:
+                    await self.get(session_id)
+                except ApiError as error:  # on Redis: another worker owns it and keeps them
+                    log.warning("session %s with windows not loaded here: %s", session_id, error)
 
     async def _relist(self) -> None:
-        """Read the stored sessions again, at most once a second: on a shared store
-        (Redis) another worker may have created the session asked for."""
+        """Read the stored sessions again on a miss (at most five times a second, so
+        guessed codes cost little): on a shared store (Redis) another worker may
+        have created the session asked for."""
         if time.monotonic() - self._listed_at < RELIST_EVERY_S:
             return
         self._listed_at = time.monotonic()
@@ -60,6 +80,7 @@ class Sessions:
             self._by_code.setdefault(code, session_id)
 
     async def stop(self) -> None:
+        self.windows.stop()
         for runner in self._runners.values():
             await runner.stop()
 
@@ -104,13 +125,14 @@ class Sessions:
                 )
                 runner.start()
                 self._runners[session_id] = runner
+                self.windows.check(runner)
         return self._runners[session_id]
 
     async def by_join_code(self, code: str) -> SessionRunner:
-        session_id = self._by_code.get(code.strip().upper())
+        session_id = self._by_code.get(normalise_join_code(code))
         if session_id is None:
             await self._relist()
-            session_id = self._by_code.get(code.strip().upper())
+            session_id = self._by_code.get(normalise_join_code(code))
         if session_id is None:
             raise ApiError(
                 "not_found",
@@ -122,4 +144,5 @@ class Sessions:
         runner = SessionRunner(session_id, self._store, self._snapshot_every)
         runner.listeners.append(self._fanout.changed)
         self.opinions.attach(runner)
+        self.windows.attach(runner)
         return runner

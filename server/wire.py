@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from facilitation import commands as c
 from facilitation.settings import SessionSettings
 from facilitation.vocabulary import (
+    DisplayMode,
     Intent,
     LinkRole,
     MarkStatus,
@@ -145,6 +146,19 @@ class EntryRef(Payload):
     entry_id: Id
 
 
+class QueueNextPayload(Payload):
+    seconds: int | None = None
+
+
+class QueueClose(Payload):
+    closed: bool
+
+
+class DisplayShow(Payload):
+    mode: DisplayMode
+    proposition_id: Id | None = None
+
+
 class TimerSet(Payload):
     action: TimerAction
     seconds: int | None = None
@@ -177,6 +191,34 @@ class LinksRotate(Payload):
 class ParticipantRemove(Payload):
     participant_id: Id
     discard_ratings: bool = False
+
+
+class WindowSetPayload(Payload):
+    proposition_id: Id | None = None  # None: every proposition of the agenda
+    opens_at: Annotated[str, Field(max_length=40)]
+    closes_at: Annotated[str, Field(max_length=40)]
+
+
+class WindowRef(Payload):
+    window_id: Id
+
+
+class OutcomePublish(Payload):
+    note: str | None = None
+
+
+class RegistrantRef(Payload):
+    registrant_id: Id
+
+
+class InvitationBody(Strict):
+    invitation: Annotated[str, Field(max_length=200)]
+
+
+class InvitationsSend(Strict):
+    # None: every registrant not removed whose invitation was not sent yet.
+    registrant_ids: list[Id] | None = Field(default=None, max_length=2000)
+    again: bool = False  # also those already sent
 
 
 def parse(model: type[M], raw: object) -> M:

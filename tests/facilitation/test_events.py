@@ -21,6 +21,7 @@ SAMPLES: list[ev.Event] = [
             results_visibility="live",
             speaking_seconds=90,
             queue_policy="fifo",
+            intent_seconds=(("point_of_order", 60), ("reply", 90)),
             consensus=ConsensusThresholds(min_ratings=20, min_agree_share=0.8),
         ),
         AT,
@@ -45,6 +46,11 @@ SAMPLES: list[ev.Event] = [
     ev.EntryMoved("e2", 3, AT),
     ev.FloorGiven("e2", AT),
     ev.FloorGiven(None, AT),
+    ev.FloorYielded("e2", AT),
+    ev.QueueClosed(True, AT),
+    ev.QueueClosed(False, AT),
+    ev.DisplayChosen("proposition", "a", AT),
+    ev.DisplayChosen("agenda", None, AT),
     ev.TimerChanged("start", 60, AT),
     ev.TimerChanged("pause", None, AT),
     ev.ConsensusMarked("a", "rough_consensus", "Objections addressed", AT),
@@ -55,9 +61,39 @@ SAMPLES: list[ev.Event] = [
     ev.LinksRotated("facilitator", 1, AT),
     ev.LinksRotated("display", 3, AT),
     ev.HubTallied("h1", "a", 1, {"agree": 4, "confused": 1}, None, AT),
+    ev.WindowSet("w1", "a", AT + 60, AT + 3600, AT),
+    ev.WindowSet("w2", None, AT, AT + 60, AT),
+    ev.WindowOpened("w1", AT + 60),
+    ev.WindowClosed("w1", AT + 3600),
+    ev.WindowCancelled("w2", AT),
+    ev.OutcomePublished(41, "Adopted by rough consensus", AT),
+    ev.OutcomePublished(42, None, AT),
+    ev.OutcomeUnpublished(AT),
+    ev.ProvenanceRecorded(
+        "b",
+        "s0",
+        "IGF 2025",
+        "ab" * 32,
+        "needs_revision",
+        2,
+        14,
+        0.5,
+        {"agree": 7, "disagree": 7},
+        AT,
+    ),
+    ev.ProvenanceRecorded("b", "s0", "IGF 2025", "cd" * 32, "no_consensus", 1, 0, None, {}, AT),
     ev.HubTallied(
         "h1", "a", 2, {"agree": 4}, {"youth": {"agree": 3}, "business": {"agree": 1}}, AT
     ),
+    ev.RegistrantsImported(
+        (
+            ("r1", "Amina Diallo", "9f0c" * 8, "youth", "in_room", "fr"),
+            ("r2", "Li Na", "1a2b" * 8, "business", "remote", "zh"),
+        ),
+        AT,
+    ),
+    ev.RegistrantRemoved("r2", AT),
+    ev.InvitationOpened("r1", AT),
 ]
 
 
@@ -92,6 +128,7 @@ def test_json_form_is_plain() -> None:
         "speaking_seconds": 90,
         "queue_policy": "fifo",
         "min_group_size": 3,
+        "intent_seconds": {"point_of_order": 60, "reply": 90},
         "consensus": {
             "min_ratings": 20,
             "min_agree_share": 0.8,
@@ -103,6 +140,9 @@ def test_json_form_is_plain() -> None:
         },
         "opinions_every": 200,
         "opinions_seconds": 5,
+        "time_zone": "UTC",
+        "admission": "open",
+        "suggestion_follows": "all",
     }
 
 

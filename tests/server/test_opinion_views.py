@@ -7,7 +7,6 @@ a participant's id, name or map position.
 """
 
 import json
-from typing import Any
 
 import pytest
 
@@ -21,12 +20,8 @@ from tests.opinion_play import (
 )
 
 
-def messages(peer: Peer) -> list[dict[str, Any]]:
-    return [*peer.snapshots, *peer.states]
-
-
 def text_of(peer: Peer) -> str:
-    return json.dumps(messages(peer), ensure_ascii=False)
+    return json.dumps(peer.messages, ensure_ascii=False)
 
 
 async def reveal_first(played: Played) -> None:
@@ -85,9 +80,9 @@ async def test_console_gets_map_groups_and_both_figures_phones_only_their_own_gr
             if j != i:
                 assert pid not in text
                 assert name not in text
-        for message in phone.states:
-            if "opinion_group" in message:
-                assert set(message) == {"version", "head", "opinion_group"}
+        assert phone.personal  # told through its own socket
+        assert all(set(m) == {"version", "opinion_group"} for m in phone.personal)
+        assert not any("opinion_group" in m for m in phone.states)
     await display.close()
     await played.close()
 
@@ -103,7 +98,7 @@ async def test_groups_below_the_minimum_size_reach_only_the_console(
     await last.call("sync")
     await last.until(lambda v: len(last.snapshots) >= 2)
     for peer in [display, *played.phones]:
-        for message in messages(peer):
+        for message in peer.messages:
             assert message.get("opinions") is None
             assert message.get("opinion_group") is None
     await display.close()
