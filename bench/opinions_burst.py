@@ -123,6 +123,10 @@ def run(args: argparse.Namespace) -> Json:
         "n": args.n,
         "repeat": args.repeat,
         "median": {name: {f: m[f] for f in FIGURES} for name, m in medians.items()},
+        "runs": {
+            name: [{f: run[f] for f in ("ack_p99_ms", "cpu_per_rating_ms")} for run in found]
+            for name, found in runs.items()
+        },
         "placed_on_map": maps,
         "over_off": {
             name: {f: ratio(m[f], medians["off"][f]) for f in ("ack_p99_ms", "cpu_per_rating_ms")}
@@ -145,7 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     report = run(args)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "opinions-burst.json").write_text(json.dumps(report, indent=2) + "\n")
-    print(json.dumps({k: report[k] for k in ("median", "placed_on_map", "over_off")}, indent=2))
+    shown = ("median", "runs", "placed_on_map", "over_off", "load_average_at_end")
+    print(json.dumps({k: report[k] for k in shown}, indent=2))
     return 0
 
 
