@@ -73,7 +73,9 @@ def _ratings_discarded(s: SessionState, e: ev.RatingsDiscarded) -> None:
 
 
 def _proposition_added(s: SessionState, e: ev.PropositionAdded) -> None:
-    s.propositions[e.proposition_id] = Proposition(e.proposition_id, e.text, e.source)
+    s.propositions[e.proposition_id] = Proposition(
+        e.proposition_id, e.text, e.source, section=e.section
+    )
     s.order.append(e.proposition_id)
     s.opinions.add_column(e.proposition_id)
 
@@ -265,6 +267,10 @@ def _links_rotated(s: SessionState, e: ev.LinksRotated) -> None:
     s.link_epochs[e.role] = e.epoch
 
 
+def _session_status_changed(s: SessionState, e: ev.SessionStatusChanged) -> None:
+    s.status = e.status
+
+
 def _hub_tallied(s: SessionState, e: ev.HubTallied) -> None:
     round_ = s.propositions[e.proposition_id].rounds[e.round - 1]
     old = round_.hub_counts.pop(e.hub_id, None)
@@ -328,5 +334,6 @@ _HANDLERS = (
     Handler(ev.HubTokenRotated, _hub_token_rotated),
     Handler(ev.HubTallied, _hub_tallied),
     Handler(ev.LinksRotated, _links_rotated),
+    Handler(ev.SessionStatusChanged, _session_status_changed),
 )
 APPLY: Final[dict[type[Any], Handler[Any]]] = {h.event: h for h in _HANDLERS}

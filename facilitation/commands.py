@@ -108,10 +108,12 @@ class AddProposition:
     proposition_id: str
     text: str
     source: str | None = None
+    section: str | None = None  # the title of the draft's section it comes from
 
     def __post_init__(self) -> None:
         check_text(self.text, "The proposition", v.MAX_PROPOSITION, required=True)
         check_text(self.source, "The source", v.MAX_SOURCE)
+        check_text(self.section, "The section title", v.MAX_SECTION)
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,6 +281,17 @@ class RotateLinks:
         check_one_of(self.role, v.LINK_ROLES, "role")
 
 
+@dataclass(frozen=True, slots=True)
+class SetSessionStatus:
+    """The operator closes a session (no more ratings, joins or hands), archives it,
+    or reopens it."""
+
+    status: v.SessionStatus
+
+    def __post_init__(self) -> None:
+        check_one_of(self.status, v.SESSION_STATUSES, "status")
+
+
 Command = (
     CreateSession
     | Join
@@ -302,4 +315,5 @@ Command = (
     | UpdateHub
     | RotateHubToken
     | RotateLinks
+    | SetSessionStatus
 )

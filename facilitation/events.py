@@ -5,12 +5,20 @@ shell passed to `decide`. `to_json`/`from_json` give plain JSON objects with
 a schema version `v` and a `type`, the form the durable log stores.
 """
 
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from typing import Any, Final
 
 from .errors import BadRequest
 from .settings import SessionSettings
-from .vocabulary import Intent, LinkRole, MarkStatus, ParticipantChannel, TimerAction, Value
+from .vocabulary import (
+    Intent,
+    LinkRole,
+    MarkStatus,
+    ParticipantChannel,
+    SessionStatus,
+    TimerAction,
+    Value,
+)
 
 SCHEMA_VERSION: Final = 1
 Counts = dict[str, int]
@@ -55,6 +63,7 @@ class PropositionAdded:
     text: str
     source: str | None
     at: float
+    section: str | None = None  # absent from logs written before sections: None
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +191,12 @@ class LinksRotated:
 
 
 @dataclass(frozen=True, slots=True)
+class SessionStatusChanged:
+    status: SessionStatus
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
 class HubTallied:
     hub_id: str
     proposition_id: str
@@ -214,6 +229,7 @@ Event = (
     | HubTokenRotated
     | HubTallied
     | LinksRotated
+    | SessionStatusChanged
 )
 
 EVENT_TYPES: Final[dict[str, type[Event]]] = {
@@ -239,10 +255,16 @@ EVENT_TYPES: Final[dict[str, type[Event]]] = {
     "hub_token_rotated": HubTokenRotated,
     "hub_tallied": HubTallied,
     "links_rotated": LinksRotated,
+    "session_status_changed": SessionStatusChanged,
 }
 TYPE_NAMES: Final[dict[type[Event], str]] = {cls: name for name, cls in EVENT_TYPES.items()}
 _FIELDS: Final[dict[type[Event], tuple[str, ...]]] = {
     cls: tuple(f.name for f in fields(cls)) for cls in EVENT_TYPES.values()
+}
+# Fields added to an event after logs were written with it: an old body lacks them.
+_OPTIONAL: Final[dict[type[Event], frozenset[str]]] = {
+    cls: frozenset(f.name for f in fields(cls) if f.default is not MISSING)
+    for cls in EVENT_TYPES.values()
 }
 
 
@@ -251,6 +273,8 @@ def to_json(event: Event) -> dict[str, Any]:
     body: dict[str, Any] = {"v": SCHEMA_VERSION, "type": TYPE_NAMES[type(event)]}
     for name in _FIELDS[type(event)]:
         value = getattr(event, name)
+        if value is None and name in _OPTIONAL[type(event)]:
+            continue  # absent means None: bodies without it read (and hash) as before
         if isinstance(value, SessionSettings):
             value = value.to_dict()
         elif isinstance(value, tuple):
@@ -267,7 +291,9 @@ def from_json(body: dict[str, Any]) -> Event:
     if cls is None:
         raise BadRequest(f"Unknown event type {body.get('type')!r}.")
     try:
-        values = {name: body[name] for name in _FIELDS[cls]}
+        values = {
+            name: body[name] for name in _FIELDS[cls] if name in body or name not in _OPTIONAL[cls]
+        }
     except KeyError as missing:
         raise BadRequest(f"Event {body['type']} lacks field {missing}.") from None
     if cls is SessionCreated:

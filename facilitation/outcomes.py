@@ -90,3 +90,8 @@ def participant_id(_: SessionState, command: c.Join, __: Actor) -> Fields:
 @_fields("session_id")
 def session_id(_: SessionState, command: c.CreateSession, __: Actor) -> Fields:
     return {"session_id": command.session_id}
+
+
+@_fields("status")
+def session_status(state: SessionState, _: c.SetSessionStatus, __: Actor) -> Fields:
+    return {"status": state.status}

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from .opinions import OpinionMatrix
 from .settings import SessionSettings
-from .vocabulary import Channel, Intent, MarkStatus, ParticipantChannel, Status
+from .vocabulary import Channel, Intent, MarkStatus, ParticipantChannel, SessionStatus, Status
 
 Vector = list[int]  # six counts, indexed by vocabulary.SCALE_INDEX
 
@@ -85,6 +85,7 @@ class Proposition:
     revealed: bool = False
     mark: Mark | None = None
     rounds: list[RoundState] = field(default_factory=list)
+    section: str | None = None  # the title of the draft's section it came from
 
     @property
     def round(self) -> int:
@@ -167,6 +168,7 @@ class SessionState:
     timer: Timer = field(default_factory=Timer)
     # Link generation of the console and the projector (`links:rotate`); absent: 0.
     link_epochs: dict[str, int] = field(default_factory=dict)
+    status: SessionStatus = "open"  # the operator's `closed` / `archived` refuse ratings
     # Derived from the latest rounds' ratings: plain lists/dicts/floats, so a JSON
     # snapshot can carry it, and recomputable (opinions.recount), so it is left out
     # of equality and repr; tests compare it with a recount instead.

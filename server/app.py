@@ -20,10 +20,12 @@ from facilitation import FacilitationError
 from . import gc_tuning, static, wire_json
 from .auth import Authenticator
 from .datadir import Claimed, claim
+from .drafts import MAX_DRAFT_BYTES
 from .errors import ApiError
 from .fanout import Fanout
 from .http_api import HttpApi
 from .middleware import BodyLimit, SecurityHeaders
+from .operator_api import OperatorApi
 from .reports.http import report_routes
 from .sessions import Sessions
 from .settings import Settings
@@ -86,6 +88,7 @@ def create_app(
     api = HttpApi(
         sessions, auth, settings.public_url, store.healthy, settings.max_joins_per_session
     )
+    operator = OperatorApi(api, sessions, auth, data)
     parts = Parts(settings, store, auth, admin_token, sessions, api)
 
     @contextlib.asynccontextmanager
@@ -104,7 +107,12 @@ def create_app(
         await sessions.stop()
         await store.close()
 
-    middleware = [Middleware(SecurityHeaders), Middleware(BodyLimit, limit=settings.max_body_bytes)]
+    limit = settings.max_body_bytes
+    middleware = [
+        Middleware(SecurityHeaders),
+        # A draft file may be larger than any other body (server/drafts.py states its limit).
+        Middleware(BodyLimit, limit=limit, larger=("/draft", max(limit, MAX_DRAFT_BYTES))),
+    ]
     if settings.allowed_origins:
         middleware.append(
             Middleware(
@@ -115,7 +123,7 @@ def create_app(
             )
         )
     web = Starlette(
-        routes=[*api.routes(), *report_routes(api), *static.routes()],
+        routes=[*api.routes(), *operator.routes(), *report_routes(api), *static.routes()],
         middleware=middleware,
         exception_handlers={
             ApiError: _api_error,

@@ -163,7 +163,7 @@ _ENTRIES = (
         "proposition:add",
         w.PropositionAdd,
         c.AddProposition,
-        lambda p: c.AddProposition(new_id(), p.text, p.source),
+        lambda p: c.AddProposition(new_id(), p.text, p.source, p.section),
     ),
     entry(
         "proposition:move",
@@ -246,4 +246,5 @@ LOCAL: Final[dict[str, LocalEntry]] = {
 HTTP_COMMANDS: Final[dict[type[c.Command], str]] = {
     c.CreateSession: "POST /api/sessions",
     c.Join: "POST /api/join",
+    c.SetSessionStatus: "POST /api/sessions/{session_id}/status",
 }

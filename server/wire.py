@@ -19,6 +19,7 @@ from facilitation.vocabulary import (
     LinkRole,
     MarkStatus,
     ParticipantChannel,
+    SessionStatus,
     TimerAction,
     Value,
 )
@@ -120,6 +121,7 @@ class HubSpeakerPayload(Payload):
 class PropositionAdd(Payload):
     text: str
     source: str | None = None
+    section: str | None = None
 
 
 class PropositionRef(Payload):
@@ -219,6 +221,14 @@ class CreateSessionBody(Strict):
             propositions=tuple((new_id(), p.text, p.source) for p in self.propositions or ()),
             **extra,
         )
+
+
+class SessionStatusBody(Strict):
+    status: SessionStatus
+
+
+class SettingsCheckBody(Strict):
+    settings: dict[str, Any] | None = None
 
 
 class JoinBody(Strict):

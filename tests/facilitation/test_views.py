@@ -64,6 +64,7 @@ SESSION_VIEW = {
         "other",
     ],
     "settings": SessionSettings().to_dict(),
+    "status": "open",
 }
 QUEUE_VIEW: dict[str, Any] = {
     "current": None,
@@ -131,6 +132,7 @@ def propositions(rounds_of_a: list[dict[str, Any]], revealed: bool = False) -> l
             "id": "a",
             "text": "Text of a",
             "source": None,
+            "section": None,
             "status": "open",
             "round": 1,
             "revealed": revealed,
@@ -141,6 +143,7 @@ def propositions(rounds_of_a: list[dict[str, Any]], revealed: bool = False) -> l
             "id": "b",
             "text": "Text of b",
             "source": None,
+            "section": None,
             "status": "draft",
             "round": 0,
             "revealed": False,
