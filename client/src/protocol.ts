@@ -102,6 +102,8 @@ export interface Proposition {
   id: string;
   text: string;
   source: string | null;
+  /** The title of the draft's section it came from. */
+  section?: string | null;
   status: PropositionStatus;
   round: number;
   revealed: boolean;
@@ -144,6 +146,8 @@ export interface SessionInfo {
     speaking_seconds: number;
     consensus: Record<string, number>;
   };
+  /** `closed` / `archived` by the operator: no more joins, ratings or hands. */
+  status?: "open" | "closed" | "archived";
 }
 
 export interface Participation {

@@ -144,6 +144,7 @@ function displayCard(p: Proposition): DisplayCard {
   const status = h("span", { class: "status" });
   const mark = h("span", { class: "badge mark" });
   const text = h("h2", { class: "prop-text", dir: "auto" });
+  const section = h("p", { class: "section", dir: "auto" });
   const rated = h("p", { class: "rated" });
   const bar: DivergingBar = divergingBar("counts");
   const waiting = h("p", { class: "waiting" });
@@ -151,6 +152,7 @@ function displayCard(p: Proposition): DisplayCard {
     "article",
     { class: "dcard", "data-proposition": p.id },
     h("div", { class: "dcard-top" }, status, mark, rated),
+    section,
     text,
     bar.el,
     waiting,
@@ -174,6 +176,8 @@ function displayCard(p: Proposition): DisplayCard {
       else delete mark.dataset.mark;
       setText(mark, marked ? markLabel(marked) : "");
       setText(text, next.text);
+      setText(section, next.section ?? "");
+      section.hidden = !next.section;
       setText(rated, t("rated_n", { n: total }));
       bar.el.hidden = !round?.counts;
       if (round?.counts) bar.update(round.counts);

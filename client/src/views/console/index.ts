@@ -6,6 +6,7 @@ import { t } from "../../i18n";
 import { openLinkedView, renderSnapshots } from "../../linked-view";
 import type { Snapshot } from "../../protocol";
 import { consoleContext } from "./context";
+import { draftPanel } from "./draft-import";
 import { hubsPanel, participantsPanel } from "./people";
 import { propositionsPanel, type Panel } from "./propositions";
 import { queuePanel } from "./queue";
@@ -21,6 +22,7 @@ export function start(): void {
   // switch) builds them anew.
   renderSnapshots(view, () => {
     const props = propositionsPanel(ctx);
+    const draft = draftPanel(ctx);
     const side = [
       queuePanel(ctx),
       speakerLogPanel(),
@@ -28,13 +30,13 @@ export function start(): void {
       hubsPanel(ctx),
       participantsPanel(ctx),
     ];
-    const panels: Panel[] = [props, ...side];
+    const panels: Panel[] = [props, draft, ...side];
     replace(
       shell.main,
       h(
         "div",
         { class: "console-grid" },
-        h("div", { class: "col-main" }, props.el),
+        h("div", { class: "col-main" }, draft.el, props.el),
         h("div", { class: "col-side" }, ...side.map((panel) => panel.el)),
       ),
     );
