@@ -162,6 +162,41 @@ export const en = {
   download: "Download {format}",
   qr_alt: "QR code to join the session",
 
+  // Registered participants (console and phone)
+  registrants: "Registered participants",
+  admission_is: "Admission: {mode}",
+  admission_open: "open (join code)",
+  admission_registered: "invitations only",
+  admission_both: "join code and invitations",
+  suggestion_registered: "The rough-consensus suggestion follows the registered raters.",
+  registrant_file: "Registrant list (CSV: name, email, stakeholder group, on-site or online, language)",
+  import_list: "Import",
+  imported_n: "{n} registrants imported.",
+  import_refused: "Nothing was imported. Correct these rows and import the file again:",
+  row_problem: "Row {row}: {reason}",
+  export_links: "Export links (CSV)",
+  send_invitations: "Send invitations",
+  invitations_queued: "{n} invitations queued for sending.",
+  no_registrants: "No registrants yet.",
+  col_name: "Name",
+  col_group: "Group · channel · language",
+  col_delivery: "Status · invitation",
+  col_actions: "Actions",
+  registrant_joined: "joined",
+  registrant_waiting: "not yet",
+  delivery_none: "not sent",
+  delivery_queued: "queued",
+  delivery_sent: "sent",
+  delivery_failed: "failed: {reason}",
+  confirm_remove_registrant: "Remove this registrant? Their invitation link stops working.",
+  registered_raters: "Registered",
+  self_declared_raters: "Self-declared",
+  registered_suggests: "Registered raters alone: {verdict}",
+  invitation_invalid: "This invitation cannot be used: {message}",
+  invitation_missing: "This invitation link is incomplete: open the whole link from your email.",
+  invitation_only:
+    "This session admits invited participants only: open the personal link from your invitation email.",
+
   // Hub
   hub_title: "Hub console",
   hub_attendance: "Attendance: {n}",
@@ -245,6 +280,20 @@ export const en = {
   copied: "Copied",
   export_command: "Export the report (on the server)",
   verify_command: "Verify the log (on the server)",
+
+  // Opinion groups
+  opinion_groups: "Opinion groups",
+  opinion_map_label: "Opinion map: {n} people placed, {k} groups. Each point is one anonymous person; people who rate alike are close.",
+  opinion_group_n: "Group {n}",
+  opinion_group_size: "{n} people",
+  opinion_none: "No opinion groups yet: they appear once enough people have rated enough propositions.",
+  opinion_private: "Groups under {n} people are shown only here, never on the projector or phones.",
+  opinion_no_representative: "No proposition sets this group apart yet.",
+  opinion_rep_agree: "Agrees {share}",
+  opinion_rep_disagree: "Disagrees {share}",
+  consensus_stakeholder: "Consensus across stakeholder groups",
+  consensus_opinion: "Consensus across opinion groups",
+  opinion_own: "Your ratings place you in opinion group {label} of {groups}. Only you see this.",
 };
 
 export type Strings = typeof en;

@@ -10,6 +10,7 @@ import { openLinkedView, renderSnapshots } from "../linked-view";
 import { latestRound, type Proposition, type Snapshot } from "../protocol";
 import { speakerDetails, speakerName } from "../speakers";
 import { countdown } from "../timer";
+import { displayOpinions } from "./display-opinions";
 
 // Three propositions are what stays legible on a 720p projector.
 const MAX_SHOWN = 3;
@@ -42,6 +43,7 @@ function mountDisplay(main: HTMLElement): (s: Snapshot) => void {
   const joinUrl = h("p", { class: "join-url" });
   const participation = h("p", { class: "participation" });
   const head = h("p", { class: "head" });
+  const opinions = displayOpinions(); // the opinion map, once results are public
   replace(
     main,
     h(
@@ -66,6 +68,7 @@ function mountDisplay(main: HTMLElement): (s: Snapshot) => void {
           nextList,
           nobodyWaiting,
         ),
+        opinions.el,
         h(
           "section",
           { class: "join", "aria-labelledby": "h-join" },
@@ -94,6 +97,7 @@ function mountDisplay(main: HTMLElement): (s: Snapshot) => void {
       widgets,
     );
 
+    opinions.update(s);
     const current = s.queue.current;
     setText(speakerEl, current ? speakerName(current) : t("nobody_speaking"));
     setText(speakerInfo, current ? speakerDetails(current) : "");
