@@ -19,6 +19,9 @@ QueuePolicy = Literal["default", "fifo"]
 # A session takes ratings while `open`; `closed` and `archived` (closed and kept
 # out of the operator's list by default) refuse them with `closed`.
 SessionStatus = Literal["open", "closed", "archived"]
+# What the projector shows: `auto` follows the one open proposition (the agenda
+# otherwise), `proposition` one the chair chose, `agenda` the whole list.
+DisplayMode = Literal["auto", "proposition", "agenda"]
 WindowStatus = Literal["scheduled", "open", "closed", "cancelled"]
 # When a rating was given: "live" while the chair had the proposition open
 # (proposition:open until proposition:close), "window" inside a rating window
@@ -60,6 +63,7 @@ TIMER_ACTIONS: Final[tuple[TimerAction, ...]] = ("start", "pause", "reset")
 RESULTS_VISIBILITY: Final[tuple[ResultsVisibility, ...]] = ("on_reveal", "live")
 QUEUE_POLICIES: Final[tuple[QueuePolicy, ...]] = ("default", "fifo")
 SESSION_STATUSES: Final[tuple[SessionStatus, ...]] = ("open", "closed", "archived")
+DISPLAY_MODES: Final[tuple[DisplayMode, ...]] = ("auto", "proposition", "agenda")
 WINDOW_STATUSES: Final[tuple[WindowStatus, ...]] = ("scheduled", "open", "closed", "cancelled")
 TIMINGS: Final[tuple[Timing, ...]] = ("live", "window")
 ADMISSIONS: Final[tuple[Admission, ...]] = ("open", "registered", "both")

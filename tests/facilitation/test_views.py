@@ -71,6 +71,7 @@ SESSION_VIEW = {
     ],
     "settings": SessionSettings().to_dict(),
     "status": "open",
+    "display": {"mode": "auto", "proposition_id": None, "shown": "a"},
 }
 QUEUE_VIEW: dict[str, Any] = {
     "current": None,
@@ -86,6 +87,7 @@ QUEUE_VIEW: dict[str, Any] = {
             "pinned": False,
         }
     ],
+    "closed": False,
 }
 STOPPED = {"running": False, "duration": None, "remaining": None}
 FULL_ROUND: dict[str, Any] = {
@@ -399,7 +401,7 @@ def test_a_removed_participant_leaves_participation_counts() -> None:
         "hubs": 1,
         "hub_attendance": 40,
     }
-    assert display["queue"] == {"current": None, "entries": []}
+    assert display["queue"] == {"current": None, "entries": [], "closed": False}
     # Their rating stays in the total.
     assert display["propositions"][0]["rounds"] == [{"round": 1, "total": 7}]
 
@@ -448,6 +450,7 @@ def test_queue_view_shows_the_current_speaker_and_pins() -> None:
                 "pinned": False,
             },
         ],
+        "closed": False,
     }
 
 

@@ -9,6 +9,7 @@ import { consoleContext } from "./context";
 import { draftPanel } from "./draft-import";
 import { opinionsPanel } from "./opinions";
 import { hubsPanel, participantsPanel } from "./people";
+import { projectorPanel } from "./projector";
 import { propositionsPanel, type Panel } from "./propositions";
 import { queuePanel } from "./queue";
 import { registrantsPanel } from "./registrants";
@@ -26,6 +27,7 @@ export function start(): void {
     const props = propositionsPanel(ctx);
     const draft = draftPanel(ctx);
     const side = [
+      projectorPanel(ctx),
       queuePanel(ctx),
       speakerLogPanel(),
       opinionsPanel(),
