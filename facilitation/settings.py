@@ -273,6 +273,8 @@ def _reject_unknown(raw: Mapping[str, Any], known: set[str], where: str) -> None
 CHOICES: Final[dict[str, tuple[str, ...]]] = {
     "results_visibility": RESULTS_VISIBILITY,
     "queue_policy": QUEUE_POLICIES,
+    "admission": ADMISSIONS,
+    "suggestion_follows": SUGGESTION_BASES,
 }
 NESTED: Final[dict[str, tuple[tuple[str, object, str], ...]]] = {"consensus": CONSENSUS_SETTINGS}
 
@@ -300,6 +302,8 @@ def _field(name: str, default: object, help_text: str) -> dict[str, Any]:
         described |= {"kind": "integer", "min": 0}
     elif isinstance(default, float):
         described["kind"] = "number"
+    elif isinstance(default, dict | list):
+        described["kind"] = "json"  # e.g. seconds per intent: edited as JSON text
     else:
         described["kind"] = "text"
     if name in _SHARE_KEYS:

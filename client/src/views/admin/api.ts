@@ -77,7 +77,7 @@ export interface SettingField {
   name: string;
   default: unknown;
   help: string;
-  kind: "choice" | "integer" | "number" | "boolean" | "text" | "group";
+  kind: "choice" | "integer" | "number" | "boolean" | "text" | "json" | "group";
   choices?: string[];
   min?: number;
   max?: number;

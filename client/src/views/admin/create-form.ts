@@ -156,7 +156,8 @@ function settingsFields(declared: SettingField[], token: string): SettingsFields
       input.dataset.setting = name;
       const note = h("p", { id: noteId, class: "form-error" });
       inputs.set(name, { input, note });
-      readers.push([name, () => readValue(field, input)]);
+      // Only what differs from the default is sent: the server fills in the rest.
+      readers.push([name, () => changed(field, readValue(field, input))]);
       input.addEventListener("change", () => void check());
       return h(
         "div",
@@ -222,10 +223,22 @@ function settingInput(field: SettingField, id: string): HTMLInputElement | HTMLS
       max: field.max ?? null,
     });
   }
+  if (field.kind === "json") return h("input", { id, value: JSON.stringify(field.default), dir: "ltr" });
   return h("input", { id, value: field.default === null ? "" : String(field.default) });
 }
 
+function changed(field: SettingField, value: unknown): unknown {
+  return JSON.stringify(value) === JSON.stringify(field.default) ? undefined : value;
+}
+
 function readValue(field: SettingField, input: HTMLInputElement | HTMLSelectElement): unknown {
+  if (field.kind === "json") {
+    try {
+      return JSON.parse(input.value) as unknown;
+    } catch {
+      return input.value; // not JSON: sent as typed, and the server names the field
+    }
+  }
   if (field.kind === "boolean" && input instanceof HTMLInputElement) return input.checked;
   if (field.kind === "integer" || field.kind === "number") {
     // An empty or unreadable number is sent as typed: the server names the field.
