@@ -60,7 +60,7 @@ def render(report: Report) -> str:
     body = [
         _header(report),
         _summary(report),
-        *(_proposition(p) for p in report["propositions"]),
+        *(_sectioned(p, i, report["propositions"]) for i, p in enumerate(report["propositions"])),
         _speakers(report),
         _participation(report),
         _opinions(report),
@@ -122,6 +122,13 @@ _SUMMARY: Final[list[Column[PropositionReport]]] = [
 def _summary(report: Report) -> str:
     summary = tables.table(_SUMMARY, report["propositions"])
     return "<section>\n<h2>Summary</h2>\n" + _table(summary, "rllrl") + "\n</section>"
+
+
+def _sectioned(p: PropositionReport, i: int, every: list[PropositionReport]) -> str:
+    """The proposition, under its section's title where a new section begins."""
+    starts = p["section"] and (i == 0 or every[i - 1]["section"] != p["section"])
+    title = f'<h2 class="section">Section: {u(p["section"])}</h2>\n' if starts else ""
+    return title + _proposition(p)
 
 
 def _proposition(p: PropositionReport) -> str:

@@ -34,7 +34,11 @@ def render(report: Report) -> str:
     lines: list[str] = []
     lines += _header(report)
     lines += _summary(report)
+    section = None
     for proposition in report["propositions"]:
+        if proposition["section"] and proposition["section"] != section:
+            lines += [f"# Section: {md(proposition['section'])}", ""]
+        section = proposition["section"]
         lines += _proposition(proposition)
     lines += _speakers(report)
     lines += _participation(report)
