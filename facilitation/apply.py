@@ -85,7 +85,9 @@ def _count(round_: RoundState, rating: Rating, step: int) -> None:
 
 
 def _proposition_added(s: SessionState, e: ev.PropositionAdded) -> None:
-    s.propositions[e.proposition_id] = Proposition(e.proposition_id, e.text, e.source)
+    s.propositions[e.proposition_id] = Proposition(
+        e.proposition_id, e.text, e.source, section=e.section
+    )
     s.order.append(e.proposition_id)
     s.opinions.add_column(e.proposition_id)
 
@@ -301,6 +303,10 @@ def _links_rotated(s: SessionState, e: ev.LinksRotated) -> None:
     s.link_epochs[e.role] = e.epoch
 
 
+def _session_status_changed(s: SessionState, e: ev.SessionStatusChanged) -> None:
+    s.status = e.status
+
+
 def _registrants_imported(s: SessionState, e: ev.RegistrantsImported) -> None:
     for rid, name, email_key, group, channel, language in e.registrants:
         kind = channel_of(channel) or "remote"  # decide wrote `in_room` or `remote`
@@ -401,6 +407,7 @@ _HANDLERS = (
     Handler(ev.HubTokenRotated, _hub_token_rotated),
     Handler(ev.HubTallied, _hub_tallied),
     Handler(ev.LinksRotated, _links_rotated),
+    Handler(ev.SessionStatusChanged, _session_status_changed),
     Handler(ev.WindowSet, win.window_set),
     Handler(ev.WindowOpened, win.window_opened),
     Handler(ev.WindowClosed, win.window_closed),

@@ -109,10 +109,12 @@ class AddProposition:
     proposition_id: str
     text: str
     source: str | None = None
+    section: str | None = None  # the title of the draft's section it comes from
 
     def __post_init__(self) -> None:
         check_text(self.text, "The proposition", v.MAX_PROPOSITION, required=True)
         check_text(self.source, "The source", v.MAX_SOURCE)
+        check_text(self.section, "The section title", v.MAX_SECTION)
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,6 +317,17 @@ class RotateLinks:
 
 
 @dataclass(frozen=True, slots=True)
+class SetSessionStatus:
+    """The operator closes a session (no more ratings, joins or hands), archives it,
+    or reopens it."""
+
+    status: v.SessionStatus
+
+    def __post_init__(self) -> None:
+        check_one_of(self.status, v.SESSION_STATUSES, "status")
+
+
+@dataclass(frozen=True, slots=True)
 class SetWindow:
     """A rating window, its times given as the session's local time
     (`2026-12-03T09:00`) or with an offset; `decide` resolves them."""
@@ -477,6 +490,7 @@ Command = (
     | UpdateHub
     | RotateHubToken
     | RotateLinks
+    | SetSessionStatus
     | SetWindow
     | CancelWindow
     | AdvanceWindows

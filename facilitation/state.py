@@ -18,6 +18,7 @@ from .vocabulary import (
     Intent,
     MarkStatus,
     ParticipantChannel,
+    SessionStatus,
     Status,
     WindowStatus,
 )
@@ -129,6 +130,7 @@ class Proposition:
     revealed: bool = False
     mark: Mark | None = None
     rounds: list[RoundState] = field(default_factory=list)
+    section: str | None = None  # the title of the draft's section it came from
     provenance: "Provenance | None" = None  # carried forward from a past session's outcome
 
     @property
@@ -257,6 +259,7 @@ class SessionState:
     display_proposition: str | None = None
     # Link generation of the console and the projector (`links:rotate`); absent: 0.
     link_epochs: dict[str, int] = field(default_factory=dict)
+    status: SessionStatus = "open"  # the operator's `closed` / `archived` refuse ratings
     windows: dict[str, Window] = field(default_factory=dict)  # rating windows, in setting order
     published: Publication | None = None  # the outcome as published; None: not (any more)
     registrants: dict[str, Registrant] = field(default_factory=dict)

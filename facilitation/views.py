@@ -72,6 +72,7 @@ TOUCHES: Final[dict[type, frozenset[str]]] = {
     ev.HubTokenRotated: frozenset(),
     ev.HubTallied: frozenset({"propositions", "hub"}),
     ev.LinksRotated: frozenset(),
+    ev.SessionStatusChanged: frozenset({"session"}),
     ev.WindowSet: frozenset({"windows"}),
     ev.WindowOpened: frozenset({"windows", "propositions", "me"}),
     ev.WindowClosed: frozenset({"windows", "propositions", "me"}),
@@ -219,6 +220,7 @@ def propositions(state: SessionState, role: str, *_: object) -> list[View]:
             "id": p.proposition_id,
             "text": p.text,
             "source": p.source,
+            "section": p.section,
             "status": p.status,
             "round": p.round,
             "revealed": p.revealed,
@@ -292,6 +294,7 @@ def session(state: SessionState, *_: object) -> View:
         "languages": list(state.languages),
         "stakeholder_groups": list(state.stakeholder_groups),
         "settings": state.settings.to_dict(),
+        "status": state.status,
         "display": {
             "mode": state.display_mode,
             "proposition_id": state.display_proposition,

@@ -176,7 +176,7 @@ _ENTRIES = (
         "proposition:add",
         w.PropositionAdd,
         c.AddProposition,
-        lambda p: c.AddProposition(new_id(), p.text, p.source),
+        lambda p: c.AddProposition(new_id(), p.text, p.source, p.section),
     ),
     entry(
         "proposition:move",
@@ -285,6 +285,7 @@ LOCAL: Final[dict[str, LocalEntry]] = {
 HTTP_COMMANDS: Final[dict[type[c.Command], str]] = {
     c.CreateSession: "POST /api/sessions",
     c.Join: "POST /api/join",
+    c.SetSessionStatus: "POST /api/sessions/{session_id}/status",
     c.CarryForward: "POST /api/sessions/{session_id}/carry-forward",
     c.ImportRegistrants: "POST /api/sessions/{session_id}/registrants",
     c.OpenInvitation: "POST /api/invitation",

@@ -177,12 +177,12 @@ export interface Proposition {
   id: string;
   text: string;
   source: string | null;
+  /** The title of the draft's section it came from. */
+  section?: string | null;
   status: PropositionStatus;
   round: number;
   revealed: boolean;
   mark: Mark | null;
-  /** The agenda section it belongs to, when the agenda has sections. */
-  section?: string | null;
   rounds: Round[];
   objections?: Objection[];
   consensus?: ConsensusFigures | null; // facilitator: both figures of the current round
@@ -232,6 +232,8 @@ export interface SessionInfo {
     admission?: "open" | "registered" | "both";
     suggestion_follows?: "all" | "registered";
   };
+  /** `closed` / `archived` by the operator: no more joins, ratings or hands. */
+  status?: "open" | "closed" | "archived";
   /** What the projector shows (`display:show`). */
   display?: DisplayChoice;
 }

@@ -25,7 +25,7 @@ export interface Payloads {
   "hand:lower": {};
   "hub:tally": { proposition_id: string; counts: Record<string, number>; by_group?: Record<string, Record<string, number>> | null };
   "hub:speaker": { name: string; stakeholder_group: string; intent: "point_of_order" | "reply" | "clarify" | "speak" };
-  "proposition:add": { text: string; source?: string | null };
+  "proposition:add": { text: string; source?: string | null; section?: string | null };
   "proposition:move": { proposition_id: string; position: number };
   "proposition:open": { proposition_id: string };
   "proposition:close": { proposition_id: string };

@@ -6,6 +6,7 @@ import { t } from "../../i18n";
 import { openLinkedView, renderSnapshots } from "../../linked-view";
 import type { Snapshot } from "../../protocol";
 import { consoleContext } from "./context";
+import { draftPanel } from "./draft-import";
 import { opinionsPanel } from "./opinions";
 import { hubsPanel, participantsPanel } from "./people";
 import { projectorPanel } from "./projector";
@@ -24,6 +25,7 @@ export function start(): void {
   // switch) builds them anew.
   renderSnapshots(view, () => {
     const props = propositionsPanel(ctx);
+    const draft = draftPanel(ctx);
     const side = [
       projectorPanel(ctx),
       queuePanel(ctx),
@@ -34,13 +36,13 @@ export function start(): void {
       participantsPanel(ctx),
       registrantsPanel(ctx, () => connection.snapshot?.session.session_id ?? ""),
     ];
-    const panels: Panel[] = [props, ...side];
+    const panels: Panel[] = [props, draft, ...side];
     replace(
       shell.main,
       h(
         "div",
         { class: "console-grid" },
-        h("div", { class: "col-main" }, props.el),
+        h("div", { class: "col-main" }, draft.el, props.el),
         h("div", { class: "col-side" }, ...side.map((panel) => panel.el)),
       ),
     );

@@ -16,6 +16,7 @@ export function agendaList(): { el: HTMLElement; update(s: Snapshot): void } {
   return {
     el,
     update(s) {
+      for (const title of el.querySelectorAll(".agenda-section")) title.remove();
       syncList(
         el,
         s.propositions,
@@ -24,6 +25,12 @@ export function agendaList(): { el: HTMLElement; update(s: Snapshot): void } {
         (item, p) => item.update(p, s.propositions.indexOf(p) + 1),
         items,
       );
+      // A draft's section title above the first of its propositions.
+      s.propositions.forEach((p, i) => {
+        const item = items.get(p.id);
+        if (!p.section || !item || s.propositions[i - 1]?.section === p.section) return;
+        el.insertBefore(h("li", { class: "agenda-section" }, h("h3", { dir: "auto" }, p.section)), item.el);
+      });
     },
   };
 }
