@@ -15,7 +15,9 @@ interface Named {
  * which is never shown as it is.
  */
 export function speakerName(entry: Named): string {
-  return entry.name && entry.name !== entry.stakeholder_group ? entry.name : groupLabel(entry.stakeholder_group);
+  return entry.name && entry.name !== entry.stakeholder_group
+    ? entry.name
+    : groupLabel(entry.stakeholder_group);
 }
 
 export function speakerDetails(entry: QueueEntry): string {

@@ -50,7 +50,7 @@ def live_session(live_server: LiveServer, new_context: NewContext) -> Live:
     invite = console.locator(".invite-form")
     invite.get_by_label("Hub name").fill("Remote hub")
     invite.get_by_role("button", name="Invite hub").click()
-    hub_url = console.locator("input.hub-url").input_value()
+    hub_url = console.locator(".invited input.hub-url").input_value()
     speaker = join_phone(new_context(**PHONE), created["urls"]["join"], "government", name="Ana")
     speaker.get_by_role("button", name="Raise hand").click()
     expect(console.locator(".queue-list li")).to_have_count(1)

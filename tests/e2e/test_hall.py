@@ -157,7 +157,13 @@ def test_the_hall(hall_server: LiveServer, session: dict[str, Any], device: Any)
     shown = drawn_whole(display, ".focus .prop-text", last_word=True)
     assert shown["fontSize"] >= 32, shown
 
-    phone = join_phone(device(**PHONE), urls["join"], "Amina")
+    phone_device = device(**PHONE)
+    # Records what the page asks the phone to buzz, and still buzzes.
+    phone_device.add_init_script(
+        "const buzz = navigator.vibrate.bind(navigator); window.buzzed = [];"
+        "navigator.vibrate = (p) => { window.buzzed.push(p); return buzz(p); };"
+    )
+    phone = join_phone(phone_device, urls["join"], "Amina")
     hub = invite_hub(console, device)
     phone.get_by_label("Point of order").check()
     phone.get_by_role("button", name="Raise hand").click()
@@ -179,6 +185,7 @@ def test_the_hall(hall_server: LiveServer, session: dict[str, Any], device: Any)
     expect(phone.locator(".floor .floor-text")).to_have_text("You have the floor")
     expect(phone.locator(".floor .clock")).to_have_text(re.compile(r"^(1:00|0:5\d)$"))
     expect(phone.locator(".floor")).to_be_in_viewport()
+    assert phone.evaluate("window.buzzed") == [[200, 100, 200]]
     # A point of order is heard once: the next hand is to speak.
     expect(phone.get_by_label("Speak", exact=True)).to_be_checked()
     console.locator(".timer").get_by_role("button", name="Pause", exact=True).click()
@@ -225,6 +232,7 @@ def test_the_hall(hall_server: LiveServer, session: dict[str, Any], device: Any)
     no_axe_violations(hub, "hub (by group)")
     no_axe_violations(phone, "phone (outcomes)")
 
+    second_round(hub, console, focus, long_id)
     switch_projector(console, display, long_id, short_id)
     screenshot(console, "hall-console-en", full_page=True)
     no_axe_violations(console, "console")
@@ -246,7 +254,7 @@ def invite_hub(console: Page, device: Any) -> Page:
     invite.get_by_label("Hub name").fill("Nairobi hub")
     invite.get_by_label("Attendance").fill("12")
     invite.get_by_role("button", name="Invite hub").click()
-    url = console.locator("input.hub-url")
+    url = console.locator(".invited input.hub-url")
     expect(url).to_have_value(re.compile("/hub#token="))
     hub = open_view(device(1280, 900), url.input_value())
     expect(hub.locator(".attendance")).to_have_text("Attendance: 12")
@@ -282,6 +290,20 @@ def count_by_group(hub: Page, console: Page, pid: str) -> None:
     # A hub that knows only totals has a quick mode.
     form.get_by_label("Totals only").check()
     expect(form.get_by_label("Strongly agree", exact=True)).to_be_visible()
+
+
+def second_round(hub: Page, console: Page, focus: Any, pid: str) -> None:
+    """After deliberation the room rates again: the projector shows the shift."""
+    console_click(console, pid, "Open next round")
+    form = hub.locator(f'form[data-proposition="{pid}"]')
+    form.get_by_label("Government: Agree", exact=True).fill("6")
+    form.get_by_label("Academia: Agree", exact=True).fill("3")
+    form.get_by_role("button", name="Send counts").click()
+    expect(form.locator(".sent")).to_have_text("Counts by group sent for round 2")
+    console_click(console, pid, "Close")
+    console_click(console, pid, "Reveal results")
+    expect(focus.locator(".shift")).to_have_text("Round 1 → round 2: 67% → 100% agree (+33 points)")
+    expect(focus.locator(".mark-note")).to_have_text(NOTE)  # the mark belongs to the proposition
 
 
 def mark(console: Page, pid: str) -> None:

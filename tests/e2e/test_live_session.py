@@ -116,7 +116,7 @@ def test_hub_relays_counts_and_chair_marks_rough_consensus(
     invite.get_by_label("Hub name").fill("Nairobi hub")
     invite.get_by_label("Attendance").fill("12")
     invite.get_by_role("button", name="Invite hub").click()
-    hub_url = console.locator("input.hub-url")
+    hub_url = console.locator(".invited input.hub-url")
     expect(hub_url).to_have_value(
         re.compile("^" + re.escape(live_server.url + "/hub#token=") + ".+")
     )

@@ -312,7 +312,8 @@ export const es: Strings = {
   close_list: "Cerrar la lista de oradores",
   next_time_nobody: "No hay nadie en espera.",
   next_time_set: "{name} tendrá {time}, según lo indicado aquí.",
-  next_time_default: "{name} tendrá {time}, el tiempo para «{intent}». Escriba segundos para dar otro tiempo.",
+  next_time_default:
+    "{name} tendrá {time}, el tiempo para «{intent}». Escriba segundos para dar otro tiempo.",
   projector: "Proyector",
   projector_shows: "El proyector muestra",
   projector_auto: "La propuesta abierta, si no la última abierta (el orden del día si hay varias abiertas)",

@@ -312,10 +312,12 @@ export const fr: Strings = {
   close_list: "Clore la liste des orateurs",
   next_time_nobody: "Personne n’attend.",
   next_time_set: "{name} aura {time}, comme indiqué ici.",
-  next_time_default: "{name} aura {time}, le temps prévu pour « {intent} ». Saisissez des secondes pour un autre temps.",
+  next_time_default:
+    "{name} aura {time}, le temps prévu pour « {intent} ». Saisissez des secondes pour un autre temps.",
   projector: "Projecteur",
   projector_shows: "Le projecteur affiche",
-  projector_auto: "La proposition ouverte, sinon la dernière ouverte (l’ordre du jour si plusieurs sont ouvertes)",
+  projector_auto:
+    "La proposition ouverte, sinon la dernière ouverte (l’ordre du jour si plusieurs sont ouvertes)",
   projector_agenda: "L’ordre du jour",
   projector_showing: "Affiché : {text}",
   projector_agenda_now: "L’ordre du jour est affiché.",

@@ -312,7 +312,8 @@ export const ru: Strings = {
   close_list: "Закрыть список выступающих",
   next_time_nobody: "Никто не ждёт.",
   next_time_set: "{name} получит {time}, как указано здесь.",
-  next_time_default: "{name} получит {time} — время для «{intent}». Введите секунды, чтобы дать другое время.",
+  next_time_default:
+    "{name} получит {time} — время для «{intent}». Введите секунды, чтобы дать другое время.",
   projector: "Проектор",
   projector_shows: "Проектор показывает",
   projector_auto: "Открытое предложение, иначе последнее открывавшееся (повестку, если открыто несколько)",

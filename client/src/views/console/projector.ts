@@ -26,10 +26,7 @@ export function projectorPanel(ctx: ConsoleContext): Panel {
     const payload: DisplayChoice = value.startsWith("p:")
       ? { mode: "proposition", proposition_id: value.slice(2) }
       : { mode: value === "agenda" ? "agenda" : "auto", proposition_id: null };
-    void ctx.run(
-      "display:show",
-      payload.mode === "proposition" ? payload : { mode: payload.mode },
-    );
+    void ctx.run("display:show", payload.mode === "proposition" ? payload : { mode: payload.mode });
   });
   const el = h(
     "section",
@@ -49,13 +46,7 @@ export function projectorPanel(ctx: ConsoleContext): Panel {
           select,
           h("option", { value: "auto" }, t("projector_auto")),
           h("option", { value: "agenda" }, t("projector_agenda")),
-          ...s.propositions.map((p, i) =>
-            h(
-              "option",
-              { value: `p:${p.id}` },
-              `${i + 1}. ${clip(p.text)}`,
-            ),
-          ),
+          ...s.propositions.map((p, i) => h("option", { value: `p:${p.id}` }, `${i + 1}. ${clip(p.text)}`)),
         );
       }
       const choice = s.session.display ?? { mode: "auto", proposition_id: null };
