@@ -329,6 +329,14 @@ def _publish(round_: RoundState) -> None:
     round_.unpublished = set()
 
 
+def _window_ended(s: SessionState, e: ev.WindowClosed | ev.WindowCancelled) -> None:
+    win.window_closed(s, e)
+    for proposition in s.propositions.values():
+        latest = proposition.rounds[-1] if proposition.rounds else None
+        if latest is not None and latest.window == e.window_id and latest.closed_at == e.at:
+            _publish(latest)  # a round the window ended: its final figures, as at a close
+
+
 def _add_hub_counts(tally: Tally, hub: HubCounts, sign: int) -> None:
     for i, count in enumerate(hub.counts):
         tally.counts[i] += sign * count
@@ -383,8 +391,8 @@ _HANDLERS = (
     Handler(ev.LinksRotated, _links_rotated),
     Handler(ev.WindowSet, win.window_set),
     Handler(ev.WindowOpened, win.window_opened),
-    Handler(ev.WindowClosed, win.window_closed),
-    Handler(ev.WindowCancelled, win.window_closed),
+    Handler(ev.WindowClosed, _window_ended),
+    Handler(ev.WindowCancelled, _window_ended),
     Handler(ev.OutcomePublished, pub.outcome_published),
     Handler(ev.OutcomeUnpublished, pub.outcome_unpublished),
     Handler(ev.ProvenanceRecorded, pub.provenance_recorded),

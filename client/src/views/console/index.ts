@@ -8,9 +8,11 @@ import type { Snapshot } from "../../protocol";
 import { consoleContext } from "./context";
 import { hubsPanel, participantsPanel } from "./people";
 import { propositionsPanel, type Panel } from "./propositions";
+import { publishPanel } from "./publish";
 import { queuePanel } from "./queue";
 import { sessionPanel } from "./session";
 import { speakerLogPanel } from "./speaker-log";
+import { windowsPanel } from "./windows";
 
 export function start(): void {
   const view = openLinkedView("view-console", t("console_title"));
@@ -25,6 +27,8 @@ export function start(): void {
       queuePanel(ctx),
       speakerLogPanel(),
       sessionPanel(ctx),
+      windowsPanel(ctx),
+      publishPanel(ctx),
       hubsPanel(ctx),
       participantsPanel(ctx),
     ];

@@ -14,6 +14,7 @@ import {
   type Proposition,
   type Round,
 } from "../../protocol";
+import { provenanceNote, timingTable, windowBadge } from "./carried";
 import type { ConsoleContext } from "./context";
 
 export interface PropositionCard {
@@ -31,6 +32,7 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
   const badges = h("div", { class: "row badges" });
   const text = h("h3", { class: "prop-text", dir: "auto" });
   const source = h("p", { class: "meta" });
+  const carried = h("div", {});
   const lifecycle = h("button", { type: "button", class: "primary" });
   lifecycle.addEventListener("click", () => {
     const id = current.id;
@@ -108,6 +110,7 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
     badges,
     text,
     source,
+    carried,
     h("div", { class: "row controls" }, lifecycle, reveal, h("span", { class: "order" }, moveUp, moveDown)),
     total,
     bar.el,
@@ -125,6 +128,7 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
       h("span", { class: `badge status-${current.status}` }, t(`status_${current.status}`)),
       current.round > 0 ? h("span", { class: "badge" }, t("round_n", { n: current.round })) : null,
       current.revealed ? h("span", { class: "badge revealed" }, t("revealed")) : null,
+      windowBadge(current),
       current.mark && current.mark.status !== "unmarked"
         ? h(
             "span",
@@ -136,6 +140,7 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
     setText(text, current.text);
     setText(source, current.source ?? "");
     source.hidden = !current.source;
+    replace(carried, provenanceNote(current));
     setText(
       lifecycle,
       current.status === "open" ? t("close") : current.status === "closed" ? t("reopen") : t("open"),
@@ -241,6 +246,8 @@ function breakdownTables(round: Round): HTMLElement[] {
     });
     if (rows.length > 0) tables.push(countsTable(t("by_channel"), rows));
   }
+  const timing = timingTable(round);
+  if (timing) tables.push(timing);
   return tables;
 }
 

@@ -67,14 +67,14 @@ function participate(shell: Shell, joinCode: string, token: string): void {
         t("joined_as", { group: groupLabel(s.me.stakeholder_group), channel: channelLabel(s.me.channel) }),
       );
     const shown = s.propositions.filter(isShownOnPhone);
-    empty.hidden = shown.some((p) => p.status === "open");
+    empty.hidden = shown.some((p) => p.status === "open" || p.window !== undefined);
     setText(empty, t("no_open"));
     syncList(
       list,
       shown,
       (p) => p.id,
       (p) => ratingCard(p, connection, shell),
-      (card, p) => card.update(p, s.me?.ratings[p.id]),
+      (card, p) => card.update(p, s.me?.ratings[p.id], s.session.settings.time_zone),
       cards,
     );
     hand.update(s);
@@ -91,7 +91,7 @@ function participate(shell: Shell, joinCode: string, token: string): void {
   });
 }
 
-/** Open propositions to rate, and closed ones whose results were revealed. */
+/** Open propositions to rate (live or in a rating window), and closed ones whose results were revealed. */
 function isShownOnPhone(p: Proposition): boolean {
-  return p.status === "open" || (p.status === "closed" && p.revealed);
+  return p.status === "open" || p.window !== undefined || (p.status === "closed" && p.revealed);
 }

@@ -5,6 +5,7 @@ import { divergingBar } from "../../bars";
 import type { Connection } from "../../connection";
 import { h, setText, uid } from "../../dom";
 import { scaleLabel, t } from "../../i18n";
+import { moment } from "../../moments";
 import {
   COMMENT_MAX,
   SCALE,
@@ -17,7 +18,8 @@ import type { Shell } from "../../shell";
 
 export interface RatingCard {
   el: HTMLElement;
-  update(p: Proposition, own: OwnRating | undefined): void;
+  /** `zone`: the session's time zone, in which a rating window's end is shown. */
+  update(p: Proposition, own: OwnRating | undefined, zone?: string): void;
 }
 
 export function ratingCard(p: Proposition, connection: Connection, shell: Shell): RatingCard {
@@ -50,6 +52,7 @@ export function ratingCard(p: Proposition, connection: Connection, shell: Shell)
   const sendComment = h("button", { type: "button", class: "secondary" }, t("send_comment"));
   const withdraw = h("button", { type: "button", class: "link danger" }, t("withdraw"));
   const closedNote = h("p", { class: "closed-note" }, t("closed_for_rating"));
+  const untilNote = h("p", { class: "until-note" });
   const bar = divergingBar();
   const results = h("section", { class: "results", hidden: true }, h("h3", {}, t("results")), bar.el);
   const el = h(
@@ -57,6 +60,7 @@ export function ratingCard(p: Proposition, connection: Connection, shell: Shell)
     { class: "card prop", "data-proposition": p.id },
     text,
     meta,
+    untilNote,
     grid,
     mine,
     h(
@@ -74,11 +78,13 @@ export function ratingCard(p: Proposition, connection: Connection, shell: Shell)
   let current = p;
   let own: OwnRating | undefined;
   let busy = false;
+  let zone: string | undefined;
+  // Ratable while the chair has it open, or inside a rating window.
+  const ratable = (): boolean => current.status === "open" || current.window !== undefined;
 
   const refreshCounter = (): void => {
     setText(counter, t("chars_left", { n: comment.value.length, max: COMMENT_MAX }));
-    sendComment.disabled =
-      busy || !own?.value || current.status !== "open" || comment.value === (own.comment ?? "");
+    sendComment.disabled = busy || !own?.value || !ratable() || comment.value === (own.comment ?? "");
   };
   // Text typed and not yet sent is the person's; no update overwrites it.
   let typed = false;
@@ -118,8 +124,14 @@ export function ratingCard(p: Proposition, connection: Connection, shell: Shell)
   }
 
   function render(): void {
-    const open = current.status === "open";
+    const open = ratable();
     const value = own?.value ?? null;
+    const inWindow = current.status === "open" ? undefined : current.window;
+    setText(
+      untilNote,
+      inWindow ? t("rate_until", { time: moment(inWindow.closes_at, zone), zone: zone ?? "UTC" }) : "",
+    );
+    untilNote.hidden = !inWindow;
     setText(text, current.text);
     setText(meta, current.round > 1 ? t("round_n", { n: current.round }) : "");
     for (const [key, button] of buttons) {
@@ -140,7 +152,8 @@ export function ratingCard(p: Proposition, connection: Connection, shell: Shell)
 
   return {
     el,
-    update(next, nextOwn) {
+    update(next, nextOwn, nextZone) {
+      zone = nextZone;
       const roundChanged = next.round !== current.round;
       current = next;
       // A rating of an earlier round is not this round's rating.
