@@ -335,4 +335,5 @@ export const ar: Strings = {
   consensus_stakeholder: "التوافق بين مجموعات أصحاب المصلحة",
   consensus_opinion: "التوافق بين مجموعات الرأي",
   opinion_own: "تضعك تقييماتك في مجموعة الرأي {label} من أصل {groups}. أنت وحدك ترى هذا.",
+  flag_opinion_split: "انقسام مجموعات الرأي",
 };

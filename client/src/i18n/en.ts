@@ -340,6 +340,7 @@ export const en = {
   consensus_stakeholder: "Consensus across stakeholder groups",
   consensus_opinion: "Consensus across opinion groups",
   opinion_own: "Your ratings place you in opinion group {label} of {groups}. Only you see this.",
+  flag_opinion_split: "Opinion groups split",
 };
 
 export type Strings = typeof en;

@@ -336,4 +336,5 @@ export const es: Strings = {
   consensus_stakeholder: "Consenso entre grupos de partes interesadas",
   consensus_opinion: "Consenso entre grupos de opinión",
   opinion_own: "Sus valoraciones le sitúan en el grupo de opinión {label} de {groups}. Solo usted ve esto.",
+  flag_opinion_split: "Grupos de opinión divididos",
 };

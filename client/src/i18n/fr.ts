@@ -336,4 +336,5 @@ export const fr: Strings = {
   consensus_stakeholder: "Consensus entre groupes de parties prenantes",
   consensus_opinion: "Consensus entre groupes d'opinion",
   opinion_own: "Vos évaluations vous placent dans le groupe d'opinion {label} sur {groups}. Vous seul le voyez.",
+  flag_opinion_split: "Groupes d'opinion divisés",
 };

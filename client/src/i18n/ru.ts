@@ -336,4 +336,5 @@ export const ru: Strings = {
   consensus_stakeholder: "Консенсус между группами заинтересованных сторон",
   consensus_opinion: "Консенсус между группами мнений",
   opinion_own: "По вашим оценкам вы относитесь к группе мнений {label} из {groups}. Это видите только вы.",
+  flag_opinion_split: "Группы мнений расходятся",
 };

@@ -333,4 +333,5 @@ export const zh: Strings = {
   consensus_stakeholder: "利益相关方群体之间的共识",
   consensus_opinion: "观点群体之间的共识",
   opinion_own: "根据您的评分，您属于观点群体 {label}（共 {groups} 个）。只有您能看到。",
+  flag_opinion_split: "观点群体分歧",
 };

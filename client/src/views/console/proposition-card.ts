@@ -245,6 +245,7 @@ function metricsList(m: Metrics): HTMLElement[] {
 function flagLabel(flag: string): string {
   if (flag === "low_sample") return t("flag_low_sample");
   if (flag === "confusion") return t("flag_confusion");
+  if (flag === "opinion_split") return t("flag_opinion_split");
   return flag;
 }
 
