@@ -23,7 +23,11 @@ from tests.live import LiveServer
 from tests.mail import SmtpServer, invitation_link
 from tests.registrants import csv_text, registrant_rows
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    # The test SMTP server takes a login over plain text on loopback (tests/mail.py).
+    pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS"),
+]
 
 
 def upload(console: Page, text: str) -> None:

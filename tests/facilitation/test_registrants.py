@@ -89,6 +89,26 @@ def test_reading_skips_a_byte_order_mark_and_blank_lines_and_counts_rows_as_show
     ]
 
 
+def test_a_list_saved_with_semicolons_or_tabs_reads_the_same() -> None:
+    for separator in (";", "\t"):
+        text = (
+            HEADER.replace(",", separator)
+            + "\n"
+            + separator.join(("Dupont, Marie", "marie@example.org", "academia", "on-site", "fr"))
+        )
+        rows, problems = read_csv(text)
+        assert problems == []
+        assert [r.values for r in rows] == [
+            {
+                "name": "Dupont, Marie",
+                "email": "marie@example.org",
+                "stakeholder_group": "academia",
+                "channel": "on-site",
+                "language": "fr",
+            }
+        ]
+
+
 def test_a_list_beyond_the_row_limit_is_refused() -> None:
     text = listing(*[f"P{i},p{i}@example.org,other,online,en" for i in range(2001)])
     with pytest.raises(BadRequest, match="at most 2000"):
