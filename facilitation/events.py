@@ -10,7 +10,16 @@ from typing import Any, Final
 
 from .errors import BadRequest
 from .settings import SessionSettings
-from .vocabulary import Intent, LinkRole, MarkStatus, ParticipantChannel, TimerAction, Value
+from .vocabulary import (
+    Admission,
+    Intent,
+    LinkRole,
+    MarkStatus,
+    ParticipantChannel,
+    SuggestionBasis,
+    TimerAction,
+    Value,
+)
 
 SCHEMA_VERSION: Final = 1
 Counts = dict[str, int]
@@ -191,6 +200,13 @@ class HubTallied:
     at: float
 
 
+@dataclass(frozen=True, slots=True)
+class AdmissionSet:
+    admission: Admission
+    suggestion_follows: SuggestionBasis
+    at: float
+
+
 # (registrant_id, name, email_key, stakeholder_group, channel, language): never the email.
 RegistrantRecord = tuple[str, str, str, str, str, str]
 
@@ -301,6 +317,7 @@ Event = (
     | RegistrantsImported
     | RegistrantRemoved
     | InvitationOpened
+    | AdmissionSet
     | WindowSet
     | WindowOpened
     | WindowClosed
@@ -336,6 +353,7 @@ EVENT_TYPES: Final[dict[str, type[Event]]] = {
     "registrants_imported": RegistrantsImported,
     "registrant_removed": RegistrantRemoved,
     "invitation_opened": InvitationOpened,
+    "admission_set": AdmissionSet,
     "window_set": WindowSet,
     "window_opened": WindowOpened,
     "window_closed": WindowClosed,

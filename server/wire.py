@@ -15,10 +15,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from facilitation import commands as c
 from facilitation.settings import SessionSettings
 from facilitation.vocabulary import (
+    Admission,
     Intent,
     LinkRole,
     MarkStatus,
     ParticipantChannel,
+    SuggestionBasis,
     TimerAction,
     Value,
 )
@@ -191,6 +193,11 @@ class WindowRef(Payload):
 
 class OutcomePublish(Payload):
     note: str | None = None
+
+
+class AdmissionSetPayload(Payload):
+    admission: Admission
+    suggestion_follows: SuggestionBasis | None = None
 
 
 class RegistrantRef(Payload):

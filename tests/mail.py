@@ -88,6 +88,12 @@ class SmtpServer:
     def stop(self) -> None:
         self._controller.stop()
 
+    def env(self) -> dict[str, str]:
+        """The environment that gives `plenary serve` this server's login."""
+        if self.login is None:
+            return {}
+        return {"PLENARY_SMTP_USER": self.login[0], "PLENARY_SMTP_PASSWORD": self.login[1]}
+
     def settings(self) -> dict[str, str]:
         """The `plenary serve` options that send through this server."""
         return {

@@ -31,8 +31,8 @@ async def test_import_mail_open_twice_and_remove(
 ) -> None:
     server = server_factory(tmp_path / "data", **smtp_server.settings())
     assert smtp_server.login is not None
-    user, password = smtp_server.login
-    server.env = {"PLENARY_SMTP_USER": user, "PLENARY_SMTP_PASSWORD": password}
+    password = smtp_server.login[1]
+    server.env = smtp_server.env()
     server.start()
     created = server.create_session(
         "Registered plenary", ["Keep the forum open"], settings={"admission": "registered"}
