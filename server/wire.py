@@ -16,10 +16,12 @@ from facilitation import commands as c
 from facilitation.settings import SessionSettings
 from facilitation.vocabulary import (
     Admission,
+    DisplayMode,
     Intent,
     LinkRole,
     MarkStatus,
     ParticipantChannel,
+    SessionStatus,
     SuggestionBasis,
     TimerAction,
     Value,
@@ -122,6 +124,7 @@ class HubSpeakerPayload(Payload):
 class PropositionAdd(Payload):
     text: str
     source: str | None = None
+    section: str | None = None
 
 
 class PropositionRef(Payload):
@@ -145,6 +148,19 @@ class EntryMove(Payload):
 
 class EntryRef(Payload):
     entry_id: Id
+
+
+class QueueNextPayload(Payload):
+    seconds: int | None = None
+
+
+class QueueClose(Payload):
+    closed: bool
+
+
+class DisplayShow(Payload):
+    mode: DisplayMode
+    proposition_id: Id | None = None
 
 
 class TimerSet(Payload):
@@ -254,6 +270,14 @@ class CreateSessionBody(Strict):
             propositions=tuple((new_id(), p.text, p.source) for p in self.propositions or ()),
             **extra,
         )
+
+
+class SessionStatusBody(Strict):
+    status: SessionStatus
+
+
+class SettingsCheckBody(Strict):
+    settings: dict[str, Any] | None = None
 
 
 class JoinBody(Strict):

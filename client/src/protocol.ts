@@ -177,6 +177,8 @@ export interface Proposition {
   id: string;
   text: string;
   source: string | null;
+  /** The title of the draft's section it came from. */
+  section?: string | null;
   status: PropositionStatus;
   round: number;
   revealed: boolean;
@@ -203,6 +205,8 @@ export interface QueueEntry {
 export interface Queue {
   current: QueueEntry | null;
   entries: QueueEntry[];
+  /** The list of speakers is closed: no new hands (`queue:close`). */
+  closed?: boolean;
 }
 
 export interface Timer {
@@ -221,11 +225,26 @@ export interface SessionInfo {
   settings: {
     results_visibility: "on_reveal" | "live";
     speaking_seconds: number;
+    intent_seconds?: Partial<Record<Intent, number>>;
+    min_group_size?: number;
     consensus: Record<string, number>;
     time_zone?: string;
     admission?: "open" | "registered" | "both";
     suggestion_follows?: "all" | "registered";
   };
+  /** `closed` / `archived` by the operator: no more joins, ratings or hands. */
+  status?: "open" | "closed" | "archived";
+  /** What the projector shows (`display:show`). */
+  display?: DisplayChoice;
+}
+
+export type DisplayMode = "auto" | "proposition" | "agenda";
+
+export interface DisplayChoice {
+  mode: DisplayMode;
+  proposition_id: string | null;
+  /** The proposition shown now (auto resolved by the server); null: the agenda. */
+  shown?: string | null;
 }
 
 export interface Participation {
@@ -356,6 +375,12 @@ export interface Acks {
   "rating:submit": { round: number };
   "hand:raise": { entry_id: string; position: number };
   "hand:lower": object;
+  /** An extension: the speaker (or their hub) ends the turn. */
+  "queue:yield": object;
+  /** An extension: closes or reopens the list of speakers. */
+  "queue:close": object;
+  /** An extension: what the projector shows. */
+  "display:show": object;
   "hub:tally": { round: number };
   "hub:speaker": { entry_id: string; position: number };
   "proposition:add": { proposition_id: string };
@@ -405,6 +430,7 @@ export interface ServerEvents {
 }
 
 export const COMMENT_MAX = LIMITS.comment;
+export const NOTE_MAX = LIMITS.note;
 
 export function latestRound(p: Proposition): Round | undefined {
   return p.rounds.find((r) => r.round === p.round) ?? p.rounds[p.rounds.length - 1];
