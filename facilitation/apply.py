@@ -7,7 +7,7 @@ exactly the state the live session had.
 """
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final, Generic, TypeVar
 
 from . import events as ev
@@ -324,6 +324,10 @@ def _invitation_opened(s: SessionState, e: ev.InvitationOpened) -> None:
     )
 
 
+def _admission_set(s: SessionState, e: ev.AdmissionSet) -> None:
+    s.settings = replace(s.settings, admission=e.admission, suggestion_follows=e.suggestion_follows)
+
+
 def _hub_tallied(s: SessionState, e: ev.HubTallied) -> None:
     round_ = s.propositions[e.proposition_id].rounds[e.round - 1]
     old = round_.hub_counts.pop(e.hub_id, None)
@@ -418,5 +422,6 @@ _HANDLERS = (
     Handler(ev.RegistrantsImported, _registrants_imported),
     Handler(ev.RegistrantRemoved, _registrant_removed),
     Handler(ev.InvitationOpened, _invitation_opened),
+    Handler(ev.AdmissionSet, _admission_set),
 )
 APPLY: Final[dict[type[Any], Handler[Any]]] = {h.event: h for h in _HANDLERS}

@@ -160,7 +160,7 @@ export const ar: Strings = {
 
   // Registered participants (console and phone)
   registrants: "المشاركون المسجّلون",
-  admission_is: "القبول: {mode}",
+  admission_label: "القبول",
   admission_open: "مفتوح (رمز الانضمام)",
   admission_registered: "بالدعوات فقط",
   admission_both: "رمز الانضمام والدعوات",

@@ -164,7 +164,7 @@ export const en = {
 
   // Registered participants (console and phone)
   registrants: "Registered participants",
-  admission_is: "Admission: {mode}",
+  admission_label: "Admission",
   admission_open: "open (join code)",
   admission_registered: "invitations only",
   admission_both: "join code and invitations",

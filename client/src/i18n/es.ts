@@ -160,7 +160,7 @@ export const es: Strings = {
 
   // Registered participants (console and phone)
   registrants: "Participantes inscritos",
-  admission_is: "Admisión: {mode}",
+  admission_label: "Admisión",
   admission_open: "abierta (código de acceso)",
   admission_registered: "solo con invitación",
   admission_both: "código de acceso e invitaciones",

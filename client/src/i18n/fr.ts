@@ -160,7 +160,7 @@ export const fr: Strings = {
 
   // Registered participants (console and phone)
   registrants: "Participants inscrits",
-  admission_is: "Admission : {mode}",
+  admission_label: "Admission",
   admission_open: "ouverte (code d’accès)",
   admission_registered: "sur invitation uniquement",
   admission_both: "code d’accès et invitations",

@@ -160,7 +160,7 @@ export const ru: Strings = {
 
   // Registered participants (console and phone)
   registrants: "Зарегистрированные участники",
-  admission_is: "Допуск: {mode}",
+  admission_label: "Допуск",
   admission_open: "открытый (код входа)",
   admission_registered: "только по приглашениям",
   admission_both: "код входа и приглашения",

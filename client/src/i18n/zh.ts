@@ -159,7 +159,7 @@ export const zh: Strings = {
 
   // Registered participants (console and phone)
   registrants: "注册参与者",
-  admission_is: "准入方式：{mode}",
+  admission_label: "准入方式",
   admission_open: "开放（加入码）",
   admission_registered: "仅限邀请",
   admission_both: "加入码和邀请",
