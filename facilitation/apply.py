@@ -7,7 +7,7 @@ exactly the state the live session had.
 """
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final, Generic, TypeVar
 
 from . import events as ev
@@ -85,7 +85,9 @@ def _count(round_: RoundState, rating: Rating, step: int) -> None:
 
 
 def _proposition_added(s: SessionState, e: ev.PropositionAdded) -> None:
-    s.propositions[e.proposition_id] = Proposition(e.proposition_id, e.text, e.source)
+    s.propositions[e.proposition_id] = Proposition(
+        e.proposition_id, e.text, e.source, section=e.section
+    )
     s.order.append(e.proposition_id)
     s.opinions.add_column(e.proposition_id)
 
@@ -233,13 +235,18 @@ def _entry_moved(s: SessionState, e: ev.EntryMoved) -> None:
     moved.pin = e.position
 
 
-def _floor_given(s: SessionState, e: ev.FloorGiven) -> None:
+def _end_turn(s: SessionState, at: float) -> None:
     queue = s.queue
     if queue.current is not None:
-        queue.current.ended_at = e.at
+        queue.current.ended_at = at
         queue.turns.append(queue.current)
         queue.current = None
     s.timer = Timer()
+
+
+def _floor_given(s: SessionState, e: ev.FloorGiven) -> None:
+    queue = s.queue
+    _end_turn(s, e.at)
     if e.entry_id is None:
         return
     entry = _leave_queue(s, e.entry_id)
@@ -247,8 +254,20 @@ def _floor_given(s: SessionState, e: ev.FloorGiven) -> None:
     queue.current = Turn(entry, e.at)
     queue.had_floor.add(entry.owner)
     queue.last_side = "room" if entry.channel == "in_room" else "remote"
-    seconds = float(s.settings.speaking_seconds)
+    seconds = float(s.settings.seconds_for(entry.intent))
     s.timer = Timer(seconds, seconds, e.at)
+
+
+def _floor_yielded(s: SessionState, e: ev.FloorYielded) -> None:
+    _end_turn(s, e.at)
+
+
+def _queue_closed(s: SessionState, e: ev.QueueClosed) -> None:
+    s.queue.closed = e.closed
+
+
+def _display_chosen(s: SessionState, e: ev.DisplayChosen) -> None:
+    s.display_mode, s.display_proposition = e.mode, e.proposition_id
 
 
 def _timer_changed(s: SessionState, e: ev.TimerChanged) -> None:
@@ -284,6 +303,10 @@ def _links_rotated(s: SessionState, e: ev.LinksRotated) -> None:
     s.link_epochs[e.role] = e.epoch
 
 
+def _session_status_changed(s: SessionState, e: ev.SessionStatusChanged) -> None:
+    s.status = e.status
+
+
 def _registrants_imported(s: SessionState, e: ev.RegistrantsImported) -> None:
     for rid, name, email_key, group, channel, language in e.registrants:
         kind = channel_of(channel) or "remote"  # decide wrote `in_room` or `remote`
@@ -299,6 +322,10 @@ def _invitation_opened(s: SessionState, e: ev.InvitationOpened) -> None:
     s.participants[r.registrant_id] = Participant(
         r.registrant_id, r.stakeholder_group, r.channel, r.name, r.language, e.at, registered=True
     )
+
+
+def _admission_set(s: SessionState, e: ev.AdmissionSet) -> None:
+    s.settings = replace(s.settings, admission=e.admission, suggestion_follows=e.suggestion_follows)
 
 
 def _hub_tallied(s: SessionState, e: ev.HubTallied) -> None:
@@ -382,6 +409,9 @@ _HANDLERS = (
     Handler(ev.EntryRemoved, _entry_removed),
     Handler(ev.EntryMoved, _entry_moved),
     Handler(ev.FloorGiven, _floor_given),
+    Handler(ev.FloorYielded, _floor_yielded),
+    Handler(ev.QueueClosed, _queue_closed),
+    Handler(ev.DisplayChosen, _display_chosen),
     Handler(ev.TimerChanged, _timer_changed),
     Handler(ev.ConsensusMarked, _consensus_marked),
     Handler(ev.HubInvited, _hub_invited),
@@ -389,6 +419,7 @@ _HANDLERS = (
     Handler(ev.HubTokenRotated, _hub_token_rotated),
     Handler(ev.HubTallied, _hub_tallied),
     Handler(ev.LinksRotated, _links_rotated),
+    Handler(ev.SessionStatusChanged, _session_status_changed),
     Handler(ev.WindowSet, win.window_set),
     Handler(ev.WindowOpened, win.window_opened),
     Handler(ev.WindowClosed, _window_ended),
@@ -399,5 +430,6 @@ _HANDLERS = (
     Handler(ev.RegistrantsImported, _registrants_imported),
     Handler(ev.RegistrantRemoved, _registrant_removed),
     Handler(ev.InvitationOpened, _invitation_opened),
+    Handler(ev.AdmissionSet, _admission_set),
 )
 APPLY: Final[dict[type[Any], Handler[Any]]] = {h.event: h for h in _HANDLERS}

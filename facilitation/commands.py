@@ -109,10 +109,12 @@ class AddProposition:
     proposition_id: str
     text: str
     source: str | None = None
+    section: str | None = None  # the title of the draft's section it comes from
 
     def __post_init__(self) -> None:
         check_text(self.text, "The proposition", v.MAX_PROPOSITION, required=True)
         check_text(self.source, "The source", v.MAX_SOURCE)
+        check_text(self.section, "The section title", v.MAX_SECTION)
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,7 +208,41 @@ class HubSpeaker:
 
 @dataclass(frozen=True, slots=True)
 class QueueNext:
-    pass
+    # The next speaker's time; None: the session's default for their intent.
+    seconds: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.seconds is not None:
+            check_int(self.seconds, "seconds", 1, v.MAX_TIMER_SECONDS)
+
+
+@dataclass(frozen=True, slots=True)
+class YieldFloor:
+    """The speaker ("I'm done"), or the hub whose speaker has the floor, ends the turn."""
+
+
+@dataclass(frozen=True, slots=True)
+class CloseQueue:
+    """Closes (or, with `closed` false, reopens) the list of speakers."""
+
+    closed: bool
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.closed, bool):
+            raise BadRequest("closed must be true or false.")
+
+
+@dataclass(frozen=True, slots=True)
+class ShowOnDisplay:
+    """What the projector shows: `auto`, one `proposition`, or the `agenda`."""
+
+    mode: v.DisplayMode
+    proposition_id: str | None = None
+
+    def __post_init__(self) -> None:
+        check_one_of(self.mode, v.DISPLAY_MODES, "mode")
+        if (self.mode == "proposition") != (self.proposition_id is not None):
+            raise BadRequest("proposition_id is needed with mode 'proposition', and only with it.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,6 +314,17 @@ class RotateLinks:
 
     def __post_init__(self) -> None:
         check_one_of(self.role, v.LINK_ROLES, "role")
+
+
+@dataclass(frozen=True, slots=True)
+class SetSessionStatus:
+    """The operator closes a session (no more ratings, joins or hands), archives it,
+    or reopens it."""
+
+    status: v.SessionStatus
+
+    def __post_init__(self) -> None:
+        check_one_of(self.status, v.SESSION_STATUSES, "status")
 
 
 @dataclass(frozen=True, slots=True)
@@ -406,6 +453,19 @@ class ImportRegistrants:
 
 
 @dataclass(frozen=True, slots=True)
+class SetAdmission:
+    """Who may take part, and whose ratings the suggestion follows; `None` keeps it."""
+
+    admission: v.Admission
+    suggestion_follows: v.SuggestionBasis | None = None
+
+    def __post_init__(self) -> None:
+        check_one_of(self.admission, v.ADMISSIONS, "admission")
+        if self.suggestion_follows is not None:
+            check_one_of(self.suggestion_follows, v.SUGGESTION_BASES, "suggestion_follows")
+
+
+@dataclass(frozen=True, slots=True)
 class RemoveRegistrant:
     registrant_id: str
 
@@ -432,6 +492,9 @@ Command = (
     | HubTally
     | HubSpeaker
     | QueueNext
+    | YieldFloor
+    | CloseQueue
+    | ShowOnDisplay
     | QueueMove
     | QueueRemove
     | SetTimer
@@ -440,6 +503,7 @@ Command = (
     | UpdateHub
     | RotateHubToken
     | RotateLinks
+    | SetSessionStatus
     | SetWindow
     | CancelWindow
     | AdvanceWindows
@@ -449,4 +513,5 @@ Command = (
     | ImportRegistrants
     | RemoveRegistrant
     | OpenInvitation
+    | SetAdmission
 )

@@ -92,6 +92,11 @@ def session_id(_: SessionState, command: c.CreateSession, __: Actor) -> Fields:
     return {"session_id": command.session_id}
 
 
+@_fields("status")
+def session_status(state: SessionState, _: c.SetSessionStatus, __: Actor) -> Fields:
+    return {"status": state.status}
+
+
 @_fields("window_id")
 def window_id(_: SessionState, command: c.SetWindow, __: Actor) -> Fields:
     return {"window_id": command.window_id}

@@ -78,6 +78,7 @@ class PropositionReport(TypedDict):
     id: str
     text: str
     source: str | None
+    section: str | None
     status: str
     mark: MarkReport | None
     rounds: list[RoundReport]
@@ -222,6 +223,7 @@ def _proposition(
         "id": p.proposition_id,
         "text": p.text,
         "source": p.source,
+        "section": p.section,
         "status": p.status,
         "mark": None
         if p.mark is None

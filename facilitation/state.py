@@ -12,7 +12,16 @@ from dataclasses import dataclass, field
 
 from .opinions import OpinionMatrix
 from .settings import SessionSettings
-from .vocabulary import Channel, Intent, MarkStatus, ParticipantChannel, Status, WindowStatus
+from .vocabulary import (
+    Channel,
+    DisplayMode,
+    Intent,
+    MarkStatus,
+    ParticipantChannel,
+    SessionStatus,
+    Status,
+    WindowStatus,
+)
 
 Vector = list[int]  # six counts, indexed by vocabulary.SCALE_INDEX
 
@@ -122,6 +131,7 @@ class Proposition:
     revealed: bool = False
     mark: Mark | None = None
     rounds: list[RoundState] = field(default_factory=list)
+    section: str | None = None  # the title of the draft's section it came from
     provenance: "Provenance | None" = None  # carried forward from a past session's outcome
 
     @property
@@ -226,6 +236,7 @@ class QueueState:
     had_floor: set[str] = field(default_factory=set)  # owners
     last_side: str | None = None
     next_seq: int = 0
+    closed: bool = False  # the list of speakers: no new hands while closed
 
 
 @dataclass(slots=True)
@@ -244,8 +255,12 @@ class SessionState:
     hubs: dict[str, Hub] = field(default_factory=dict)
     queue: QueueState = field(default_factory=QueueState)
     timer: Timer = field(default_factory=Timer)
+    # What the projector shows (`display:show`): auto, one proposition or the agenda.
+    display_mode: DisplayMode = "auto"
+    display_proposition: str | None = None
     # Link generation of the console and the projector (`links:rotate`); absent: 0.
     link_epochs: dict[str, int] = field(default_factory=dict)
+    status: SessionStatus = "open"  # the operator's `closed` / `archived` refuse ratings
     windows: dict[str, Window] = field(default_factory=dict)  # rating windows, in setting order
     published: Publication | None = None  # the outcome as published; None: not (any more)
     registrants: dict[str, Registrant] = field(default_factory=dict)

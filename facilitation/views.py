@@ -52,8 +52,9 @@ TOUCHES: Final[dict[type, frozenset[str]]] = {
     ev.RatingsDiscarded: frozenset({"propositions", "me"}),
     ev.PropositionAdded: frozenset({"propositions"}),
     ev.PropositionMoved: frozenset({"propositions"}),
-    ev.PropositionOpened: frozenset({"propositions", "hub", "me"}),
-    ev.PropositionClosed: frozenset({"propositions"}),
+    # Opening and closing can change what the projector shows (session.display).
+    ev.PropositionOpened: frozenset({"propositions", "hub", "me", "session"}),
+    ev.PropositionClosed: frozenset({"propositions", "session"}),
     ev.ResultsRevealed: frozenset({"propositions"}),
     ev.RatingSubmitted: frozenset({"propositions", "me"}),
     ev.HandRaised: frozenset({"queue", "me"}),
@@ -61,6 +62,9 @@ TOUCHES: Final[dict[type, frozenset[str]]] = {
     ev.EntryRemoved: frozenset({"queue", "me"}),
     ev.EntryMoved: frozenset({"queue"}),
     ev.FloorGiven: frozenset({"queue", "timer", "speaker_log", "me"}),
+    ev.FloorYielded: frozenset({"queue", "timer", "speaker_log", "me"}),
+    ev.QueueClosed: frozenset({"queue"}),
+    ev.DisplayChosen: frozenset({"session"}),
     ev.TimerChanged: frozenset({"timer"}),
     ev.ConsensusMarked: frozenset({"propositions"}),
     ev.HubInvited: frozenset({"hubs", "participation", "hub"}),
@@ -68,6 +72,7 @@ TOUCHES: Final[dict[type, frozenset[str]]] = {
     ev.HubTokenRotated: frozenset(),
     ev.HubTallied: frozenset({"propositions", "hub"}),
     ev.LinksRotated: frozenset(),
+    ev.SessionStatusChanged: frozenset({"session"}),
     ev.WindowSet: frozenset({"windows"}),
     ev.WindowOpened: frozenset({"windows", "propositions", "me"}),
     ev.WindowClosed: frozenset({"windows", "propositions", "me"}),
@@ -78,6 +83,7 @@ TOUCHES: Final[dict[type, frozenset[str]]] = {
     ev.RegistrantsImported: frozenset({"participation"}),
     ev.RegistrantRemoved: frozenset({"participation"}),
     ev.InvitationOpened: frozenset({"participants", "participation"}),
+    ev.AdmissionSet: frozenset({"session", "propositions", "participation"}),
 }
 
 
@@ -215,6 +221,7 @@ def propositions(state: SessionState, role: str, *_: object) -> list[View]:
             "id": p.proposition_id,
             "text": p.text,
             "source": p.source,
+            "section": p.section,
             "status": p.status,
             "round": p.round,
             "revealed": p.revealed,
@@ -267,6 +274,7 @@ def queue(state: SessionState, *_: object) -> View:
         if current is None
         else {**entry_view(current.entry), "started_at": current.started_at},
         "entries": [entry_view(e) for e in ordered(state.queue, state.settings.queue_policy)],
+        "closed": state.queue.closed,
     }
 
 
@@ -287,7 +295,31 @@ def session(state: SessionState, *_: object) -> View:
         "languages": list(state.languages),
         "stakeholder_groups": list(state.stakeholder_groups),
         "settings": state.settings.to_dict(),
+        "status": state.status,
+        "display": {
+            "mode": state.display_mode,
+            "proposition_id": state.display_proposition,
+            "shown": shown_on_display(state),
+        },
     }
+
+
+def shown_on_display(state: SessionState) -> str | None:
+    """The proposition the projector shows, or None for the agenda.
+
+    `auto` follows the one open proposition; with none open, the one opened
+    last (its outcome is what the room waits for); with several open, or none
+    ever opened, the agenda.
+    """
+    if state.display_mode != "auto":
+        return state.display_proposition
+    opened = [p for p in state.propositions.values() if p.rounds]
+    live = [p for p in opened if p.status == "open"]
+    if len(live) == 1:
+        return live[0].proposition_id
+    if live or not opened:
+        return None
+    return max(opened, key=lambda p: p.rounds[-1].opened_at).proposition_id
 
 
 def participation(state: SessionState, *_: object) -> View:

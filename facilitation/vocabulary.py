@@ -16,6 +16,12 @@ Status = Literal["draft", "open", "closed"]
 TimerAction = Literal["start", "pause", "reset"]
 ResultsVisibility = Literal["on_reveal", "live"]
 QueuePolicy = Literal["default", "fifo"]
+# A session takes ratings while `open`; `closed` and `archived` (closed and kept
+# out of the operator's list by default) refuse them with `closed`.
+SessionStatus = Literal["open", "closed", "archived"]
+# What the projector shows: `auto` follows the one open proposition (the agenda
+# otherwise), `proposition` one the chair chose, `agenda` the whole list.
+DisplayMode = Literal["auto", "proposition", "agenda"]
 WindowStatus = Literal["scheduled", "open", "closed", "cancelled"]
 # When a rating was given: "live" while the chair had the proposition open
 # (proposition:open until proposition:close), "window" inside a rating window
@@ -56,6 +62,8 @@ LINK_ROLES: Final[tuple[LinkRole, ...]] = ("facilitator", "display")
 TIMER_ACTIONS: Final[tuple[TimerAction, ...]] = ("start", "pause", "reset")
 RESULTS_VISIBILITY: Final[tuple[ResultsVisibility, ...]] = ("on_reveal", "live")
 QUEUE_POLICIES: Final[tuple[QueuePolicy, ...]] = ("default", "fifo")
+SESSION_STATUSES: Final[tuple[SessionStatus, ...]] = ("open", "closed", "archived")
+DISPLAY_MODES: Final[tuple[DisplayMode, ...]] = ("auto", "proposition", "agenda")
 WINDOW_STATUSES: Final[tuple[WindowStatus, ...]] = ("scheduled", "open", "closed", "cancelled")
 TIMINGS: Final[tuple[Timing, ...]] = ("live", "window")
 ADMISSIONS: Final[tuple[Admission, ...]] = ("open", "registered", "both")
@@ -82,6 +90,7 @@ MAX_NAME: Final = 80
 MAX_TITLE: Final = 200
 MAX_PROPOSITION: Final = 2000
 MAX_SOURCE: Final = 500
+MAX_SECTION: Final = 200
 MAX_NOTE: Final = 2000
 MAX_GROUPS: Final = 30
 MAX_GROUP_NAME: Final = 60

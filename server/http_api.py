@@ -103,6 +103,7 @@ class HttpApi:
                 "stakeholder_groups": list(state.stakeholder_groups),
                 "languages": list(state.languages),
                 "channels": ["in_room", "remote"],
+                "admission": state.settings.admission,
             }
         )
 

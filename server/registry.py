@@ -176,7 +176,7 @@ _ENTRIES = (
         "proposition:add",
         w.PropositionAdd,
         c.AddProposition,
-        lambda p: c.AddProposition(new_id(), p.text, p.source),
+        lambda p: c.AddProposition(new_id(), p.text, p.source, p.section),
     ),
     entry(
         "proposition:move",
@@ -202,7 +202,15 @@ _ENTRIES = (
         c.RevealResults,
         lambda p: c.RevealResults(p.proposition_id, p.visible),
     ),
-    entry("queue:next", w.Empty, c.QueueNext, lambda p: c.QueueNext()),
+    entry("queue:next", w.QueueNextPayload, c.QueueNext, lambda p: c.QueueNext(p.seconds)),
+    entry("queue:yield", w.Empty, c.YieldFloor, lambda p: c.YieldFloor()),
+    entry("queue:close", w.QueueClose, c.CloseQueue, lambda p: c.CloseQueue(p.closed)),
+    entry(
+        "display:show",
+        w.DisplayShow,
+        c.ShowOnDisplay,
+        lambda p: c.ShowOnDisplay(p.mode, p.proposition_id),
+    ),
     entry("queue:move", w.EntryMove, c.QueueMove, lambda p: c.QueueMove(p.entry_id, p.position)),
     entry("queue:remove", w.EntryRef, c.QueueRemove, lambda p: c.QueueRemove(p.entry_id)),
     entry("timer:set", w.TimerSet, c.SetTimer, lambda p: c.SetTimer(p.action, p.seconds)),
@@ -256,6 +264,12 @@ _ENTRIES = (
     ),
     entry("outcome:unpublish", w.Empty, c.UnpublishOutcome, lambda p: c.UnpublishOutcome()),
     entry(
+        "admission:set",
+        w.AdmissionSetPayload,
+        c.SetAdmission,
+        lambda p: c.SetAdmission(p.admission, p.suggestion_follows),
+    ),
+    entry(
         "registrant:remove",
         w.RegistrantRef,
         c.RemoveRegistrant,
@@ -277,6 +291,7 @@ LOCAL: Final[dict[str, LocalEntry]] = {
 HTTP_COMMANDS: Final[dict[type[c.Command], str]] = {
     c.CreateSession: "POST /api/sessions",
     c.Join: "POST /api/join",
+    c.SetSessionStatus: "POST /api/sessions/{session_id}/status",
     c.CarryForward: "POST /api/sessions/{session_id}/carry-forward",
     c.ImportRegistrants: "POST /api/sessions/{session_id}/registrants",
     c.OpenInvitation: "POST /api/invitation",

@@ -15,10 +15,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from facilitation import commands as c
 from facilitation.settings import SessionSettings
 from facilitation.vocabulary import (
+    Admission,
+    DisplayMode,
     Intent,
     LinkRole,
     MarkStatus,
     ParticipantChannel,
+    SessionStatus,
+    SuggestionBasis,
     TimerAction,
     Value,
 )
@@ -120,6 +124,7 @@ class HubSpeakerPayload(Payload):
 class PropositionAdd(Payload):
     text: str
     source: str | None = None
+    section: str | None = None
 
 
 class PropositionRef(Payload):
@@ -143,6 +148,19 @@ class EntryMove(Payload):
 
 class EntryRef(Payload):
     entry_id: Id
+
+
+class QueueNextPayload(Payload):
+    seconds: int | None = None
+
+
+class QueueClose(Payload):
+    closed: bool
+
+
+class DisplayShow(Payload):
+    mode: DisplayMode
+    proposition_id: Id | None = None
 
 
 class TimerSet(Payload):
@@ -191,6 +209,11 @@ class WindowRef(Payload):
 
 class OutcomePublish(Payload):
     note: str | None = None
+
+
+class AdmissionSetPayload(Payload):
+    admission: Admission
+    suggestion_follows: SuggestionBasis | None = None
 
 
 class RegistrantRef(Payload):
@@ -247,6 +270,14 @@ class CreateSessionBody(Strict):
             propositions=tuple((new_id(), p.text, p.source) for p in self.propositions or ()),
             **extra,
         )
+
+
+class SessionStatusBody(Strict):
+    status: SessionStatus
+
+
+class SettingsCheckBody(Strict):
+    settings: dict[str, Any] | None = None
 
 
 class JoinBody(Strict):

@@ -40,6 +40,8 @@ export interface JoinInfo {
   stakeholder_groups: string[];
   languages: string[];
   channels: string[];
+  /** An extension: `registered` admits invitations only (the join form is not shown). */
+  admission?: "open" | "registered" | "both";
 }
 
 export interface JoinRequest {
@@ -175,12 +177,15 @@ export interface Proposition {
   id: string;
   text: string;
   source: string | null;
+  /** The title of the draft's section it came from. */
+  section?: string | null;
   status: PropositionStatus;
   round: number;
   revealed: boolean;
   mark: Mark | null;
   rounds: Round[];
   objections?: Objection[];
+  consensus?: ConsensusFigures | null; // facilitator: both figures of the current round
   /** The open rating window it can be rated in while not open live. */
   window?: RatingWindow;
   provenance?: Provenance;
@@ -200,6 +205,8 @@ export interface QueueEntry {
 export interface Queue {
   current: QueueEntry | null;
   entries: QueueEntry[];
+  /** The list of speakers is closed: no new hands (`queue:close`). */
+  closed?: boolean;
 }
 
 export interface Timer {
@@ -218,11 +225,26 @@ export interface SessionInfo {
   settings: {
     results_visibility: "on_reveal" | "live";
     speaking_seconds: number;
+    intent_seconds?: Partial<Record<Intent, number>>;
+    min_group_size?: number;
     consensus: Record<string, number>;
     time_zone?: string;
     admission?: "open" | "registered" | "both";
     suggestion_follows?: "all" | "registered";
   };
+  /** `closed` / `archived` by the operator: no more joins, ratings or hands. */
+  status?: "open" | "closed" | "archived";
+  /** What the projector shows (`display:show`). */
+  display?: DisplayChoice;
+}
+
+export type DisplayMode = "auto" | "proposition" | "agenda";
+
+export interface DisplayChoice {
+  mode: DisplayMode;
+  proposition_id: string | null;
+  /** The proposition shown now (auto resolved by the server); null: the agenda. */
+  shown?: string | null;
 }
 
 export interface Participation {
@@ -284,6 +306,43 @@ export interface SpeakerTurn {
   duration: number | null;
 }
 
+/** Both consensus figures of a proposition's current round (console only). */
+export interface ConsensusFigures {
+  round: number;
+  stakeholder_groups: number | null;
+  opinion_groups: number | null;
+}
+
+/** A map point: [x, y, group label] (null: placed but in no group). Never an id. */
+export type OpinionPoint = [number, number, number | null];
+
+export interface OpinionRepresentative {
+  id: string;
+  position: number;
+  direction: "agree" | "disagree";
+  probability: number;
+  ratio: number;
+}
+
+export interface OpinionGroup {
+  label: number;
+  size: number;
+  representative?: OpinionRepresentative[]; // console only
+}
+
+/** The console's opinion section; the display's has only groups and points. */
+export interface Opinions {
+  placed?: number;
+  min_group_size?: number;
+  groups: OpinionGroup[];
+  points: OpinionPoint[];
+}
+
+export interface OwnOpinionGroup {
+  label: number;
+  groups: number;
+}
+
 export interface Snapshot {
   version: number;
   role: Role;
@@ -298,6 +357,8 @@ export interface Snapshot {
   hub?: HubSelf;
   participants?: ParticipantRow[];
   speaker_log?: SpeakerTurn[]; // facilitator
+  opinions?: Opinions | null; // facilitator; display once results are public
+  opinion_group?: OwnOpinionGroup | null; // participant: their own group only
   windows?: RatingWindow[]; // facilitator, display, participants
   publication?: Publication; // facilitator
 }
@@ -314,6 +375,12 @@ export interface Acks {
   "rating:submit": { round: number };
   "hand:raise": { entry_id: string; position: number };
   "hand:lower": object;
+  /** An extension: the speaker (or their hub) ends the turn. */
+  "queue:yield": object;
+  /** An extension: closes or reopens the list of speakers. */
+  "queue:close": object;
+  /** An extension: what the projector shows. */
+  "display:show": object;
   "hub:tally": { round: number };
   "hub:speaker": { entry_id: string; position: number };
   "proposition:add": { proposition_id: string };
@@ -341,6 +408,8 @@ export interface Acks {
   "outcome:unpublish": object;
   /** An extension: revokes a registrant's invitation link. */
   "registrant:remove": object;
+  /** An extension: who may take part, and whose ratings the suggestion follows. */
+  "admission:set": object;
 }
 
 // A command added on the server without its ack here fails to compile, and so
@@ -361,6 +430,7 @@ export interface ServerEvents {
 }
 
 export const COMMENT_MAX = LIMITS.comment;
+export const NOTE_MAX = LIMITS.note;
 
 export function latestRound(p: Proposition): Round | undefined {
   return p.rounds.find((r) => r.round === p.round) ?? p.rounds[p.rounds.length - 1];

@@ -12,7 +12,7 @@ from typing import Final
 from facilitation.report import PropositionReport, Report, RoundReport
 from facilitation.vocabulary import SCALE
 
-from . import tables
+from . import opinion_tables, tables
 from .bars import bar, swatch
 from .rows import Breakdown, breakdowns
 from .tables import Column, Table
@@ -60,9 +60,10 @@ def render(report: Report) -> str:
     body = [
         _header(report),
         _summary(report),
-        *(_proposition(p) for p in report["propositions"]),
+        *(_sectioned(p, i, report["propositions"]) for i, p in enumerate(report["propositions"])),
         _speakers(report),
         _participation(report),
+        _opinions(report),
         _notes(),
     ]
     return (
@@ -121,6 +122,13 @@ _SUMMARY: Final[list[Column[PropositionReport]]] = [
 def _summary(report: Report) -> str:
     summary = tables.table(_SUMMARY, report["propositions"])
     return "<section>\n<h2>Summary</h2>\n" + _table(summary, "rllrl") + "\n</section>"
+
+
+def _sectioned(p: PropositionReport, i: int, every: list[PropositionReport]) -> str:
+    """The proposition, under its section's title where a new section begins."""
+    starts = p["section"] and (i == 0 or every[i - 1]["section"] != p["section"])
+    title = f'<h2 class="section">Section: {u(p["section"])}</h2>\n' if starts else ""
+    return title + _proposition(p)
 
 
 def _proposition(p: PropositionReport) -> str:
@@ -232,6 +240,15 @@ def _participation(report: Report) -> str:
     if part["hubs"]:
         parts += ["<h3>Hubs</h3>", _table(tables.hubs(part, u), "l")]
     parts.append("</section>")
+    return "\n".join(parts)
+
+
+def _opinions(report: Report) -> str:
+    parts = ["<section>", f"<h2>{opinion_tables.TITLE}</h2>"]
+    parts.append(f"<p>{escape(opinion_tables.intro(report))}</p>")
+    if report["opinions"]["groups"]:
+        parts.append(_table(opinion_tables.groups(report, u), "lrl"))
+    parts += [_table(opinion_tables.figures(report, u), "lllrrl"), "</section>"]
     return "\n".join(parts)
 
 

@@ -190,7 +190,10 @@ def _import(rng: random.Random) -> tuple[tuple[Any, ...], Actor]:
 BUILD: dict[str, tuple[int, Build]] = {  # kind: (how often, builder)
     "Join": (3, _join),
     "RemoveParticipant": (2, by_facilitator(lambda r: r.choice(PIDS), lambda r: r.random() < 0.7)),
-    "AddProposition": (1, by_facilitator(prop, lambda r: "New text")),
+    "AddProposition": (
+        1,
+        by_facilitator(prop, lambda r: "New text", lambda r: None, lambda r: r.choice((None, "A"))),
+    ),
     "MoveProposition": (1, by_facilitator(prop, lambda r: r.randint(1, 4))),
     "OpenProposition": (2, by_facilitator(prop)),
     "CloseProposition": (1, by_facilitator(prop)),
@@ -200,7 +203,19 @@ BUILD: dict[str, tuple[int, Build]] = {  # kind: (how often, builder)
     "LowerHand": (1, lambda r: ((), person(r.choice(PIDS)))),
     "HubTally": (3, _hub_tally),
     "HubSpeaker": (2, _hub_speaker),
-    "QueueNext": (3, by_facilitator()),
+    "QueueNext": (3, by_facilitator(lambda r: odd(r, (None, None, 45), 0))),
+    "YieldFloor": (
+        1,
+        lambda r: ((), odd(r, [person(p) for p in PIDS], hub_actor(r.choice(HUBS)))),
+    ),
+    "CloseQueue": (1, by_facilitator(lambda r: odd(r, (True, False, False), "yes"))),
+    "ShowOnDisplay": (
+        1,
+        by_facilitator(
+            lambda r: odd(r, ("auto", "proposition", "agenda"), "wall"),
+            lambda r: r.choice((None, prop(r))),
+        ),
+    ),
     "QueueMove": (2, by_facilitator(entry, lambda r: r.randint(1, 6))),
     "QueueRemove": (1, by_facilitator(entry)),
     "SetTimer": (
@@ -222,6 +237,11 @@ BUILD: dict[str, tuple[int, Build]] = {  # kind: (how often, builder)
     "RotateHubToken": (1, by_facilitator(lambda r: r.choice(HUBS))),
     "RotateLinks": (1, by_facilitator(lambda r: odd(r, ("facilitator", "display"), "hub"))),
     "CreateSession": (1, lambda r: (("s1", "Again", JOIN_CODE), OPERATOR)),
+    # Rare, so that most histories stay open long enough to rate.
+    "SetSessionStatus": (
+        1,
+        lambda r: ((odd(r, ("open", "open", "closed", "archived"), "gone"),), OPERATOR),
+    ),
     "SetWindow": (1, _window),
     "CancelWindow": (1, by_facilitator(lambda r: r.choice(WINDOWS))),
     "AdvanceWindows": (2, lambda r: ((), SCHEDULER)),
@@ -231,6 +251,13 @@ BUILD: dict[str, tuple[int, Build]] = {  # kind: (how often, builder)
     "ImportRegistrants": (1, _import),
     "RemoveRegistrant": (1, by_facilitator(lambda r: r.choice(PIDS))),
     "OpenInvitation": (2, lambda r: ((r.choice(PIDS),), GUEST)),
+    "SetAdmission": (
+        1,
+        by_facilitator(
+            lambda r: odd(r, ("open", "registered", "both"), "closed"),
+            lambda r: r.choice((None, "all", "registered")),
+        ),
+    ),
 }
 EVERYTHING = {kind: weight for kind, (weight, _) in BUILD.items()}
 # The queue on its own, busy: many hands, moves and removals, few turns.

@@ -70,6 +70,8 @@ SESSION_VIEW = {
         "other",
     ],
     "settings": SessionSettings().to_dict(),
+    "status": "open",
+    "display": {"mode": "auto", "proposition_id": None, "shown": "a"},
 }
 QUEUE_VIEW: dict[str, Any] = {
     "current": None,
@@ -85,6 +87,7 @@ QUEUE_VIEW: dict[str, Any] = {
             "pinned": False,
         }
     ],
+    "closed": False,
 }
 STOPPED = {"running": False, "duration": None, "remaining": None}
 FULL_ROUND: dict[str, Any] = {
@@ -137,6 +140,7 @@ def propositions(rounds_of_a: list[dict[str, Any]], revealed: bool = False) -> l
             "id": "a",
             "text": "Text of a",
             "source": None,
+            "section": None,
             "status": "open",
             "round": 1,
             "revealed": revealed,
@@ -147,6 +151,7 @@ def propositions(rounds_of_a: list[dict[str, Any]], revealed: bool = False) -> l
             "id": "b",
             "text": "Text of b",
             "source": None,
+            "section": None,
             "status": "draft",
             "round": 0,
             "revealed": False,
@@ -396,7 +401,7 @@ def test_a_removed_participant_leaves_participation_counts() -> None:
         "hubs": 1,
         "hub_attendance": 40,
     }
-    assert display["queue"] == {"current": None, "entries": []}
+    assert display["queue"] == {"current": None, "entries": [], "closed": False}
     # Their rating stays in the total.
     assert display["propositions"][0]["rounds"] == [{"round": 1, "total": 7}]
 
@@ -445,6 +450,7 @@ def test_queue_view_shows_the_current_speaker_and_pins() -> None:
                 "pinned": False,
             },
         ],
+        "closed": False,
     }
 
 

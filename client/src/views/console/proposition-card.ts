@@ -1,12 +1,14 @@
 // One proposition in the chair's console: lifecycle buttons, the live bar,
 // the breakdown by group and channel, the metrics with the rough-consensus
 // suggestion, the objections to weigh, and the chair's own mark.
+import { admissionSplit } from "./admission";
 import { countsTable, divergingBar } from "../../bars";
 import { h, replace, setText, uid } from "../../dom";
 import { channelLabel, groupLabel, markLabel, percent, scaleLabel, t } from "../../i18n";
 import {
   CHANNELS,
   MARKS,
+  NOTE_MAX,
   latestRound,
   type Counts,
   type MarkStatus,
@@ -16,6 +18,7 @@ import {
 } from "../../protocol";
 import { provenanceNote, timingTable, windowBadge } from "./carried";
 import type { ConsoleContext } from "./context";
+import { consensusFigures } from "./opinions";
 
 export interface PropositionCard {
   el: HTMLElement;
@@ -60,6 +63,7 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
   const bar = divergingBar();
   const total = h("p", { class: "total" });
   const metrics = h("div", { class: "metrics" });
+  const figures = h("div", { class: "figures" }); // both consensus figures (./opinions)
   // The chair may fold these; they persist so an update does not unfold them.
   const breakdownBody = h("div", {});
   const breakdown = h(
@@ -76,10 +80,12 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
   const noteId = uid("note");
   const markSelect = h(
     "select",
-    { id: markId },
+    { id: markId, required: true },
+    // Nothing is pre-chosen: a mark is the chair's decision, never a default.
+    h("option", { value: "" }, t("choose")),
     ...MARKS.map((m) => h("option", { value: m }, markLabel(m))),
   );
-  const note = h("input", { id: noteId, maxlength: 500 });
+  const note = h("textarea", { id: noteId, maxlength: NOTE_MAX, rows: 2, dir: "auto" });
   const saveMark = h("button", { type: "submit" }, t("mark_save"));
   const markForm = h(
     "form",
@@ -104,10 +110,16 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
     if (await run("consensus:mark", payload)) editing = false;
   });
 
+  let folded: boolean | null = null;
+  const fold = h("button", { type: "button", class: "small link fold" });
+  fold.addEventListener("click", () => {
+    folded = !el.classList.contains("is-folded");
+    render();
+  });
   const el = h(
     "article",
     { class: "card prop", "data-proposition": p.id },
-    badges,
+    h("div", { class: "row card-head" }, badges, fold),
     text,
     source,
     carried,
@@ -115,6 +127,7 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
     total,
     bar.el,
     metrics,
+    figures,
     breakdown,
     earlier,
     objections,
@@ -165,7 +178,8 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
     const hasCounts = Boolean(round?.counts);
     bar.el.hidden = !hasCounts;
     if (round?.counts) bar.update(round.counts);
-    replace(metrics, ...(round?.metrics ? metricsList(round.metrics) : []));
+    replace(metrics, ...(round?.metrics ? metricsList(round.metrics) : []), admissionSplit(round));
+    replace(figures, consensusFigures(current));
     const tables = round ? breakdownTables(round) : [];
     replace(breakdownBody, ...tables);
     breakdown.hidden = tables.length === 0;
@@ -174,10 +188,16 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
     earlier.hidden = rounds.length === 0;
     replace(objections, ...objectionList(current));
     if (!editing) {
-      markSelect.value = current.mark?.status ?? "rough_consensus";
+      markSelect.value = current.mark?.status ?? "";
       note.value = current.mark?.note ?? "";
     }
     markForm.hidden = current.round === 0;
+    // Closed cards fold (the mark stays at hand) unless the chair unfolds them.
+    const isFolded = current.status === "closed" && (folded ?? true);
+    el.classList.toggle("is-folded", isFolded);
+    fold.hidden = current.status !== "closed";
+    fold.setAttribute("aria-expanded", String(!isFolded));
+    setText(fold, isFolded ? t("unfold") : t("fold"));
   }
 
   return {
@@ -230,6 +250,7 @@ function metricsList(m: Metrics): HTMLElement[] {
 function flagLabel(flag: string): string {
   if (flag === "low_sample") return t("flag_low_sample");
   if (flag === "confusion") return t("flag_confusion");
+  if (flag === "opinion_split") return t("flag_opinion_split");
   return flag;
 }
 
