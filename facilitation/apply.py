@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Final, Generic, TypeVar
 
 from . import events as ev
+from . import wording_apply as w
 from .opinions import position
 from .queue import ordered
 from .state import (
@@ -88,7 +89,7 @@ def _proposition_opened(s: SessionState, e: ev.PropositionOpened) -> None:
     proposition.status = "open"
     # A new round starts hidden: nobody sees a tally before rating it.
     proposition.revealed = False
-    proposition.rounds.append(RoundState(e.round, e.at))
+    proposition.rounds.append(RoundState(e.round, e.at, revision=proposition.revision))
     s.opinions.clear_column(e.proposition_id)  # the map follows each proposition's latest round
 
 
@@ -328,5 +329,12 @@ _HANDLERS = (
     Handler(ev.HubTokenRotated, _hub_token_rotated),
     Handler(ev.HubTallied, _hub_tallied),
     Handler(ev.LinksRotated, _links_rotated),
+    Handler(ev.PropositionEdited, w.edited),
+    Handler(ev.PropositionRevised, w.revised),
+    Handler(ev.PropositionWithdrawn, w.withdrawn),
+    Handler(ev.CloseUndone, w.close_undone),
+    Handler(ev.AmendmentProposed, w.amendment_proposed),
+    Handler(ev.AmendmentDecided, w.amendment_decided),
+    Handler(ev.TranslationSet, w.translation_set),
 )
 APPLY: Final[dict[type[Any], Handler[Any]]] = {h.event: h for h in _HANDLERS}

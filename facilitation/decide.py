@@ -17,6 +17,7 @@ from typing import Any, Final, Generic, TypeVar
 from . import commands as c
 from . import events as ev
 from . import outcomes as o
+from . import wording as w
 from .actor import Actor, ActorRole
 from .errors import BadRequest, Closed, Conflict, Forbidden, NotFound, Unauthorized
 from .queue import ordered
@@ -133,6 +134,8 @@ def _open(s: SessionState, cmd: c.OpenProposition, _: Actor, now: float) -> list
     proposition = _proposition(s, cmd.proposition_id)
     if proposition.status == "open":
         raise Conflict("This proposition is open already.")
+    if proposition.status == "withdrawn":
+        raise Conflict("This proposition was withdrawn; it cannot be opened.")
     return [ev.PropositionOpened(cmd.proposition_id, proposition.round + 1, now)]
 
 
@@ -365,5 +368,13 @@ _RULES = (
     rule(c.UpdateHub, _update_hub),
     rule(c.RotateHubToken, _rotate_hub),
     rule(c.RotateLinks, _rotate_links, outcome=o.link_role),
+    rule(c.EditProposition, w.edit, outcome=o.revision_of),
+    rule(c.WithdrawProposition, w.withdraw),
+    rule(c.UndoClose, w.undo_close, outcome=o.round_of),
+    rule(c.ProposeAmendment, w.propose, "participant", "hub", outcome=o.amendment_id),
+    rule(c.AcceptAmendment, w.accept, outcome=o.amendment_revision),
+    rule(c.DeclineAmendment, w.decline),
+    rule(c.TranslateProposition, w.translate),
+    rule(c.ImportTranslations, w.import_translations, outcome=o.imported),
 )
 RULES: Final[dict[type[Any], Rule[Any]]] = {r.command: r for r in _RULES}

@@ -16,7 +16,7 @@ from typing import Any, Final
 
 from . import events as ev
 from .queue import ordered
-from .state import Entry, Proposition, RoundState, SessionState
+from .state import Amendment, Entry, Proposition, RoundState, SessionState
 from .tally import MERGED, as_counts, metrics, private_tally
 from .vocabulary import CONFUSED, DISAGREE, SCALE, STRONGLY_DISAGREE
 
@@ -64,6 +64,13 @@ TOUCHES: Final[dict[type, frozenset[str]]] = {
     ev.HubTokenRotated: frozenset(),
     ev.HubTallied: frozenset({"propositions", "hub"}),
     ev.LinksRotated: frozenset(),
+    ev.PropositionEdited: frozenset({"propositions"}),
+    ev.PropositionRevised: frozenset({"propositions"}),
+    ev.PropositionWithdrawn: frozenset({"propositions", "me", "hub"}),
+    ev.CloseUndone: frozenset({"propositions"}),
+    ev.AmendmentProposed: frozenset({"propositions", "me", "hub"}),
+    ev.AmendmentDecided: frozenset({"propositions", "me", "hub"}),
+    ev.TranslationSet: frozenset({"propositions"}),
 }
 
 
@@ -103,7 +110,11 @@ def round_view(state: SessionState, round_: RoundState, full: bool, role: str) -
     """One round's numbers; outside the console, breakdowns (and the metrics
     built on them) are those of `private_tally`, so no small group shows."""
     tally = round_.tally
-    body: View = {"round": round_.number, "total": sum(tally.counts)}
+    body: View = {
+        "round": round_.number,
+        "revision": round_.revision,
+        "total": sum(tally.counts),
+    }
     if not full:
         return body
     body["counts"] = as_counts(tally.counts)
@@ -144,11 +155,13 @@ def propositions(state: SessionState, role: str, *_: object) -> list[View]:
     shown = []
     for pid in state.order:
         p = state.propositions[pid]
+        if p.status == "withdrawn" and role != "facilitator":
+            continue  # gone from the agenda; the console and the report keep it
         full = distribution_visible(state, p, role)
         if full or role == "display":
             rounds = [round_view(state, r, full, role) for r in p.rounds]
         else:
-            rounds = [{"round": r.number} for r in p.rounds]
+            rounds = [{"round": r.number, "revision": r.revision} for r in p.rounds]
         item: View = {
             "id": p.proposition_id,
             "text": p.text,
@@ -158,11 +171,63 @@ def propositions(state: SessionState, role: str, *_: object) -> list[View]:
             "revealed": p.revealed,
             "mark": None if p.mark is None else {"status": p.mark.status, "note": p.mark.note},
             "rounds": rounds,
+            **wording_view(p),
         }
         if role == "facilitator":
             item["objections"] = objections(p)
+            item["amendments"] = [
+                amendment_view(a) for a in state.amendments.values() if a.proposition_id == pid
+            ]
         shown.append(item)
     return shown
+
+
+def wording_view(p: Proposition) -> View:
+    """The current revision's number and translations, and the wordings it replaced."""
+    return {
+        "revision": p.revision,
+        "translations": dict(p.translations),
+        "earlier": [
+            {
+                "revision": w.revision,
+                "text": w.text,
+                "source": w.source,
+                "translations": dict(w.translations),
+            }
+            for w in p.earlier
+        ],
+    }
+
+
+def amendment_view(a: Amendment) -> View:
+    """An amendment as the console sees it: group and channel, never who."""
+    return {
+        "amendment_id": a.amendment_id,
+        "text": a.text,
+        "why": a.why,
+        "stakeholder_group": a.stakeholder_group,
+        "channel": a.channel,
+        "status": a.status,
+        "note": a.note,
+        "revision": a.revision,
+        "at": a.at,
+    }
+
+
+def own_amendments(state: SessionState, author: str) -> list[View]:
+    """The amendments `author` proposed and what became of them, for their view only."""
+    return [
+        {
+            "amendment_id": a.amendment_id,
+            "proposition_id": a.proposition_id,
+            "text": a.text,
+            "status": a.status,
+            "note": a.note,
+            "revision": a.revision,
+        }
+        for a in state.amendments.values()
+        if a.author == author
+    ]
 
 
 def entry_view(entry: Entry) -> View:
@@ -278,6 +343,7 @@ def me(state: SessionState, _role: str, participant_id: str, _now: float) -> Vie
         "language": who.language,
         "entry_id": _own_entry(state, participant_id),
         "ratings": ratings,
+        "amendments": own_amendments(state, "p:" + participant_id),
     }
 
 
@@ -303,7 +369,13 @@ def hub(state: SessionState, _role: str, hub_id: str, _now: float) -> View:
                 "counts": as_counts(counted.counts),
                 "by_group": {g: as_counts(v) for g, v in counted.by_group.items()},
             }
-    return {"hub_id": h.hub_id, "name": h.name, "attendance": h.attendance, "tallies": tallies}
+    return {
+        "hub_id": h.hub_id,
+        "name": h.name,
+        "attendance": h.attendance,
+        "tallies": tallies,
+        "amendments": own_amendments(state, "h:" + hub_id),
+    }
 
 
 _SECTIONS: Final[dict[str, Any]] = {

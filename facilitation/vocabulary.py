@@ -12,10 +12,12 @@ ParticipantChannel = Literal["in_room", "remote"]
 Intent = Literal["point_of_order", "reply", "clarify", "speak"]
 MarkStatus = Literal["rough_consensus", "no_consensus", "needs_revision", "unmarked"]
 Role = Literal["facilitator", "participant", "hub", "display"]
-Status = Literal["draft", "open", "closed"]
+Status = Literal["draft", "open", "closed", "withdrawn"]
 TimerAction = Literal["start", "pause", "reset"]
 ResultsVisibility = Literal["on_reveal", "live"]
 QueuePolicy = Literal["default", "fifo"]
+TranslationsFormat = Literal["csv", "json"]
+AmendmentStatus = Literal["proposed", "accepted", "declined", "withdrawn"]
 
 # The Idea Rating Sheet scale, in its order. Tallies are lists indexed by it.
 SCALE: Final[tuple[Value, ...]] = (
@@ -45,6 +47,14 @@ LINK_ROLES: Final[tuple[LinkRole, ...]] = ("facilitator", "display")
 TIMER_ACTIONS: Final[tuple[TimerAction, ...]] = ("start", "pause", "reset")
 RESULTS_VISIBILITY: Final[tuple[ResultsVisibility, ...]] = ("on_reveal", "live")
 QUEUE_POLICIES: Final[tuple[QueuePolicy, ...]] = ("default", "fifo")
+TRANSLATIONS_FORMATS: Final[tuple[TranslationsFormat, ...]] = ("csv", "json")
+# What became of an amendment; `withdrawn`: its proposition was withdrawn first.
+AMENDMENT_STATUSES: Final[tuple[AmendmentStatus, ...]] = (
+    "proposed",
+    "accepted",
+    "declined",
+    "withdrawn",
+)
 
 DEFAULT_GROUPS: Final[tuple[str, ...]] = (
     "government",
@@ -71,3 +81,8 @@ MAX_GROUPS: Final = 30
 MAX_GROUP_NAME: Final = 60
 MAX_ATTENDANCE: Final = 100_000
 MAX_TIMER_SECONDS: Final = 24 * 3600
+MAX_WHY: Final = MAX_COMMENT  # an amendment's "why", bounded like a comment
+# Amendments one person (or hub) may have waiting on one proposition.
+MAX_PENDING_AMENDMENTS: Final = 3
+# A translations file (CSV or JSON), in characters.
+MAX_TRANSLATIONS_FILE: Final = 200_000

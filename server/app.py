@@ -30,6 +30,7 @@ from .settings import Settings
 from .sockets import Gateway
 from .sqlite_store import DB_NAME, SqliteStore
 from .store import Store
+from .translations_http import translation_routes
 
 log = logging.getLogger("plenary")
 OnReady = Callable[["Parts"], Awaitable[None]]
@@ -115,7 +116,7 @@ def create_app(
             )
         )
     web = Starlette(
-        routes=[*api.routes(), *report_routes(api), *static.routes()],
+        routes=[*api.routes(), *report_routes(api), *translation_routes(api), *static.routes()],
         middleware=middleware,
         exception_handlers={
             ApiError: _api_error,

@@ -2,6 +2,7 @@
 // comes generated from the server's Python source, the shapes are declared here.
 
 import {
+  AMENDMENT_STATUSES,
   CHANNELS,
   DEFAULT_GROUPS,
   ERROR_CODES,
@@ -75,6 +76,8 @@ export interface Metrics {
 
 export interface Round {
   round: number;
+  /** The revision of the proposition's wording this round rated. */
+  revision: number;
   /** Absent for participants and hubs until the results are revealed. */
   total?: number;
   counts?: Counts;
@@ -96,7 +99,39 @@ export interface Objection {
   channel: Channel;
 }
 
-export type PropositionStatus = "draft" | "open" | "closed";
+export type PropositionStatus = "draft" | "open" | "closed" | "withdrawn";
+export type AmendmentStatus = (typeof AMENDMENT_STATUSES)[number];
+
+/** A wording a proposition had before its current revision. */
+export interface Wording {
+  revision: number;
+  text: string;
+  source: string | null;
+  translations: Record<string, string>;
+}
+
+/** An amendment as the console sees it: group and channel, never who. */
+export interface Amendment {
+  amendment_id: string;
+  text: string;
+  why: string | null;
+  stakeholder_group: string;
+  channel: Channel;
+  status: AmendmentStatus;
+  note: string | null;
+  revision: number | null;
+  at: number;
+}
+
+/** One's own amendment and what became of it (the proposer's view only). */
+export interface OwnAmendment {
+  amendment_id: string;
+  proposition_id: string;
+  text: string;
+  status: AmendmentStatus;
+  note: string | null;
+  revision: number | null;
+}
 
 export interface Proposition {
   id: string;
@@ -108,6 +143,11 @@ export interface Proposition {
   mark: Mark | null;
   rounds: Round[];
   objections?: Objection[];
+  /** The current wording's revision (1 as added), its translations, the wordings it replaced. */
+  revision: number;
+  translations: Record<string, string>;
+  earlier: Wording[];
+  amendments?: Amendment[]; // facilitator
 }
 
 export interface QueueEntry {
@@ -174,10 +214,12 @@ export interface Me {
   language: string | null;
   entry_id: string | null;
   ratings: Record<string, OwnRating>;
+  amendments: OwnAmendment[];
 }
 
 export interface HubSelf extends HubSummary {
   tallies: Record<string, { round: number; counts: Counts; by_group: Record<string, Counts> | null }>;
+  amendments: OwnAmendment[];
 }
 
 export interface ParticipantRow {
@@ -249,6 +291,14 @@ export interface Acks {
   /** An extension: a new console or projector link; the old one stops working. */
   "links:rotate": { role: "facilitator" | "display"; token: string; url: string };
   "participant:remove": object;
+  /** Extensions: a proposition's wording on the record (docs/protocol.md). */
+  "proposition:edit": { revision: number; round: number };
+  "proposition:withdraw": object;
+  "proposition:undo_close": { round: number };
+  "amendment:propose": { amendment_id: string };
+  "amendment:accept": { proposition_id: string; revision: number; round: number };
+  "amendment:decline": object;
+  "proposition:translate": object;
 }
 
 // A command added on the server without its ack here fails to compile, and so

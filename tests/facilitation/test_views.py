@@ -83,6 +83,7 @@ QUEUE_VIEW: dict[str, Any] = {
 STOPPED = {"running": False, "duration": None, "remaining": None}
 FULL_ROUND: dict[str, Any] = {
     "round": 1,
+    "revision": 1,
     "total": 7,
     "counts": counts(agree=5, disagree=1, confused=1),
     "by_group": {
@@ -125,6 +126,10 @@ PUBLIC_ROUND = {
 }
 
 
+# A proposition's wording as added: revision 1, no translations, nothing earlier.
+FIRST_WORDING: dict[str, Any] = {"revision": 1, "translations": {}, "earlier": []}
+
+
 def propositions(rounds_of_a: list[dict[str, Any]], revealed: bool = False) -> list[Any]:
     return [
         {
@@ -136,6 +141,7 @@ def propositions(rounds_of_a: list[dict[str, Any]], revealed: bool = False) -> l
             "revealed": revealed,
             "mark": None,
             "rounds": rounds_of_a,
+            **FIRST_WORDING,
         },
         {
             "id": "b",
@@ -146,6 +152,7 @@ def propositions(rounds_of_a: list[dict[str, Any]], revealed: bool = False) -> l
             "revealed": False,
             "mark": None,
             "rounds": [],
+            **FIRST_WORDING,
         },
     ]
 
@@ -175,7 +182,7 @@ def test_participant_sees_only_their_own_and_no_distribution_before_reveal() -> 
     state = scene()
     assert view(state, "participant", "p1", NOW) == {
         "session": SESSION_VIEW,
-        "propositions": propositions([{"round": 1}]),
+        "propositions": propositions([{"round": 1, "revision": 1}]),
         "queue": QUEUE_VIEW,
         "timer": STOPPED,
         "me": {
@@ -186,6 +193,7 @@ def test_participant_sees_only_their_own_and_no_distribution_before_reveal() -> 
             "language": None,
             "entry_id": None,
             "ratings": {"a": {"round": 1, "value": "agree", "comment": "Fine by me"}},
+            "amendments": [],
         },
     }
     me = view(state, "participant", "p2", NOW)["me"]
@@ -213,7 +221,7 @@ def test_display_sees_the_total_always_and_the_distribution_once_revealed() -> N
     state = scene()
     hidden = {
         "session": SESSION_VIEW,
-        "propositions": propositions([{"round": 1, "total": 7}]),
+        "propositions": propositions([{"round": 1, "revision": 1, "total": 7}]),
         "queue": QUEUE_VIEW,
         "timer": STOPPED,
         "participation": {
@@ -254,11 +262,12 @@ def test_hub_sees_its_own_counts_and_results_only_once_revealed() -> None:
         "tallies": {
             "a": {"round": 1, "counts": counts(agree=4), "by_group": {"other": counts(agree=4)}}
         },
+        "amendments": [],
     }
     hub_view = view(state, "hub", "h1", NOW)
     assert hub_view == {
         "session": SESSION_VIEW,
-        "propositions": propositions([{"round": 1}]),
+        "propositions": propositions([{"round": 1, "revision": 1}]),
         "queue": QUEUE_VIEW,
         "timer": STOPPED,
         "hubs": [
@@ -278,8 +287,8 @@ def test_hub_sees_its_own_counts_and_results_only_once_revealed() -> None:
     open_(state, "a")
     assert view(state, "hub", "h1", NOW)["hub"]["tallies"] == {}
     assert view(state, "hub", "h1", NOW)["propositions"][0]["rounds"] == [
-        {"round": 1},
-        {"round": 2},
+        {"round": 1, "revision": 1},
+        {"round": 2, "revision": 1},
     ]
 
 
@@ -306,6 +315,7 @@ def test_facilitator_sees_everything_and_objections_without_identity() -> None:
     shown = propositions([FULL_ROUND])
     shown[0]["objections"] = objections
     shown[1]["objections"] = []
+    shown[0]["amendments"] = shown[1]["amendments"] = []
     shown[1]["mark"] = {"status": "needs_revision", "note": "Split it"}
     assert full == {
         "session": SESSION_VIEW,
@@ -378,7 +388,7 @@ def test_a_removed_participant_leaves_participation_counts() -> None:
     }
     assert display["queue"] == {"current": None, "entries": []}
     # Their rating stays in the total.
-    assert display["propositions"][0]["rounds"] == [{"round": 1, "total": 7}]
+    assert display["propositions"][0]["rounds"] == [{"round": 1, "revision": 1, "total": 7}]
 
 
 def test_timer_view_computes_remaining_from_now() -> None:
@@ -434,7 +444,7 @@ def test_results_document_by_role() -> None:
     assert display == {
         "session_id": "s1",
         "version": state.version,
-        "propositions": propositions([{"round": 1, "total": 7}]),
+        "propositions": propositions([{"round": 1, "revision": 1, "total": 7}]),
         "queue": QUEUE_VIEW,
     }
     full = results(state, "facilitator")

@@ -10,6 +10,7 @@ import { openLinkedView, renderSnapshots } from "../linked-view";
 import { latestRound, type Proposition, type Snapshot } from "../protocol";
 import { speakerDetails, speakerName } from "../speakers";
 import { countdown } from "../timer";
+import { projectorLanguages, showText, textIn } from "../wording";
 
 // Three propositions are what stays legible on a 720p projector.
 const MAX_SHOWN = 3;
@@ -90,7 +91,7 @@ function mountDisplay(main: HTMLElement): (s: Snapshot) => void {
       shown,
       (p) => p.id,
       displayCard,
-      (card, p) => card.update(p),
+      (card, p) => card.update(p, s.session.languages),
       widgets,
     );
 
@@ -137,13 +138,14 @@ function pickShown(props: Proposition[]): Proposition[] {
 
 interface DisplayCard {
   el: HTMLElement;
-  update(p: Proposition): void;
+  update(p: Proposition, languages: readonly string[]): void;
 }
 
 function displayCard(p: Proposition): DisplayCard {
   const status = h("span", { class: "status" });
   const mark = h("span", { class: "badge mark" });
   const text = h("h2", { class: "prop-text", dir: "auto" });
+  const also = h("p", { class: "prop-also", dir: "auto" });
   const rated = h("p", { class: "rated" });
   const bar: DivergingBar = divergingBar("counts");
   const waiting = h("p", { class: "waiting" });
@@ -152,12 +154,13 @@ function displayCard(p: Proposition): DisplayCard {
     { class: "dcard", "data-proposition": p.id },
     h("div", { class: "dcard-top" }, status, mark, rated),
     text,
+    also,
     bar.el,
     waiting,
   );
   return {
     el,
-    update(next) {
+    update(next, languages) {
       const round = latestRound(next);
       const total = round?.total ?? 0;
       setText(
@@ -173,7 +176,12 @@ function displayCard(p: Proposition): DisplayCard {
       if (marked) mark.dataset.mark = marked;
       else delete mark.dataset.mark;
       setText(mark, marked ? markLabel(marked) : "");
-      setText(text, next.text);
+      // The session's main language, and one more if the link asks for it.
+      const [main, second] = projectorLanguages(languages);
+      showText(text, textIn(next, main));
+      const other = second ? textIn(next, second) : null;
+      also.hidden = !other?.lang;
+      if (other?.lang) showText(also, other);
       setText(rated, t("rated_n", { n: total }));
       bar.el.hidden = !round?.counts;
       if (round?.counts) bar.update(round.counts);

@@ -5,6 +5,8 @@ import { t } from "../../i18n";
 import type { Snapshot } from "../../protocol";
 import type { ConsoleContext } from "./context";
 import { propositionCard, type PropositionCard } from "./proposition-card";
+import { acceptDrops } from "./reorder";
+import { translationsImport } from "./translations";
 
 export interface Panel {
   el: HTMLElement;
@@ -48,12 +50,14 @@ export function propositionsPanel(ctx: ConsoleContext): Panel {
   });
 
   const list = h("div", { class: "prop-list" });
+  acceptDrops(list, ctx);
   const empty = h("p", { class: "muted" }, t("no_propositions"));
   const el = h(
     "section",
     { class: "panel propositions", "aria-labelledby": "h-props" },
     h("h2", { id: "h-props" }, t("propositions")),
     form,
+    translationsImport(ctx),
     empty,
     list,
   );

@@ -7,6 +7,7 @@ import { h, replace, setText, syncList } from "../../dom";
 import { channelLabel, groupLabel, onLanguage, t } from "../../i18n";
 import type { Proposition, Snapshot } from "../../protocol";
 import { createShell, type Shell } from "../../shell";
+import { ownAmendments } from "./amend";
 import { handPanel } from "./hand";
 import { fetchJoinInfo, joinForm, storeToken, tokenKey } from "./join-form";
 import { ratingCard, type RatingCard } from "./rating-card";
@@ -56,7 +57,8 @@ function participate(shell: Shell, joinCode: string, token: string): void {
   const empty = h("p", { class: "empty card" }, t("no_open"));
   const list = h("div", { class: "props" });
   const hand = handPanel(connection, shell);
-  replace(shell.main, whoami, empty, list, hand.el);
+  const amendments = ownAmendments();
+  replace(shell.main, whoami, empty, list, amendments.el, hand.el);
 
   const cards = new Map<string, RatingCard>();
   const render = (s: Snapshot): void => {
@@ -78,6 +80,7 @@ function participate(shell: Shell, joinCode: string, token: string): void {
       cards,
     );
     hand.update(s);
+    amendments.update(s);
   };
   connection.onSnapshot((next, previous) => {
     render(next);

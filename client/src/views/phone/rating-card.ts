@@ -14,6 +14,8 @@ import {
   type ScaleKey,
 } from "../../protocol";
 import type { Shell } from "../../shell";
+import { amendForm } from "./amend";
+import { translatedText } from "./translated";
 
 export interface RatingCard {
   el: HTMLElement;
@@ -24,6 +26,8 @@ export function ratingCard(p: Proposition, connection: Connection, shell: Shell)
   const textId = uid("prop");
   const text = h("h2", { id: textId, class: "prop-text", dir: "auto" }, p.text);
   const meta = h("p", { class: "meta" });
+  const translated = translatedText(text);
+  const amend = amendForm(p, connection, shell);
   const buttons = new Map<ScaleKey, HTMLButtonElement>();
   const grid = h("div", { class: "rate-grid", role: "group", "aria-labelledby": textId });
   for (const value of SCALE) {
@@ -56,6 +60,7 @@ export function ratingCard(p: Proposition, connection: Connection, shell: Shell)
     "article",
     { class: "card prop", "data-proposition": p.id },
     text,
+    translated.toggle,
     meta,
     grid,
     mine,
@@ -67,6 +72,7 @@ export function ratingCard(p: Proposition, connection: Connection, shell: Shell)
       h("div", { class: "why-actions" }, counter, sendComment),
     ),
     withdraw,
+    amend.el,
     closedNote,
     results,
   );
@@ -120,7 +126,8 @@ export function ratingCard(p: Proposition, connection: Connection, shell: Shell)
   function render(): void {
     const open = current.status === "open";
     const value = own?.value ?? null;
-    setText(text, current.text);
+    translated.update(current);
+    amend.update(current);
     setText(meta, current.round > 1 ? t("round_n", { n: current.round }) : "");
     for (const [key, button] of buttons) {
       setText(button, scaleLabel(key));
