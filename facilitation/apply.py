@@ -11,9 +11,12 @@ from dataclasses import dataclass
 from typing import Any, Final, Generic, TypeVar
 
 from . import events as ev
+from . import publication as pub
+from . import windows as win
 from . import wording_apply as w
 from .opinions import position
 from .queue import ordered
+from .registrants import channel_of
 from .state import (
     Entry,
     Hub,
@@ -22,6 +25,7 @@ from .state import (
     Participant,
     Proposition,
     Rating,
+    Registrant,
     RoundState,
     SessionState,
     Tally,
@@ -69,8 +73,16 @@ def _ratings_discarded(s: SessionState, e: ev.RatingsDiscarded) -> None:
         for round_ in proposition.rounds:
             old = round_.ratings.pop(e.participant_id, None)
             if old is not None:
-                round_.tally.add(old.stakeholder_group, old.channel, old.value, -1)
+                _count(round_, old, -1)
+                _changed(s, round_, e.participant_id)
     s.opinions.drop_row(e.participant_id)
+
+
+def _count(round_: RoundState, rating: Rating, step: int) -> None:
+    round_.tally.add(rating.stakeholder_group, rating.channel, rating.value, step)
+    _add_timing(round_.tally, rating.live, rating.value, step)
+    if rating.registered:
+        round_.registered.add(rating.stakeholder_group, rating.channel, rating.value, step)
 
 
 def _proposition_added(s: SessionState, e: ev.PropositionAdded) -> None:
@@ -97,6 +109,7 @@ def _proposition_closed(s: SessionState, e: ev.PropositionClosed) -> None:
     proposition = s.propositions[e.proposition_id]
     proposition.status = "closed"
     proposition.rounds[-1].closed_at = e.at
+    _publish(proposition.rounds[-1])  # the remainder of the last step: the final figures
 
 
 def _results_revealed(s: SessionState, e: ev.ResultsRevealed) -> None:
@@ -105,20 +118,26 @@ def _results_revealed(s: SessionState, e: ev.ResultsRevealed) -> None:
 
 def _rating_submitted(s: SessionState, e: ev.RatingSubmitted) -> None:
     round_ = s.propositions[e.proposition_id].rounds[e.round - 1]
-    tally = round_.tally
     old = round_.ratings.pop(e.participant_id, None)
     if old is not None:
-        tally.add(old.stakeholder_group, old.channel, old.value, -1)
+        _count(round_, old, -1)
     if e.value is not None:
         who = s.participants[e.participant_id]
         value = SCALE_INDEX[e.value]
-        round_.ratings[e.participant_id] = Rating(
-            value, e.comment, who.stakeholder_group, who.channel, e.at
+        live = s.propositions[e.proposition_id].status == "open"
+        rating = Rating(
+            value, e.comment, who.stakeholder_group, who.channel, e.at, who.registered, live
         )
-        tally.add(who.stakeholder_group, who.channel, value, 1)
+        round_.ratings[e.participant_id] = rating
+        _count(round_, rating, 1)
+    _changed(s, round_, e.participant_id)
     if e.round == len(s.propositions[e.proposition_id].rounds):
         x = None if e.value is None else position(SCALE_INDEX[e.value])
         s.opinions.set(e.participant_id, e.proposition_id, x)
+
+
+def _add_timing(tally: Tally, live: bool, value: int, step: int) -> None:
+    tally.by_timing.setdefault("live" if live else "window", [0] * 6)[value] += step
 
 
 def _hand_raised(s: SessionState, e: ev.HandRaised) -> None:
@@ -266,6 +285,23 @@ def _links_rotated(s: SessionState, e: ev.LinksRotated) -> None:
     s.link_epochs[e.role] = e.epoch
 
 
+def _registrants_imported(s: SessionState, e: ev.RegistrantsImported) -> None:
+    for rid, name, email_key, group, channel, language in e.registrants:
+        kind = channel_of(channel) or "remote"  # decide wrote `in_room` or `remote`
+        s.registrants[rid] = Registrant(rid, name, email_key, group, kind, language, e.at)
+
+
+def _registrant_removed(s: SessionState, e: ev.RegistrantRemoved) -> None:
+    s.registrants[e.registrant_id].removed = True
+
+
+def _invitation_opened(s: SessionState, e: ev.InvitationOpened) -> None:
+    r = s.registrants[e.registrant_id]
+    s.participants[r.registrant_id] = Participant(
+        r.registrant_id, r.stakeholder_group, r.channel, r.name, r.language, e.at, registered=True
+    )
+
+
 def _hub_tallied(s: SessionState, e: ev.HubTallied) -> None:
     round_ = s.propositions[e.proposition_id].rounds[e.round - 1]
     old = round_.hub_counts.pop(e.hub_id, None)
@@ -277,14 +313,31 @@ def _hub_tallied(s: SessionState, e: ev.HubTallied) -> None:
     )
     round_.hub_counts[e.hub_id] = new
     _add_hub_counts(round_.tally, new, 1)
+    _changed(s, round_, "hub:" + e.hub_id)
+
+
+def _changed(s: SessionState, round_: RoundState, rater: str) -> None:
+    """Count `rater` among those whose rating changed since the published figure;
+    publish once `min_group_size` different raters have, never one at a time."""
+    round_.unpublished.add(rater)
+    if len(round_.unpublished) >= s.settings.min_group_size:
+        _publish(round_)
+
+
+def _publish(round_: RoundState) -> None:
+    round_.published = round_.tally.copy()
+    round_.published_registered = round_.registered.copy()
+    round_.unpublished = set()
 
 
 def _add_hub_counts(tally: Tally, hub: HubCounts, sign: int) -> None:
     for i, count in enumerate(hub.counts):
         tally.counts[i] += sign * count
     channel = tally.by_channel.setdefault("hub", [0] * 6)
+    live = tally.by_timing.setdefault("live", [0] * 6)  # hubs count only while it is open
     for i, count in enumerate(hub.counts):
         channel[i] += sign * count
+        live[i] += sign * count
     for group, vector in hub.by_group.items():
         target = tally.by_group.setdefault(group, [0] * 6)
         for i, count in enumerate(vector):
@@ -336,5 +389,15 @@ _HANDLERS = (
     Handler(ev.AmendmentProposed, w.amendment_proposed),
     Handler(ev.AmendmentDecided, w.amendment_decided),
     Handler(ev.TranslationSet, w.translation_set),
+    Handler(ev.WindowSet, win.window_set),
+    Handler(ev.WindowOpened, win.window_opened),
+    Handler(ev.WindowClosed, win.window_closed),
+    Handler(ev.WindowCancelled, win.window_closed),
+    Handler(ev.OutcomePublished, pub.outcome_published),
+    Handler(ev.OutcomeUnpublished, pub.outcome_unpublished),
+    Handler(ev.ProvenanceRecorded, pub.provenance_recorded),
+    Handler(ev.RegistrantsImported, _registrants_imported),
+    Handler(ev.RegistrantRemoved, _registrant_removed),
+    Handler(ev.InvitationOpened, _invitation_opened),
 )
 APPLY: Final[dict[type[Any], Handler[Any]]] = {h.event: h for h in _HANDLERS}

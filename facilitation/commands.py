@@ -8,6 +8,7 @@ hubs) are chosen by the caller so that `decide` stays deterministic.
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from . import vocabulary as v
 from .errors import BadRequest, TooLarge
@@ -374,6 +375,143 @@ def check_flag(value: object, what: str) -> None:
         raise BadRequest(f"{what} must be true or false.")
 
 
+@dataclass(frozen=True, slots=True)
+class SetWindow:
+    """A rating window, its times given as the session's local time
+    (`2026-12-03T09:00`) or with an offset; `decide` resolves them."""
+
+    window_id: str
+    proposition_id: str | None
+    opens_at: str
+    closes_at: str
+
+    def __post_init__(self) -> None:
+        for name in ("opens_at", "closes_at"):
+            check_local_time(getattr(self, name), name)
+
+
+def check_local_time(value: object, what: str) -> None:
+    if not isinstance(value, str) or not 10 <= len(value) <= 40:
+        raise BadRequest(f"{what} must be a date and time such as 2026-12-03T09:00.")
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        raise BadRequest(f"{what} must be a date and time such as 2026-12-03T09:00.") from None
+
+
+@dataclass(frozen=True, slots=True)
+class CancelWindow:
+    window_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class AdvanceWindows:
+    """Given by the shell's scheduler with `now` = a deadline: every window whose
+    opening or closing time is at or before it opens or closes, at its own time."""
+
+
+@dataclass(frozen=True, slots=True)
+class PublishOutcome:
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        check_text(self.note, "The note", v.MAX_NOTE)
+
+
+@dataclass(frozen=True, slots=True)
+class UnpublishOutcome:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Carried:
+    """One proposition brought back from a past session's published outcome."""
+
+    proposition_id: str
+    text: str
+    session_id: str
+    title: str
+    head: str
+    status: v.MarkStatus
+    round: int
+    total: int
+    agree_share: float | None
+    counts: Counts
+
+    def __post_init__(self) -> None:
+        check_text(self.text, "A carried proposition", v.MAX_PROPOSITION, required=True)
+        check_text(self.title, "The past session's title", v.MAX_TITLE, required=True)
+        check_one_of(self.status, ("no_consensus", "needs_revision"), "A carried status")
+        if not isinstance(self.head, str) or not 8 <= len(self.head) <= 64:
+            raise BadRequest("A carried proposition needs the head of its outcome.")
+        check_int(self.round, "round", 0, 100_000)
+        check_int(self.total, "total", 0, 10_000_000)
+        check_counts(self.counts, "counts")
+        share = self.agree_share
+        if share is not None and (
+            isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1
+        ):
+            raise BadRequest("agree_share must be a number from 0 to 1, or null.")
+
+
+@dataclass(frozen=True, slots=True)
+class CarryForward:
+    items: tuple[Carried, ...]
+
+    def __post_init__(self) -> None:
+        if not 1 <= len(self.items) <= v.MAX_CARRIED:
+            raise BadRequest(
+                f"There is nothing to carry forward: the outcome has no proposition marked "
+                f"no consensus or needing revision (or more than {v.MAX_CARRIED})."
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrantRow:
+    """One row of a registrant list: its number in the file, the id it will
+    have, the keyed digest of its email (`email_key`) and its columns."""
+
+    row: int
+    registrant_id: str
+    email_key: str
+    values: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRegistrants:
+    """A whole registrant list: all of it is imported, or none of it.
+
+    `problems` are those found reading the file (its header); `decide` adds
+    every row's own and refuses the list if there is any.
+    """
+
+    rows: tuple[RegistrantRow, ...]
+    problems: tuple[tuple[int, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        if len(self.rows) > v.MAX_REGISTRANT_ROWS:
+            raise TooLarge(
+                f"One import takes at most {v.MAX_REGISTRANT_ROWS} registrants; "
+                f"this one has {len(self.rows)}: split it into several files."
+            )
+        if not self.rows and not self.problems:
+            raise BadRequest(
+                "The list has no registrants: one row per registrant after the header."
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveRegistrant:
+    registrant_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class OpenInvitation:
+    """A registrant opens their personal link: the first time they become a participant."""
+
+    registrant_id: str
+
+
 Command = (
     CreateSession
     | Join
@@ -405,4 +543,13 @@ Command = (
     | DeclineAmendment
     | TranslateProposition
     | ImportTranslations
+    | SetWindow
+    | CancelWindow
+    | AdvanceWindows
+    | PublishOutcome
+    | UnpublishOutcome
+    | CarryForward
+    | ImportRegistrants
+    | RemoveRegistrant
+    | OpenInvitation
 )

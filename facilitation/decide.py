@@ -17,10 +17,21 @@ from typing import Any, Final, Generic, TypeVar
 from . import commands as c
 from . import events as ev
 from . import outcomes as o
+from . import publication as pub
+from . import windows as win
 from . import wording as w
 from .actor import Actor, ActorRole
-from .errors import BadRequest, Closed, Conflict, Forbidden, NotFound, Unauthorized
+from .errors import (
+    BadRequest,
+    Closed,
+    Conflict,
+    Forbidden,
+    NotFound,
+    Unauthorized,
+    rows_refused,
+)
 from .queue import ordered
+from .registrants import channel_of, duplicates, row_problems
 from .state import Hub, Participant, Proposition, SessionState
 from .vocabulary import HUB_DEFAULT_GROUP
 
@@ -83,6 +94,11 @@ def _create_session(s: SessionState, cmd: c.CreateSession, _: Actor, now: float)
 
 
 def _join(s: SessionState, cmd: c.Join, _: Actor, now: float) -> list[ev.Event]:
+    if s.settings.admission == "registered":
+        raise Forbidden(
+            "This session admits invited participants only: open the personal "
+            "link of your invitation instead of the join code."
+        )
     _check_group(s, cmd.stakeholder_group)
     if cmd.participant_id in s.participants:
         raise Conflict("That participant id is taken.")
@@ -157,9 +173,18 @@ def _reveal(s: SessionState, cmd: c.RevealResults, _: Actor, now: float) -> list
 def _rate(s: SessionState, cmd: c.SubmitRating, actor: Actor, now: float) -> list[ev.Event]:
     _participant(s, actor)
     proposition = _proposition(s, cmd.proposition_id)
-    if proposition.status != "open":
-        raise Closed("Rating is closed for this proposition: wait until the chair opens it.")
+    if proposition.status == "withdrawn":
+        raise Closed("This proposition was withdrawn: it is no longer rated.")
+    if proposition.status != "open" and (
+        not proposition.rounds or win.rating_window(s, cmd.proposition_id, now) is None
+    ):
+        raise Closed(
+            "Rating is closed for this proposition: wait until the chair opens it "
+            "or a rating window opens."
+        )
     round_ = proposition.rounds[-1]
+    if round_.revision != proposition.revision:  # only a window's round can be behind
+        raise Closed("The wording was revised: wait until the chair opens a round to rate it.")
     old = round_.ratings.get(actor.subject)
     comment = _clean(cmd.comment)
     if cmd.value is None and old is None:
@@ -303,6 +328,67 @@ def _rotate_links(s: SessionState, cmd: c.RotateLinks, _: Actor, now: float) -> 
     return [ev.LinksRotated(cmd.role, s.link_epochs.get(cmd.role, 0) + 1, now)]
 
 
+def _import_registrants(
+    s: SessionState, cmd: c.ImportRegistrants, _: Actor, now: float
+) -> list[ev.Event]:
+    problems = list(cmd.problems)
+    for row in cmd.rows:
+        problems += [(row.row, reason) for reason in row_problems(row.values, s)]
+        if row.registrant_id in s.registrants or row.registrant_id in s.participants:
+            raise Conflict("That registrant id is taken.")
+    problems += duplicates([(row.row, row.email_key) for row in cmd.rows], s)
+    if problems:
+        raise rows_refused(sorted(problems, key=lambda problem: problem[0]))
+    records = []
+    for row in cmd.rows:
+        values = row.values
+        channel = channel_of(values["channel"])
+        assert channel is not None  # row_problems found none
+        records.append(
+            (
+                row.registrant_id,
+                values["name"].strip(),
+                row.email_key,
+                values["stakeholder_group"],
+                channel,
+                values["language"].lower(),
+            )
+        )
+    return [ev.RegistrantsImported(tuple(records), now)]
+
+
+def _remove_registrant(
+    s: SessionState, cmd: c.RemoveRegistrant, _: Actor, now: float
+) -> list[ev.Event]:
+    registrant = s.registrants.get(cmd.registrant_id)
+    if registrant is None:
+        raise NotFound("There is no such registrant.")
+    if registrant.removed:
+        return []
+    removed: list[ev.Event] = [ev.RegistrantRemoved(cmd.registrant_id, now)]
+    who = s.participants.get(cmd.registrant_id)
+    if who is not None and not who.removed:
+        removed.append(ev.ParticipantRemoved(cmd.registrant_id, now))
+    return removed
+
+
+def _open_invitation(
+    s: SessionState, cmd: c.OpenInvitation, _: Actor, now: float
+) -> list[ev.Event]:
+    registrant = s.registrants.get(cmd.registrant_id)
+    if registrant is None or registrant.removed:
+        raise Unauthorized(
+            "This invitation link is no longer valid: the facilitator withdrew it. "
+            "Ask the organisers for a new invitation."
+        )
+    who = s.participants.get(cmd.registrant_id)
+    if who is not None and who.removed:
+        raise Unauthorized("The facilitator removed you from this session.")
+    if who is not None:
+        return []  # another device of the same person: they go on as themselves
+    return [ev.InvitationOpened(cmd.registrant_id, now)]
+
+
 def _participant(s: SessionState, actor: Actor) -> Participant:
     who = s.participants.get(actor.subject)
     if who is None:
@@ -375,6 +461,15 @@ _RULES = (
     rule(c.AcceptAmendment, w.accept, outcome=o.amendment_revision),
     rule(c.DeclineAmendment, w.decline),
     rule(c.TranslateProposition, w.translate),
-    rule(c.ImportTranslations, w.import_translations, outcome=o.imported),
+    rule(c.ImportTranslations, w.import_translations, outcome=o.translations_imported),
+    rule(c.SetWindow, win.set_window, outcome=o.window_id),
+    rule(c.CancelWindow, win.cancel_window),
+    rule(c.AdvanceWindows, win.advance_windows, "scheduler"),
+    rule(c.PublishOutcome, pub.publish, outcome=o.published_version),
+    rule(c.UnpublishOutcome, pub.unpublish),
+    rule(c.CarryForward, pub.carry_forward, outcome=o.carried),
+    rule(c.ImportRegistrants, _import_registrants, outcome=o.imported),
+    rule(c.RemoveRegistrant, _remove_registrant),
+    rule(c.OpenInvitation, _open_invitation, "guest", outcome=o.invited),
 )
 RULES: Final[dict[type[Any], Rule[Any]]] = {r.command: r for r in _RULES}

@@ -11,6 +11,7 @@ class FacilitationError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+        self.rows: list[tuple[int, str]] | None = None  # a refused list's problems, by row
 
 
 class BadRequest(FacilitationError):
@@ -39,3 +40,15 @@ class Closed(FacilitationError):
 
 class TooLarge(FacilitationError):
     code = "too_large"
+
+
+def rows_refused(rows: list[tuple[int, str]]) -> BadRequest:
+    """A list refused whole, naming every row's problem: `rows` holds (row, reason) pairs."""
+    shown = "; ".join(f"row {row}: {reason}" for row, reason in rows[:5])
+    more = f"; and {len(rows) - 5} more" if len(rows) > 5 else ""
+    error = BadRequest(
+        f"{len(rows)} problem(s) in the list, so nothing was imported: {shown}{more}. "
+        "Correct the file and import it again."
+    )
+    error.rows = rows
+    return error

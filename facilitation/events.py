@@ -200,6 +200,90 @@ class HubTallied:
     at: float
 
 
+# (registrant_id, name, email_key, stakeholder_group, channel, language): never the email.
+RegistrantRecord = tuple[str, str, str, str, str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrantsImported:
+    registrants: tuple[RegistrantRecord, ...]
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrantRemoved:
+    registrant_id: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class InvitationOpened:
+    """A registrant's first opening of their link: they take part as participant
+    `registrant_id`, with the group, channel and language of their registration."""
+
+    registrant_id: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class WindowSet:
+    window_id: str
+    proposition_id: str | None  # None: the whole agenda
+    opens_at: float
+    closes_at: float
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class WindowOpened:
+    """`at` is the window's opening time, even when recorded later (a restart)."""
+
+    window_id: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class WindowClosed:
+    """`at` is the window's closing time, even when recorded later (a restart)."""
+
+    window_id: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class WindowCancelled:
+    window_id: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomePublished:
+    version: int  # the outcome is built from the log's first `version` events
+    note: str | None
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeUnpublished:
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class ProvenanceRecorded:
+    """A proposition just added was carried forward from a past session's outcome."""
+
+    proposition_id: str
+    session_id: str
+    title: str
+    head: str
+    status: MarkStatus
+    round: int
+    total: int
+    agree_share: float | None
+    counts: Counts
+    at: float
+
+
 @dataclass(frozen=True, slots=True)
 class PropositionEdited:
     """A draft's wording replaced in place: no round has rated it."""
@@ -291,6 +375,16 @@ Event = (
     | HubTokenRotated
     | HubTallied
     | LinksRotated
+    | RegistrantsImported
+    | RegistrantRemoved
+    | InvitationOpened
+    | WindowSet
+    | WindowOpened
+    | WindowClosed
+    | WindowCancelled
+    | OutcomePublished
+    | OutcomeUnpublished
+    | ProvenanceRecorded
     | PropositionEdited
     | PropositionRevised
     | PropositionWithdrawn
@@ -323,6 +417,16 @@ EVENT_TYPES: Final[dict[str, type[Event]]] = {
     "hub_token_rotated": HubTokenRotated,
     "hub_tallied": HubTallied,
     "links_rotated": LinksRotated,
+    "registrants_imported": RegistrantsImported,
+    "registrant_removed": RegistrantRemoved,
+    "invitation_opened": InvitationOpened,
+    "window_set": WindowSet,
+    "window_opened": WindowOpened,
+    "window_closed": WindowClosed,
+    "window_cancelled": WindowCancelled,
+    "outcome_published": OutcomePublished,
+    "outcome_unpublished": OutcomeUnpublished,
+    "provenance_recorded": ProvenanceRecorded,
     "proposition_edited": PropositionEdited,
     "proposition_revised": PropositionRevised,
     "proposition_withdrawn": PropositionWithdrawn,
@@ -345,7 +449,7 @@ def to_json(event: Event) -> dict[str, Any]:
         if isinstance(value, SessionSettings):
             value = value.to_dict()
         elif isinstance(value, tuple):
-            value = list(value)
+            value = [list(item) if isinstance(item, tuple) else item for item in value]
         body[name] = value
     return body
 
@@ -365,4 +469,6 @@ def from_json(body: dict[str, Any]) -> Event:
         values["languages"] = tuple(values["languages"])
         values["stakeholder_groups"] = tuple(values["stakeholder_groups"])
         values["settings"] = SessionSettings.from_dict(values["settings"])
+    if cls is RegistrantsImported:
+        values["registrants"] = tuple(tuple(r) for r in values["registrants"])
     return cls(**values)

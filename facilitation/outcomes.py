@@ -117,6 +117,32 @@ def amendment_revision(state: SessionState, command: c.AcceptAmendment, _: Actor
 
 
 @_fields("translations")
-def imported(state: SessionState, command: c.ImportTranslations, _: Actor) -> Fields:
+def translations_imported(state: SessionState, command: c.ImportTranslations, _: Actor) -> Fields:
     """How many translations the file gives (unchanged ones included)."""
     return {"translations": len(read(state, command.format, command.content))}
+
+
+@_fields("window_id")
+def window_id(_: SessionState, command: c.SetWindow, __: Actor) -> Fields:
+    return {"window_id": command.window_id}
+
+
+@_fields("version")
+def published_version(state: SessionState, _: c.PublishOutcome, __: Actor) -> Fields:
+    assert state.published is not None
+    return {"version": state.published.version}
+
+
+@_fields("proposition_ids")
+def carried(_: SessionState, command: c.CarryForward, __: Actor) -> Fields:
+    return {"proposition_ids": [item.proposition_id for item in command.items]}
+
+
+@_fields("imported")
+def imported(_: SessionState, command: c.ImportRegistrants, __: Actor) -> Fields:
+    return {"imported": len(command.rows)}
+
+
+@_fields("participant_id")
+def invited(_: SessionState, command: c.OpenInvitation, __: Actor) -> Fields:
+    return {"participant_id": command.registrant_id}

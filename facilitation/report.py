@@ -15,12 +15,15 @@ Rules this module keeps:
 
 from collections.abc import Iterable
 from itertools import pairwise
-from typing import Any, Final, TypedDict
+from typing import Any, Final, NotRequired, TypedDict
 
+from .opinion_record import OpinionReport
+from .opinion_record import report as opinion_report
 from .state import Participant, Proposition, RoundState, SessionState, Turn, Vector
 from .tally import ShareMetrics, as_counts, metrics, share_metrics
-from .views import objections
-from .vocabulary import PARTICIPANT_CHANNELS
+from .views import objections, provenance
+from .vocabulary import PARTICIPANT_CHANNELS, TIMINGS
+from .windows import windows
 from .wordiff import Change, word_diff
 
 FORMAT: Final = "plenary-report/1"
@@ -51,6 +54,11 @@ class RoundReport(TypedDict):
     by_group: dict[str, Shares]
     by_channel: dict[str, Shares]
     by_hub: list[HubShares]
+    by_timing: dict[str, Shares]  # "live": in the live hour; "window": outside it
+    # Admission `both` only: registered and self-declared raters apart.
+    by_admission: NotRequired[dict[str, Shares]]
+    metrics_registered: NotRequired[dict[str, Any]]
+    suggestion_follows: NotRequired[str]
 
 
 class Shift(TypedDict):
@@ -108,6 +116,7 @@ class PropositionReport(TypedDict):
     rounds: list[RoundReport]
     objections: list[dict[str, Any]]
     shift: list[Shift]
+    provenance: dict[str, Any] | None
 
 
 class TurnReport(TypedDict):
@@ -164,6 +173,7 @@ class Participation(TypedDict):
     by_channel: dict[str, Attendance]
     hub_attendance: int
     hubs: list[HubAttendance]
+    registered: NotRequired[int]  # admission other than `open`: joined through an invitation
 
 
 class SessionInfo(TypedDict):
@@ -174,6 +184,7 @@ class SessionInfo(TypedDict):
     stakeholder_groups: list[str]
     results_visibility: str
     consensus: dict[str, float]
+    time_zone: str
 
 
 class Report(TypedDict):
@@ -184,6 +195,8 @@ class Report(TypedDict):
     propositions: list[PropositionReport]
     speakers: Speakers
     participation: Participation
+    windows: list[dict[str, Any]]
+    opinions: OpinionReport
 
 
 def build(state: SessionState, head: str) -> Report:
@@ -203,6 +216,7 @@ def build(state: SessionState, head: str) -> Report:
             "stakeholder_groups": list(state.stakeholder_groups),
             "results_visibility": state.settings.results_visibility,
             "consensus": state.settings.consensus.to_dict(),
+            "time_zone": state.settings.time_zone,
         },
         "version": state.version,
         "head": head,
@@ -212,6 +226,8 @@ def build(state: SessionState, head: str) -> Report:
         ],
         "speakers": _speakers(state, groups),
         "participation": _participation(state, groups),
+        "windows": windows(state),
+        "opinions": opinion_report(state),
     }
 
 
@@ -260,6 +276,7 @@ def _proposition(
         "rounds": _rounds(state, p, groups),
         "objections": objections(p),
         "shift": _shift(p.rounds, groups),
+        "provenance": provenance(p),
     }
 
 
@@ -313,6 +330,35 @@ def _round(
     text: str,
     changes: list[Change] | None,
 ) -> RoundReport:
+    report = _round_figures(state, r, groups, text, changes)
+    if state.settings.admission == "both":
+        _split(state, r, report)
+    return report
+
+
+def _split(state: SessionState, r: RoundState, report: RoundReport) -> None:
+    """Registered and self-declared raters apart; with `suggestion_follows`
+    `registered`, the suggestion is the registered raters' own."""
+    registered = r.registered.counts
+    rest = [a - b for a, b in zip(r.tally.counts, registered, strict=True)]
+    report["by_admission"] = {"registered": shares(registered), "self_declared": shares(rest)}
+    own = metrics(r.registered, state.settings.consensus)
+    report["metrics_registered"] = own
+    report["suggestion_follows"] = state.settings.suggestion_follows
+    if state.settings.suggestion_follows == "registered":
+        report["metrics"] = {
+            **report["metrics"],
+            "suggests_rough_consensus": own["suggests_rough_consensus"],
+        }
+
+
+def _round_figures(
+    state: SessionState,
+    r: RoundState,
+    groups: list[str],
+    text: str,
+    changes: list[Change] | None,
+) -> RoundReport:
     tally = r.tally
     return {
         "round": r.number,
@@ -333,6 +379,7 @@ def _round(
             {**shares(list(counted.counts)), "hub_id": hub_id, "name": state.hubs[hub_id].name}
             for hub_id, counted in sorted(r.hub_counts.items(), key=lambda i: _hub_key(state, i[0]))
         ],
+        "by_timing": {t: shares(list(tally.by_timing.get(t, [0] * 6))) for t in TIMINGS},
     }
 
 
@@ -426,8 +473,11 @@ def _participation(state: SessionState, groups: list[str]) -> Participation:
         return {"joined": len(ids), "rated": len(ids & rated), "spoke": len(ids & spoke)}
 
     by_group = {g: attendance([p for p in people if p.stakeholder_group == g]) for g in groups}
-    return {
-        **attendance(people),
+    everyone = attendance(people)
+    found: Participation = {
+        "joined": everyone["joined"],
+        "rated": everyone["rated"],
+        "spoke": everyone["spoke"],
         "removed": sum(p.removed for p in people),
         "by_group": {g: a for g, a in by_group.items() if a["joined"]},
         "by_channel": {
@@ -436,6 +486,9 @@ def _participation(state: SessionState, groups: list[str]) -> Participation:
         "hub_attendance": sum(h.attendance for h in state.hubs.values()),
         "hubs": [_hub_attendance(state, hub_id) for hub_id in _hub_ids(state)],
     }
+    if state.settings.admission != "open":
+        found["registered"] = sum(p.registered for p in people)
+    return found
 
 
 def _hub_attendance(state: SessionState, hub_id: str) -> HubAttendance:

@@ -8,9 +8,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from math import isfinite
 from typing import Any, Final
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import BadRequest
-from .vocabulary import QUEUE_POLICIES, RESULTS_VISIBILITY, QueuePolicy, ResultsVisibility
+from .vocabulary import (
+    ADMISSIONS,
+    QUEUE_POLICIES,
+    RESULTS_VISIBILITY,
+    SUGGESTION_BASES,
+    Admission,
+    QueuePolicy,
+    ResultsVisibility,
+    SuggestionBasis,
+)
 
 CONSENSUS_SETTINGS: Final[tuple[tuple[str, float, str], ...]] = (
     ("min_ratings", 12, "Fewest ratings (hub counts included) before consensus is suggested."),
@@ -19,6 +29,13 @@ CONSENSUS_SETTINGS: Final[tuple[tuple[str, float, str], ...]] = (
     ("max_confused_share", 0.15, "Largest share of confused allowed."),
     ("min_group_agree_share", 0.5, "Agree share every group with enough ratings must reach."),
     ("min_group_ratings", 3, "Ratings a group needs before it counts for the group test."),
+    (
+        "min_opinion_consensus",
+        0.0,
+        "Consensus across opinion groups (docs/opinions.md) the suggestion also requires; "
+        "0 means not required. Above 0, a proposition whose opinion groups are not known yet "
+        "is not suggested.",
+    ),
 )
 SESSION_SETTINGS: Final[tuple[tuple[str, object, str], ...]] = (
     (
@@ -58,10 +75,35 @@ SESSION_SETTINGS: Final[tuple[tuple[str, object, str], ...]] = (
         "...or once this many seconds have passed since the last recompute and any rating "
         "changed; never more than one recompute at a time.",
     ),
+    (
+        "time_zone",
+        "UTC",
+        "IANA name of the session's time zone (e.g. `Europe/Geneva`): rating windows are "
+        "set and shown in it.",
+    ),
+    (
+        "admission",
+        "open",
+        "`open`: anyone with the join code, declaring a stakeholder group; `registered`: "
+        "personal invitations only (the join code is refused); `both`: either, with "
+        "registered and self-declared raters kept apart in tallies, metrics and the report.",
+    ),
+    (
+        "suggestion_follows",
+        "all",
+        "`all`: the rough-consensus suggestion reads every rating; `registered`: with "
+        "admission `both`, it reads the registered raters' ratings only.",
+    ),
 )
 
 _SHARE_KEYS: Final = frozenset(
-    {"min_agree_share", "max_strong_oppose_share", "max_confused_share", "min_group_agree_share"}
+    {
+        "min_agree_share",
+        "max_strong_oppose_share",
+        "max_confused_share",
+        "min_group_agree_share",
+        "min_opinion_consensus",
+    }
 )
 
 
@@ -73,6 +115,7 @@ class ConsensusThresholds:
     max_confused_share: float = 0.15
     min_group_agree_share: float = 0.5
     min_group_ratings: int = 3
+    min_opinion_consensus: float = 0.0
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -107,8 +150,16 @@ class SessionSettings:
     consensus: ConsensusThresholds = field(default_factory=ConsensusThresholds)
     opinions_every: int = 200
     opinions_seconds: int = 5
+    time_zone: str = "UTC"
+    admission: Admission = "open"
+    suggestion_follows: SuggestionBasis = "all"
 
     def __post_init__(self) -> None:
+        check_time_zone(self.time_zone)
+        if self.admission not in ADMISSIONS:
+            raise BadRequest("settings.admission must be 'open', 'registered' or 'both'.")
+        if self.suggestion_follows not in SUGGESTION_BASES:
+            raise BadRequest("settings.suggestion_follows must be 'all' or 'registered'.")
         if self.results_visibility not in RESULTS_VISIBILITY:
             raise BadRequest("settings.results_visibility must be 'on_reveal' or 'live'.")
         if self.queue_policy not in QUEUE_POLICIES:
@@ -146,7 +197,23 @@ class SessionSettings:
             "consensus": self.consensus.to_dict(),
             "opinions_every": self.opinions_every,
             "opinions_seconds": self.opinions_seconds,
+            "time_zone": self.time_zone,
+            "admission": self.admission,
+            "suggestion_follows": self.suggestion_follows,
         }
+
+
+def check_time_zone(name: object) -> ZoneInfo:
+    """The zone of an IANA name. The tz database is a fixed table shipped with
+    Python or the system, read like a module, never the clock."""
+    if not isinstance(name, str) or not 0 < len(name) <= 64 or name.startswith("/"):
+        raise BadRequest("settings.time_zone must be an IANA time zone name, e.g. Europe/Geneva.")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise BadRequest(
+            f"settings.time_zone: {name!r} is not a known IANA time zone (e.g. Europe/Geneva)."
+        ) from None
 
 
 def _check_whole(value: object, low: int, high: int, name: str, unit: str) -> None:

@@ -12,7 +12,15 @@ from dataclasses import dataclass, field
 
 from .opinions import OpinionMatrix
 from .settings import SessionSettings
-from .vocabulary import AmendmentStatus, Channel, Intent, MarkStatus, ParticipantChannel, Status
+from .vocabulary import (
+    AmendmentStatus,
+    Channel,
+    Intent,
+    MarkStatus,
+    ParticipantChannel,
+    Status,
+    WindowStatus,
+)
 
 Vector = list[int]  # six counts, indexed by vocabulary.SCALE_INDEX
 
@@ -30,6 +38,19 @@ class Participant:
     language: str | None
     joined_at: float
     removed: bool = False
+    registered: bool = False  # came through a personal invitation
+
+
+@dataclass(slots=True)
+class Registrant:
+    registrant_id: str  # also their participant id once they open their link
+    name: str
+    email_key: str  # a keyed digest of the email; the address is not in the log
+    stakeholder_group: str
+    channel: ParticipantChannel
+    language: str
+    imported_at: float
+    removed: bool = False
 
 
 @dataclass(slots=True)
@@ -39,6 +60,8 @@ class Rating:
     stakeholder_group: str
     channel: Channel
     at: float
+    registered: bool = False
+    live: bool = True  # given while the chair had the proposition open (else in a window)
 
 
 @dataclass(slots=True)
@@ -52,6 +75,17 @@ class Tally:
     counts: Vector = field(default_factory=zeros)
     by_group: dict[str, Vector] = field(default_factory=dict)
     by_channel: dict[str, Vector] = field(default_factory=dict)
+    # "live" and "window" (vocabulary.TIMINGS): inside the live hour or outside it.
+    # Derived from the ratings' `live` and the hub counts like the rest, but left
+    # out of equality: a tally compares by what was rated, not when.
+    by_timing: dict[str, Vector] = field(default_factory=dict, compare=False)
+
+    def copy(self) -> "Tally":
+        return Tally(
+            list(self.counts),
+            {k: list(v) for k, v in self.by_group.items()},
+            {k: list(v) for k, v in self.by_channel.items()},
+        )
 
     def add(self, group: str, channel: str, value: int, step: int) -> None:
         self.counts[value] += step
@@ -68,6 +102,16 @@ class RoundState:
     hub_counts: dict[str, HubCounts] = field(default_factory=dict)
     tally: Tally = field(default_factory=Tally)
     revision: int = 1  # the proposition's wording this round rated
+    window: str | None = None  # the rating window that started this round, if one did
+    # What everyone but the facilitator sees of the distribution: `tally` as it
+    # stood when `min_group_size` different raters (participants or hubs) had
+    # changed their rating since the figure before, or when the round closed.
+    # So no published step shows one person's change (docs/protocol.md).
+    published: Tally = field(default_factory=Tally)
+    unpublished: set[str] = field(default_factory=set)  # raters changed since `published`
+    # The part of `tally` given by registered participants (admission `both`).
+    registered: Tally = field(default_factory=Tally)
+    published_registered: Tally = field(default_factory=Tally)  # its part of `published`
 
 
 @dataclass(slots=True)
@@ -94,6 +138,7 @@ class Proposition:
     amendment_id: str | None = None  # the amendment this revision accepted
     earlier: list["Wording"] = field(default_factory=list)
     withdrawn_at: float | None = None
+    provenance: "Provenance | None" = None  # carried forward from a past session's outcome
 
     @property
     def round(self) -> int:
@@ -142,6 +187,47 @@ class Amendment:
     note: str | None = None
     revision: int | None = None  # the revision it became, when accepted
     decided_at: float | None = None
+
+
+@dataclass(slots=True)
+class Provenance:
+    """Where a carried-forward proposition comes from: a published outcome."""
+
+    session_id: str
+    title: str
+    head: str
+    status: MarkStatus
+    round: int
+    total: int
+    agree_share: float | None
+    counts: dict[str, int]
+
+
+@dataclass(slots=True)
+class Window:
+    """A rating window: ratings are taken from `opens_at` until `closes_at`
+    on one proposition (`proposition_id`) or the whole agenda (None)."""
+
+    window_id: str
+    proposition_id: str | None
+    opens_at: float
+    closes_at: float
+    set_at: float
+    status: WindowStatus = "scheduled"
+    opened_at: float | None = None
+    closed_at: float | None = None
+
+    def covers(self, proposition_id: str) -> bool:
+        return self.proposition_id is None or self.proposition_id == proposition_id
+
+
+@dataclass(slots=True)
+class Publication:
+    """The published outcome: built from the log's first `version` events."""
+
+    version: int
+    note: str | None
+    at: float
 
 
 @dataclass(slots=True)
@@ -221,6 +307,9 @@ class SessionState:
     # Link generation of the console and the projector (`links:rotate`); absent: 0.
     link_epochs: dict[str, int] = field(default_factory=dict)
     amendments: dict[str, Amendment] = field(default_factory=dict)  # in the order proposed
+    windows: dict[str, Window] = field(default_factory=dict)  # rating windows, in setting order
+    published: Publication | None = None  # the outcome as published; None: not (any more)
+    registrants: dict[str, Registrant] = field(default_factory=dict)
     # Derived from the latest rounds' ratings: plain lists/dicts/floats, so a JSON
     # snapshot can carry it, and recomputable (opinions.recount), so it is left out
     # of equality and repr; tests compare it with a recount instead.

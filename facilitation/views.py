@@ -15,10 +15,12 @@ from collections.abc import Iterable
 from typing import Any, Final
 
 from . import events as ev
+from .publication import publication
 from .queue import ordered
-from .state import Amendment, Entry, Proposition, RoundState, SessionState
-from .tally import MERGED, as_counts, metrics, private_tally
-from .vocabulary import CONFUSED, DISAGREE, SCALE, STRONGLY_DISAGREE
+from .state import Amendment, Entry, Proposition, RoundState, SessionState, Tally
+from .tally import MERGED, as_counts, metrics, private_breakdown, private_tally
+from .vocabulary import CONFUSED, DISAGREE, SCALE, STRONGLY_DISAGREE, TIMINGS
+from .windows import rating_window, window_view, windows
 
 View = dict[str, Any]
 
@@ -32,9 +34,11 @@ ROLE_SECTIONS: Final[dict[str, tuple[str, ...]]] = {
         "hubs",
         "participants",
         "speaker_log",
+        "windows",
+        "publication",
     ),
-    "display": ("session", "propositions", "queue", "timer", "participation", "hubs"),
-    "participant": ("session", "propositions", "queue", "timer", "me"),
+    "display": ("session", "propositions", "queue", "timer", "participation", "hubs", "windows"),
+    "participant": ("session", "propositions", "queue", "timer", "me", "windows"),
     "hub": ("session", "propositions", "queue", "timer", "hubs", "hub"),
 }
 OBJECTING: Final = frozenset({DISAGREE, STRONGLY_DISAGREE, CONFUSED})
@@ -71,6 +75,16 @@ TOUCHES: Final[dict[type, frozenset[str]]] = {
     ev.AmendmentProposed: frozenset({"propositions", "me", "hub"}),
     ev.AmendmentDecided: frozenset({"propositions", "me", "hub"}),
     ev.TranslationSet: frozenset({"propositions"}),
+    ev.WindowSet: frozenset({"windows"}),
+    ev.WindowOpened: frozenset({"windows", "propositions", "me"}),
+    ev.WindowClosed: frozenset({"windows", "propositions", "me"}),
+    ev.WindowCancelled: frozenset({"windows", "propositions", "me"}),
+    ev.OutcomePublished: frozenset({"publication"}),
+    ev.OutcomeUnpublished: frozenset({"publication"}),
+    ev.ProvenanceRecorded: frozenset({"propositions"}),
+    ev.RegistrantsImported: frozenset({"participation"}),
+    ev.RegistrantRemoved: frozenset({"participation"}),
+    ev.InvitationOpened: frozenset({"participants", "participation"}),
 }
 
 
@@ -107,29 +121,80 @@ def distribution_visible(state: SessionState, proposition: Proposition, role: st
 
 
 def round_view(state: SessionState, round_: RoundState, full: bool, role: str) -> View:
-    """One round's numbers; outside the console, breakdowns (and the metrics
-    built on them) are those of `private_tally`, so no small group shows."""
-    tally = round_.tally
+    """One round's numbers; outside the console, the published figure (it moves in
+    steps of `min_group_size` raters), and breakdowns (and the metrics built on
+    them) are those of `private_tally`, so no small group shows."""
+    if not full:  # the running total alone tells nobody what anyone rated
+        return {
+            "round": round_.number,
+            "revision": round_.revision,
+            "total": sum(round_.tally.counts),
+        }
+    # Outside the console the distribution moves in published steps (RoundState.published).
+    live = role == "facilitator"
+    tally = round_.tally if live else round_.published
     body: View = {
         "round": round_.number,
         "revision": round_.revision,
         "total": sum(tally.counts),
     }
-    if not full:
-        return body
     body["counts"] = as_counts(tally.counts)
     if role == "facilitator":
         body["by_group"] = {g: as_counts(v) for g, v in sorted(tally.by_group.items()) if any(v)}
         body["by_channel"] = {
             c: as_counts(tally.by_channel.get(c, [0] * 6)) for c in ("in_room", "remote", "hub")
         }
+        if any(tally.by_timing.get("window", ())):
+            body["by_timing"] = {t: as_counts(tally.by_timing.get(t, [0] * 6)) for t in TIMINGS}
     else:
+        if any(tally.by_timing.get("window", ())):
+            # Inside and outside the live hour apart only when each side hides one person.
+            shown, _ = private_breakdown(tally.by_timing, state.settings.min_group_size)
+            body["by_timing"] = {t: as_counts(v) for t, v in shown.items()}
         tally = private_tally(tally, state.settings.min_group_size)
         for key, parts in (("by_group", tally.by_group), ("by_channel", tally.by_channel)):
             body[key] = {k: as_counts(v) for k, v in parts.items() if k != MERGED}
             body[key + "_merged"] = as_counts(parts[MERGED]) if MERGED in parts else None
     body["metrics"] = metrics(tally, state.settings.consensus)
+    if state.settings.admission == "both":
+        whole = round_.tally if live else round_.published
+        registered = round_.registered if live else round_.published_registered
+        _split_by_admission(state, whole, registered, role, body)
     return body
+
+
+def _split_by_admission(
+    state: SessionState, whole: Tally, registered: Tally, role: str, body: View
+) -> None:
+    """Registered and self-declared raters apart (admission `both`): their counts,
+    the registered raters' own metrics, and which of the two the suggestion reads.
+    Outside the console the split obeys `min_group_size` like any breakdown, and
+    is of the published figure."""
+    parts = {
+        "registered": list(registered.counts),
+        "self_declared": [a - b for a, b in zip(whole.counts, registered.counts, strict=True)],
+    }
+    if role == "facilitator":
+        body["by_admission"] = {k: as_counts(v) for k, v in parts.items()}
+        body["metrics_registered"] = metrics(registered, state.settings.consensus)
+    else:
+        shown, bucket = private_breakdown(parts, state.settings.min_group_size)
+        body["by_admission"] = {k: as_counts(v) for k, v in shown.items()}
+        # Without both parts shown, the registered metrics would expose a small part.
+        private = private_tally(registered, state.settings.min_group_size)
+        body["metrics_registered"] = (
+            metrics(private, state.settings.consensus)
+            if len(shown) == 2 and bucket is None
+            else None
+        )
+    follows = state.settings.suggestion_follows
+    body["suggestion_follows"] = follows
+    if follows == "registered":
+        own = body["metrics_registered"]
+        body["metrics"] = {
+            **body["metrics"],
+            "suggests_rough_consensus": bool(own and own["suggests_rough_consensus"]),
+        }
 
 
 def objections(proposition: Proposition) -> list[View]:
@@ -157,6 +222,7 @@ def propositions(state: SessionState, role: str, *_: object) -> list[View]:
         p = state.propositions[pid]
         if p.status == "withdrawn" and role != "facilitator":
             continue  # gone from the agenda; the console and the report keep it
+        window = rating_window(state, pid) if p.status != "open" and p.rounds else None
         full = distribution_visible(state, p, role)
         if full or role == "display":
             rounds = [round_view(state, r, full, role) for r in p.rounds]
@@ -173,11 +239,15 @@ def propositions(state: SessionState, role: str, *_: object) -> list[View]:
             "rounds": rounds,
             **wording_view(p),
         }
+        if window is not None:
+            item["window"] = window_view(window)
         if role == "facilitator":
             item["objections"] = objections(p)
             item["amendments"] = [
                 amendment_view(a) for a in state.amendments.values() if a.proposition_id == pid
             ]
+            if p.provenance is not None:
+                item["provenance"] = provenance(p)
         shown.append(item)
     return shown
 
@@ -230,6 +300,22 @@ def own_amendments(state: SessionState, author: str) -> list[View]:
     ]
 
 
+def provenance(p: Proposition) -> View | None:
+    found = p.provenance
+    if found is None:
+        return None
+    return {
+        "session_id": found.session_id,
+        "title": found.title,
+        "head": found.head,
+        "status": found.status,
+        "round": found.round,
+        "total": found.total,
+        "agree_share": found.agree_share,
+        "counts": dict(found.counts),
+    }
+
+
 def entry_view(entry: Entry) -> View:
     return {
         "entry_id": entry.entry_id,
@@ -275,13 +361,17 @@ def session(state: SessionState, *_: object) -> View:
 
 def participation(state: SessionState, *_: object) -> View:
     present = [p for p in state.participants.values() if not p.removed]
-    return {
+    counts: View = {
         "joined": len(present),
         "in_room": sum(p.channel == "in_room" for p in present),
         "remote": sum(p.channel == "remote" for p in present),
         "hubs": len(state.hubs),
         "hub_attendance": sum(h.attendance for h in state.hubs.values()),
     }
+    if state.settings.admission != "open" or state.registrants:
+        counts["registered"] = sum(p.registered for p in present)
+        counts["invited"] = sum(not r.removed for r in state.registrants.values())
+    return counts
 
 
 def hubs(state: SessionState, *_: object) -> list[View]:
@@ -300,6 +390,7 @@ def participants(state: SessionState, *_: object) -> list[View]:
             "channel": p.channel,
             "language": p.language,
             "removed": p.removed,
+            "registered": p.registered,
         }
         for p in state.participants.values()
     ]
@@ -389,4 +480,6 @@ _SECTIONS: Final[dict[str, Any]] = {
     "speaker_log": speaker_log,
     "me": me,
     "hub": hub,
+    "windows": windows,
+    "publication": publication,
 }

@@ -18,6 +18,17 @@ ResultsVisibility = Literal["on_reveal", "live"]
 QueuePolicy = Literal["default", "fifo"]
 TranslationsFormat = Literal["csv", "json"]
 AmendmentStatus = Literal["proposed", "accepted", "declined", "withdrawn"]
+WindowStatus = Literal["scheduled", "open", "closed", "cancelled"]
+# When a rating was given: "live" while the chair had the proposition open
+# (proposition:open until proposition:close), "window" inside a rating window
+# while it was not open live (docs/reports.md, "The live hour").
+Timing = Literal["live", "window"]
+# Who may take part: the join code (group declared), personal invitations, or both.
+Admission = Literal["open", "registered", "both"]
+# Whose ratings the rough-consensus suggestion follows when admission is `both`.
+SuggestionBasis = Literal["all", "registered"]
+# The two kinds of raters kept apart when admission is `both`; hub counts are self-declared.
+RaterKind = Literal["registered", "self_declared"]
 
 # The Idea Rating Sheet scale, in its order. Tallies are lists indexed by it.
 SCALE: Final[tuple[Value, ...]] = (
@@ -55,6 +66,11 @@ AMENDMENT_STATUSES: Final[tuple[AmendmentStatus, ...]] = (
     "declined",
     "withdrawn",
 )
+WINDOW_STATUSES: Final[tuple[WindowStatus, ...]] = ("scheduled", "open", "closed", "cancelled")
+TIMINGS: Final[tuple[Timing, ...]] = ("live", "window")
+ADMISSIONS: Final[tuple[Admission, ...]] = ("open", "registered", "both")
+SUGGESTION_BASES: Final[tuple[SuggestionBasis, ...]] = ("all", "registered")
+RATER_KINDS: Final[tuple[RaterKind, ...]] = ("registered", "self_declared")
 
 DEFAULT_GROUPS: Final[tuple[str, ...]] = (
     "government",
@@ -86,3 +102,12 @@ MAX_WHY: Final = MAX_COMMENT  # an amendment's "why", bounded like a comment
 MAX_PENDING_AMENDMENTS: Final = 3
 # A translations file (CSV or JSON), in characters.
 MAX_TRANSLATIONS_FILE: Final = 200_000
+MAX_TIME_ZONE: Final = 64
+# Rating windows a session may hold, and how long one may stay open.
+MAX_WINDOWS: Final = 200
+MAX_WINDOW_SECONDS: Final = 90 * 24 * 3600
+# Propositions one carry-forward may bring back.
+MAX_CARRIED: Final = 500
+# Rows of one registrant import (a list beyond it is split into several files).
+MAX_REGISTRANT_ROWS: Final = 2000
+MAX_EMAIL: Final = 254

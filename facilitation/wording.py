@@ -62,7 +62,11 @@ def withdraw(s: SessionState, cmd: c.WithdrawProposition, _: Actor, now: float) 
     p = _proposition(s, cmd.proposition_id)
     if p.status == "withdrawn":
         return []
-    return [ev.PropositionWithdrawn(p.proposition_id, now)]
+    # A running round is closed first, as the chair's close would (final figures published).
+    closed: list[ev.Event] = (
+        [ev.PropositionClosed(p.proposition_id, now)] if p.status == "open" else []
+    )
+    return [*closed, ev.PropositionWithdrawn(p.proposition_id, now)]
 
 
 def undo_close(s: SessionState, cmd: c.UndoClose, _: Actor, now: float) -> list[ev.Event]:

@@ -19,8 +19,6 @@ def revised(s: SessionState, e: ev.PropositionRevised) -> None:
 
 def withdrawn(s: SessionState, e: ev.PropositionWithdrawn) -> None:
     p = s.propositions[e.proposition_id]
-    if p.status == "open":
-        p.rounds[-1].closed_at = e.at
     p.status, p.withdrawn_at = "withdrawn", e.at
     for amendment in s.amendments.values():
         if amendment.proposition_id == e.proposition_id and amendment.status == "proposed":

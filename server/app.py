@@ -23,7 +23,14 @@ from .datadir import Claimed, claim
 from .errors import ApiError
 from .fanout import Fanout
 from .http_api import HttpApi
+from .invitations.contacts import Contacts
+from .invitations.http import RegistrantsApi
+from .invitations.mailer import Mailer, SmtpConfig
 from .middleware import BodyLimit, SecurityHeaders
+from .opinion_feed import OpinionFeed
+from .published import Published
+from .redis_claim import claim_redis
+from .redis_store import RedisStore
 from .reports.http import report_routes
 from .sessions import Sessions
 from .settings import Settings
@@ -60,9 +67,11 @@ def create_app(
 ) -> ASGIApp:
     """The whole server; `claimed` is the data directory already locked and checked."""
     data = settings.data
-    claimed = claimed or claim(data, settings.admin_token, settings.init)
+    claimed = claimed or claim_store(settings)
     admin_token = claimed.admin_token
     auth = Authenticator(claimed.secret, admin_token, settings.token_hours)
+    if store is None and settings.redis_url:
+        store = RedisStore(settings.redis_url)
     store = store or SqliteStore(data / DB_NAME, settings.durability == "power")
     sio = socketio.AsyncServer(
         async_mode="asgi",
@@ -83,17 +92,27 @@ def create_app(
 
     fanout = Fanout(emit, settings.flush_ms / 1000, settings.participant_flush_ms / 1000)
     sessions = Sessions(store, fanout, settings.snapshot_every, settings.public_url)
-    Gateway(sio, sessions, auth)
+    sessions.opinions.on_result.append(OpinionFeed(emit, fanout).on_result)
+    gateway = Gateway(sio, sessions, auth)
     api = HttpApi(
-        sessions, auth, settings.public_url, store.healthy, settings.max_joins_per_session
+        sessions,
+        auth,
+        settings.public_url,
+        store.healthy,
+        settings.max_joins_per_session,
+        store.status if isinstance(store, RedisStore) else dict,
     )
+    mailer = Mailer(SmtpConfig.from_settings(settings), store)
+    registrants = RegistrantsApi(api, sessions, auth, Contacts(store), mailer)
+    gateway.forget_registrant = registrants.forget
     parts = Parts(settings, store, auth, admin_token, sessions, api)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         await store.open()
         await sessions.start()
-        log.info("%d stored session(s) in %s, each loaded on first use", sessions.stored, data)
+        where = settings.redis_url or data
+        log.info("%d stored session(s) in %s, each loaded on first use", sessions.stored, where)
         if on_ready is not None:
             await on_ready(parts)
         # After start-up, so what it loaded is frozen out of the collector's way.
@@ -101,11 +120,15 @@ def create_app(
         quiet_collector = asyncio.create_task(gc_tuning.collect_when_quiet())
         yield
         quiet_collector.cancel()
+        await mailer.close()
         await fanout.close()
         await sessions.stop()
         await store.close()
 
-    middleware = [Middleware(SecurityHeaders), Middleware(BodyLimit, limit=settings.max_body_bytes)]
+    middleware = [
+        Middleware(SecurityHeaders),
+        Middleware(BodyLimit, limit=settings.max_body_bytes, timeout=settings.body_timeout_s),
+    ]
     if settings.allowed_origins:
         middleware.append(
             Middleware(
@@ -116,7 +139,14 @@ def create_app(
             )
         )
     web = Starlette(
-        routes=[*api.routes(), *report_routes(api), *translation_routes(api), *static.routes()],
+        routes=[
+            *api.routes(),
+            *registrants.routes(),
+            *report_routes(api),
+            *translation_routes(api),
+            *Published(sessions, store, api).routes(),
+            *static.routes(),
+        ],
         middleware=middleware,
         exception_handlers={
             ApiError: _api_error,
@@ -126,6 +156,19 @@ def create_app(
         lifespan=lifespan,
     )
     return cast(ASGIApp, socketio.ASGIApp(sio, other_asgi_app=web, socketio_path="socket.io"))
+
+
+def claim_store(settings: Settings) -> Claimed:
+    """The store's place claimed and checked before listening: Redis, or the data directory."""
+    if settings.redis_url:
+        return claim_redis(
+            settings.redis_url,
+            settings.data,
+            settings.admin_token,
+            settings.redis_durability == "relaxed",
+            settings.init,
+        )
+    return claim(settings.data, settings.admin_token, settings.init)
 
 
 def _origin_check(allowed: tuple[str, ...]) -> Callable[[str | None, dict[str, Any]], bool]:

@@ -222,6 +222,32 @@ class Authenticator:
         message = f"device:{session_id}:{participant_id}".encode()
         return hmac.new(self._secret.encode(), message, "sha256").hexdigest()[:32]
 
+    def invitation(self, session_id: str, registrant_id: str) -> str:
+        """A registrant's personal link key: stable (the same in every export and
+        email), without expiry; revoked by removing the registrant (in the log)."""
+        mac = self._mac(f"invitation:{session_id}:{registrant_id}")
+        return f"{session_id}.{registrant_id}.{mac}"
+
+    def invited(self, key: object) -> tuple[str, str]:
+        """(session id, registrant id) of an invitation key signed here; `unauthorized` else."""
+        parts = key.split(".") if isinstance(key, str) else []
+        if len(parts) == 3:
+            session_id, registrant_id, mac = parts
+            expected = self._mac(f"invitation:{session_id}:{registrant_id}")
+            if hmac.compare_digest(mac.encode(), expected.encode()):
+                return session_id, registrant_id
+        raise ApiError(
+            "unauthorized",
+            "This invitation link is not valid: open the whole link from your invitation.",
+        )
+
+    def email_key(self, session_id: str, email: str) -> str:
+        """A keyed digest of an email, for refusing duplicates without logging the address."""
+        return self._mac(f"email:{session_id}:{email.strip().lower()}")
+
+    def _mac(self, message: str) -> str:
+        return hmac.new(self._secret.encode(), message.encode(), "sha256").hexdigest()[:32]
+
     def is_admin(self, authorization: str | None) -> bool:
         scheme, _, token = (authorization or "").partition(" ")
         return (

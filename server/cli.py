@@ -7,12 +7,11 @@ from collections.abc import Sequence
 import uvicorn
 
 from . import logs
-from .app import Parts, create_app
-from .datadir import claim
+from .app import Parts, claim_store, create_app
 from .demo import ensure_demo, print_banner
 from .edges import header_timeout_protocol, raise_open_files_limit
 from .outcome_cli import add_commands
-from .settings import SETTINGS, Settings
+from .settings import ALIASES, SETTINGS, Settings
 
 
 def serve(args: argparse.Namespace) -> None:
@@ -22,7 +21,8 @@ def serve(args: argparse.Namespace) -> None:
     base_url = settings.public_url.rstrip("/") or f"http://{shown_host}:{settings.port}"
 
     async def on_ready(parts: Parts) -> None:
-        print(f"Plenary is serving on {base_url}  (data: {settings.data})", flush=True)
+        where = f"redis: {settings.redis_url}" if settings.redis_url else f"data: {settings.data}"
+        print(f"Plenary is serving on {base_url}  ({where})", flush=True)
         if not settings.admin_token:
             print(f"Admin token (creates sessions): {parts.admin_token}", flush=True)
         if settings.demo:
@@ -30,7 +30,7 @@ def serve(args: argparse.Namespace) -> None:
 
     # Lock and check the data directory before listening: a refusal exits non-zero at once.
     raise_open_files_limit()  # each connection is a descriptor; 1,024 is too few
-    claimed = claim(settings.data, settings.admin_token, settings.init)
+    claimed = claim_store(settings)
     app = create_app(settings, on_ready=on_ready, claimed=claimed)
     config = uvicorn.Config(
         app,
@@ -69,6 +69,7 @@ def parser() -> argparse.ArgumentParser:
     for name, default, help_text in SETTINGS:
         run.add_argument(
             "--" + name.replace("_", "-"),
+            *ALIASES.get(name, ()),
             dest=name,
             default=None,
             help=f"{help_text} (env PLENARY_{name.upper()}, default {default!r})",

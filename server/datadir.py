@@ -23,9 +23,10 @@ class DataDirError(SystemExit):
 
 @dataclass(frozen=True, slots=True)
 class Claimed:
-    """A locked data directory and its secrets; the lock lasts as long as `lock` is open."""
+    """A locked data directory and its secrets; the lock lasts as long as `lock` is open
+    (None for a Redis store, which many workers share: `server.redis_claim`)."""
 
-    lock: IO[str]
+    lock: IO[str] | None
     secret: str
     admin_token: str
 

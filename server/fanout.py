@@ -15,10 +15,8 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
 
-from facilitation.views import ROLE_SECTIONS
-
 from .runner import SessionRunner
-from .views import role_view, room
+from .views import role_view, room, sections_of
 
 log = logging.getLogger("plenary.fanout")
 Emit = Callable[[str, dict[str, Any], str], Awaitable[None]]
@@ -64,6 +62,8 @@ class Fanout:
             )
             for feed in feeds:
                 feed.task = asyncio.create_task(self._pump(runner, feed))
+        if "propositions" in sections:  # a reveal can show the projector's opinion map
+            sections = sections | {"opinions"}
         for feed in feeds:
             feed.dirty |= sections
             feed.wake.set()
@@ -99,7 +99,7 @@ class Fanout:
             audiences += [("hub", hub_id) for hub_id in runner.state.hubs]
         updates = []
         for role, subject in audiences:
-            wanted = (sections & set(ROLE_SECTIONS[role])) - PERSONAL
+            wanted = (sections & set(sections_of(role))) - PERSONAL
             if not wanted:
                 continue
             name = room(runner.session_id, role, subject)

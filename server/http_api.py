@@ -31,7 +31,9 @@ class HttpApi:
         public_url: str,
         store_health: Callable[[], str | None] = lambda: None,
         max_joins: int = 0,
+        store_status: Callable[[], dict[str, Any]] = dict,
     ) -> None:
+        self._store_status = store_status
         self._max_joins = max_joins
         self._sessions = sessions
         self._auth = auth
@@ -52,9 +54,10 @@ class HttpApi:
     async def health(self, _: Request) -> Response:
         """200 while the store can record; 503 with the reason once it cannot."""
         problem = self._store_health()
+        status = self._store_status()
         if problem is not None:
-            return JSONResponse({"ok": False, "reason": problem}, status_code=503)
-        return JSONResponse({"ok": True})
+            return JSONResponse({"ok": False, "reason": problem, **status}, status_code=503)
+        return JSONResponse({"ok": True, **status})
 
     async def create_session(self, request: Request) -> Response:
         if not self._auth.is_admin(request.headers.get("authorization")):
@@ -100,6 +103,7 @@ class HttpApi:
                 "stakeholder_groups": list(state.stakeholder_groups),
                 "languages": list(state.languages),
                 "channels": ["in_room", "remote"],
+                "admission": state.settings.admission,
             }
         )
 

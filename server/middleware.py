@@ -1,5 +1,6 @@
-"""Small ASGI middlewares: a request body limit and security headers."""
+"""Small ASGI middlewares: a request body limit and deadline, and security headers."""
 
+import asyncio
 import json
 from typing import Final
 
@@ -13,10 +14,13 @@ CSP: Final = (
 
 
 class BodyLimit:
-    """Refuses request bodies over `limit` bytes with 413 `too_large`, before reading them whole."""
+    """Refuses request bodies over `limit` bytes with 413 `too_large`, before reading them
+    whole, and bodies still arriving `timeout` seconds after the request head with 408
+    (and a closed connection): a body sent a byte at a time cannot hold a request, and
+    the connection it came on, open for ever. Only this request's own reads wait."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app, self.limit = app, limit
+    def __init__(self, app: ASGIApp, limit: int, timeout: float = 20.0) -> None:
+        self.app, self.limit, self.timeout = app, limit, timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -24,14 +28,22 @@ class BodyLimit:
             return
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await self._refuse(send)
+            await _refuse(send, 413, "too_large", f"The request body is over {self.limit} bytes.")
             return
-        seen = 0
+        seen, complete = 0, False
+        deadline = asyncio.get_running_loop().time() + self.timeout
 
         async def counted() -> Message:
-            nonlocal seen
-            message = await receive()
+            nonlocal seen, complete
+            if complete:  # after the body, a read only waits for a disconnect
+                return await receive()
+            left = deadline - asyncio.get_running_loop().time()
+            try:
+                message = await asyncio.wait_for(receive(), max(left, 0.0))
+            except TimeoutError:
+                raise _TooSlow from None
             seen += len(message.get("body", b""))
+            complete = not message.get("more_body", False)
             if seen > self.limit:
                 raise _TooLarge
             return message
@@ -39,31 +51,29 @@ class BodyLimit:
         try:
             await self.app(scope, counted, send)
         except _TooLarge:
-            await self._refuse(send)
+            await _refuse(send, 413, "too_large", f"The request body is over {self.limit} bytes.")
+        except _TooSlow:
+            message = f"The request body did not arrive within {self.timeout:g} seconds."
+            await _refuse(send, 408, "too_slow", message, close=True)
 
-    async def _refuse(self, send: Send) -> None:
-        body = json.dumps(
-            {
-                "error": {
-                    "code": "too_large",
-                    "message": f"The request body is over {self.limit} bytes.",
-                }
-            }
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+
+async def _refuse(send: Send, status: int, code: str, message: str, close: bool = False) -> None:
+    body = json.dumps({"error": {"code": code, "message": message}}).encode()
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    if close:  # the rest of the body may still trickle in: end the connection
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 class _TooLarge(Exception):
+    pass
+
+
+class _TooSlow(Exception):
     pass
 
 

@@ -93,6 +93,7 @@ class OpinionGroups:
             revision = matrix.revision
             result = await asyncio.to_thread(compute, matrix, watch.latest)
             watch.latest, watch.recomputes = result, watch.recomputes + 1
+            runner.opinions = result
             for hook in self.on_result:
                 hook(runner, result)
         except Exception:

@@ -16,6 +16,7 @@ from facilitation.report import build, shares
 
 from .reports import FORMATS, render
 from .reports.offline import MIN_HEAD, LogFailure, MissingData, Verified, load
+from .reports.opinion_check import ReportUnreadable, compare, opinion_lines, read_report
 from .reports.words import label, percent, score, short
 
 
@@ -31,6 +32,11 @@ def add_commands(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser
     )
     _common(check)
     check.add_argument("--head", help="a head seen earlier (full or short): must be on the chain")
+    check.add_argument(
+        "--report",
+        type=Path,
+        help="a JSON report of this session: its opinion figures must equal the recomputed ones",
+    )
     check.set_defaults(handler=run_verify)
 
 
@@ -66,7 +72,10 @@ def run_verify(args: argparse.Namespace) -> None:
         f"  head     {verified.head}",
         f"  short    {short(verified.head)}",
         *_results(verified),
+        *opinion_lines(verified.state),
     ]
+    if args.report is not None:
+        _check_report(args, details)
     if args.head is None:
         print("\n".join(["PASS", *details]))
         return
@@ -77,6 +86,35 @@ def run_verify(args: argparse.Namespace) -> None:
     after = state.version - seq
     print("\n".join([f"PASS  head {args.head} is on the chain at seq {seq}", *details]))
     print(f"  since    {after} event(s) after that head")
+
+
+def _check_report(args: argparse.Namespace, details: list[str]) -> None:
+    """FAIL (exit 1) when the report's opinion figures differ from the log's."""
+    try:
+        given = read_report(args.report)
+        found = compare(args.data, args.session, given)
+    except ReportUnreadable as error:
+        _exit(2, str(error))
+    except MissingData as error:
+        _exit(2, str(error))
+    except LogFailure as error:
+        _exit(1, f"FAIL  {_plain(str(error))}", to_stdout=True)
+    if found:
+        shown = [f"    {_plain(line)}" for line in found[:20]]
+        more = [f"    ... and {len(found) - 20} more"] if len(found) > 20 else []
+        print(
+            "\n".join(
+                [
+                    f"FAIL  report {args.report}: {len(found)} opinion figure(s) differ "
+                    "from the log's recomputation",
+                    *shown,
+                    *more,
+                    *details,
+                ]
+            )
+        )
+        raise SystemExit(1)
+    details.append(f"  report   {args.report}: its opinion figures match the recomputation")
 
 
 def _load(data: Path, session_id: str) -> Verified:

@@ -53,6 +53,10 @@ class Effects(Protocol):
         """Send one participant's connections their own `me` section, now."""
         ...
 
+    async def forget_registrant(self, runner: SessionRunner, registrant_id: str) -> None:
+        """Delete a removed registrant's email address and delivery status."""
+        ...
+
 
 After = Callable[[Effects, SessionRunner, P, Ack], Awaitable[Ack]]
 
@@ -124,6 +128,15 @@ async def _rotated(fx: Effects, runner: SessionRunner, p: w.HubRef, ack: Ack) ->
 
 async def _removed(fx: Effects, runner: SessionRunner, p: w.ParticipantRemove, ack: Ack) -> Ack:
     await fx.close(personal(runner.session_id, p.participant_id), lambda _: True)
+    return ack
+
+
+async def _registrant_removed(
+    fx: Effects, runner: SessionRunner, p: w.RegistrantRef, ack: Ack
+) -> Ack:
+    # Their link is revoked by the log; their open connections end here.
+    await fx.close(personal(runner.session_id, p.registrant_id), lambda _: True)
+    await fx.forget_registrant(runner, p.registrant_id)
     return ack
 
 
@@ -292,6 +305,24 @@ _ENTRIES = (
         c.TranslateProposition,
         lambda p: c.TranslateProposition(p.proposition_id, p.language, p.text),
     ),
+    entry(
+        "window:set",
+        w.WindowSetPayload,
+        c.SetWindow,
+        lambda p: c.SetWindow(new_id(), p.proposition_id, p.opens_at, p.closes_at),
+    ),
+    entry("window:cancel", w.WindowRef, c.CancelWindow, lambda p: c.CancelWindow(p.window_id)),
+    entry(
+        "outcome:publish", w.OutcomePublish, c.PublishOutcome, lambda p: c.PublishOutcome(p.note)
+    ),
+    entry("outcome:unpublish", w.Empty, c.UnpublishOutcome, lambda p: c.UnpublishOutcome()),
+    entry(
+        "registrant:remove",
+        w.RegistrantRef,
+        c.RemoveRegistrant,
+        lambda p: c.RemoveRegistrant(p.registrant_id),
+        after=_registrant_removed,
+    ),
 )
 COMMANDS: Final[dict[str, CommandEntry[Any, Any]]] = {e.name: e for e in _ENTRIES}
 
@@ -307,5 +338,13 @@ LOCAL: Final[dict[str, LocalEntry]] = {
 HTTP_COMMANDS: Final[dict[type[c.Command], str]] = {
     c.CreateSession: "POST /api/sessions",
     c.Join: "POST /api/join",
-    c.ImportTranslations: "POST /api/sessions/{id}/translations",
+    c.ImportTranslations: "POST /api/sessions/{session_id}/translations",
+    c.CarryForward: "POST /api/sessions/{session_id}/carry-forward",
+    c.ImportRegistrants: "POST /api/sessions/{session_id}/registrants",
+    c.OpenInvitation: "POST /api/invitation",
+}
+
+# Domain commands the shell gives on its own, with who gives them and when.
+SHELL_COMMANDS: Final[dict[type[c.Command], str]] = {
+    c.AdvanceWindows: "the window scheduler (server/windows.py), at each deadline and at start",
 }

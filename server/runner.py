@@ -29,11 +29,12 @@ from facilitation import events as ev
 from facilitation import snapshot as snap
 from facilitation.commands import Command
 from facilitation.errors import BadRequest
+from facilitation.opinions import Opinions
 from facilitation.views import TOUCHES
 
 from .chain import GENESIS, canonical, link, short
 from .errors import ApiError, refusal
-from .store import RequestRecord, Store, StoredEvent
+from .store import RequestRecord, Store, StoredEvent, StoreUnavailable
 
 log = logging.getLogger("plenary.runner")
 T = TypeVar("T")
@@ -46,6 +47,11 @@ REQUEST_MEMORY: Final = 24 * 3600.0
 # short, so reading sockets, committing and writing acks interleave: in the
 # burst benchmark, 64 gave ack p99 1.1x the bare transport's and 1,000 gave 2.4x.
 MAX_BATCH: Final = 64
+_INTERNAL: Final = "The server could not record this; nothing was changed. Please try again."
+_UNAVAILABLE: Final = (
+    "The server cannot record anything right now (its data store is gone or unreachable);"
+    " nothing was changed. Try again in a moment."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +72,7 @@ class _Command:
     actor: Actor
     request: Request | None
     done: "asyncio.Future[Ack]"
+    at: float | None = None  # the time decided at, when not the clock's (a deadline)
 
 
 @dataclass(slots=True)
@@ -97,6 +104,8 @@ class SessionRunner:
         self._task: asyncio.Task[None] | None = None
         self.listeners: list[ChangeListener] = []
         self.base_url = ""  # where the session's links point; empty: relative links
+        self._stale: ApiError | None = None  # a failed reload: refuse until one succeeds
+        self.opinions: Opinions | None = None  # latest opinion groups (server/opinions.py)
 
     @property
     def head_short(self) -> str | None:
@@ -138,10 +147,18 @@ class SessionRunner:
         if self.state.version > self._snapshot_seq:
             await self._snapshot()
 
-    async def submit(self, command: Command, actor: Actor, request: Request | None = None) -> Ack:
-        """Queue a command; the answer comes once its events are durable."""
+    async def submit(
+        self,
+        command: Command,
+        actor: Actor,
+        request: Request | None = None,
+        at: float | None = None,
+    ) -> Ack:
+        """Queue a command; the answer comes once its events are durable.
+        `at` is the time the domain decides it at (default: the clock's now):
+        the window scheduler passes the deadline it acts for."""
         done: asyncio.Future[Ack] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait(_Command(command, actor, request, done))
+        self._queue.put_nowait(_Command(command, actor, request, done, at))
         return await done
 
     async def read(self, read: Callable[[], T]) -> T:
@@ -162,25 +179,43 @@ class SessionRunner:
             if commands:
                 await self._process(commands)
 
+    async def _reload(self) -> bool:
+        """Rebuild from the log; while the store cannot be read (Redis unreachable),
+        the runner stays stale and answers `unavailable` until a reload succeeds."""
+        try:
+            await self.load()
+        except ApiError as error:
+            log.warning("session %s cannot be reloaded yet: %s", self.session_id, error)
+            self._stale = error
+            return False
+        self._stale = None
+        return True
+
     async def _process(self, commands: list[_Command]) -> None:
+        if self._stale is not None and not await self._reload():
+            for pending in commands:
+                pending.done.set_result(refusal(self._stale))
+            return
         batch = _Batch()
         try:
             for pending in commands:
                 self._decide_one(pending, batch)
             if batch.stored:
                 await self._store.append(self.session_id, batch.stored)
+        except StoreUnavailable as error:
+            log.error("store unavailable (%s); rebuilding session %s", error, self.session_id)
+            await self._refuse_batch(commands, ApiError("unavailable", _UNAVAILABLE))
+            return
+        except ApiError as error:  # a store that says why (Redis: unreachable, fenced, lost)
+            log.error("store refused a batch (%s); rebuilding session %s", error, self.session_id)
+            unavailable = error.code == "unavailable"
+            await self._refuse_batch(
+                commands, error if unavailable else ApiError("internal", _INTERNAL)
+            )
+            return
         except Exception:
             log.exception("batch failed; rebuilding session %s from its log", self.session_id)
-            failure = refusal(
-                ApiError(
-                    "internal",
-                    "The server could not record this; nothing was changed. Please try again.",
-                )
-            )
-            for pending in commands:
-                if not pending.done.done():
-                    pending.done.set_result(failure)
-            await self.load()
+            await self._refuse_batch(commands, ApiError("internal", _INTERNAL))
             return
         for future, ack in batch.answers:
             if not future.done():
@@ -190,6 +225,15 @@ class SessionRunner:
                 listener(self, frozenset(batch.touched))
         if self.state.version - self._snapshot_seq >= self._snapshot_every:
             await self._snapshot()
+
+    async def _refuse_batch(self, commands: list[_Command], error: ApiError) -> None:
+        """Answer every command of a batch that was not recorded, then drop what
+        it applied in memory by rebuilding the state from the log."""
+        failure = refusal(error)
+        for pending in commands:
+            if not pending.done.done():
+                pending.done.set_result(failure)
+        await self._reload()
 
     def _decide_one(self, pending: _Command, batch: _Batch) -> None:
         request = pending.request
@@ -209,7 +253,7 @@ class SessionRunner:
                 )
                 batch.answers.append((pending.done, ack))
                 return
-        now = self._clock()
+        now = self._clock() if pending.at is None else pending.at
         try:
             events = decide(self.state, pending.command, pending.actor, now)
             stored = self._record(events)

@@ -12,6 +12,7 @@ from .fanout import Fanout
 from .opinions import OpinionGroups
 from .runner import SessionRunner
 from .store import Store
+from .windows import WindowScheduler
 
 # No look-alikes (0/O, 1/I/L): codes are read off a projector and typed on phones.
 JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -40,12 +41,19 @@ class Sessions:
         self._by_code: dict[str, str] = {}
         self._loading: dict[str, asyncio.Lock] = {}
         self.opinions = OpinionGroups()
+        self.windows = WindowScheduler(store)
 
     async def start(self) -> None:
         self._stored = await self._store.sessions()
         self._by_code = {code: session_id for session_id, code in self._stored.items()}
+        # Sessions with rating windows to open or close are loaded now, not on
+        # first use: their deadlines are kept even if nobody comes back.
+        for session_id in await self.windows.pending_sessions():
+            if session_id in self._stored:
+                await self.get(session_id)
 
     async def stop(self) -> None:
+        self.windows.stop()
         for runner in self._runners.values():
             await runner.stop()
 
@@ -88,6 +96,7 @@ class Sessions:
                 )
                 runner.start()
                 self._runners[session_id] = runner
+                self.windows.check(runner)
         return self._runners[session_id]
 
     async def by_join_code(self, code: str) -> SessionRunner:
@@ -103,4 +112,5 @@ class Sessions:
         runner = SessionRunner(session_id, self._store, self._snapshot_every)
         runner.listeners.append(self._fanout.changed)
         self.opinions.attach(runner)
+        self.windows.attach(runner)
         return runner

@@ -115,6 +115,15 @@ class Settings:
             )
         },
     )
+    body_timeout_s: int = field(
+        default=20,
+        metadata={
+            "help": (
+                "Seconds a request's body has to arrive in full after its head; a slower"
+                " one is answered 408 too_slow and its connection closed."
+            )
+        },
+    )
     keep_alive_s: int = field(
         default=5,
         metadata={"help": ("Seconds an idle keep-alive HTTP connection is kept open.")},
@@ -151,9 +160,67 @@ class Settings:
             )
         },
     )
+    redis_url: str = field(
+        default="",
+        metadata={
+            "help": (
+                "Redis to keep the sessions in instead of SQLite (`redis://HOST:PORT/DB`,"
+                " also `--redis`); empty means the embedded SQLite store. See"
+                " docs/scale-out.md."
+            ),
+            "aliases": ("--redis",),
+        },
+    )
+    redis_durability: str = field(
+        default="strict",
+        metadata={
+            "help": (
+                "`strict`: refuse to start unless Redis has AOF on, `appendfsync always` and"
+                " `noeviction`; `relaxed`: start anyway (an acknowledged command may be lost"
+                " if Redis crashes)."
+            )
+        },
+    )
     log_level: str = field(
         default="info",
         metadata={"help": ("Log level: debug, info, warning, error.")},
+    )
+    smtp_host: str = field(
+        default="",
+        metadata={
+            "help": (
+                "Mail server that sends invitations (e.g. `smtp.example.org`); empty means"
+                " no email: invitation links are exported as CSV only."
+            )
+        },
+    )
+    smtp_port: int = field(
+        default=587,
+        metadata={"help": ("TCP port of the mail server (587 for starttls, 465 for tls).")},
+    )
+    smtp_tls: str = field(
+        default="starttls",
+        metadata={
+            "help": (
+                "`starttls`: upgrade the connection with STARTTLS (refused if the server"
+                " cannot); `tls`: TLS from the first byte; `none`: plain text (a mail server"
+                " on the same host only)."
+            )
+        },
+    )
+    smtp_sender: str = field(
+        default="",
+        metadata={"help": ("From address of invitations, e.g. `Plenary <plenary@example.org>`.")},
+    )
+    # Credentials are read from the environment alone: a command-line option
+    # would show them to every user of the machine (`ps`).
+    smtp_user: str = field(
+        default="",
+        metadata={"env_only": True, "help": ("User name for the mail server (empty: none).")},
+    )
+    smtp_password: str = field(
+        default="",
+        metadata={"env_only": True, "help": ("Password for the mail server.")},
     )
     demo: bool = field(default=False, metadata={"cli_only": True})
     init: bool = field(default=False, metadata={"cli_only": True})
@@ -164,14 +231,22 @@ class Settings:
         env = os.environ if env is None else env
         values: dict[str, Any] = {}
         for f in fields(cls):
-            raw = given.get(f.name)
+            raw = None if f.metadata.get("env_only") else given.get(f.name)
             if raw is None and not f.metadata.get("cli_only"):
                 raw = env.get("PLENARY_" + f.name.upper())
             if raw is not None:
                 values[f.name] = _cast(f.name, raw, type(getattr(cls(), f.name)))
+        if values.get("smtp_tls", "starttls") not in ("none", "starttls", "tls"):
+            raise SystemExit(
+                "Setting smtp_tls (PLENARY_SMTP_TLS) must be 'none', 'starttls' or 'tls'."
+            )
         if values.get("durability", "process") not in ("process", "power"):
             raise SystemExit(
                 "Setting durability (PLENARY_DURABILITY) must be 'process' or 'power'."
+            )
+        if values.get("redis_durability", "strict") not in ("strict", "relaxed"):
+            raise SystemExit(
+                "Setting redis_durability (PLENARY_REDIS_DURABILITY) must be 'strict' or 'relaxed'."
             )
         return cls(**values)
 
@@ -188,8 +263,20 @@ def _shown(default: object) -> object:
 SETTINGS: Final[tuple[tuple[str, object, str], ...]] = tuple(
     (f.name, _shown(f.default), str(f.metadata["help"]))
     for f in fields(Settings)
-    if not f.metadata.get("cli_only")
+    if not f.metadata.get("cli_only") and not f.metadata.get("env_only")
 )
+# Read from the environment alone (never an option, never in the log).
+ENV_SETTINGS: Final[tuple[tuple[str, object, str], ...]] = tuple(
+    (f.name, _shown(f.default), str(f.metadata["help"]))
+    for f in fields(Settings)
+    if f.metadata.get("env_only")
+)
+
+
+# Other spellings of an option (`--redis` for `--redis-url`).
+ALIASES: Final[dict[str, tuple[str, ...]]] = {
+    f.name: tuple(f.metadata["aliases"]) for f in fields(Settings) if "aliases" in f.metadata
+}
 
 
 def _cast(name: str, raw: Any, kind: type) -> Any:

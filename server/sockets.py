@@ -9,7 +9,7 @@ input, however malformed, raises out of a handler.
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -59,6 +59,8 @@ class Gateway:
         self._auth = auth
         self._connections: dict[str, Connection] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        # Set by the composition root: deletes a removed registrant's address.
+        self.forget_registrant: Callable[[str, str], Awaitable[None]] = _nothing_to_forget
         self._local: Final = {"sync": self._sync, "auth:refresh": self._refresh}
         assert set(self._local) == set(LOCAL), "every local command has its handler"
         sio.on("connect", self.connect)
@@ -220,3 +222,10 @@ class _Effects(Effects):
 
     async def tell(self, runner: SessionRunner, participant_id: str) -> None:
         await self._gateway.tell(runner, participant_id)
+
+    async def forget_registrant(self, runner: SessionRunner, registrant_id: str) -> None:
+        await self._gateway.forget_registrant(runner.session_id, registrant_id)
+
+
+async def _nothing_to_forget(_: str, __: str) -> None:
+    return None

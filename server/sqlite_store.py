@@ -17,7 +17,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from .store import Loaded, RequestRecord, StoredEvent
+from .store import Loaded, RequestRecord, StoredEvent, StoreUnavailable
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -101,7 +101,7 @@ class SqliteStore:
         self._inode = (stat.st_dev, stat.st_ino)
 
     def _still_there(self) -> None:
-        """Raise `StoreError` when the database file was deleted or replaced while open.
+        """Raise `StoreUnavailable` when the database file was deleted or replaced while open.
 
         SQLite goes on writing to an unlinked file, so without this check a
         deleted data directory would keep acknowledging what is then lost.
@@ -109,15 +109,15 @@ class SqliteStore:
         try:
             stat = self.path.stat()
         except OSError:
-            raise StoreError(f"{self.path} is gone: nothing more can be recorded.") from None
+            raise StoreUnavailable(f"{self.path} is gone: nothing more can be recorded.") from None
         if (stat.st_dev, stat.st_ino) != self._inode or stat.st_nlink == 0:
-            raise StoreError(f"{self.path} was replaced: nothing more can be recorded.")
+            raise StoreUnavailable(f"{self.path} was replaced: nothing more can be recorded.")
 
     def healthy(self) -> str | None:
         """None when the store can record; otherwise the reason it cannot."""
         try:
             self._still_there()
-        except StoreError as error:
+        except StoreUnavailable as error:
             return str(error)
         return None
 

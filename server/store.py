@@ -7,6 +7,12 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 
+class StoreUnavailable(Exception):
+    """The store cannot record any more (its file deleted or replaced, its server
+    unreachable): commands are answered `unavailable`, not `internal`, since
+    nothing is wrong with them and the same command may succeed once it is back."""
+
+
 @dataclass(frozen=True, slots=True)
 class RequestRecord:
     """The answer to a command sent with a request_id, kept so a retry answers the same."""

@@ -4,7 +4,9 @@ import time
 from collections.abc import Iterable
 from typing import Any, Final
 
-from facilitation.views import view
+from facilitation.opinion_record import console, display, own_group, with_opinion_figures
+from facilitation.opinions import Opinions
+from facilitation.views import ROLE_SECTIONS, view
 from facilitation.vocabulary import LINK_ROLES, LinkRole
 
 from .auth import Authenticator
@@ -16,6 +18,18 @@ def room(session_id: str, role: str, subject: str = "") -> str:
     return f"{session_id}/{role}/{subject}" if role == "hub" else f"{session_id}/{role}"
 
 
+# Sections the shell adds to the core's (facilitation.views.ROLE_SECTIONS): opinion
+# groups are computed by the shell at its own cadence (server/opinions.py).
+SHELL_SECTIONS: Final[dict[str, tuple[str, ...]]] = {
+    "facilitator": ("opinions",),
+    "display": ("opinions",),
+}
+
+
+def sections_of(role: str) -> tuple[str, ...]:
+    return ROLE_SECTIONS[role] + SHELL_SECTIONS.get(role, ())
+
+
 def role_view(
     runner: SessionRunner,
     role: str,
@@ -23,10 +37,36 @@ def role_view(
     now: float,
     sections: Iterable[str] | None = None,
 ) -> dict[str, Any]:
-    body = view(runner.state, role, subject, now, sections)
+    wanted = None if sections is None else set(sections)
+    body = view(runner.state, role, subject, now, wanted)
     if "session" in body:
         body["session"]["join_url"] = runner.join_url
+    if "propositions" in body:
+        with_opinion_figures(runner.state, body["propositions"], runner.opinions, role)
+    if "opinions" in SHELL_SECTIONS.get(role, ()) and (wanted is None or "opinions" in wanted):
+        body["opinions"] = _opinions(runner, role)
+    if role == "participant" and subject and wanted is None:  # a phone's own snapshot
+        body["opinion_group"] = own_group(runner.state, runner.opinions, subject)
     return body
+
+
+def _opinions(runner: SessionRunner, role: str) -> Any:
+    """The role's opinion section, built once per result and what it depends on (a map
+    of 10,000 points is not rebuilt on every flush of a burst)."""
+    state = runner.state
+    public = state.settings.results_visibility == "live" or any(
+        p.revealed for p in state.propositions.values()
+    )
+    depends = (public, state.settings.min_group_size, tuple(state.order))
+    found = _memo.get((runner.session_id, role))
+    if found is not None and found[0] is runner.opinions and found[1] == depends:
+        return found[2]
+    section = (console if role == "facilitator" else display)(state, runner.opinions)
+    _memo[(runner.session_id, role)] = (runner.opinions, depends, section)
+    return section
+
+
+_memo: dict[tuple[str, str], tuple[Opinions | None, tuple[Any, ...], Any]] = {}
 
 
 def snapshot(runner: SessionRunner, role: str, subject: str) -> dict[str, Any]:

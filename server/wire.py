@@ -219,6 +219,34 @@ class TranslationsBody(Strict):
     content: str
 
 
+class WindowSetPayload(Payload):
+    proposition_id: Id | None = None  # None: every proposition of the agenda
+    opens_at: Annotated[str, Field(max_length=40)]
+    closes_at: Annotated[str, Field(max_length=40)]
+
+
+class WindowRef(Payload):
+    window_id: Id
+
+
+class OutcomePublish(Payload):
+    note: str | None = None
+
+
+class RegistrantRef(Payload):
+    registrant_id: Id
+
+
+class InvitationBody(Strict):
+    invitation: Annotated[str, Field(max_length=200)]
+
+
+class InvitationsSend(Strict):
+    # None: every registrant not removed whose invitation was not sent yet.
+    registrant_ids: list[Id] | None = Field(default=None, max_length=2000)
+    again: bool = False  # also those already sent
+
+
 def parse(model: type[M], raw: object) -> M:
     """Validate a payload, turning pydantic's errors into one actionable `bad_request`."""
     if raw is None:

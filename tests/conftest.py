@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from tests.live import LiveServer
+from tests.mail import SmtpServer
 
 
 @pytest.fixture
@@ -28,3 +29,11 @@ def server_factory(tmp_path: Path) -> Iterator[type[LiveServer]]:
     yield Tracked
     for server in started:
         server.stop()
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    """A real SMTP server (aiosmtpd) on a free loopback port; `.inbox` holds what arrived."""
+    server = SmtpServer().start()
+    yield server
+    server.stop()

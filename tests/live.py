@@ -30,8 +30,10 @@ def free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, data: Path, *flags: str, **settings: str) -> None:
+    def __init__(self, data: Path, *flags: str, redis: str = "", **settings: str) -> None:
         self.data = data
+        if redis:  # a worker on a Redis store (`--redis URL`) instead of SQLite
+            settings = {"redis_url": redis, **settings}
         self.flags = flags  # options without a value, e.g. "--init"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -154,6 +156,8 @@ class Peer:
         self.client.on("snapshot", self._on_snapshot)
         self.client.on("state", self._on_state)
         self.client.on("connect_error", self._on_connect_error)
+        self.personal: list[dict[str, Any]] = []  # `opinion_group` events, to this socket only
+        self.client.on("opinion_group", self._on_opinion_group)
 
     async def _on_snapshot(self, body: dict[str, Any]) -> None:
         self.snapshots.append(body)
@@ -164,6 +168,17 @@ class Peer:
         self.states.append(body)
         self.view.update(body)
         self._changed.set()
+
+    async def _on_opinion_group(self, body: dict[str, Any]) -> None:
+        self.personal.append(body)
+        self.view["opinion_group"] = body["opinion_group"]
+        self._changed.set()
+
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        """Every snapshot, state and own `opinion_group` event received, in that order of
+        kinds (each list in arrival order)."""
+        return [*self.snapshots, *self.states, *self.personal]
 
     async def _on_disconnect(self, *_: Any) -> None:
         self.disconnected.set()

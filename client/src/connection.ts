@@ -53,6 +53,10 @@ export class Connection {
     });
     this.socket.on("snapshot", (s: Snapshot) => this.publish(s));
     this.socket.on("state", (patch: StatePatch) => this.merge(patch));
+    // A phone's own opinion group comes to its socket alone, outside the room's patches.
+    this.socket.on("opinion_group", (body: Pick<Snapshot, "opinion_group">) =>
+      this.update((s) => ({ ...s, opinion_group: body.opinion_group ?? null })),
+    );
     this.refreshTimer = window.setInterval(async () => {
       const ack = await this.command("auth:refresh", {});
       if (!ack.ok) return;

@@ -10,6 +10,8 @@ async function route(path: string): Promise<void> {
   const join = /^\/join\/([^/]+)\/?$/.exec(path);
   if (join?.[1]) {
     (await import("./views/phone")).start(decodeURIComponent(join[1]));
+  } else if (path === "/invite") {
+    (await import("./views/phone/invitation")).start();
   } else if (path === "/console") {
     (await import("./views/console")).start();
   } else if (path === "/display") {

@@ -41,6 +41,8 @@ export interface JoinInfo {
   stakeholder_groups: string[];
   languages: string[];
   channels: string[];
+  /** An extension: `registered` admits invitations only (the join form is not shown). */
+  admission?: "open" | "registered" | "both";
 }
 
 export interface JoinRequest {
@@ -55,6 +57,39 @@ export interface JoinAnswer {
   session_id: string;
   participant_id: string;
   token: string;
+}
+
+/** An extension: what `POST /api/invitation` answers for a personal invitation link. */
+export interface InvitationAnswer {
+  session_id: string;
+  participant_id: string;
+  token: string;
+  title: string;
+  stakeholder_group: string;
+  channel: ParticipantChannel;
+  language: string | null;
+}
+
+export type DeliveryStatus = "queued" | "sent" | "failed";
+
+/** An extension: one registrant as the facilitator's registrant routes list them. */
+export interface Registrant {
+  registrant_id: string;
+  name: string;
+  email: string | null;
+  stakeholder_group: string;
+  channel: ParticipantChannel;
+  language: string;
+  removed: boolean;
+  joined: boolean;
+  link: string | null;
+  delivery: { status: DeliveryStatus; reason: string | null; at: number } | null;
+}
+
+/** One bad row of a refused registrant list (`error.rows`). */
+export interface RowProblem {
+  row: number;
+  reason: string;
 }
 
 export const REPORT_FORMATS = ["md", "html", "csv", "json"] as const;
@@ -83,7 +118,47 @@ export interface Round {
   counts?: Counts;
   by_group?: Record<string, Counts>;
   by_channel?: Partial<Record<Channel, Counts>>;
+  /** Inside the live hour ("live") and outside it ("window"); present once
+   * someone rated outside it (outside the console: when both sides are big enough). */
+  by_timing?: Partial<Record<"live" | "window", Counts>>;
   metrics?: Metrics;
+  /** Admission `both`: registered and self-declared raters apart. */
+  by_admission?: Partial<Record<"registered" | "self_declared", Counts>>;
+  metrics_registered?: Metrics | null;
+  suggestion_follows?: "all" | "registered";
+}
+
+export type WindowStatus = "scheduled" | "open" | "closed" | "cancelled";
+
+/** A rating window; times are seconds since the epoch. */
+export interface RatingWindow {
+  window_id: string;
+  /** null: the whole agenda. */
+  proposition_id: string | null;
+  opens_at: number;
+  closes_at: number;
+  status: WindowStatus;
+  opened_at: number | null;
+  closed_at: number | null;
+}
+
+/** Where a carried-forward proposition comes from (facilitator only). */
+export interface Provenance {
+  session_id: string;
+  title: string;
+  head: string;
+  status: MarkStatus;
+  round: number;
+  total: number;
+  agree_share: number | null;
+  counts: Partial<Counts>;
+}
+
+export interface Publication {
+  published: boolean;
+  version?: number;
+  note?: string | null;
+  at?: number;
 }
 
 export interface Mark {
@@ -148,6 +223,10 @@ export interface Proposition {
   translations: Record<string, string>;
   earlier: Wording[];
   amendments?: Amendment[]; // facilitator
+  consensus?: ConsensusFigures | null; // facilitator: both figures of the current round
+  /** The open rating window it can be rated in while not open live. */
+  window?: RatingWindow;
+  provenance?: Provenance;
 }
 
 export interface QueueEntry {
@@ -183,6 +262,9 @@ export interface SessionInfo {
     results_visibility: "on_reveal" | "live";
     speaking_seconds: number;
     consensus: Record<string, number>;
+    time_zone?: string;
+    admission?: "open" | "registered" | "both";
+    suggestion_follows?: "all" | "registered";
   };
 }
 
@@ -192,6 +274,9 @@ export interface Participation {
   remote: number;
   hubs: number;
   hub_attendance: number;
+  /** Unless admission is `open`: participants who came through an invitation, and registrants. */
+  registered?: number;
+  invited?: number;
 }
 
 export interface HubSummary {
@@ -229,6 +314,7 @@ export interface ParticipantRow {
   channel: ParticipantChannel;
   language: string | null;
   removed: boolean;
+  registered: boolean;
 }
 
 /** A turn at the floor; `duration` is null while it lasts. */
@@ -241,6 +327,43 @@ export interface SpeakerTurn {
   hub_id: string | null;
   started_at: number;
   duration: number | null;
+}
+
+/** Both consensus figures of a proposition's current round (console only). */
+export interface ConsensusFigures {
+  round: number;
+  stakeholder_groups: number | null;
+  opinion_groups: number | null;
+}
+
+/** A map point: [x, y, group label] (null: placed but in no group). Never an id. */
+export type OpinionPoint = [number, number, number | null];
+
+export interface OpinionRepresentative {
+  id: string;
+  position: number;
+  direction: "agree" | "disagree";
+  probability: number;
+  ratio: number;
+}
+
+export interface OpinionGroup {
+  label: number;
+  size: number;
+  representative?: OpinionRepresentative[]; // console only
+}
+
+/** The console's opinion section; the display's has only groups and points. */
+export interface Opinions {
+  placed?: number;
+  min_group_size?: number;
+  groups: OpinionGroup[];
+  points: OpinionPoint[];
+}
+
+export interface OwnOpinionGroup {
+  label: number;
+  groups: number;
 }
 
 export interface Snapshot {
@@ -257,6 +380,10 @@ export interface Snapshot {
   hub?: HubSelf;
   participants?: ParticipantRow[];
   speaker_log?: SpeakerTurn[]; // facilitator
+  opinions?: Opinions | null; // facilitator; display once results are public
+  opinion_group?: OwnOpinionGroup | null; // participant: their own group only
+  windows?: RatingWindow[]; // facilitator, display, participants
+  publication?: Publication; // facilitator
 }
 
 /** A coalesced change: `version` plus any of the snapshot's top-level keys. */
@@ -299,6 +426,13 @@ export interface Acks {
   "amendment:accept": { proposition_id: string; revision: number; round: number };
   "amendment:decline": object;
   "proposition:translate": object;
+  /** Extensions: rating windows before and after the live hour, the published outcome. */
+  "window:set": { window_id: string };
+  "window:cancel": object;
+  "outcome:publish": { version: number };
+  "outcome:unpublish": object;
+  /** An extension: revokes a registrant's invitation link. */
+  "registrant:remove": object;
 }
 
 // A command added on the server without its ack here fails to compile, and so

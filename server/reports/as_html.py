@@ -177,7 +177,8 @@ def _round(r: RoundReport) -> str:
     facts = [
         *tables.facts(r, u),
         "suggests rough consensus "
-        + ("<strong>yes</strong>" if r["metrics"]["suggests_rough_consensus"] else "no"),
+        + ("<strong>yes</strong>" if r["metrics"]["suggests_rough_consensus"] else "no")
+        + tables.suggestion_basis(r),
     ]
     found = breakdowns(r)
     table = tables.table(_BREAKDOWN, found)
@@ -205,7 +206,12 @@ def _round(r: RoundReport) -> str:
 
 
 # Breakdowns sit under a heading of their kind; the bar stands for the oppose and confused shares.
-_KINDS: Final = {"group": "By stakeholder group", "channel": "By channel", "hub": "By hub"}
+_KINDS: Final = {
+    "group": "By stakeholder group",
+    "channel": "By channel",
+    "hub": "By hub",
+    "admission": "Registered and self-declared",
+}
 _BREAKDOWN: Final[list[Column[Breakdown]]] = [
     Column("Who", lambda b: u(b.title)),
     tables.TOTAL,

@@ -130,7 +130,8 @@ def _round(r: RoundReport) -> list[str]:
         f"Ratings {r['total']}",  # the page has the count in the round's heading
         *tables.facts(r, md),
         "suggests rough consensus "
-        + ("**yes**" if r["metrics"]["suggests_rough_consensus"] else "no"),
+        + ("**yes**" if r["metrics"]["suggests_rough_consensus"] else "no")
+        + tables.suggestion_basis(r),
     ]
     return [
         f"### Round {r['round']}",
@@ -156,7 +157,13 @@ def _wording(p: PropositionReport) -> list[str]:
 
 
 # One flat table: a breakdown's kind prefixes its title, and its shares are spelled out.
-_KINDS: Final = {"all": "", "group": "Group: ", "channel": "Channel: ", "hub": "Hub: "}
+_KINDS: Final = {
+    "all": "",
+    "group": "Group: ",
+    "channel": "Channel: ",
+    "hub": "Hub: ",
+    "admission": "",
+}
 _BREAKDOWN: Final[list[Column[Breakdown]]] = [
     Column("Who", lambda b: _KINDS[b.kind] + md(b.title)),
     tables.TOTAL,

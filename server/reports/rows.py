@@ -8,14 +8,15 @@ from .words import label
 
 
 class Breakdown(NamedTuple):
-    kind: str  # "all", "group", "channel" or "hub"
+    kind: str  # "all", "group", "channel", "hub", or "admission" (registered or self-declared)
     key: str  # group name, channel, hub id; "" for all
     title: str  # as a reader sees it
     shares: Shares
 
 
 def breakdowns(round_: RoundReport) -> list[Breakdown]:
-    """Everyone, then each stakeholder group, each channel, each hub."""
+    """Everyone, then each stakeholder group, each channel, each hub, and (admission
+    `both`) the registered and the self-declared raters."""
     everyone: Shares = {
         "total": round_["total"],
         "counts": round_["counts"],
@@ -29,4 +30,6 @@ def breakdowns(round_: RoundReport) -> list[Breakdown]:
     found += [Breakdown("group", g, label(g), s) for g, s in round_["by_group"].items()]
     found += [Breakdown("channel", c, label(c), s) for c, s in round_["by_channel"].items()]
     found += [Breakdown("hub", h["hub_id"], h["name"], h) for h in round_["by_hub"]]
+    split = round_.get("by_admission", {})
+    found += [Breakdown("admission", k, label(k), s) for k, s in split.items()]
     return found

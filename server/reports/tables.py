@@ -172,3 +172,8 @@ def hubs(part: Participation, esc: Escape) -> Table:
         for h in part["hubs"]
     ]
     return Table(["Hub", "Attendance", "Rounds reported", "Speakers", "Turns"], rows)
+
+
+def suggestion_basis(r: RoundReport) -> str:
+    """Whose ratings the suggestion read, when not everyone's (admission `both`)."""
+    return " (registered raters only)" if r.get("suggestion_follows") == "registered" else ""

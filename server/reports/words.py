@@ -43,6 +43,8 @@ LABELS: Final[dict[str, str]] = {
     "other": "Other",
     "low_sample": "few ratings",
     "confusion": "confusion",
+    "registered": "Registered raters",
+    "self_declared": "Self-declared raters",
 }
 SHORT_HEAD: Final = 12  # as the display shows it (server.chain.SHORT)
 NONE: Final = "—"

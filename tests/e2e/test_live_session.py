@@ -82,6 +82,9 @@ def test_ratings_reach_the_projector_then_the_reveal(
     rate(phones[0], first, "strongly_agree")
     expect(phones[0].locator(".mine")).to_have_text("Your rating: Strongly agree")
 
+    # Closing publishes the final figures (outside the console they move in
+    # steps of three raters, and the change above began a new step).
+    console_click(console, first, "Close")
     console_click(console, first, "Reveal results")
     expect(shown.locator(".rated")).to_have_text("3 rated")
     expect(shown.locator(".waiting")).to_be_hidden()
@@ -136,6 +139,9 @@ def test_hub_relays_counts_and_chair_marks_rough_consensus(
     expect(form.locator(".sum")).to_have_text("Total 11 of 12 attending")
     form.get_by_role("button", name="Send counts").click()
     expect(form.locator(".sent")).to_have_text("Counts sent for round 1")
+    # Two raters (the phone, the hub) are below a published step of three; closing
+    # publishes them.
+    console_click(console, first, "Close")
 
     shown = card(display, first)
     expect(shown.locator(".rated")).to_have_text("12 rated", timeout=1_000)

@@ -9,7 +9,8 @@ groups or counts above the attendance. `run` applies what `decide` accepts.
 import copy
 import random
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from hypothesis import strategies as st
@@ -23,6 +24,7 @@ from facilitation.vocabulary import (
     INTENTS,
     LANGUAGES,
     SCALE,
+    MarkStatus,
 )
 
 from .conftest import DISPLAY, FACILITATOR, GUEST, JOIN_CODE, NOW, OPERATOR, hub_actor, person
@@ -147,13 +149,65 @@ def _accept(rng: random.Random) -> tuple[tuple[Any, ...], Actor]:
     return args, FACILITATOR
 
 
-def _import(rng: random.Random) -> tuple[tuple[Any, ...], Actor]:
+def _import_translations(rng: random.Random) -> tuple[tuple[Any, ...], Actor]:
     content = odd(
         rng,
         ("position,fr,ar\n1,Texte,نص\n", "id,es\nprop-1,Texto\n", '[{"position": 2, "fr": "B"}]'),
         "position,klingon\n1,x\n",
     )
     return ("json" if content.startswith("[") else "csv", content), FACILITATOR
+
+
+WINDOWS = ("win-0", "win-1")
+SCHEDULER = Actor("scheduler")
+
+
+def _local(at: float) -> str:
+    """`at` (seconds since the epoch) as a local time in UTC, the sessions' default zone."""
+    return datetime.fromtimestamp(at, UTC).replace(tzinfo=None).isoformat(timespec="seconds")
+
+
+def _window(rng: random.Random) -> tuple[tuple[Any, ...], Actor]:
+    # Histories start at NOW and move on by up to a few minutes a step.
+    opens = NOW + rng.choice((-600, 0, 30, 300, 3000))
+    closes = opens + odd(rng, (60, 600, 7200), -60)
+    on = rng.choice((None, *PROPS))
+    return (rng.choice(WINDOWS), on, _local(opens), _local(closes)), FACILITATOR
+
+
+def _carry(rng: random.Random) -> tuple[tuple[Any, ...], Actor]:
+    status: MarkStatus = rng.choice(("no_consensus", "needs_revision"))
+    item = c.Carried(
+        rng.choice((*PROPS, "prop-9")),
+        "Text carried",
+        "s0",
+        "Past",
+        "ab" * 32,
+        "no_consensus",
+        1,
+        4,
+        0.5,
+        {"agree": 2, "disagree": 2},
+    )
+    return ((replace(item, status=status),),), FACILITATOR
+
+
+def _registrant_row(rng: random.Random, number: int, pid: str) -> c.RegistrantRow:
+    """A row for `pid` (so an invited person rates as one of the pool), now and then bad."""
+    values = {
+        "name": name_of(pid),
+        "email": odd(rng, (f"{pid}@example.org",), "not-an-email"),
+        "stakeholder_group": group(rng),
+        "channel": odd(rng, ("on-site", "online"), "by pigeon"),
+        "language": odd(rng, ("en", "fr"), "tlh"),
+    }
+    return c.RegistrantRow(number, pid, f"key-{pid}", values)
+
+
+def _import(rng: random.Random) -> tuple[tuple[Any, ...], Actor]:
+    chosen = rng.sample(PIDS[3:] + PIDS[:1], rng.randint(1, 2))
+    rows = tuple(_registrant_row(rng, i, pid) for i, pid in enumerate(chosen, start=2))
+    return (rows,), FACILITATOR
 
 
 BUILD: dict[str, tuple[int, Build]] = {  # kind: (how often, builder)
@@ -211,7 +265,16 @@ BUILD: dict[str, tuple[int, Build]] = {  # kind: (how often, builder)
             prop, lambda r: odd(r, ("fr", "ar", "zh"), "tlh"), lambda r: r.choice((None, "Texte"))
         ),
     ),
-    "ImportTranslations": (1, _import),
+    "ImportTranslations": (1, _import_translations),
+    "SetWindow": (1, _window),
+    "CancelWindow": (1, by_facilitator(lambda r: r.choice(WINDOWS))),
+    "AdvanceWindows": (2, lambda r: ((), SCHEDULER)),
+    "PublishOutcome": (1, by_facilitator(lambda r: odd(r, (None, "Chair's note"), "n" * 2001))),
+    "UnpublishOutcome": (1, by_facilitator()),
+    "CarryForward": (1, _carry),
+    "ImportRegistrants": (1, _import),
+    "RemoveRegistrant": (1, by_facilitator(lambda r: r.choice(PIDS))),
+    "OpenInvitation": (2, lambda r: ((r.choice(PIDS),), GUEST)),
 }
 EVERYTHING = {kind: weight for kind, (weight, _) in BUILD.items()}
 # The queue on its own, busy: many hands, moves and removals, few turns.
@@ -245,6 +308,8 @@ def opening(seed: int) -> list[Step]:
         "results_visibility": rng.choice(("on_reveal", "live")),
         "queue_policy": rng.choice(("default", "default", "fifo")),
         "speaking_seconds": rng.choice((60, 120)),
+        "admission": rng.choice(("open", "open", "both", "registered")),
+        "suggestion_follows": rng.choice(("all", "registered")),
     }
     propositions = tuple((p, f"Text of {p}", None) for p in PROPS[: rng.randint(1, 3)])
     create = (
@@ -262,11 +327,30 @@ def opening(seed: int) -> list[Step]:
             (pid, rng.choice(GROUPS), rng.choice(("in_room", "remote")), name_of(pid)),
             GUEST,
         )
-        for pid in PIDS[:4]
+        for pid in PIDS[:3]
     ]
+    # The last two of the pool are invited, and come.
+    rows = tuple(
+        c.RegistrantRow(
+            i,
+            pid,
+            f"key-{pid}",
+            {
+                "name": name_of(pid),
+                "email": f"{pid}@example.org",
+                "stakeholder_group": rng.choice(GROUPS),
+                "channel": rng.choice(("on-site", "online")),
+                "language": "en",
+            },
+        )
+        for i, pid in enumerate(PIDS[3:], start=2)
+    )
+    invited = [Step("ImportRegistrants", (rows,), FACILITATOR)]
+    invited += [Step("OpenInvitation", (pid,), GUEST) for pid in PIDS[3:]]
     return [
         Step("CreateSession", create, OPERATOR),
         *joins,
+        *invited,
         Step("InviteHub", ("hub-0", "Hub Accra", rng.randint(1, 20)), FACILITATOR),
         Step("OpenProposition", ("prop-0",), FACILITATOR),
     ]

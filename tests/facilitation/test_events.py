@@ -55,6 +55,27 @@ SAMPLES: list[ev.Event] = [
     ev.LinksRotated("facilitator", 1, AT),
     ev.LinksRotated("display", 3, AT),
     ev.HubTallied("h1", "a", 1, {"agree": 4, "confused": 1}, None, AT),
+    ev.WindowSet("w1", "a", AT + 60, AT + 3600, AT),
+    ev.WindowSet("w2", None, AT, AT + 60, AT),
+    ev.WindowOpened("w1", AT + 60),
+    ev.WindowClosed("w1", AT + 3600),
+    ev.WindowCancelled("w2", AT),
+    ev.OutcomePublished(41, "Adopted by rough consensus", AT),
+    ev.OutcomePublished(42, None, AT),
+    ev.OutcomeUnpublished(AT),
+    ev.ProvenanceRecorded(
+        "b",
+        "s0",
+        "IGF 2025",
+        "ab" * 32,
+        "needs_revision",
+        2,
+        14,
+        0.5,
+        {"agree": 7, "disagree": 7},
+        AT,
+    ),
+    ev.ProvenanceRecorded("b", "s0", "IGF 2025", "cd" * 32, "no_consensus", 1, 0, None, {}, AT),
     ev.HubTallied(
         "h1", "a", 2, {"agree": 4}, {"youth": {"agree": 3}, "business": {"agree": 1}}, AT
     ),
@@ -69,6 +90,15 @@ SAMPLES: list[ev.Event] = [
     ev.AmendmentDecided("am2", "declined", "Out of scope", None, AT),
     ev.TranslationSet("a", 3, "fr", "Le garder libre", AT),
     ev.TranslationSet("a", 3, "ar", None, AT),
+    ev.RegistrantsImported(
+        (
+            ("r1", "Amina Diallo", "9f0c" * 8, "youth", "in_room", "fr"),
+            ("r2", "Li Na", "1a2b" * 8, "business", "remote", "zh"),
+        ),
+        AT,
+    ),
+    ev.RegistrantRemoved("r2", AT),
+    ev.InvitationOpened("r1", AT),
 ]
 
 
@@ -110,9 +140,13 @@ def test_json_form_is_plain() -> None:
             "max_confused_share": 0.15,
             "min_group_agree_share": 0.5,
             "min_group_ratings": 3,
+            "min_opinion_consensus": 0.0,
         },
         "opinions_every": 200,
         "opinions_seconds": 5,
+        "time_zone": "UTC",
+        "admission": "open",
+        "suggestion_follows": "all",
     }
 
 

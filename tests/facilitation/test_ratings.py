@@ -50,6 +50,7 @@ def test_each_of_the_six_values_is_tallied(index: int) -> None:
     round_.tally = Tally(
         one_hot(index), {"civil_society": one_hot(index)}, {"remote": one_hot(index)}
     )
+    round_.unpublished = {"p1"}  # one rater: not yet a published step
     expected.version += 1
     assert state == expected
 
@@ -145,6 +146,7 @@ def test_rounds_are_kept_apart() -> None:
     second = expected.propositions["a"].rounds[1]
     second.ratings["p1"] = Rating(1, None, "civil_society", "remote", NOW + 30)
     second.tally = Tally(one_hot(1), {"civil_society": one_hot(1)}, {"remote": one_hot(1)})
+    second.unpublished = {"p1"}
     expected.version += 1
     assert state == expected
     assert state.propositions["a"].rounds[0] == first

@@ -85,9 +85,13 @@ def test_create_session_with_defaults() -> None:
             "max_confused_share": 0.15,
             "min_group_agree_share": 0.5,
             "min_group_ratings": 3,
+            "min_opinion_consensus": 0.0,
         },
         "opinions_every": 200,
         "opinions_seconds": 5,
+        "time_zone": "UTC",
+        "admission": "open",
+        "suggestion_follows": "all",
     }
 
 
@@ -383,6 +387,8 @@ def test_remove_participant_discarding_ratings_is_an_event_that_untallies_every_
         by_group={"government": [0] * 6, "academia": [0, 0, 0, 1, 0, 0]},
         by_channel={"in_room": [0] * 6, "remote": [0, 0, 0, 1, 0, 0]},
     )
+    # Discarding is a change like any other: published once enough raters changed.
+    round1.unpublished = {"p1"}
     assert round2.ratings.pop("p1") == Rating(0, None, "government", "in_room", NOW - 5)
     round2.tally = Tally(
         counts=[0] * 6, by_group={"government": [0] * 6}, by_channel={"in_room": [0] * 6}
@@ -406,6 +412,7 @@ def test_discarding_for_a_removed_participant_and_with_nothing_to_discard() -> N
         by_group={"government": [0, 1, 0, 0, 0, 0], "academia": [0] * 6},
         by_channel={"in_room": [0, 1, 0, 0, 0, 0], "remote": [0] * 6},
     )
+    round1.unpublished = {"p2"}
     expected.version += 1
     assert state == expected
 
@@ -425,6 +432,11 @@ def test_remove_participant_refusals() -> None:
 def test_each_round_keeps_its_own_ratings_and_tally() -> None:
     state = _rated_session()
     first, second = state.propositions["a"].rounds
+    first_tally = Tally(
+        counts=[0, 1, 0, 1, 0, 0],
+        by_group={"government": [0, 1, 0, 0, 0, 0], "academia": [0, 0, 0, 1, 0, 0]},
+        by_channel={"in_room": [0, 1, 0, 0, 0, 0], "remote": [0, 0, 0, 1, 0, 0]},
+    )
     assert first == RoundState(
         number=1,
         opened_at=NOW - 30,
@@ -433,11 +445,8 @@ def test_each_round_keeps_its_own_ratings_and_tally() -> None:
             "p1": Rating(1, None, "government", "in_room", NOW - 20),
             "p2": Rating(3, "Too vague", "academia", "remote", NOW - 20),
         },
-        tally=Tally(
-            counts=[0, 1, 0, 1, 0, 0],
-            by_group={"government": [0, 1, 0, 0, 0, 0], "academia": [0, 0, 0, 1, 0, 0]},
-            by_channel={"in_room": [0, 1, 0, 0, 0, 0], "remote": [0, 0, 0, 1, 0, 0]},
-        ),
+        tally=first_tally,
+        published=first_tally,  # closing published the remainder
     )
     assert second == RoundState(
         number=2,
@@ -448,4 +457,5 @@ def test_each_round_keeps_its_own_ratings_and_tally() -> None:
             by_group={"government": [1, 0, 0, 0, 0, 0]},
             by_channel={"in_room": [1, 0, 0, 0, 0, 0]},
         ),
+        unpublished={"p1"},
     )

@@ -9,6 +9,7 @@ from facilitation import commands as c
 from facilitation import events as ev
 from facilitation.settings import SessionSettings
 from facilitation.views import ROLE_SECTIONS, TOUCHES, results, view
+from facilitation.vocabulary import Value
 
 from .conftest import (
     FACILITATOR,
@@ -45,6 +46,11 @@ def scene(settings: dict[str, object] | None = None) -> SessionState:
     rate(state, "p2", "a", "disagree", "Too vague", NOW - 8)
     rate(state, "p3", "a", "confused", "What is 'open'?", NOW - 7)
     step(state, c.HubTally("a", {"agree": 4}), hub_actor("h1"), NOW - 6)
+    # The distribution outside the console moves in steps of three raters: the
+    # hub began a step; p1 and p2 confirming their ratings fill it, so every
+    # view below shows the whole tally.
+    rate(state, "p1", "a", "agree", "Fine by me", NOW - 9)
+    rate(state, "p2", "a", "disagree", "Too vague", NOW - 8)
     step(state, c.RaiseHand("e2", "reply", "a"), person("p2"), NOW - 5)
     return state
 
@@ -165,6 +171,7 @@ def test_sections_per_role() -> None:
         "queue",
         "timer",
         "me",
+        "windows",
     ]
     assert list(view(state, "display", "", NOW)) == [
         "session",
@@ -173,6 +180,7 @@ def test_sections_per_role() -> None:
         "timer",
         "participation",
         "hubs",
+        "windows",
     ]
     assert list(view(state, "hub", "h1", NOW)) == [*ROLE_SECTIONS["hub"]]
     assert view(state, "display", "", NOW, sections=["queue", "me", "hub"]) == {"queue": QUEUE_VIEW}
@@ -195,6 +203,7 @@ def test_participant_sees_only_their_own_and_no_distribution_before_reveal() -> 
             "ratings": {"a": {"round": 1, "value": "agree", "comment": "Fine by me"}},
             "amendments": [],
         },
+        "windows": [],
     }
     me = view(state, "participant", "p2", NOW)["me"]
     assert me["entry_id"] == "e2"
@@ -232,6 +241,7 @@ def test_display_sees_the_total_always_and_the_distribution_once_revealed() -> N
             "hub_attendance": 40,
         },
         "hubs": [{"hub_id": "h1", "name": "Nairobi hub", "attendance": 40}],
+        "windows": [],
     }
     assert view(state, "display", "", NOW) == hidden
     step(state, c.RevealResults("a", True), FACILITATOR)
@@ -278,12 +288,17 @@ def test_hub_sees_its_own_counts_and_results_only_once_revealed() -> None:
     }
     step(state, c.RevealResults("a", True), FACILITATOR)
     revealed = view(state, "hub", "h1", NOW)
-    assert revealed["propositions"][0]["rounds"][0]["total"] == 9
-    assert revealed["propositions"][0]["rounds"][0]["counts"] == counts(
+    # Dakar's tally is one rater's change: it waits for the step to fill.
+    assert revealed["propositions"][0]["rounds"][0]["total"] == 7
+    assert view(state, "facilitator", "", NOW)["propositions"][0]["rounds"][0]["total"] == 9
+    # Closing publishes the remainder: the final figures.
+    step(state, c.CloseProposition("a"), FACILITATOR)
+    closed = view(state, "hub", "h1", NOW)
+    assert closed["propositions"][0]["rounds"][0]["total"] == 9
+    assert closed["propositions"][0]["rounds"][0]["counts"] == counts(
         agree=5, disagree=3, confused=1
     )
     # A new round: the hub's own counts are those of the open round (none yet).
-    step(state, c.CloseProposition("a"), FACILITATOR)
     open_(state, "a")
     assert view(state, "hub", "h1", NOW)["hub"]["tallies"] == {}
     assert view(state, "hub", "h1", NOW)["propositions"][0]["rounds"] == [
@@ -338,6 +353,7 @@ def test_facilitator_sees_everything_and_objections_without_identity() -> None:
                 "channel": "in_room",
                 "language": None,
                 "removed": False,
+                "registered": False,
             },
             {
                 "participant_id": "p2",
@@ -346,6 +362,7 @@ def test_facilitator_sees_everything_and_objections_without_identity() -> None:
                 "channel": "remote",
                 "language": None,
                 "removed": False,
+                "registered": False,
             },
             {
                 "participant_id": "p3",
@@ -354,9 +371,12 @@ def test_facilitator_sees_everything_and_objections_without_identity() -> None:
                 "channel": "in_room",
                 "language": None,
                 "removed": False,
+                "registered": False,
             },
         ],
         "speaker_log": [],
+        "windows": [],
+        "publication": {"published": False},
     }
 
 
@@ -517,3 +537,35 @@ def test_outcomes_answer_what_the_protocol_promises() -> None:
         actor = person("p2") if isinstance(quiet, c.LowerHand) else FACILITATOR
         step(state, quiet, actor)
         assert outcome(state, quiet, actor) == {}
+
+
+def test_live_figures_outside_the_console_move_in_steps_of_min_group_size() -> None:
+    state = session(propositions=("a",), settings={"results_visibility": "live"})
+    for n in range(1, 8):
+        join(state, f"p{n}", "government", "in_room")
+    open_(state, "a", NOW - 30)
+
+    def shown(role: str) -> int:
+        rounds = view(state, role, "", NOW, ["propositions"])["propositions"][0]["rounds"]
+        total: int = rounds[0]["total"]
+        return total
+
+    seen = []
+    values: tuple[Value, ...] = ("agree", "disagree", "agree", "neutral", "agree")
+    for n, value in enumerate(values, start=1):
+        rate(state, f"p{n}", "a", value, None, NOW - 20 + n)
+        seen.append((shown("facilitator"), shown("display"), shown("participant")))
+    # The console follows every rating; everyone else sees 0 until three raters
+    # changed, then 3, and the next two wait for a third.
+    assert seen == [(1, 0, 0), (2, 0, 0), (3, 3, 3), (4, 3, 3), (5, 3, 3)]
+    # One rater changing twice is one change: the step still waits.
+    rate(state, "p4", "a", "agree", None, NOW)
+    assert shown("display") == 3
+    rate(state, "p6", "a", "agree", None, NOW)
+    assert view(state, "display", "", NOW)["propositions"][0]["rounds"][0]["counts"] == counts(
+        agree=5, disagree=1
+    )
+    rate(state, "p7", "a", "confused", None, NOW)
+    assert shown("display") == 6
+    step(state, c.CloseProposition("a"), FACILITATOR, NOW + 1)  # the remainder, at close
+    assert shown("display") == shown("participant") == 7

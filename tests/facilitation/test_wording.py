@@ -113,14 +113,19 @@ def test_withdraw_keeps_the_record_and_leaves_the_agenda() -> None:
     step(state, c.ProposeAmendment("m1", "a", "Other words"), person("p1"), NOW - 10)
     before = snapshot(state)
     assert step(state, c.WithdrawProposition("a"), FACILITATOR) == [
-        ev.PropositionWithdrawn("a", NOW)
+        ev.PropositionClosed("a", NOW),
+        ev.PropositionWithdrawn("a", NOW),
     ]
     expected = before
     p = expected.propositions["a"]
     p.status, p.withdrawn_at, p.rounds[0].closed_at = "withdrawn", NOW, NOW
+    # Closed as the chair's close would: the final figures published.
+    p.rounds[0].published = p.rounds[0].tally.copy()
+    p.rounds[0].published_registered = p.rounds[0].registered.copy()
+    p.rounds[0].unpublished = set()
     expected.amendments["m1"].status = "withdrawn"
     expected.amendments["m1"].decided_at = NOW
-    expected.version += 1
+    expected.version += 2
     assert state == expected
     assert step(state, c.WithdrawProposition("a"), FACILITATOR) == []
     for role, subject in (("participant", "p1"), ("display", ""), ("facilitator", "")):

@@ -191,3 +191,89 @@ def test_joins_per_session_can_be_capped(server_factory: type[LiveServer], tmp_p
     # Another session on the same server has its own count.
     other = server.create_session("Another", ["One"])
     assert server.join(other["join_code"])["token"]
+
+
+async def _trickle(port: int, stop: asyncio.Event) -> bytes:
+    """A join whose body comes a byte every 0.3 s; what the server answers, until it closes."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(
+        b"POST /api/join HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 200\r\n\r\n{"
+    )
+    await writer.drain()
+
+    async def drip() -> None:
+        while not stop.is_set() and not writer.is_closing():
+            writer.write(b" ")
+            try:
+                await writer.drain()
+            except ConnectionError:
+                return
+            await asyncio.sleep(0.3)
+
+    dripping = asyncio.create_task(drip())
+    answer = await asyncio.wait_for(reader.read(), timeout=15)  # until the server closes
+    stop.set()
+    await dripping
+    writer.close()
+    return answer
+
+
+async def test_a_trickling_body_is_cut_without_harming_others(
+    server_factory: type[LiveServer], tmp_path: Path
+) -> None:
+    server = server_factory(tmp_path / "data", body_timeout_s="2").start()
+    created = server.create_session("Slow bodies", ["One"])
+    began = asyncio.get_running_loop().time()
+    slow = [asyncio.create_task(_trickle(server.port, asyncio.Event())) for _ in range(20)]
+    async with httpx.AsyncClient(base_url=server.url, timeout=10) as client:
+        while not all(task.done() for task in slow):  # others join while the bodies drip
+            joined = await client.post(
+                "/api/join",
+                json={
+                    "join_code": created["join_code"],
+                    "stakeholder_group": "academia",
+                    "channel": "remote",
+                },
+            )
+            assert joined.status_code == 201, joined.text
+            await asyncio.sleep(0.2)
+    answers = [task.result() for task in slow]
+    took = asyncio.get_running_loop().time() - began
+    assert 2 <= took < 8, took
+    for answer in answers:
+        assert answer.startswith(b"HTTP/1.1 408 "), answer[:200]
+        assert b'"code":"too_slow"' in answer.replace(b" ", b""), answer
+    async with httpx.AsyncClient(timeout=5) as client:
+        assert (await client.get(server.url + "/healthz")).json() == {"ok": True}
+
+
+async def test_an_idle_keep_alive_connection_is_closed(
+    server_factory: type[LiveServer], tmp_path: Path
+) -> None:
+    server = server_factory(tmp_path / "data", keep_alive_s="1").start()
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    writer.write(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+    await writer.drain()
+    began = asyncio.get_running_loop().time()
+    answer = await asyncio.wait_for(reader.read(), timeout=10)  # EOF once the server closes
+    assert answer.startswith(b"HTTP/1.1 200 "), answer[:100]
+    assert asyncio.get_running_loop().time() - began < 5
+    writer.close()
+
+
+async def test_connections_beyond_the_limit_are_answered_503(
+    server_factory: type[LiveServer], tmp_path: Path
+) -> None:
+    server = server_factory(tmp_path / "data", max_connections="20").start()
+    held = [await asyncio.open_connection("127.0.0.1", server.port) for _ in range(25)]
+    async with httpx.AsyncClient(timeout=5) as client:
+        try:
+            assert (await client.get(server.url + "/healthz")).status_code == 503
+        finally:
+            for _, writer in held:
+                writer.close()
+        deadline = asyncio.get_running_loop().time() + 10
+        while (await client.get(server.url + "/healthz")).status_code != 200:
+            assert asyncio.get_running_loop().time() < deadline, "the server never recovered"
+            await asyncio.sleep(0.1)

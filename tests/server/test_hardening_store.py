@@ -1,5 +1,6 @@
 """A store that refuses to lie: bad databases, a shared or emptied data directory, secrets."""
 
+import asyncio
 import os
 import shutil
 import sqlite3
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.live import LiveServer, serve_refused
+from tests.live import LiveServer, Peer, latest_round, serve_refused
 
 
 def _refused(data: Path, *needles: str, args: tuple[str, ...] = ()) -> None:
@@ -147,17 +148,33 @@ def test_a_short_admin_token_is_refused(tmp_path: Path) -> None:
     _refused(tmp_path / "other", "23 characters", args=("--admin-token", "x" * 23))
 
 
-def test_a_deleted_data_directory_stops_acknowledgements(
+async def test_a_deleted_data_directory_stops_acknowledgements(
     server_factory: type[LiveServer], tmp_path: Path
 ) -> None:
     data = tmp_path / "data"
     server = server_factory(data).start()
     created = server.create_session("Vanishing", ["One"])
-    server.join(created["join_code"])
+    proposition_id = created["propositions"][0]["id"]
+    joined = server.join(created["join_code"])
+    console = await Peer(server.url, created["tokens"]["facilitator"]).connect()
+    phone = await Peer(server.url, joined["token"]).connect()
+    assert (await console.call("proposition:open", {"proposition_id": proposition_id}))["ok"]
     shutil.rmtree(data)
     answer = server.post_join(created["join_code"], "academia", "in_room")
-    assert answer.status_code == 500
-    assert answer.json()["error"]["code"] == "internal"
-    health = httpx.get(server.url + "/healthz", timeout=5)
+    assert answer.status_code == 503
+    assert answer.json()["error"]["code"] == "unavailable"
+    rated = await phone.call("rating:submit", {"proposition_id": proposition_id, "value": "agree"})
+    assert rated["ok"] is False, rated
+    assert rated["error"]["code"] == "unavailable", rated
+    assert phone.client.connected  # nothing wrong with the connection: it may try again
+    async with httpx.AsyncClient(timeout=5) as client:
+        health = await client.get(server.url + "/healthz")
     assert health.status_code == 503
     assert "gone" in health.json()["reason"]
+    # Nothing refused was kept in memory either: the session still has one participant
+    # and no rating, so nothing the store lost is shown as done.
+    assert (await console.call("sync"))["ok"]
+    await console.until(lambda _: len(console.snapshots) == 2)
+    assert latest_round(console.view, proposition_id)["total"] == 0
+    assert len(console.view["participants"]) == 1
+    await asyncio.gather(console.close(), phone.close())

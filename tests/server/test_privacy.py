@@ -1,6 +1,9 @@
 """Privacy of the vote through the real server: no small group reaches a phone or the display."""
 
+import asyncio
 import json
+from collections.abc import Callable
+from typing import Any
 
 from tests.live import LiveServer, Peer, latest_round
 
@@ -43,4 +46,57 @@ async def test_one_academia_rater_among_twelve_reaches_no_phone_or_display(
                         "group"
                     ) != "academia"
     for peer in [facilitator, display, *phones]:
+        await peer.close()
+
+
+def _total_is(proposition_id: str, total: int) -> Callable[[dict[str, Any]], bool]:
+    return lambda view: bool(latest_round(view, proposition_id).get("total") == total)
+
+
+def _published_totals(peer: Peer, proposition_id: str) -> list[int]:
+    """Every distribution total `peer` was sent for the proposition, in order."""
+    seen = []
+    for message in peer.messages:
+        for p in message.get("propositions", []):
+            if p["id"] == proposition_id and p["rounds"] and "counts" in p["rounds"][-1]:
+                seen.append(sum(p["rounds"][-1]["counts"].values()))
+    return seen
+
+
+async def test_live_ratings_a_second_apart_reach_the_room_only_in_steps(
+    live_server: LiveServer,
+) -> None:
+    created = live_server.create_session(
+        "Steps", ["Open standards first"], settings={"results_visibility": "live"}
+    )
+    first, code = created["propositions"][0]["id"], created["join_code"]
+    facilitator = await Peer(live_server.url, created["tokens"]["facilitator"]).connect()
+    display = await Peer(live_server.url, created["tokens"]["display"]).connect()
+    joined = [live_server.join(code, "government", "in_room") for _ in range(5)]
+    watcher, *raters = [await Peer(live_server.url, j["token"]).connect() for j in joined]
+    assert (await facilitator.call("proposition:open", {"proposition_id": first}))["ok"]
+    for n, (rater, value) in enumerate(
+        zip(raters[:3], ("agree", "disagree", "agree"), strict=True), 1
+    ):
+        ack = await rater.call("rating:submit", {"proposition_id": first, "value": value})
+        assert ack["ok"], ack
+        # The console follows each rating as it comes.
+        await facilitator.until(_total_is(first, n))
+        await asyncio.sleep(1)  # a neighbour watching the screen between two taps
+    for peer in (display, watcher):
+        await peer.until(lambda v: latest_round(v, first).get("total") == 3)
+        # Never one rating at a time: from nothing straight to the step of three.
+        assert set(_published_totals(peer, first)) == {0, 3}, _published_totals(peer, first)
+    ack = await raters[3].call("rating:submit", {"proposition_id": first, "value": "neutral"})
+    assert ack["ok"], ack
+    await facilitator.until(lambda v: latest_round(v, first).get("total") == 4)
+    # The fourth waits for its step, and closing publishes it: the final figures arrive.
+    assert (await facilitator.call("proposition:close", {"proposition_id": first}))["ok"]
+    for peer in (display, watcher):
+        final = latest_round(
+            await peer.until(lambda v: latest_round(v, first)["total"] == 4), first
+        )
+        assert final["counts"]["neutral"] == 1
+        assert set(_published_totals(peer, first)) == {0, 3, 4}
+    for peer in [facilitator, display, *raters, watcher]:
         await peer.close()

@@ -80,13 +80,17 @@ SAMPLES: dict[str, tuple[dict[str, Any], c.Command]] = {
         {"proposition_id": "p1", "language": "fr", "text": "Le garder"},
         c.TranslateProposition("p1", "fr", "Le garder"),
     ),
+    "window:set": (
+        {"proposition_id": "p1", "opens_at": "2026-12-03T09:00", "closes_at": "2026-12-04T09:00"},
+        c.SetWindow("*", "p1", "2026-12-03T09:00", "2026-12-04T09:00"),
+    ),
+    "window:cancel": ({"window_id": "w1"}, c.CancelWindow("w1")),
+    "outcome:publish": ({"note": "Thanks"}, c.PublishOutcome("Thanks")),
+    "outcome:unpublish": ({}, c.UnpublishOutcome()),
+    "registrant:remove": ({"registrant_id": "r9"}, c.RemoveRegistrant("r9")),
 }
-NEW_IDS = (
-    "entry_id",
-    "proposition_id",
-    "hub_id",
-    "amendment_id",
-)  # chosen by the server: compared as "*"
+# chosen by the server: compared as "*"
+NEW_IDS = ("entry_id", "proposition_id", "hub_id", "window_id", "amendment_id")
 
 
 def built(name: str, payload: dict[str, Any]) -> c.Command:

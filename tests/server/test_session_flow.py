@@ -111,7 +111,9 @@ async def test_full_session(live_server: LiveServer) -> None:
         )
     )["ok"]
 
-    # Reveal: participants now see the distribution.
+    # Close, then reveal: participants now see the final distribution (closing
+    # published the changes that had not yet filled a step of min_group_size).
+    assert (await facilitator.call("proposition:close", {"proposition_id": first})) == {"ok": True}
     assert (
         await facilitator.call("results:reveal", {"proposition_id": first, "visible": True})
     ) == {"ok": True}
@@ -122,7 +124,6 @@ async def test_full_session(live_server: LiveServer) -> None:
         expected["by_group"].setdefault("other", dict.fromkeys(SCALE, 0))[value] += n
     assert proposition(revealed, first)["rounds"][-1]["counts"] == expected["counts"]
 
-    assert (await facilitator.call("proposition:close", {"proposition_id": first})) == {"ok": True}
     assert (await phones[6].call("rating:submit", {"proposition_id": first, "value": "agree"}))[
         "error"
     ]["code"] == "closed"

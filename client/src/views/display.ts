@@ -11,6 +11,7 @@ import { latestRound, type Proposition, type Snapshot } from "../protocol";
 import { speakerDetails, speakerName } from "../speakers";
 import { countdown } from "../timer";
 import { projectorLanguages, showText, textIn } from "../wording";
+import { displayOpinions } from "./display-opinions";
 
 // Three propositions are what stays legible on a 720p projector.
 const MAX_SHOWN = 3;
@@ -43,6 +44,7 @@ function mountDisplay(main: HTMLElement): (s: Snapshot) => void {
   const joinUrl = h("p", { class: "join-url" });
   const participation = h("p", { class: "participation" });
   const head = h("p", { class: "head" });
+  const opinions = displayOpinions(); // the opinion map, once results are public
   replace(
     main,
     h(
@@ -67,6 +69,7 @@ function mountDisplay(main: HTMLElement): (s: Snapshot) => void {
           nextList,
           nobodyWaiting,
         ),
+        opinions.el,
         h(
           "section",
           { class: "join", "aria-labelledby": "h-join" },
@@ -95,6 +98,7 @@ function mountDisplay(main: HTMLElement): (s: Snapshot) => void {
       widgets,
     );
 
+    opinions.update(s);
     const current = s.queue.current;
     setText(speakerEl, current ? speakerName(current) : t("nobody_speaking"));
     setText(speakerInfo, current ? speakerDetails(current) : "");

@@ -6,9 +6,11 @@ import { t } from "../../i18n";
 import { openLinkedView, renderSnapshots } from "../../linked-view";
 import type { Snapshot } from "../../protocol";
 import { consoleContext } from "./context";
+import { opinionsPanel } from "./opinions";
 import { hubsPanel, participantsPanel } from "./people";
 import { propositionsPanel, type Panel } from "./propositions";
 import { queuePanel } from "./queue";
+import { registrantsPanel } from "./registrants";
 import { sessionPanel } from "./session";
 import { speakerLogPanel } from "./speaker-log";
 
@@ -24,9 +26,11 @@ export function start(): void {
     const side = [
       queuePanel(ctx),
       speakerLogPanel(),
+      opinionsPanel(),
       sessionPanel(ctx),
       hubsPanel(ctx),
       participantsPanel(ctx),
+      registrantsPanel(ctx, () => connection.snapshot?.session.session_id ?? ""),
     ];
     const panels: Panel[] = [props, ...side];
     replace(

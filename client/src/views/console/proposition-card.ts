@@ -1,6 +1,7 @@
 // One proposition in the chair's console: lifecycle buttons, the live bar,
 // the breakdown by group and channel, the metrics with the rough-consensus
 // suggestion, the objections to weigh, and the chair's own mark.
+import { admissionSplit } from "./admission";
 import { countsTable, divergingBar } from "../../bars";
 import { h, replace, setText, uid } from "../../dom";
 import { channelLabel, groupLabel, markLabel, percent, scaleLabel, t } from "../../i18n";
@@ -19,6 +20,7 @@ import type { ConsoleContext } from "./context";
 import { reorderControls } from "./reorder";
 import { translationsEditor } from "./translations";
 import { wordingTools } from "./wording";
+import { consensusFigures } from "./opinions";
 
 export interface PropositionCard {
   el: HTMLElement;
@@ -68,6 +70,7 @@ export function propositionCard(p: Proposition, ctx: ConsoleContext): Propositio
   const bar = divergingBar();
   const total = h("p", { class: "total" });
   const metrics = h("div", { class: "metrics" });
+  const figures = h("div", { class: "figures" }); // both consensus figures (./opinions)
   // The chair may fold these; they persist so an update does not unfold them.
   const breakdownBody = h("div", {});
   const breakdown = h(
@@ -130,6 +133,7 @@ export function propositionCard(p: Proposition, ctx: ConsoleContext): Propositio
     total,
     bar.el,
     metrics,
+    figures,
     breakdown,
     earlier,
     objections,
@@ -186,7 +190,8 @@ export function propositionCard(p: Proposition, ctx: ConsoleContext): Propositio
     const hasCounts = Boolean(round?.counts);
     bar.el.hidden = !hasCounts;
     if (round?.counts) bar.update(round.counts);
-    replace(metrics, ...(round?.metrics ? metricsList(round.metrics) : []));
+    replace(metrics, ...(round?.metrics ? metricsList(round.metrics) : []), admissionSplit(round));
+    replace(figures, consensusFigures(current));
     const tables = round ? breakdownTables(round) : [];
     replace(breakdownBody, ...tables);
     breakdown.hidden = tables.length === 0;

@@ -104,7 +104,7 @@ export function translationsImport(ctx: ConsoleContext): HTMLElement {
     const answer = await importFile(session, ctx.token(), chosen);
     submit.disabled = false;
     if ("code" in answer) ctx.shell.showError(answer);
-    else setText(done, t("imported_n", { n: answer.translations }));
+    else setText(done, t("translations_imported_n", { n: answer.translations }));
   });
   return form;
 }

@@ -34,13 +34,24 @@ async function join(shell: Shell, joinCode: string): Promise<void> {
     shell.showFatal(info.message);
     return;
   }
+  if (info.admission === "registered") {
+    shell.setTitle(info.title);
+    shell.showFatal(t("invitation_only"));
+    return;
+  }
   participate(shell, joinCode, await joinForm(shell, joinCode, info));
 }
 
-function participate(shell: Shell, joinCode: string, token: string): void {
+/** Rate and queue as the participant of `token`; `reopen` replaces the
+ * join-again button (an invitation link opens itself again instead). */
+export function participate(shell: Shell, joinCode: string, token: string, reopen?: () => void): void {
   const connection = new Connection(token, (renewed) => storeToken(joinCode, renewed));
   shell.watch(connection, (error) => {
     connection.close();
+    if (reopen) {
+      reopen();
+      return;
+    }
     const again = h("button", { type: "button", class: "primary big" }, t("join_again"));
     again.addEventListener("click", () => {
       try {
@@ -54,11 +65,12 @@ function participate(shell: Shell, joinCode: string, token: string): void {
   });
 
   const whoami = h("p", { class: "whoami" });
+  const ownGroup = h("p", { class: "own-opinion-group", role: "status" }); // to this phone only
   const empty = h("p", { class: "empty card" }, t("no_open"));
   const list = h("div", { class: "props" });
   const hand = handPanel(connection, shell);
   const amendments = ownAmendments();
-  replace(shell.main, whoami, empty, list, amendments.el, hand.el);
+  replace(shell.main, whoami, ownGroup, empty, list, amendments.el, hand.el);
 
   const cards = new Map<string, RatingCard>();
   const render = (s: Snapshot): void => {
@@ -68,6 +80,9 @@ function participate(shell: Shell, joinCode: string, token: string): void {
         whoami,
         t("joined_as", { group: groupLabel(s.me.stakeholder_group), channel: channelLabel(s.me.channel) }),
       );
+    const own = s.opinion_group;
+    setText(ownGroup, own ? t("opinion_own", { label: own.label, groups: own.groups }) : "");
+    ownGroup.hidden = !own;
     const shown = s.propositions.filter(isShownOnPhone);
     empty.hidden = shown.some((p) => p.status === "open");
     setText(empty, t("no_open"));
