@@ -234,13 +234,18 @@ def _entry_moved(s: SessionState, e: ev.EntryMoved) -> None:
     moved.pin = e.position
 
 
-def _floor_given(s: SessionState, e: ev.FloorGiven) -> None:
+def _end_turn(s: SessionState, at: float) -> None:
     queue = s.queue
     if queue.current is not None:
-        queue.current.ended_at = e.at
+        queue.current.ended_at = at
         queue.turns.append(queue.current)
         queue.current = None
     s.timer = Timer()
+
+
+def _floor_given(s: SessionState, e: ev.FloorGiven) -> None:
+    queue = s.queue
+    _end_turn(s, e.at)
     if e.entry_id is None:
         return
     entry = _leave_queue(s, e.entry_id)
@@ -248,8 +253,20 @@ def _floor_given(s: SessionState, e: ev.FloorGiven) -> None:
     queue.current = Turn(entry, e.at)
     queue.had_floor.add(entry.owner)
     queue.last_side = "room" if entry.channel == "in_room" else "remote"
-    seconds = float(s.settings.speaking_seconds)
+    seconds = float(s.settings.seconds_for(entry.intent))
     s.timer = Timer(seconds, seconds, e.at)
+
+
+def _floor_yielded(s: SessionState, e: ev.FloorYielded) -> None:
+    _end_turn(s, e.at)
+
+
+def _queue_closed(s: SessionState, e: ev.QueueClosed) -> None:
+    s.queue.closed = e.closed
+
+
+def _display_chosen(s: SessionState, e: ev.DisplayChosen) -> None:
+    s.display_mode, s.display_proposition = e.mode, e.proposition_id
 
 
 def _timer_changed(s: SessionState, e: ev.TimerChanged) -> None:
@@ -375,6 +392,9 @@ _HANDLERS = (
     Handler(ev.EntryRemoved, _entry_removed),
     Handler(ev.EntryMoved, _entry_moved),
     Handler(ev.FloorGiven, _floor_given),
+    Handler(ev.FloorYielded, _floor_yielded),
+    Handler(ev.QueueClosed, _queue_closed),
+    Handler(ev.DisplayChosen, _display_chosen),
     Handler(ev.TimerChanged, _timer_changed),
     Handler(ev.ConsensusMarked, _consensus_marked),
     Handler(ev.HubInvited, _hub_invited),

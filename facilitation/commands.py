@@ -206,7 +206,41 @@ class HubSpeaker:
 
 @dataclass(frozen=True, slots=True)
 class QueueNext:
-    pass
+    # The next speaker's time; None: the session's default for their intent.
+    seconds: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.seconds is not None:
+            check_int(self.seconds, "seconds", 1, v.MAX_TIMER_SECONDS)
+
+
+@dataclass(frozen=True, slots=True)
+class YieldFloor:
+    """The speaker ("I'm done"), or the hub whose speaker has the floor, ends the turn."""
+
+
+@dataclass(frozen=True, slots=True)
+class CloseQueue:
+    """Closes (or, with `closed` false, reopens) the list of speakers."""
+
+    closed: bool
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.closed, bool):
+            raise BadRequest("closed must be true or false.")
+
+
+@dataclass(frozen=True, slots=True)
+class ShowOnDisplay:
+    """What the projector shows: `auto`, one `proposition`, or the `agenda`."""
+
+    mode: v.DisplayMode
+    proposition_id: str | None = None
+
+    def __post_init__(self) -> None:
+        check_one_of(self.mode, v.DISPLAY_MODES, "mode")
+        if (self.mode == "proposition") != (self.proposition_id is not None):
+            raise BadRequest("proposition_id is needed with mode 'proposition', and only with it.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -527,6 +561,9 @@ Command = (
     | HubTally
     | HubSpeaker
     | QueueNext
+    | YieldFloor
+    | CloseQueue
+    | ShowOnDisplay
     | QueueMove
     | QueueRemove
     | SetTimer

@@ -206,6 +206,8 @@ def _raise_hand(s: SessionState, cmd: c.RaiseHand, actor: Actor, now: float) -> 
     if cmd.proposition_id is not None:
         _proposition(s, cmd.proposition_id)
     existing = s.queue.by_owner.get("p:" + actor.subject)
+    if existing is None:
+        _check_list_open(s)
     if existing is None and cmd.entry_id in s.queue.entries:
         raise Conflict("That entry id is taken.")
     return [
@@ -248,6 +250,8 @@ def _hub_speaker(s: SessionState, cmd: c.HubSpeaker, actor: Actor, now: float) -
     _check_group(s, cmd.stakeholder_group)
     name = cmd.name.strip()
     existing = s.queue.by_owner.get(f"h:{hub.hub_id}:{name}")
+    if existing is None:
+        _check_list_open(s)
     if existing is None and cmd.entry_id in s.queue.entries:
         raise Conflict("That entry id is taken.")
     return [
@@ -257,11 +261,43 @@ def _hub_speaker(s: SessionState, cmd: c.HubSpeaker, actor: Actor, now: float) -
     ]
 
 
-def _queue_next(s: SessionState, _: c.QueueNext, __: Actor, now: float) -> list[ev.Event]:
+def _queue_next(s: SessionState, cmd: c.QueueNext, __: Actor, now: float) -> list[ev.Event]:
     waiting = ordered(s.queue, s.settings.queue_policy)
     if not waiting and s.queue.current is None:
         raise Conflict("Nobody is waiting to speak.")
-    return [ev.FloorGiven(waiting[0].entry_id if waiting else None, now)]
+    given: list[ev.Event] = [ev.FloorGiven(waiting[0].entry_id if waiting else None, now)]
+    if waiting and cmd.seconds is not None:
+        # The chair's time for this speaker, recorded with the turn in one commit.
+        given.append(ev.TimerChanged("start", cmd.seconds, now))
+    return given
+
+
+def _yield_floor(s: SessionState, _: c.YieldFloor, actor: Actor, now: float) -> list[ev.Event]:
+    current = s.queue.current
+    if actor.role == "participant":
+        _participant(s, actor)
+        owner = "p:" + actor.subject
+        mine = current is not None and current.entry.owner == owner
+    else:
+        _hub(s, actor.subject)
+        mine = current is not None and current.entry.hub_id == actor.subject
+    if current is None or not mine:
+        raise Conflict("You do not have the floor, so there is no turn of yours to end.")
+    return [ev.FloorYielded(current.entry.entry_id, now)]
+
+
+def _close_queue(s: SessionState, cmd: c.CloseQueue, _: Actor, now: float) -> list[ev.Event]:
+    if s.queue.closed == cmd.closed:
+        return []
+    return [ev.QueueClosed(cmd.closed, now)]
+
+
+def _show(s: SessionState, cmd: c.ShowOnDisplay, _: Actor, now: float) -> list[ev.Event]:
+    if cmd.proposition_id is not None:
+        _proposition(s, cmd.proposition_id)
+    if (s.display_mode, s.display_proposition) == (cmd.mode, cmd.proposition_id):
+        return []
+    return [ev.DisplayChosen(cmd.mode, cmd.proposition_id, now)]
 
 
 def _queue_move(s: SessionState, cmd: c.QueueMove, _: Actor, now: float) -> list[ev.Event]:
@@ -412,6 +448,14 @@ def _proposition(s: SessionState, proposition_id: str) -> Proposition:
     return proposition
 
 
+def _check_list_open(s: SessionState) -> None:
+    if s.queue.closed:
+        raise Closed(
+            "The list of speakers is closed: the chair is not taking more speakers now. "
+            "You can ask again if the chair reopens it."
+        )
+
+
 def _check_group(s: SessionState, group: str) -> None:
     if group not in s.stakeholder_groups:
         raise BadRequest(
@@ -446,6 +490,9 @@ _RULES = (
     rule(c.HubTally, _hub_tally, "hub", outcome=o.round_of),
     rule(c.HubSpeaker, _hub_speaker, "hub", outcome=o.hub_entry),
     rule(c.QueueNext, _queue_next, outcome=o.current_speaker),
+    rule(c.YieldFloor, _yield_floor, "participant", "hub"),
+    rule(c.CloseQueue, _close_queue),
+    rule(c.ShowOnDisplay, _show),
     rule(c.QueueMove, _queue_move),
     rule(c.QueueRemove, _queue_remove),
     rule(c.SetTimer, _timer),

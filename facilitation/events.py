@@ -13,6 +13,7 @@ from .settings import SessionSettings
 from .vocabulary import (
     AmendmentStatus,
     Channel,
+    DisplayMode,
     Intent,
     LinkRole,
     MarkStatus,
@@ -143,6 +144,29 @@ class FloorGiven:
     """`queue:next`: the current turn ends; `entry_id` (None: nobody) gets the floor."""
 
     entry_id: str | None
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class FloorYielded:
+    """The speaker of `entry_id` ended their own turn; nobody has the floor."""
+
+    entry_id: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class QueueClosed:
+    """The list of speakers closed (no new hands) or, `closed` false, reopened."""
+
+    closed: bool
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class DisplayChosen:
+    mode: DisplayMode
+    proposition_id: str | None
     at: float
 
 
@@ -368,6 +392,9 @@ Event = (
     | EntryRemoved
     | EntryMoved
     | FloorGiven
+    | FloorYielded
+    | QueueClosed
+    | DisplayChosen
     | TimerChanged
     | ConsensusMarked
     | HubInvited
@@ -410,6 +437,9 @@ EVENT_TYPES: Final[dict[str, type[Event]]] = {
     "entry_removed": EntryRemoved,
     "entry_moved": EntryMoved,
     "floor_given": FloorGiven,
+    "floor_yielded": FloorYielded,
+    "queue_closed": QueueClosed,
+    "display_chosen": DisplayChosen,
     "timer_changed": TimerChanged,
     "consensus_marked": ConsensusMarked,
     "hub_invited": HubInvited,

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .errors import BadRequest
 from .vocabulary import (
     ADMISSIONS,
+    INTENTS,
     QUEUE_POLICIES,
     RESULTS_VISIBILITY,
     SUGGESTION_BASES,
@@ -61,6 +62,13 @@ SESSION_SETTINGS: Final[tuple[tuple[str, object, str], ...]] = (
         "display see its breakdown; smaller ones are merged into `by_group_merged` / "
         "`by_channel_merged`, which are never smaller than it either. The console keeps "
         "full detail.",
+    ),
+    (
+        "intent_seconds",
+        {},
+        'Speaking time per queue intent, e.g. `{"point_of_order": 60, "reply": 90}`; '
+        "an intent not listed gets `speaking_seconds`. The console can still give the next "
+        "speaker another time (`queue:next` with `seconds`).",
     ),
     ("consensus", None, "Thresholds of the rough-consensus suggestion (see below)."),
     (
@@ -147,6 +155,8 @@ class SessionSettings:
     speaking_seconds: int = 120
     queue_policy: QueuePolicy = "default"
     min_group_size: int = 3
+    # (intent, seconds) pairs, sorted: a tuple keeps the settings immutable.
+    intent_seconds: tuple[tuple[str, int], ...] = ()
     consensus: ConsensusThresholds = field(default_factory=ConsensusThresholds)
     opinions_every: int = 200
     opinions_seconds: int = 5
@@ -172,6 +182,13 @@ class SessionSettings:
             raise BadRequest(
                 "settings.speaking_seconds must be a whole number of seconds, 1 to 86400."
             )
+        for intent, value in self.intent_seconds:
+            if intent not in INTENTS:
+                raise BadRequest(
+                    f"settings.intent_seconds: unknown intent {intent!r}; "
+                    f"known: {', '.join(INTENTS)}."
+                )
+            _check_whole(value, 1, 86400, f"settings.intent_seconds.{intent}", "seconds")
         _check_whole(self.opinions_every, 1, 1_000_000, "settings.opinions_every", "ratings")
         _check_whole(self.opinions_seconds, 1, 86400, "settings.opinions_seconds", "seconds")
 
@@ -185,7 +202,8 @@ class SessionSettings:
         consensus = raw.get("consensus")
         if consensus is not None and not isinstance(consensus, Mapping):
             raise BadRequest("settings.consensus must be an object.")
-        base = cls(**{k: v for k, v in raw.items() if k != "consensus"})
+        values = {k: v for k, v in raw.items() if k not in ("consensus", "intent_seconds")}
+        base = cls(**values, intent_seconds=_intent_seconds(raw.get("intent_seconds")))
         return replace(base, consensus=ConsensusThresholds.from_dict(consensus or {}))
 
     def to_dict(self) -> dict[str, Any]:
@@ -194,6 +212,7 @@ class SessionSettings:
             "speaking_seconds": self.speaking_seconds,
             "queue_policy": self.queue_policy,
             "min_group_size": self.min_group_size,
+            "intent_seconds": dict(self.intent_seconds),
             "consensus": self.consensus.to_dict(),
             "opinions_every": self.opinions_every,
             "opinions_seconds": self.opinions_seconds,
@@ -201,6 +220,18 @@ class SessionSettings:
             "admission": self.admission,
             "suggestion_follows": self.suggestion_follows,
         }
+
+    def seconds_for(self, intent: str) -> int:
+        """The speaking time a turn of this intent starts with."""
+        return dict(self.intent_seconds).get(intent, self.speaking_seconds)
+
+
+def _intent_seconds(raw: object) -> tuple[tuple[str, int], ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, Mapping):
+        raise BadRequest("settings.intent_seconds must be an object of intents to seconds.")
+    return tuple(sorted((str(k), v) for k, v in raw.items()))
 
 
 def check_time_zone(name: object) -> ZoneInfo:

@@ -15,6 +15,7 @@ from .settings import SessionSettings
 from .vocabulary import (
     AmendmentStatus,
     Channel,
+    DisplayMode,
     Intent,
     MarkStatus,
     ParticipantChannel,
@@ -286,6 +287,7 @@ class QueueState:
     had_floor: set[str] = field(default_factory=set)  # owners
     last_side: str | None = None
     next_seq: int = 0
+    closed: bool = False  # the list of speakers: no new hands while closed
 
 
 @dataclass(slots=True)
@@ -304,6 +306,9 @@ class SessionState:
     hubs: dict[str, Hub] = field(default_factory=dict)
     queue: QueueState = field(default_factory=QueueState)
     timer: Timer = field(default_factory=Timer)
+    # What the projector shows (`display:show`): auto, one proposition or the agenda.
+    display_mode: DisplayMode = "auto"
+    display_proposition: str | None = None
     # Link generation of the console and the projector (`links:rotate`); absent: 0.
     link_epochs: dict[str, int] = field(default_factory=dict)
     amendments: dict[str, Amendment] = field(default_factory=dict)  # in the order proposed

@@ -52,8 +52,9 @@ TOUCHES: Final[dict[type, frozenset[str]]] = {
     ev.RatingsDiscarded: frozenset({"propositions", "me"}),
     ev.PropositionAdded: frozenset({"propositions"}),
     ev.PropositionMoved: frozenset({"propositions"}),
-    ev.PropositionOpened: frozenset({"propositions", "hub", "me"}),
-    ev.PropositionClosed: frozenset({"propositions"}),
+    # Opening and closing can change what the projector shows (session.display).
+    ev.PropositionOpened: frozenset({"propositions", "hub", "me", "session"}),
+    ev.PropositionClosed: frozenset({"propositions", "session"}),
     ev.ResultsRevealed: frozenset({"propositions"}),
     ev.RatingSubmitted: frozenset({"propositions", "me"}),
     ev.HandRaised: frozenset({"queue", "me"}),
@@ -61,6 +62,9 @@ TOUCHES: Final[dict[type, frozenset[str]]] = {
     ev.EntryRemoved: frozenset({"queue", "me"}),
     ev.EntryMoved: frozenset({"queue"}),
     ev.FloorGiven: frozenset({"queue", "timer", "speaker_log", "me"}),
+    ev.FloorYielded: frozenset({"queue", "timer", "speaker_log", "me"}),
+    ev.QueueClosed: frozenset({"queue"}),
+    ev.DisplayChosen: frozenset({"session"}),
     ev.TimerChanged: frozenset({"timer"}),
     ev.ConsensusMarked: frozenset({"propositions"}),
     ev.HubInvited: frozenset({"hubs", "participation", "hub"}),
@@ -70,7 +74,7 @@ TOUCHES: Final[dict[type, frozenset[str]]] = {
     ev.LinksRotated: frozenset(),
     ev.PropositionEdited: frozenset({"propositions"}),
     ev.PropositionRevised: frozenset({"propositions"}),
-    ev.PropositionWithdrawn: frozenset({"propositions", "me", "hub"}),
+    ev.PropositionWithdrawn: frozenset({"propositions", "me", "hub", "session"}),
     ev.CloseUndone: frozenset({"propositions"}),
     ev.AmendmentProposed: frozenset({"propositions", "me", "hub"}),
     ev.AmendmentDecided: frozenset({"propositions", "me", "hub"}),
@@ -336,6 +340,7 @@ def queue(state: SessionState, *_: object) -> View:
         if current is None
         else {**entry_view(current.entry), "started_at": current.started_at},
         "entries": [entry_view(e) for e in ordered(state.queue, state.settings.queue_policy)],
+        "closed": state.queue.closed,
     }
 
 
@@ -356,7 +361,32 @@ def session(state: SessionState, *_: object) -> View:
         "languages": list(state.languages),
         "stakeholder_groups": list(state.stakeholder_groups),
         "settings": state.settings.to_dict(),
+        "display": {
+            "mode": state.display_mode,
+            "proposition_id": state.display_proposition,
+            "shown": shown_on_display(state),
+        },
     }
+
+
+def shown_on_display(state: SessionState) -> str | None:
+    """The proposition the projector shows, or None for the agenda.
+
+    `auto` follows the one open proposition; with none open, the one opened
+    last (its outcome is what the room waits for); with several open, or none
+    ever opened, the agenda.
+    """
+    if state.display_mode != "auto":
+        chosen = state.propositions.get(state.display_proposition or "")
+        # A withdrawn proposition has left the room's agenda, the projector's too.
+        return None if chosen is None or chosen.status == "withdrawn" else chosen.proposition_id
+    opened = [p for p in state.propositions.values() if p.rounds and p.status != "withdrawn"]
+    live = [p for p in opened if p.status == "open"]
+    if len(live) == 1:
+        return live[0].proposition_id
+    if live or not opened:
+        return None
+    return max(opened, key=lambda p: p.rounds[-1].opened_at).proposition_id
 
 
 def participation(state: SessionState, *_: object) -> View:

@@ -18,6 +18,9 @@ ResultsVisibility = Literal["on_reveal", "live"]
 QueuePolicy = Literal["default", "fifo"]
 TranslationsFormat = Literal["csv", "json"]
 AmendmentStatus = Literal["proposed", "accepted", "declined", "withdrawn"]
+# What the projector shows: `auto` follows the one open proposition (the agenda
+# otherwise), `proposition` one the chair chose, `agenda` the whole list.
+DisplayMode = Literal["auto", "proposition", "agenda"]
 WindowStatus = Literal["scheduled", "open", "closed", "cancelled"]
 # When a rating was given: "live" while the chair had the proposition open
 # (proposition:open until proposition:close), "window" inside a rating window
@@ -66,6 +69,7 @@ AMENDMENT_STATUSES: Final[tuple[AmendmentStatus, ...]] = (
     "declined",
     "withdrawn",
 )
+DISPLAY_MODES: Final[tuple[DisplayMode, ...]] = ("auto", "proposition", "agenda")
 WINDOW_STATUSES: Final[tuple[WindowStatus, ...]] = ("scheduled", "open", "closed", "cancelled")
 TIMINGS: Final[tuple[Timing, ...]] = ("live", "window")
 ADMISSIONS: Final[tuple[Admission, ...]] = ("open", "registered", "both")

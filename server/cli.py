@@ -10,6 +10,7 @@ from . import logs
 from .app import Parts, claim_store, create_app
 from .demo import ensure_demo, print_banner
 from .edges import header_timeout_protocol, raise_open_files_limit
+from .migrate import add_command as add_migrate
 from .outcome_cli import add_commands
 from .settings import ALIASES, SETTINGS, Settings
 
@@ -88,6 +89,7 @@ def parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(handler=serve)
     add_commands(commands)
+    add_migrate(commands)
     return root
 
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from facilitation import commands as c
 from facilitation.settings import SessionSettings
 from facilitation.vocabulary import (
+    DisplayMode,
     Intent,
     LinkRole,
     MarkStatus,
@@ -144,6 +145,19 @@ class EntryMove(Payload):
 
 class EntryRef(Payload):
     entry_id: Id
+
+
+class QueueNextPayload(Payload):
+    seconds: int | None = None
+
+
+class QueueClose(Payload):
+    closed: bool
+
+
+class DisplayShow(Payload):
+    mode: DisplayMode
+    proposition_id: Id | None = None
 
 
 class TimerSet(Payload):

@@ -18,6 +18,8 @@ async function route(path: string): Promise<void> {
     (await import("./views/display")).start();
   } else if (path === "/hub") {
     (await import("./views/hub")).start();
+  } else if (path === "/") {
+    (await import("./views/code-page")).start();
   } else {
     const app = document.getElementById("app") ?? document.body;
     replace(app, h("main", { class: "nothing" }, h("h1", {}, "Plenary"), h("p", {}, t("not_found_page"))));

@@ -216,6 +216,8 @@ export interface Proposition {
   round: number;
   revealed: boolean;
   mark: Mark | null;
+  /** The agenda section it belongs to, when the agenda has sections. */
+  section?: string | null;
   rounds: Round[];
   objections?: Objection[];
   /** The current wording's revision (1 as added), its translations, the wordings it replaced. */
@@ -243,6 +245,8 @@ export interface QueueEntry {
 export interface Queue {
   current: QueueEntry | null;
   entries: QueueEntry[];
+  /** The list of speakers is closed: no new hands (`queue:close`). */
+  closed?: boolean;
 }
 
 export interface Timer {
@@ -261,11 +265,24 @@ export interface SessionInfo {
   settings: {
     results_visibility: "on_reveal" | "live";
     speaking_seconds: number;
+    intent_seconds?: Partial<Record<Intent, number>>;
+    min_group_size?: number;
     consensus: Record<string, number>;
     time_zone?: string;
     admission?: "open" | "registered" | "both";
     suggestion_follows?: "all" | "registered";
   };
+  /** What the projector shows (`display:show`). */
+  display?: DisplayChoice;
+}
+
+export type DisplayMode = "auto" | "proposition" | "agenda";
+
+export interface DisplayChoice {
+  mode: DisplayMode;
+  proposition_id: string | null;
+  /** The proposition shown now (auto resolved by the server); null: the agenda. */
+  shown?: string | null;
 }
 
 export interface Participation {
@@ -398,6 +415,12 @@ export interface Acks {
   "rating:submit": { round: number };
   "hand:raise": { entry_id: string; position: number };
   "hand:lower": object;
+  /** An extension: the speaker (or their hub) ends the turn. */
+  "queue:yield": object;
+  /** An extension: closes or reopens the list of speakers. */
+  "queue:close": object;
+  /** An extension: what the projector shows. */
+  "display:show": object;
   "hub:tally": { round: number };
   "hub:speaker": { entry_id: string; position: number };
   "proposition:add": { proposition_id: string };
@@ -453,6 +476,7 @@ export interface ServerEvents {
 }
 
 export const COMMENT_MAX = LIMITS.comment;
+export const NOTE_MAX = LIMITS.note;
 
 export function latestRound(p: Proposition): Round | undefined {
   return p.rounds.find((r) => r.round === p.round) ?? p.rounds[p.rounds.length - 1];

@@ -60,7 +60,10 @@ def live_session(live_server: LiveServer, new_context: NewContext) -> Live:
     expect(console.locator(".queue-list li")).to_have_count(2)
     console.get_by_role("button", name="Next speaker").click()
     console_click(console, first, "Reveal results")
-    card(console, first).locator(".mark-form").get_by_role("button", name="Save mark").click()
+    mark = card(console, first).locator(".mark-form")
+    mark.locator("select").select_option("rough_consensus")
+    mark.locator("textarea").fill("Hubs to be consulted.")
+    mark.get_by_role("button", name="Save mark").click()
     expect(card(console, first).locator('.badge[data-mark="rough_consensus"]')).to_be_visible()
     storage = {k: v for k, v in phone.evaluate("() => Object.entries(localStorage)")}
     return Live(
@@ -105,7 +108,10 @@ def test_every_view_passes_axe(
             if k.startswith("plenary:participant:")
         )
     )
+    code_page = open_view(new_context(**PHONE, locale=locale), live.join.split("/join/")[0] + "/")
+    expect(code_page.locator("form.code-form input")).to_be_visible()
     views = {
+        "code-page": code_page,
         "join-form": join_form,
         "phone": ready(open_view(phone_context, live.join)),
         "console": ready(open_view(new_context(1440, 1000, locale=locale), live.console)),

@@ -223,7 +223,19 @@ BUILD: dict[str, tuple[int, Build]] = {  # kind: (how often, builder)
     "LowerHand": (1, lambda r: ((), person(r.choice(PIDS)))),
     "HubTally": (3, _hub_tally),
     "HubSpeaker": (2, _hub_speaker),
-    "QueueNext": (3, by_facilitator()),
+    "QueueNext": (3, by_facilitator(lambda r: odd(r, (None, None, 45), 0))),
+    "YieldFloor": (
+        1,
+        lambda r: ((), odd(r, [person(p) for p in PIDS], hub_actor(r.choice(HUBS)))),
+    ),
+    "CloseQueue": (1, by_facilitator(lambda r: odd(r, (True, False, False), "yes"))),
+    "ShowOnDisplay": (
+        1,
+        by_facilitator(
+            lambda r: odd(r, ("auto", "proposition", "agenda"), "wall"),
+            lambda r: r.choice((None, prop(r))),
+        ),
+    ),
     "QueueMove": (2, by_facilitator(entry, lambda r: r.randint(1, 6))),
     "QueueRemove": (1, by_facilitator(entry)),
     "SetTimer": (

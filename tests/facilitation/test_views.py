@@ -70,6 +70,7 @@ SESSION_VIEW = {
         "other",
     ],
     "settings": SessionSettings().to_dict(),
+    "display": {"mode": "auto", "proposition_id": None, "shown": "a"},
 }
 QUEUE_VIEW: dict[str, Any] = {
     "current": None,
@@ -85,6 +86,7 @@ QUEUE_VIEW: dict[str, Any] = {
             "pinned": False,
         }
     ],
+    "closed": False,
 }
 STOPPED = {"running": False, "duration": None, "remaining": None}
 FULL_ROUND: dict[str, Any] = {
@@ -406,7 +408,7 @@ def test_a_removed_participant_leaves_participation_counts() -> None:
         "hubs": 1,
         "hub_attendance": 40,
     }
-    assert display["queue"] == {"current": None, "entries": []}
+    assert display["queue"] == {"current": None, "entries": [], "closed": False}
     # Their rating stays in the total.
     assert display["propositions"][0]["rounds"] == [{"round": 1, "revision": 1, "total": 7}]
 
@@ -455,6 +457,7 @@ def test_queue_view_shows_the_current_speaker_and_pins() -> None:
                 "pinned": False,
             },
         ],
+        "closed": False,
     }
 
 

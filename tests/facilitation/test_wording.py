@@ -131,6 +131,8 @@ def test_withdraw_keeps_the_record_and_leaves_the_agenda() -> None:
     for role, subject in (("participant", "p1"), ("display", ""), ("facilitator", "")):
         shown = [p["id"] for p in view(state, role, subject, NOW)["propositions"]]
         assert shown == (["a", "b"] if role == "facilitator" else ["b"])
+    # The projector, following the proposition opened last, leaves it too.
+    assert view(state, "display", "", NOW)["session"]["display"]["shown"] is None
     refuse(state, c.OpenProposition("a"), FACILITATOR, "conflict")
     refuse(state, c.SubmitRating("a", "agree"), person("p1"), "closed")
     refuse(state, c.TranslateProposition("a", "fr", "Texte"), FACILITATOR, "conflict")

@@ -43,6 +43,12 @@ SAMPLES: dict[str, tuple[dict[str, Any], c.Command]] = {
     "proposition:close": ({"proposition_id": "p1"}, c.CloseProposition("p1")),
     "results:reveal": ({"proposition_id": "p1", "visible": False}, c.RevealResults("p1", False)),
     "queue:next": ({}, c.QueueNext()),
+    "queue:yield": ({}, c.YieldFloor()),
+    "queue:close": ({"closed": True}, c.CloseQueue(True)),
+    "display:show": (
+        {"mode": "proposition", "proposition_id": "p1"},
+        c.ShowOnDisplay("proposition", "p1"),
+    ),
     "queue:move": ({"entry_id": "e7", "position": 4}, c.QueueMove("e7", 4)),
     "queue:remove": ({"entry_id": "e7"}, c.QueueRemove("e7")),
     "timer:set": ({"action": "start", "seconds": 45}, c.SetTimer("start", 45)),

@@ -8,6 +8,7 @@ import type { Snapshot } from "../../protocol";
 import { consoleContext } from "./context";
 import { opinionsPanel } from "./opinions";
 import { hubsPanel, participantsPanel } from "./people";
+import { projectorPanel } from "./projector";
 import { propositionsPanel, type Panel } from "./propositions";
 import { queuePanel } from "./queue";
 import { registrantsPanel } from "./registrants";
@@ -24,6 +25,7 @@ export function start(): void {
   renderSnapshots(view, () => {
     const props = propositionsPanel(ctx);
     const side = [
+      projectorPanel(ctx),
       queuePanel(ctx),
       speakerLogPanel(),
       opinionsPanel(),

@@ -8,6 +8,7 @@ import { channelLabel, groupLabel, markLabel, percent, scaleLabel, t } from "../
 import {
   CHANNELS,
   MARKS,
+  NOTE_MAX,
   latestRound,
   type Counts,
   type MarkStatus,
@@ -87,10 +88,12 @@ export function propositionCard(p: Proposition, ctx: ConsoleContext): Propositio
   const noteId = uid("note");
   const markSelect = h(
     "select",
-    { id: markId },
+    { id: markId, required: true },
+    // Nothing is pre-chosen: a mark is the chair's decision, never a default.
+    h("option", { value: "" }, t("choose")),
     ...MARKS.map((m) => h("option", { value: m }, markLabel(m))),
   );
-  const note = h("input", { id: noteId, maxlength: 500 });
+  const note = h("textarea", { id: noteId, maxlength: NOTE_MAX, rows: 2, dir: "auto" });
   const saveMark = h("button", { type: "submit" }, t("mark_save"));
   const markForm = h(
     "form",
@@ -115,10 +118,16 @@ export function propositionCard(p: Proposition, ctx: ConsoleContext): Propositio
     if (await run("consensus:mark", payload)) editing = false;
   });
 
+  let folded: boolean | null = null;
+  const fold = h("button", { type: "button", class: "small link fold" });
+  fold.addEventListener("click", () => {
+    folded = !el.classList.contains("is-folded");
+    render();
+  });
   const el = h(
     "article",
     { class: "card prop", "data-proposition": p.id },
-    badges,
+    h("div", { class: "row card-head" }, badges, fold),
     text,
     source,
     wording.el,
@@ -200,10 +209,16 @@ export function propositionCard(p: Proposition, ctx: ConsoleContext): Propositio
     earlier.hidden = rounds.length === 0;
     replace(objections, ...objectionList(current));
     if (!editing) {
-      markSelect.value = current.mark?.status ?? "rough_consensus";
+      markSelect.value = current.mark?.status ?? "";
       note.value = current.mark?.note ?? "";
     }
     markForm.hidden = current.round === 0;
+    // Closed cards fold (the mark stays at hand) unless the chair unfolds them.
+    const isFolded = current.status === "closed" && (folded ?? true);
+    el.classList.toggle("is-folded", isFolded);
+    fold.hidden = current.status !== "closed";
+    fold.setAttribute("aria-expanded", String(!isFolded));
+    setText(fold, isFolded ? t("unfold") : t("fold"));
   }
 
   return {

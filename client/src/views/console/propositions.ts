@@ -51,6 +51,13 @@ export function propositionsPanel(ctx: ConsoleContext): Panel {
 
   const list = h("div", { class: "prop-list" });
   acceptDrops(list, ctx);
+  // With a long agenda the open proposition is one click away.
+  const jump = h("button", { type: "button", class: "small jump-open", hidden: true }, t("jump_open"));
+  jump.addEventListener("click", () => {
+    const open = list.querySelector<HTMLElement>("article.is-open");
+    open?.scrollIntoView({ block: "start", behavior: "smooth" });
+    open?.querySelector<HTMLElement>("button.primary")?.focus({ preventScroll: true });
+  });
   const empty = h("p", { class: "muted" }, t("no_propositions"));
   const el = h(
     "section",
@@ -58,6 +65,7 @@ export function propositionsPanel(ctx: ConsoleContext): Panel {
     h("h2", { id: "h-props" }, t("propositions")),
     form,
     translationsImport(ctx),
+    jump,
     empty,
     list,
   );
@@ -67,6 +75,7 @@ export function propositionsPanel(ctx: ConsoleContext): Panel {
     el,
     update(s) {
       empty.hidden = s.propositions.length > 0;
+      jump.hidden = !s.propositions.some((p) => p.status === "open");
       // The agenda's order is the server's; the chair changes it with move up/down.
       const count = s.propositions.length;
       syncList(

@@ -4,15 +4,18 @@ import "../../styles/phone.css";
 import { describeChanges } from "../../announce";
 import { Connection } from "../../connection";
 import { h, replace, setText, syncList } from "../../dom";
-import { channelLabel, groupLabel, onLanguage, t } from "../../i18n";
+import { channelLabel, groupLabel, markLabel, onLanguage, t } from "../../i18n";
 import type { Proposition, Snapshot } from "../../protocol";
 import { createShell, type Shell } from "../../shell";
 import { ownAmendments } from "./amend";
+import { normaliseJoinCode } from "../../join-code";
 import { handPanel } from "./hand";
 import { fetchJoinInfo, joinForm, storeToken, tokenKey } from "./join-form";
 import { ratingCard, type RatingCard } from "./rating-card";
 
-export function start(joinCode: string): void {
+export function start(typed: string): void {
+  // `/join/abcd-2345` and `/join/ABCD2345` are one session, with one stored token.
+  const joinCode = normaliseJoinCode(typed);
   const shell = createShell("view-phone", t("join_title"));
   const stored = readToken(joinCode);
   if (stored) participate(shell, joinCode, stored);
@@ -70,7 +73,8 @@ export function participate(shell: Shell, joinCode: string, token: string, reope
   const list = h("div", { class: "props" });
   const hand = handPanel(connection, shell);
   const amendments = ownAmendments();
-  replace(shell.main, whoami, ownGroup, empty, list, amendments.el, hand.el);
+  const outcomes = outcomesPanel();
+  replace(shell.main, whoami, ownGroup, empty, list, amendments.el, hand.el, outcomes.el);
 
   const cards = new Map<string, RatingCard>();
   const render = (s: Snapshot): void => {
@@ -96,6 +100,7 @@ export function participate(shell: Shell, joinCode: string, token: string, reope
     );
     hand.update(s);
     amendments.update(s);
+    outcomes.update(s);
   };
   connection.onSnapshot((next, previous) => {
     render(next);
@@ -109,7 +114,41 @@ export function participate(shell: Shell, joinCode: string, token: string, reope
   });
 }
 
-/** Open propositions to rate, and closed ones whose results were revealed. */
+/** Open propositions to rate, and closed ones whose results were revealed or that the chair marked. */
 function isShownOnPhone(p: Proposition): boolean {
-  return p.status === "open" || (p.status === "closed" && p.revealed);
+  return p.status === "open" || (p.status === "closed" && (p.revealed || isMarked(p)));
+}
+
+function isMarked(p: Proposition): boolean {
+  return Boolean(p.mark && p.mark.status !== "unmarked");
+}
+
+/** The outcomes so far: every proposition the chair marked, with the note. */
+function outcomesPanel(): { el: HTMLElement; update(s: Snapshot): void } {
+  const summary = h("summary", {});
+  const list = h("ol", { class: "outcome-list" });
+  const none = h("p", { class: "muted" });
+  const el = h("details", { class: "card outcomes" }, summary, none, list);
+  return {
+    el,
+    update(s) {
+      const marked = s.propositions.filter(isMarked);
+      setText(summary, t("outcomes_n", { n: marked.length }));
+      setText(none, t("no_outcomes"));
+      none.hidden = marked.length > 0;
+      replace(
+        list,
+        ...marked.map((p) =>
+          h(
+            "li",
+            { "data-proposition": p.id },
+            p.mark ? h("span", { class: `badge mark-${p.mark.status}` }, markLabel(p.mark.status)) : "",
+            " ",
+            h("span", { class: "prop-text", dir: "auto" }, p.text),
+            p.mark?.note ? h("p", { class: "mark-note", dir: "auto" }, p.mark.note) : "",
+          ),
+        ),
+      );
+    },
+  };
 }

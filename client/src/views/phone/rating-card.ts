@@ -4,7 +4,7 @@
 import { divergingBar } from "../../bars";
 import type { Connection } from "../../connection";
 import { h, setText, uid } from "../../dom";
-import { scaleLabel, t } from "../../i18n";
+import { markLabel, scaleLabel, t } from "../../i18n";
 import {
   COMMENT_MAX,
   SCALE,
@@ -51,9 +51,13 @@ export function ratingCard(p: Proposition, connection: Connection, shell: Shell)
     "aria-describedby": counterId,
   });
   const counter = h("span", { id: counterId, class: "counter" });
+  // Says the comment in the box is the one the server has: sent, and unchanged since.
+  const commentSent = h("span", { class: "comment-sent", role: "status" });
   const sendComment = h("button", { type: "button", class: "secondary" }, t("send_comment"));
   const withdraw = h("button", { type: "button", class: "link danger" }, t("withdraw"));
   const closedNote = h("p", { class: "closed-note" }, t("closed_for_rating"));
+  // The chair's outcome, told to everyone: the mark and the note.
+  const outcome = h("div", { class: "outcome", role: "status" });
   const bar = divergingBar();
   const results = h("section", { class: "results", hidden: true }, h("h3", {}, t("results")), bar.el);
   const el = h(
@@ -69,11 +73,12 @@ export function ratingCard(p: Proposition, connection: Connection, shell: Shell)
       { class: "why" },
       h("label", { for: commentId }, t("why_label")),
       comment,
-      h("div", { class: "why-actions" }, counter, sendComment),
+      h("div", { class: "why-actions" }, counter, commentSent, sendComment),
     ),
     withdraw,
     amend.el,
     closedNote,
+    outcome,
     results,
   );
 
@@ -85,6 +90,8 @@ export function ratingCard(p: Proposition, connection: Connection, shell: Shell)
     setText(counter, t("chars_left", { n: comment.value.length, max: COMMENT_MAX }));
     sendComment.disabled =
       busy || !own?.value || current.status !== "open" || comment.value === (own.comment ?? "");
+    const sent = Boolean(own?.comment) && comment.value.trim() === own?.comment;
+    setText(commentSent, sent ? t("comment_sent") : "");
   };
   // Text typed and not yet sent is the person's; no update overwrites it.
   let typed = false;
@@ -97,7 +104,7 @@ export function ratingCard(p: Proposition, connection: Connection, shell: Shell)
   });
   withdraw.addEventListener("click", () => void submit(null));
 
-  async function submit(value: ScaleKey | null): Promise<void> {
+  async function submit(value: ScaleKey | null): Promise<boolean> {
     busy = true;
     el.setAttribute("aria-busy", "true");
     render();
@@ -112,7 +119,7 @@ export function ratingCard(p: Proposition, connection: Connection, shell: Shell)
     if (!ack.ok) {
       shell.showError(ack.error);
       render();
-      return;
+      return false;
     }
     // What was typed while the command was under way is still the person's.
     if (comment.value.trim() === note) typed = false;
@@ -121,6 +128,7 @@ export function ratingCard(p: Proposition, connection: Connection, shell: Shell)
     connection.update((s) =>
       s.me ? { ...s, me: { ...s.me, ratings: { ...s.me.ratings, [current.id]: rating } } } : s,
     );
+    return true;
   }
 
   function render(): void {
@@ -140,6 +148,7 @@ export function ratingCard(p: Proposition, connection: Connection, shell: Shell)
     closedNote.hidden = open;
     comment.disabled = !open;
     refreshCounter();
+    renderOutcome(outcome, current);
     const round = latestRound(current);
     results.hidden = !round?.counts;
     if (round?.counts) bar.update(round.counts);
@@ -157,4 +166,14 @@ export function ratingCard(p: Proposition, connection: Connection, shell: Shell)
       render();
     },
   };
+}
+
+function renderOutcome(el: HTMLElement, p: Proposition): void {
+  const mark = p.mark && p.mark.status !== "unmarked" ? p.mark : null;
+  el.hidden = !mark;
+  if (!mark) return el.replaceChildren();
+  el.replaceChildren(
+    h("span", { class: `badge mark-${mark.status}`, "data-mark": mark.status }, markLabel(mark.status)),
+    mark.note ? h("p", { class: "mark-note", dir: "auto" }, mark.note) : "",
+  );
 }
