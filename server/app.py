@@ -93,7 +93,9 @@ def create_app(
 
     fanout = Fanout(emit, settings.flush_ms / 1000, settings.participant_flush_ms / 1000)
     sessions = Sessions(store, fanout, settings.snapshot_every, settings.public_url)
-    sessions.opinions.on_result.append(OpinionFeed(emit, fanout).on_result)
+    feed = OpinionFeed(emit, fanout)
+    sessions.opinions.on_result.append(feed.on_result)
+    sessions.opinions.on_change.append(feed.on_change)
     gateway = Gateway(sio, sessions, auth)
     api = HttpApi(
         sessions,

@@ -12,7 +12,7 @@ from typing import Final
 from facilitation.report import PropositionReport, Report, RoundReport
 from facilitation.vocabulary import SCALE
 
-from . import tables
+from . import opinion_tables, tables
 from .bars import bar, swatch
 from .rows import Breakdown, breakdowns
 from .tables import Column, Table
@@ -63,6 +63,7 @@ def render(report: Report) -> str:
         *(_sectioned(p, i, report["propositions"]) for i, p in enumerate(report["propositions"])),
         _speakers(report),
         _participation(report),
+        _opinions(report),
         _notes(),
     ]
     return (
@@ -237,6 +238,15 @@ def _participation(report: Report) -> str:
     if part["hubs"]:
         parts += ["<h3>Hubs</h3>", _table(tables.hubs(part, u), "l")]
     parts.append("</section>")
+    return "\n".join(parts)
+
+
+def _opinions(report: Report) -> str:
+    parts = ["<section>", f"<h2>{opinion_tables.TITLE}</h2>"]
+    parts.append(f"<p>{escape(opinion_tables.intro(report))}</p>")
+    if report["opinions"]["groups"]:
+        parts.append(_table(opinion_tables.groups(report, u), "lrl"))
+    parts += [_table(opinion_tables.figures(report, u), "lllrrl"), "</section>"]
     return "\n".join(parts)
 
 

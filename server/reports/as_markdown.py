@@ -10,7 +10,7 @@ from typing import Final
 
 from facilitation.report import PropositionReport, Report, RoundReport
 
-from . import tables
+from . import opinion_tables, tables
 from .rows import Breakdown, breakdowns
 from .tables import Column, Table
 from .words import NONE, label, short, when
@@ -42,6 +42,7 @@ def render(report: Report) -> str:
         lines += _proposition(proposition)
     lines += _speakers(report)
     lines += _participation(report)
+    lines += _opinions(report)
     lines += _notes()
     return "\n".join(lines) + "\n"
 
@@ -183,6 +184,13 @@ def _participation(report: Report) -> list[str]:
         lines += ["### Hubs", ""]
         lines += _table(tables.hubs(part, md))
     return lines
+
+
+def _opinions(report: Report) -> list[str]:
+    lines = [f"## {opinion_tables.TITLE}", "", opinion_tables.intro(report), ""]
+    if report["opinions"]["groups"]:
+        lines += _table(opinion_tables.groups(report, md))
+    return lines + _table(opinion_tables.figures(report, md))
 
 
 def _notes() -> list[str]:
