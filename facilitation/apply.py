@@ -7,7 +7,7 @@ exactly the state the live session had.
 """
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final, Generic, TypeVar
 
 from . import events as ev
@@ -86,7 +86,9 @@ def _count(round_: RoundState, rating: Rating, step: int) -> None:
 
 
 def _proposition_added(s: SessionState, e: ev.PropositionAdded) -> None:
-    s.propositions[e.proposition_id] = Proposition(e.proposition_id, e.text, e.source)
+    s.propositions[e.proposition_id] = Proposition(
+        e.proposition_id, e.text, e.source, section=e.section
+    )
     s.order.append(e.proposition_id)
     s.opinions.add_column(e.proposition_id)
 
@@ -302,6 +304,10 @@ def _links_rotated(s: SessionState, e: ev.LinksRotated) -> None:
     s.link_epochs[e.role] = e.epoch
 
 
+def _session_status_changed(s: SessionState, e: ev.SessionStatusChanged) -> None:
+    s.status = e.status
+
+
 def _registrants_imported(s: SessionState, e: ev.RegistrantsImported) -> None:
     for rid, name, email_key, group, channel, language in e.registrants:
         kind = channel_of(channel) or "remote"  # decide wrote `in_room` or `remote`
@@ -317,6 +323,10 @@ def _invitation_opened(s: SessionState, e: ev.InvitationOpened) -> None:
     s.participants[r.registrant_id] = Participant(
         r.registrant_id, r.stakeholder_group, r.channel, r.name, r.language, e.at, registered=True
     )
+
+
+def _admission_set(s: SessionState, e: ev.AdmissionSet) -> None:
+    s.settings = replace(s.settings, admission=e.admission, suggestion_follows=e.suggestion_follows)
 
 
 def _hub_tallied(s: SessionState, e: ev.HubTallied) -> None:
@@ -345,6 +355,14 @@ def _publish(round_: RoundState) -> None:
     round_.published = round_.tally.copy()
     round_.published_registered = round_.registered.copy()
     round_.unpublished = set()
+
+
+def _window_ended(s: SessionState, e: ev.WindowClosed | ev.WindowCancelled) -> None:
+    win.window_closed(s, e)
+    for proposition in s.propositions.values():
+        latest = proposition.rounds[-1] if proposition.rounds else None
+        if latest is not None and latest.window == e.window_id and latest.closed_at == e.at:
+            _publish(latest)  # a round the window ended: its final figures, as at a close
 
 
 def _add_hub_counts(tally: Tally, hub: HubCounts, sign: int) -> None:
@@ -409,15 +427,17 @@ _HANDLERS = (
     Handler(ev.AmendmentProposed, w.amendment_proposed),
     Handler(ev.AmendmentDecided, w.amendment_decided),
     Handler(ev.TranslationSet, w.translation_set),
+    Handler(ev.SessionStatusChanged, _session_status_changed),
     Handler(ev.WindowSet, win.window_set),
     Handler(ev.WindowOpened, win.window_opened),
-    Handler(ev.WindowClosed, win.window_closed),
-    Handler(ev.WindowCancelled, win.window_closed),
+    Handler(ev.WindowClosed, _window_ended),
+    Handler(ev.WindowCancelled, _window_ended),
     Handler(ev.OutcomePublished, pub.outcome_published),
     Handler(ev.OutcomeUnpublished, pub.outcome_unpublished),
     Handler(ev.ProvenanceRecorded, pub.provenance_recorded),
     Handler(ev.RegistrantsImported, _registrants_imported),
     Handler(ev.RegistrantRemoved, _registrant_removed),
     Handler(ev.InvitationOpened, _invitation_opened),
+    Handler(ev.AdmissionSet, _admission_set),
 )
 APPLY: Final[dict[type[Any], Handler[Any]]] = {h.event: h for h in _HANDLERS}

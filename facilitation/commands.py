@@ -109,10 +109,12 @@ class AddProposition:
     proposition_id: str
     text: str
     source: str | None = None
+    section: str | None = None  # the title of the draft's section it comes from
 
     def __post_init__(self) -> None:
         check_text(self.text, "The proposition", v.MAX_PROPOSITION, required=True)
         check_text(self.source, "The source", v.MAX_SOURCE)
+        check_text(self.section, "The section title", v.MAX_SECTION)
 
 
 @dataclass(frozen=True, slots=True)
@@ -410,6 +412,17 @@ def check_flag(value: object, what: str) -> None:
 
 
 @dataclass(frozen=True, slots=True)
+class SetSessionStatus:
+    """The operator closes a session (no more ratings, joins or hands), archives it,
+    or reopens it."""
+
+    status: v.SessionStatus
+
+    def __post_init__(self) -> None:
+        check_one_of(self.status, v.SESSION_STATUSES, "status")
+
+
+@dataclass(frozen=True, slots=True)
 class SetWindow:
     """A rating window, its times given as the session's local time
     (`2026-12-03T09:00`) or with an offset; `decide` resolves them."""
@@ -535,6 +548,19 @@ class ImportRegistrants:
 
 
 @dataclass(frozen=True, slots=True)
+class SetAdmission:
+    """Who may take part, and whose ratings the suggestion follows; `None` keeps it."""
+
+    admission: v.Admission
+    suggestion_follows: v.SuggestionBasis | None = None
+
+    def __post_init__(self) -> None:
+        check_one_of(self.admission, v.ADMISSIONS, "admission")
+        if self.suggestion_follows is not None:
+            check_one_of(self.suggestion_follows, v.SUGGESTION_BASES, "suggestion_follows")
+
+
+@dataclass(frozen=True, slots=True)
 class RemoveRegistrant:
     registrant_id: str
 
@@ -580,6 +606,7 @@ Command = (
     | DeclineAmendment
     | TranslateProposition
     | ImportTranslations
+    | SetSessionStatus
     | SetWindow
     | CancelWindow
     | AdvanceWindows
@@ -589,4 +616,5 @@ Command = (
     | ImportRegistrants
     | RemoveRegistrant
     | OpenInvitation
+    | SetAdmission
 )

@@ -66,6 +66,11 @@ def decide(state: SessionState, command: c.Command, actor: Actor, now: float) ->
         raise Forbidden(f"A {actor.role} may not do this; it is for: {', '.join(sorted(allowed))}.")
     if not state.created and not isinstance(command, c.CreateSession):
         raise NotFound("There is no such session.")
+    if state.status != "open" and type(command) in REFUSED_WHEN_CLOSED:
+        raise Closed(
+            f"This session is {state.status}: it takes no more ratings, joins or hands. "
+            "The operator can reopen it."
+        )
     return found.decide(state, command, actor, now)
 
 
@@ -133,7 +138,11 @@ def _add_proposition(
 ) -> list[ev.Event]:
     if cmd.proposition_id in s.propositions:
         raise Conflict("That proposition id is taken.")
-    return [ev.PropositionAdded(cmd.proposition_id, cmd.text.strip(), _clean(cmd.source), now)]
+    return [
+        ev.PropositionAdded(
+            cmd.proposition_id, cmd.text.strip(), _clean(cmd.source), now, _clean(cmd.section)
+        )
+    ]
 
 
 def _move_proposition(
@@ -364,6 +373,12 @@ def _rotate_links(s: SessionState, cmd: c.RotateLinks, _: Actor, now: float) -> 
     return [ev.LinksRotated(cmd.role, s.link_epochs.get(cmd.role, 0) + 1, now)]
 
 
+def _session_status(
+    s: SessionState, cmd: c.SetSessionStatus, _: Actor, now: float
+) -> list[ev.Event]:
+    return [] if s.status == cmd.status else [ev.SessionStatusChanged(cmd.status, now)]
+
+
 def _import_registrants(
     s: SessionState, cmd: c.ImportRegistrants, _: Actor, now: float
 ) -> list[ev.Event]:
@@ -423,6 +438,13 @@ def _open_invitation(
     if who is not None:
         return []  # another device of the same person: they go on as themselves
     return [ev.InvitationOpened(cmd.registrant_id, now)]
+
+
+def _set_admission(s: SessionState, cmd: c.SetAdmission, _: Actor, now: float) -> list[ev.Event]:
+    follows = cmd.suggestion_follows or s.settings.suggestion_follows
+    if (cmd.admission, follows) == (s.settings.admission, s.settings.suggestion_follows):
+        return []
+    return [ev.AdmissionSet(cmd.admission, follows, now)]
 
 
 def _participant(s: SessionState, actor: Actor) -> Participant:
@@ -509,6 +531,7 @@ _RULES = (
     rule(c.DeclineAmendment, w.decline),
     rule(c.TranslateProposition, w.translate),
     rule(c.ImportTranslations, w.import_translations, outcome=o.translations_imported),
+    rule(c.SetSessionStatus, _session_status, "operator", outcome=o.session_status),
     rule(c.SetWindow, win.set_window, outcome=o.window_id),
     rule(c.CancelWindow, win.cancel_window),
     rule(c.AdvanceWindows, win.advance_windows, "scheduler"),
@@ -518,5 +541,19 @@ _RULES = (
     rule(c.ImportRegistrants, _import_registrants, outcome=o.imported),
     rule(c.RemoveRegistrant, _remove_registrant),
     rule(c.OpenInvitation, _open_invitation, "guest", outcome=o.invited),
+    rule(c.SetAdmission, _set_admission),
 )
 RULES: Final[dict[type[Any], Rule[Any]]] = {r.command: r for r in _RULES}
+# What a closed or archived session refuses (`closed`): whatever adds ratings,
+# people or speakers, or opens a round; the chair may still mark and report.
+REFUSED_WHEN_CLOSED: Final[frozenset[type[Any]]] = frozenset(
+    {
+        c.Join,
+        c.SubmitRating,
+        c.RaiseHand,
+        c.HubTally,
+        c.HubSpeaker,
+        c.OpenProposition,
+        c.OpenInvitation,
+    }
+)

@@ -5,12 +5,13 @@ shell passed to `decide`. `to_json`/`from_json` give plain JSON objects with
 a schema version `v` and a `type`, the form the durable log stores.
 """
 
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from typing import Any, Final
 
 from .errors import BadRequest
 from .settings import SessionSettings
 from .vocabulary import (
+    Admission,
     AmendmentStatus,
     Channel,
     DisplayMode,
@@ -18,6 +19,8 @@ from .vocabulary import (
     LinkRole,
     MarkStatus,
     ParticipantChannel,
+    SessionStatus,
+    SuggestionBasis,
     TimerAction,
     Value,
 )
@@ -65,6 +68,7 @@ class PropositionAdded:
     text: str
     source: str | None
     at: float
+    section: str | None = None  # absent from logs written before sections: None
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,12 +219,25 @@ class LinksRotated:
 
 
 @dataclass(frozen=True, slots=True)
+class SessionStatusChanged:
+    status: SessionStatus
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
 class HubTallied:
     hub_id: str
     proposition_id: str
     round: int
     counts: Counts
     by_group: dict[str, Counts] | None
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class AdmissionSet:
+    admission: Admission
+    suggestion_follows: SuggestionBasis
     at: float
 
 
@@ -402,9 +419,11 @@ Event = (
     | HubTokenRotated
     | HubTallied
     | LinksRotated
+    | SessionStatusChanged
     | RegistrantsImported
     | RegistrantRemoved
     | InvitationOpened
+    | AdmissionSet
     | WindowSet
     | WindowOpened
     | WindowClosed
@@ -447,9 +466,11 @@ EVENT_TYPES: Final[dict[str, type[Event]]] = {
     "hub_token_rotated": HubTokenRotated,
     "hub_tallied": HubTallied,
     "links_rotated": LinksRotated,
+    "session_status_changed": SessionStatusChanged,
     "registrants_imported": RegistrantsImported,
     "registrant_removed": RegistrantRemoved,
     "invitation_opened": InvitationOpened,
+    "admission_set": AdmissionSet,
     "window_set": WindowSet,
     "window_opened": WindowOpened,
     "window_closed": WindowClosed,
@@ -469,6 +490,11 @@ TYPE_NAMES: Final[dict[type[Event], str]] = {cls: name for name, cls in EVENT_TY
 _FIELDS: Final[dict[type[Event], tuple[str, ...]]] = {
     cls: tuple(f.name for f in fields(cls)) for cls in EVENT_TYPES.values()
 }
+# Fields added to an event after logs were written with it: an old body lacks them.
+_OPTIONAL: Final[dict[type[Event], frozenset[str]]] = {
+    cls: frozenset(f.name for f in fields(cls) if f.default is not MISSING)
+    for cls in EVENT_TYPES.values()
+}
 
 
 def to_json(event: Event) -> dict[str, Any]:
@@ -476,6 +502,8 @@ def to_json(event: Event) -> dict[str, Any]:
     body: dict[str, Any] = {"v": SCHEMA_VERSION, "type": TYPE_NAMES[type(event)]}
     for name in _FIELDS[type(event)]:
         value = getattr(event, name)
+        if value is None and name in _OPTIONAL[type(event)]:
+            continue  # absent means None: bodies without it read (and hash) as before
         if isinstance(value, SessionSettings):
             value = value.to_dict()
         elif isinstance(value, tuple):
@@ -492,7 +520,9 @@ def from_json(body: dict[str, Any]) -> Event:
     if cls is None:
         raise BadRequest(f"Unknown event type {body.get('type')!r}.")
     try:
-        values = {name: body[name] for name in _FIELDS[cls]}
+        values = {
+            name: body[name] for name in _FIELDS[cls] if name in body or name not in _OPTIONAL[cls]
+        }
     except KeyError as missing:
         raise BadRequest(f"Event {body['type']} lacks field {missing}.") from None
     if cls is SessionCreated:

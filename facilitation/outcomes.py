@@ -122,6 +122,11 @@ def translations_imported(state: SessionState, command: c.ImportTranslations, _:
     return {"translations": len(read(state, command.format, command.content))}
 
 
+@_fields("status")
+def session_status(state: SessionState, _: c.SetSessionStatus, __: Actor) -> Fields:
+    return {"status": state.status}
+
+
 @_fields("window_id")
 def window_id(_: SessionState, command: c.SetWindow, __: Actor) -> Fields:
     return {"window_id": command.window_id}

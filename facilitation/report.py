@@ -107,6 +107,7 @@ class PropositionReport(TypedDict):
     id: str
     text: str
     source: str | None
+    section: str | None
     status: str
     revision: int
     withdrawn_at: float | None
@@ -255,6 +256,7 @@ def _proposition(
         "id": p.proposition_id,
         "text": p.text,
         "source": p.source,
+        "section": p.section,
         "status": p.status,
         "revision": p.revision,
         "withdrawn_at": p.withdrawn_at,

@@ -267,3 +267,45 @@ def _reject_unknown(raw: Mapping[str, Any], known: set[str], where: str) -> None
         raise BadRequest(
             f"Unknown {where} key(s): {', '.join(unknown)}. Known: {', '.join(sorted(known))}."
         )
+
+
+# The settings whose value is one of a few names, and the settings made of others.
+CHOICES: Final[dict[str, tuple[str, ...]]] = {
+    "results_visibility": RESULTS_VISIBILITY,
+    "queue_policy": QUEUE_POLICIES,
+    "admission": ADMISSIONS,
+    "suggestion_follows": SUGGESTION_BASES,
+}
+NESTED: Final[dict[str, tuple[tuple[str, object, str], ...]]] = {"consensus": CONSENSUS_SETTINGS}
+
+
+def describe(
+    declared: tuple[tuple[str, object, str], ...] = SESSION_SETTINGS,
+) -> list[dict[str, Any]]:
+    """The declared settings as form fields: name, default, help, kind and its limits.
+
+    Read from the declarations above, so a form built from it offers every
+    setting there is; values are still checked by `SessionSettings.from_dict`.
+    """
+    return [_field(name, default, help_text) for name, default, help_text in declared]
+
+
+def _field(name: str, default: object, help_text: str) -> dict[str, Any]:
+    described: dict[str, Any] = {"name": name, "default": default, "help": help_text}
+    if name in NESTED:
+        described |= {"kind": "group", "fields": describe(NESTED[name])}
+    elif name in CHOICES:
+        described |= {"kind": "choice", "choices": list(CHOICES[name])}
+    elif isinstance(default, bool):
+        described["kind"] = "boolean"
+    elif isinstance(default, int):
+        described |= {"kind": "integer", "min": 0}
+    elif isinstance(default, float):
+        described["kind"] = "number"
+    elif isinstance(default, dict | list):
+        described["kind"] = "json"  # e.g. seconds per intent: edited as JSON text
+    else:
+        described["kind"] = "text"
+    if name in _SHARE_KEYS:
+        described |= {"kind": "number", "min": 0, "max": 1}
+    return described

@@ -19,6 +19,7 @@ from .vocabulary import (
     Intent,
     MarkStatus,
     ParticipantChannel,
+    SessionStatus,
     Status,
     WindowStatus,
 )
@@ -86,6 +87,7 @@ class Tally:
             list(self.counts),
             {k: list(v) for k, v in self.by_group.items()},
             {k: list(v) for k, v in self.by_channel.items()},
+            {k: list(v) for k, v in self.by_timing.items()},
         )
 
     def add(self, group: str, channel: str, value: int, step: int) -> None:
@@ -139,6 +141,7 @@ class Proposition:
     amendment_id: str | None = None  # the amendment this revision accepted
     earlier: list["Wording"] = field(default_factory=list)
     withdrawn_at: float | None = None
+    section: str | None = None  # the title of the draft's section it came from
     provenance: "Provenance | None" = None  # carried forward from a past session's outcome
 
     @property
@@ -312,6 +315,7 @@ class SessionState:
     # Link generation of the console and the projector (`links:rotate`); absent: 0.
     link_epochs: dict[str, int] = field(default_factory=dict)
     amendments: dict[str, Amendment] = field(default_factory=dict)  # in the order proposed
+    status: SessionStatus = "open"  # the operator's `closed` / `archived` refuse ratings
     windows: dict[str, Window] = field(default_factory=dict)  # rating windows, in setting order
     published: Publication | None = None  # the outcome as published; None: not (any more)
     registrants: dict[str, Registrant] = field(default_factory=dict)

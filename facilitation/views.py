@@ -79,6 +79,7 @@ TOUCHES: Final[dict[type, frozenset[str]]] = {
     ev.AmendmentProposed: frozenset({"propositions", "me", "hub"}),
     ev.AmendmentDecided: frozenset({"propositions", "me", "hub"}),
     ev.TranslationSet: frozenset({"propositions"}),
+    ev.SessionStatusChanged: frozenset({"session"}),
     ev.WindowSet: frozenset({"windows"}),
     ev.WindowOpened: frozenset({"windows", "propositions", "me"}),
     ev.WindowClosed: frozenset({"windows", "propositions", "me"}),
@@ -89,6 +90,7 @@ TOUCHES: Final[dict[type, frozenset[str]]] = {
     ev.RegistrantsImported: frozenset({"participation"}),
     ev.RegistrantRemoved: frozenset({"participation"}),
     ev.InvitationOpened: frozenset({"participants", "participation"}),
+    ev.AdmissionSet: frozenset({"session", "propositions", "participation"}),
 }
 
 
@@ -236,6 +238,7 @@ def propositions(state: SessionState, role: str, *_: object) -> list[View]:
             "id": p.proposition_id,
             "text": p.text,
             "source": p.source,
+            "section": p.section,
             "status": p.status,
             "round": p.round,
             "revealed": p.revealed,
@@ -361,6 +364,7 @@ def session(state: SessionState, *_: object) -> View:
         "languages": list(state.languages),
         "stakeholder_groups": list(state.stakeholder_groups),
         "settings": state.settings.to_dict(),
+        "status": state.status,
         "display": {
             "mode": state.display_mode,
             "proposition_id": state.display_proposition,

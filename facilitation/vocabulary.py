@@ -18,6 +18,9 @@ ResultsVisibility = Literal["on_reveal", "live"]
 QueuePolicy = Literal["default", "fifo"]
 TranslationsFormat = Literal["csv", "json"]
 AmendmentStatus = Literal["proposed", "accepted", "declined", "withdrawn"]
+# A session takes ratings while `open`; `closed` and `archived` (closed and kept
+# out of the operator's list by default) refuse them with `closed`.
+SessionStatus = Literal["open", "closed", "archived"]
 # What the projector shows: `auto` follows the one open proposition (the agenda
 # otherwise), `proposition` one the chair chose, `agenda` the whole list.
 DisplayMode = Literal["auto", "proposition", "agenda"]
@@ -69,6 +72,7 @@ AMENDMENT_STATUSES: Final[tuple[AmendmentStatus, ...]] = (
     "declined",
     "withdrawn",
 )
+SESSION_STATUSES: Final[tuple[SessionStatus, ...]] = ("open", "closed", "archived")
 DISPLAY_MODES: Final[tuple[DisplayMode, ...]] = ("auto", "proposition", "agenda")
 WINDOW_STATUSES: Final[tuple[WindowStatus, ...]] = ("scheduled", "open", "closed", "cancelled")
 TIMINGS: Final[tuple[Timing, ...]] = ("live", "window")
@@ -96,6 +100,7 @@ MAX_NAME: Final = 80
 MAX_TITLE: Final = 200
 MAX_PROPOSITION: Final = 2000
 MAX_SOURCE: Final = 500
+MAX_SECTION: Final = 200
 MAX_NOTE: Final = 2000
 MAX_GROUPS: Final = 30
 MAX_GROUP_NAME: Final = 60

@@ -52,10 +52,21 @@ def add_command(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]
 def run_migrate(args: argparse.Namespace) -> None:
     if (args.from_data is None) == (args.to_data is None):
         raise MigrateError("plenary migrate: copy from SQLite to Redis, or from Redis to SQLite.")
-    moved = asyncio.run(_migrate(args))
+    moved = asyncio.run(_guarded(args))
+    if isinstance(moved, str):
+        raise MigrateError(moved)
     for session_id, count, head in moved:
         print(f"moved {session_id}: {count} event(s), head {head}")
     print(f"{len(moved)} session(s) moved; the source is unchanged.")
+
+
+async def _guarded(args: argparse.Namespace) -> list[tuple[str, int, str]] | str:
+    """The migration, or the message of the refusal that stopped it: a SystemExit
+    raised inside `asyncio.run` can leave the loop waiting instead of exiting."""
+    try:
+        return await _migrate(args)
+    except SystemExit as refusal:
+        return str(refusal.code)
 
 
 async def _migrate(args: argparse.Namespace) -> list[tuple[str, int, str]]:

@@ -191,7 +191,7 @@ _ENTRIES = (
         "proposition:add",
         w.PropositionAdd,
         c.AddProposition,
-        lambda p: c.AddProposition(new_id(), p.text, p.source),
+        lambda p: c.AddProposition(new_id(), p.text, p.source, p.section),
     ),
     entry(
         "proposition:move",
@@ -325,6 +325,12 @@ _ENTRIES = (
     ),
     entry("outcome:unpublish", w.Empty, c.UnpublishOutcome, lambda p: c.UnpublishOutcome()),
     entry(
+        "admission:set",
+        w.AdmissionSetPayload,
+        c.SetAdmission,
+        lambda p: c.SetAdmission(p.admission, p.suggestion_follows),
+    ),
+    entry(
         "registrant:remove",
         w.RegistrantRef,
         c.RemoveRegistrant,
@@ -347,6 +353,7 @@ HTTP_COMMANDS: Final[dict[type[c.Command], str]] = {
     c.CreateSession: "POST /api/sessions",
     c.Join: "POST /api/join",
     c.ImportTranslations: "POST /api/sessions/{session_id}/translations",
+    c.SetSessionStatus: "POST /api/sessions/{session_id}/status",
     c.CarryForward: "POST /api/sessions/{session_id}/carry-forward",
     c.ImportRegistrants: "POST /api/sessions/{session_id}/registrants",
     c.OpenInvitation: "POST /api/invitation",

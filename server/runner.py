@@ -172,6 +172,10 @@ class SessionRunner:
             items = [await self._queue.get()]
             while len(items) < MAX_BATCH and not self._queue.empty():
                 items.append(self._queue.get_nowait())
+            if self._stale is not None and not await self._reload():
+                # The state may hold effects that were never recorded: nobody reads it.
+                _refuse_all(items, self._stale)
+                continue
             for item in items:
                 if isinstance(item, _Read):
                     _settle(item.done, item.read)
@@ -192,10 +196,6 @@ class SessionRunner:
         return True
 
     async def _process(self, commands: list[_Command]) -> None:
-        if self._stale is not None and not await self._reload():
-            for pending in commands:
-                pending.done.set_result(refusal(self._stale))
-            return
         batch = _Batch()
         try:
             for pending in commands:
@@ -316,6 +316,14 @@ def _restore(session_id: str, blob: bytes, seq: int) -> SessionState | None:
         )
         return None
     return state
+
+
+def _refuse_all(items: "list[_Command | _Read]", error: ApiError) -> None:
+    for item in items:
+        if isinstance(item, _Read):
+            item.done.set_exception(error)
+        else:
+            item.done.set_result(refusal(error))
 
 
 def _settle(done: "asyncio.Future[Any]", read: Callable[[], Any]) -> None:

@@ -84,6 +84,10 @@ class Sessions:
         for runner in self._runners.values():
             await runner.stop()
 
+    def ids(self) -> list[str]:
+        """Every stored session's id, loaded or not."""
+        return list(self._stored)
+
     @property
     def stored(self) -> int:
         return len(self._stored)

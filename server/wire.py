@@ -15,11 +15,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from facilitation import commands as c
 from facilitation.settings import SessionSettings
 from facilitation.vocabulary import (
+    Admission,
     DisplayMode,
     Intent,
     LinkRole,
     MarkStatus,
     ParticipantChannel,
+    SessionStatus,
+    SuggestionBasis,
     TimerAction,
     TranslationsFormat,
     Value,
@@ -122,6 +125,7 @@ class HubSpeakerPayload(Payload):
 class PropositionAdd(Payload):
     text: str
     source: str | None = None
+    section: str | None = None
 
 
 class PropositionRef(Payload):
@@ -247,6 +251,11 @@ class OutcomePublish(Payload):
     note: str | None = None
 
 
+class AdmissionSetPayload(Payload):
+    admission: Admission
+    suggestion_follows: SuggestionBasis | None = None
+
+
 class RegistrantRef(Payload):
     registrant_id: Id
 
@@ -301,6 +310,14 @@ class CreateSessionBody(Strict):
             propositions=tuple((new_id(), p.text, p.source) for p in self.propositions or ()),
             **extra,
         )
+
+
+class SessionStatusBody(Strict):
+    status: SessionStatus
+
+
+class SettingsCheckBody(Strict):
+    settings: dict[str, Any] | None = None
 
 
 class JoinBody(Strict):

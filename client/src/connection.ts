@@ -31,7 +31,10 @@ export class Connection {
   private readonly statusListeners = new Set<StatusListener>();
 
   /** `onToken` keeps a renewed token where the view found it (storage or URL fragment). */
-  constructor(token: string, onToken: (token: string) => void = () => undefined) {
+  constructor(
+    token: string,
+    private readonly onToken: (token: string) => void = () => undefined,
+  ) {
     this.socket = io({ path: "/socket.io/", transports: ["websocket"], auth: { token } });
     this.socket.on("connect", () => {
       this.setStatus("connected", null);
@@ -63,6 +66,12 @@ export class Connection {
       this.socket.auth = { token: ack.token };
       onToken(ack.token);
     }, REFRESH_EVERY_MS);
+  }
+
+  /** Goes on under `token` (a rotated link's new one): reconnects and reloads use it. */
+  adopt(token: string): void {
+    this.socket.auth = { token };
+    this.onToken(token);
   }
 
   onSnapshot(listener: SnapshotListener): () => void {

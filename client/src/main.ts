@@ -18,6 +18,8 @@ async function route(path: string): Promise<void> {
     (await import("./views/display")).start();
   } else if (path === "/hub") {
     (await import("./views/hub")).start();
+  } else if (path === "/admin") {
+    (await import("./views/admin")).start();
   } else if (path === "/") {
     (await import("./views/code-page")).start();
   } else {

@@ -212,12 +212,12 @@ export interface Proposition {
   id: string;
   text: string;
   source: string | null;
+  /** The title of the draft's section it came from. */
+  section?: string | null;
   status: PropositionStatus;
   round: number;
   revealed: boolean;
   mark: Mark | null;
-  /** The agenda section it belongs to, when the agenda has sections. */
-  section?: string | null;
   rounds: Round[];
   objections?: Objection[];
   /** The current wording's revision (1 as added), its translations, the wordings it replaced. */
@@ -272,6 +272,8 @@ export interface SessionInfo {
     admission?: "open" | "registered" | "both";
     suggestion_follows?: "all" | "registered";
   };
+  /** `closed` / `archived` by the operator: no more joins, ratings or hands. */
+  status?: "open" | "closed" | "archived";
   /** What the projector shows (`display:show`). */
   display?: DisplayChoice;
 }
@@ -456,6 +458,8 @@ export interface Acks {
   "outcome:unpublish": object;
   /** An extension: revokes a registrant's invitation link. */
   "registrant:remove": object;
+  /** An extension: who may take part, and whose ratings the suggestion follows. */
+  "admission:set": object;
 }
 
 // A command added on the server without its ack here fails to compile, and so

@@ -12,12 +12,12 @@ from typing import Final
 from facilitation.report import PropositionReport, Report, RoundReport
 from facilitation.vocabulary import SCALE
 
-from . import tables
+from . import opinion_tables, tables
 from .bars import bar, swatch
 from .rows import Breakdown, breakdowns
 from .tables import Column, Table
 from .wording import HTML_MARKS, amendment, earlier_wordings, round_wording, translations
-from .words import NONE, label, short, when
+from .words import NONE, label, provenance, short, when
 
 STYLE: Final = """
 @page { size: A4; margin: 15mm 12mm; }
@@ -62,9 +62,10 @@ def render(report: Report) -> str:
     body = [
         _header(report),
         _summary(report),
-        *(_proposition(p) for p in report["propositions"]),
+        *(_sectioned(p, i, report["propositions"]) for i, p in enumerate(report["propositions"])),
         _speakers(report),
         _participation(report),
+        _opinions(report),
         _notes(),
     ]
     return (
@@ -125,6 +126,13 @@ def _summary(report: Report) -> str:
     return "<section>\n<h2>Summary</h2>\n" + _table(summary, "rllrl") + "\n</section>"
 
 
+def _sectioned(p: PropositionReport, i: int, every: list[PropositionReport]) -> str:
+    """The proposition, under its section's title where a new section begins."""
+    starts = p["section"] and (i == 0 or every[i - 1]["section"] != p["section"])
+    title = f'<h2 class="section">Section: {u(p["section"])}</h2>\n' if starts else ""
+    return title + _proposition(p)
+
+
 def _proposition(p: PropositionReport) -> str:
     mark = p["mark"]
     marked = (
@@ -140,6 +148,7 @@ def _proposition(p: PropositionReport) -> str:
         f"<p>Source: {u(p['source'])} · Status: {label(p['status'])}</p>",
         f"<p>Chair's mark: {marked}</p>",
         *_wording(p),
+        *([f"<p>{u(carried)}</p>"] if (carried := provenance(p["provenance"])) else []),
         *(_round(r) for r in p["rounds"]),
     ]
     if p["amendments"]:
@@ -211,6 +220,7 @@ _KINDS: Final = {
     "channel": "By channel",
     "hub": "By hub",
     "admission": "Registered and self-declared",
+    "timing": "Inside and outside the live hour",
 }
 _BREAKDOWN: Final[list[Column[Breakdown]]] = [
     Column("Who", lambda b: u(b.title)),
@@ -250,6 +260,15 @@ def _participation(report: Report) -> str:
     if part["hubs"]:
         parts += ["<h3>Hubs</h3>", _table(tables.hubs(part, u), "l")]
     parts.append("</section>")
+    return "\n".join(parts)
+
+
+def _opinions(report: Report) -> str:
+    parts = ["<section>", f"<h2>{opinion_tables.TITLE}</h2>"]
+    parts.append(f"<p>{escape(opinion_tables.intro(report))}</p>")
+    if report["opinions"]["groups"]:
+        parts.append(_table(opinion_tables.groups(report, u), "lrl"))
+    parts += [_table(opinion_tables.figures(report, u), "lllrrl"), "</section>"]
     return "\n".join(parts)
 
 

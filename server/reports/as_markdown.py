@@ -10,11 +10,11 @@ from typing import Final
 
 from facilitation.report import PropositionReport, Report, RoundReport
 
-from . import tables
+from . import opinion_tables, tables
 from .rows import Breakdown, breakdowns
 from .tables import Column, Table
 from .wording import MARKDOWN_MARKS, amendment, earlier_wordings, round_wording, translations
-from .words import NONE, label, short, when
+from .words import NONE, label, provenance, short, when
 
 # Punctuation that starts Markdown or HTML syntax anywhere in a line.
 _INLINE: Final = re.compile(r"([\\`*_\[\]<>|&~#!])")
@@ -35,10 +35,15 @@ def render(report: Report) -> str:
     lines: list[str] = []
     lines += _header(report)
     lines += _summary(report)
+    section = None
     for proposition in report["propositions"]:
+        if proposition["section"] and proposition["section"] != section:
+            lines += [f"# Section: {md(proposition['section'])}", ""]
+        section = proposition["section"]
         lines += _proposition(proposition)
     lines += _speakers(report)
     lines += _participation(report)
+    lines += _opinions(report)
     lines += _notes()
     return "\n".join(lines) + "\n"
 
@@ -106,6 +111,9 @@ def _proposition(p: PropositionReport) -> list[str]:
     if p["withdrawn_at"] is not None:
         lines += [f"Withdrawn {when(p['withdrawn_at'])}; kept here for the record.", ""]
     lines += _wording(p)
+    carried = provenance(p["provenance"])
+    if carried:
+        lines += [md(carried), ""]
     for round_ in p["rounds"]:
         lines += _round(round_)
     if p["shift"]:
@@ -163,6 +171,7 @@ _KINDS: Final = {
     "channel": "Channel: ",
     "hub": "Hub: ",
     "admission": "",
+    "timing": "",
 }
 _BREAKDOWN: Final[list[Column[Breakdown]]] = [
     Column("Who", lambda b: _KINDS[b.kind] + md(b.title)),
@@ -198,6 +207,13 @@ def _participation(report: Report) -> list[str]:
         lines += ["### Hubs", ""]
         lines += _table(tables.hubs(part, md))
     return lines
+
+
+def _opinions(report: Report) -> list[str]:
+    lines = [f"## {opinion_tables.TITLE}", "", opinion_tables.intro(report), ""]
+    if report["opinions"]["groups"]:
+        lines += _table(opinion_tables.groups(report, md))
+    return lines + _table(opinion_tables.figures(report, md))
 
 
 def _notes() -> list[str]:

@@ -5,7 +5,7 @@ the UI follows the browser's language and can be switched."""
 from dataclasses import dataclass
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.e2e.conftest import NewContext
 from tests.e2e.views import (
@@ -81,6 +81,16 @@ def ready(page: Page) -> Page:
     return page
 
 
+def operator_page(server: LiveServer, context: BrowserContext) -> Page:
+    """The operator's page signed in, its settings open: the list and the whole form."""
+    page = open_view(context, server.url + "/admin")
+    page.locator("input[type=password]").fill(server.admin_token)
+    page.locator("form.sign-in button[type=submit]").click()
+    expect(page.locator("table.sessions tbody tr").first).to_be_visible()
+    page.locator("details.settings summary").click()
+    return page
+
+
 @pytest.mark.parametrize(
     ("locale", "lang", "direction"),
     # English and Arabic (right to left) as required; Russian for the longest
@@ -117,6 +127,7 @@ def test_every_view_passes_axe(
         "console": ready(open_view(new_context(1440, 1000, locale=locale), live.console)),
         "display": ready(open_view(new_context(**FULL_HD, locale=locale), live.display)),
         "hub": ready(open_view(new_context(1280, 900, locale=locale), live.hub)),
+        "admin": operator_page(live_server, new_context(1440, 1000, locale=locale)),
     }
     expect(views["display"].locator(".dbar-legend").first).to_be_visible()
     expect(views["phone"].locator(".position")).to_be_visible()

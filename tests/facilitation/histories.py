@@ -213,7 +213,10 @@ def _import(rng: random.Random) -> tuple[tuple[Any, ...], Actor]:
 BUILD: dict[str, tuple[int, Build]] = {  # kind: (how often, builder)
     "Join": (3, _join),
     "RemoveParticipant": (2, by_facilitator(lambda r: r.choice(PIDS), lambda r: r.random() < 0.7)),
-    "AddProposition": (1, by_facilitator(prop, lambda r: "New text")),
+    "AddProposition": (
+        1,
+        by_facilitator(prop, lambda r: "New text", lambda r: None, lambda r: r.choice((None, "A"))),
+    ),
     "MoveProposition": (1, by_facilitator(prop, lambda r: r.randint(1, 4))),
     "OpenProposition": (2, by_facilitator(prop)),
     "CloseProposition": (1, by_facilitator(prop)),
@@ -278,6 +281,11 @@ BUILD: dict[str, tuple[int, Build]] = {  # kind: (how often, builder)
         ),
     ),
     "ImportTranslations": (1, _import_translations),
+    # Rare, so that most histories stay open long enough to rate.
+    "SetSessionStatus": (
+        1,
+        lambda r: ((odd(r, ("open", "open", "closed", "archived"), "gone"),), OPERATOR),
+    ),
     "SetWindow": (1, _window),
     "CancelWindow": (1, by_facilitator(lambda r: r.choice(WINDOWS))),
     "AdvanceWindows": (2, lambda r: ((), SCHEDULER)),
@@ -287,6 +295,13 @@ BUILD: dict[str, tuple[int, Build]] = {  # kind: (how often, builder)
     "ImportRegistrants": (1, _import),
     "RemoveRegistrant": (1, by_facilitator(lambda r: r.choice(PIDS))),
     "OpenInvitation": (2, lambda r: ((r.choice(PIDS),), GUEST)),
+    "SetAdmission": (
+        1,
+        by_facilitator(
+            lambda r: odd(r, ("open", "registered", "both"), "closed"),
+            lambda r: r.choice((None, "all", "registered")),
+        ),
+    ),
 }
 EVERYTHING = {kind: weight for kind, (weight, _) in BUILD.items()}
 # The queue on its own, busy: many hands, moves and removals, few turns.

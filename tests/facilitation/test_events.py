@@ -60,6 +60,9 @@ SAMPLES: list[ev.Event] = [
     ev.HubTokenRotated("h1", 2, AT),
     ev.LinksRotated("facilitator", 1, AT),
     ev.LinksRotated("display", 3, AT),
+    ev.PropositionAdded("c", "Sectioned", "Draft, ¶ 4", AT, "Access and inclusion"),
+    ev.SessionStatusChanged("closed", AT),
+    ev.SessionStatusChanged("archived", AT),
     ev.HubTallied("h1", "a", 1, {"agree": 4, "confused": 1}, None, AT),
     ev.WindowSet("w1", "a", AT + 60, AT + 3600, AT),
     ev.WindowSet("w2", None, AT, AT + 60, AT),
@@ -105,6 +108,7 @@ SAMPLES: list[ev.Event] = [
     ),
     ev.RegistrantRemoved("r2", AT),
     ev.InvitationOpened("r1", AT),
+    ev.AdmissionSet("both", "registered", AT),
 ]
 
 
@@ -177,3 +181,13 @@ def test_from_json_refuses_what_to_json_never_wrote(body: dict[str, object]) -> 
     with pytest.raises(BadRequest) as caught:
         ev.from_json(body)
     assert caught.value.code == "bad_request"
+
+
+def test_a_proposition_without_a_section_keeps_the_body_it_always_had() -> None:
+    """Logs written before sections existed read back, and hash, exactly as before."""
+    old = {"v": 1, "type": "proposition_added", "proposition_id": "a", "text": "T"}
+    old |= {"source": None, "at": AT}
+    assert ev.to_json(ev.from_json(old)) == old
+    assert ev.from_json(old) == ev.PropositionAdded("a", "T", None, AT, None)
+    sectioned = ev.to_json(ev.PropositionAdded("a", "T", None, AT, "Access"))
+    assert sectioned["section"] == "Access"

@@ -70,6 +70,7 @@ SESSION_VIEW = {
         "other",
     ],
     "settings": SessionSettings().to_dict(),
+    "status": "open",
     "display": {"mode": "auto", "proposition_id": None, "shown": "a"},
 }
 QUEUE_VIEW: dict[str, Any] = {
@@ -144,6 +145,7 @@ def propositions(rounds_of_a: list[dict[str, Any]], revealed: bool = False) -> l
             "id": "a",
             "text": "Text of a",
             "source": None,
+            "section": None,
             "status": "open",
             "round": 1,
             "revealed": revealed,
@@ -155,6 +157,7 @@ def propositions(rounds_of_a: list[dict[str, Any]], revealed: bool = False) -> l
             "id": "b",
             "text": "Text of b",
             "source": None,
+            "section": None,
             "status": "draft",
             "round": 0,
             "revealed": False,

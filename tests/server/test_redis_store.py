@@ -143,6 +143,14 @@ async def test_redis_killed_and_restarted_on_its_aof_loses_nothing_acked(
     assert health.json()["ok"] is False
     assert "Redis" in health.json()["reason"]
     assert phones[0].client.connected  # the socket stays open
+    async with httpx.AsyncClient() as client:  # no state read while it may hold unrecorded effects
+        during = await client.get(
+            f"{worker.url}/api/sessions/{created['session_id']}/results",
+            headers={"Authorization": f"Bearer {created['tokens']['facilitator']}"},
+            timeout=15,
+        )
+    assert during.status_code == 503
+    assert during.json()["error"]["code"] == "unavailable"
 
     redis_server.start()  # same port, same directory: the AOF is replayed
     deadline = asyncio.get_running_loop().time() + 10

@@ -14,7 +14,7 @@ export const AMENDMENT_STATUSES = ["proposed", "accepted", "declined", "withdraw
 export const ERROR_CODES = ["bad_request", "unauthorized", "forbidden", "not_found", "conflict", "closed", "too_large", "too_slow", "rate_limited", "internal", "unavailable"] as const;
 export const LIMITS = {"comment": 1000, "name": 80, "title": 200, "proposition": 2000, "source": 500, "note": 2000, "why": 1000, "attendance": 100000, "timer_seconds": 86400} as const;
 
-export const COMMAND_NAMES = ["sync", "auth:refresh", "rating:submit", "hand:raise", "hand:lower", "hub:tally", "hub:speaker", "proposition:add", "proposition:move", "proposition:open", "proposition:close", "results:reveal", "queue:next", "queue:yield", "queue:close", "display:show", "queue:move", "queue:remove", "timer:set", "consensus:mark", "hub:invite", "hub:update", "hub:rotate", "links:rotate", "participant:remove", "proposition:edit", "proposition:withdraw", "proposition:undo_close", "amendment:propose", "amendment:accept", "amendment:decline", "proposition:translate", "window:set", "window:cancel", "outcome:publish", "outcome:unpublish", "registrant:remove"] as const;
+export const COMMAND_NAMES = ["sync", "auth:refresh", "rating:submit", "hand:raise", "hand:lower", "hub:tally", "hub:speaker", "proposition:add", "proposition:move", "proposition:open", "proposition:close", "results:reveal", "queue:next", "queue:yield", "queue:close", "display:show", "queue:move", "queue:remove", "timer:set", "consensus:mark", "hub:invite", "hub:update", "hub:rotate", "links:rotate", "participant:remove", "proposition:edit", "proposition:withdraw", "proposition:undo_close", "amendment:propose", "amendment:accept", "amendment:decline", "proposition:translate", "window:set", "window:cancel", "outcome:publish", "outcome:unpublish", "admission:set", "registrant:remove"] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 /** Each command's payload, as the server validates it. */
@@ -26,7 +26,7 @@ export interface Payloads {
   "hand:lower": {};
   "hub:tally": { proposition_id: string; counts: Record<string, number>; by_group?: Record<string, Record<string, number>> | null };
   "hub:speaker": { name: string; stakeholder_group: string; intent: "point_of_order" | "reply" | "clarify" | "speak" };
-  "proposition:add": { text: string; source?: string | null };
+  "proposition:add": { text: string; source?: string | null; section?: string | null };
   "proposition:move": { proposition_id: string; position: number };
   "proposition:open": { proposition_id: string };
   "proposition:close": { proposition_id: string };
@@ -55,5 +55,6 @@ export interface Payloads {
   "window:cancel": { window_id: string };
   "outcome:publish": { note?: string | null };
   "outcome:unpublish": {};
+  "admission:set": { admission: "open" | "registered" | "both"; suggestion_follows?: "all" | "registered" | null };
   "registrant:remove": { registrant_id: string };
 }

@@ -17,6 +17,7 @@ import {
   type Round,
 } from "../../protocol";
 import { amendmentsPanel } from "./amendments";
+import { provenanceNote, timingTable, windowBadge } from "./carried";
 import type { ConsoleContext } from "./context";
 import { reorderControls } from "./reorder";
 import { translationsEditor } from "./translations";
@@ -44,6 +45,7 @@ export function propositionCard(p: Proposition, ctx: ConsoleContext): Propositio
   const badges = h("div", { class: "row badges" });
   const text = h("h3", { class: "prop-text", dir: "auto" });
   const source = h("p", { class: "meta" });
+  const carried = h("div", {});
   const lifecycle = h("button", { type: "button", class: "primary" });
   lifecycle.addEventListener("click", () => {
     const id = current.id;
@@ -131,6 +133,7 @@ export function propositionCard(p: Proposition, ctx: ConsoleContext): Propositio
     text,
     source,
     wording.el,
+    carried,
     h(
       "div",
       { class: "row controls" },
@@ -159,6 +162,7 @@ export function propositionCard(p: Proposition, ctx: ConsoleContext): Propositio
       current.round > 0 ? h("span", { class: "badge" }, t("round_n", { n: current.round })) : null,
       current.revision > 1 ? h("span", { class: "badge" }, t("revision_n", { n: current.revision })) : null,
       current.revealed ? h("span", { class: "badge revealed" }, t("revealed")) : null,
+      windowBadge(current),
       current.mark && current.mark.status !== "unmarked"
         ? h(
             "span",
@@ -170,6 +174,7 @@ export function propositionCard(p: Proposition, ctx: ConsoleContext): Propositio
     setText(text, current.text);
     setText(source, current.source ?? "");
     source.hidden = !current.source;
+    replace(carried, provenanceNote(current));
     setText(
       lifecycle,
       current.status === "open" ? t("close") : current.status === "closed" ? t("reopen") : t("open"),
@@ -271,6 +276,7 @@ function metricsList(m: Metrics): HTMLElement[] {
 function flagLabel(flag: string): string {
   if (flag === "low_sample") return t("flag_low_sample");
   if (flag === "confusion") return t("flag_confusion");
+  if (flag === "opinion_split") return t("flag_opinion_split");
   return flag;
 }
 
@@ -287,6 +293,8 @@ function breakdownTables(round: Round): HTMLElement[] {
     });
     if (rows.length > 0) tables.push(countsTable(t("by_channel"), rows));
   }
+  const timing = timingTable(round);
+  if (timing) tables.push(timing);
   return tables;
 }
 

@@ -78,6 +78,7 @@ export function propositionsPanel(ctx: ConsoleContext): Panel {
       jump.hidden = !s.propositions.some((p) => p.status === "open");
       // The agenda's order is the server's; the chair changes it with move up/down.
       const count = s.propositions.length;
+      for (const title of list.querySelectorAll(".section-title")) title.remove();
       syncList(
         list,
         s.propositions,
@@ -86,6 +87,16 @@ export function propositionsPanel(ctx: ConsoleContext): Panel {
         (c, p) => c.update(p, s.propositions.indexOf(p) + 1, count),
         cards,
       );
+      sectionTitles(list, s.propositions, cards);
     },
   };
+}
+
+/** A section's title above the first of its propositions (a draft's headings). */
+function sectionTitles(list: HTMLElement, props: Snapshot["propositions"], cards: Map<string, PropositionCard>): void {
+  props.forEach((p, i) => {
+    const card = cards.get(p.id);
+    if (!p.section || !card || props[i - 1]?.section === p.section) return;
+    list.insertBefore(h("h3", { class: "section-title", dir: "auto" }, p.section), card.el);
+  });
 }

@@ -17,6 +17,7 @@ export function agendaList(): { el: HTMLElement; update(s: Snapshot): void } {
   return {
     el,
     update(s) {
+      for (const title of el.querySelectorAll(".agenda-section")) title.remove();
       syncList(
         el,
         s.propositions,
@@ -26,6 +27,12 @@ export function agendaList(): { el: HTMLElement; update(s: Snapshot): void } {
           item.update(p, s.propositions.indexOf(p) + 1, projectorLanguages(s.session.languages)[0]),
         items,
       );
+      // A draft's section title above the first of its propositions.
+      s.propositions.forEach((p, i) => {
+        const item = items.get(p.id);
+        if (!p.section || !item || s.propositions[i - 1]?.section === p.section) return;
+        el.insertBefore(h("li", { class: "agenda-section" }, h("h3", { dir: "auto" }, p.section)), item.el);
+      });
     },
   };
 }
