@@ -160,7 +160,17 @@ export interface QueueEntry {
 
 export interface Queue {
   current: QueueEntry | null;
+  /** Every waiting entry in order; for participants only the first few (see `Place`). */
   entries: QueueEntry[];
+  /** How many are waiting in all. */
+  length: number;
+}
+
+/** A participant's own waiting entry and its 1-based position in the queue. */
+export interface Place {
+  entry_id: string;
+  position: number;
+  intent: Intent;
 }
 
 export interface Timer {
@@ -258,10 +268,20 @@ export interface Snapshot {
   hub?: HubSelf;
   participants?: ParticipantRow[];
   speaker_log?: SpeakerTurn[]; // facilitator
+  place?: Place | null; // participant
 }
 
-/** A coalesced change: `version` plus any of the snapshot's top-level keys. */
-export type StatePatch = Partial<Omit<Snapshot, "version">> & { version: number };
+/** The console's participant rows that joined or changed after version `since`. */
+export interface ParticipantsDelta {
+  since: number;
+  rows: ParticipantRow[];
+}
+
+/** A coalesced change: `version` plus any of the snapshot's top-level keys, or a delta. */
+export type StatePatch = Partial<Omit<Snapshot, "version">> & {
+  version: number;
+  participants_delta?: ParticipantsDelta;
+};
 
 // ---- Commands: name → payload (generated) and successful ack ----
 
