@@ -134,7 +134,7 @@ async def _join_all(url: str, code: str, n: int) -> list[str]:
                 "channel": "in_room" if seat % 3 else "remote",
                 "name": f"Person {seat}",
             }
-            answer = await clients[seat % ADDRESSES].post("/api/join", json=body)
+            answer = await _post(clients[seat % ADDRESSES], body)
             if answer.status_code != 201:
                 raise RuntimeError(f"join {seat}: {answer.status_code} {answer.text[:200]}")
             tokens[seat] = answer.json()["token"]
@@ -144,6 +144,18 @@ async def _join_all(url: str, code: str, n: int) -> list[str]:
     finally:
         await asyncio.gather(*(client.aclose() for client in clients))
     return tokens
+
+
+async def _post(client: httpx.AsyncClient, body: Json) -> httpx.Response:
+    """A join; again on a kept-alive connection the server closed as it was reused
+    (the race every HTTP client has with a keep-alive timeout)."""
+    for attempt in range(3):
+        try:
+            return await client.post("/api/join", json=body)
+        except httpx.TransportError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 async def _raise_all(url: str, tokens: list[str]) -> None:
