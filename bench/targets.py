@@ -8,6 +8,7 @@ run's memory or warm caches never leak into the next.
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import secrets
 import shutil
@@ -124,7 +125,8 @@ def healthz_ok(url: str) -> bool:
     try:
         with urllib.request.urlopen(f"{url}/healthz", timeout=1.0) as answer:
             return answer.status == 200 and json.loads(answer.read()).get("ok") is True
-    except (OSError, urllib.error.URLError, ValueError):
+    except (OSError, urllib.error.URLError, ValueError, http.client.HTTPException):
+        # Not (yet) our server: a port taken by another program answers something else.
         return False
 
 

@@ -5,9 +5,10 @@ from typing import Literal
 
 from .vocabulary import Role
 
-# The session roles of tokens, plus the two that act without one: the
-# operator (admin token) creates sessions, a guest (join code) joins one.
-ActorRole = Role | Literal["operator", "guest"]
+# The session roles of tokens, plus those that act without one: the
+# operator (admin token) creates sessions, a guest (join code) joins one,
+# the shell's scheduler opens and closes rating windows on time.
+ActorRole = Role | Literal["operator", "guest", "scheduler"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,10 +7,13 @@ exactly the state the live session had.
 """
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final, Generic, TypeVar
 
 from . import events as ev
+from . import publication as pub
+from . import windows as win
+from . import wording_apply as w
 from .opinions import position
 from .queue import ordered
 from .registrants import channel_of
@@ -84,12 +87,15 @@ def _ratings_discarded(s: SessionState, e: ev.RatingsDiscarded) -> None:
 
 def _count(round_: RoundState, rating: Rating, step: int) -> None:
     round_.tally.add(rating.stakeholder_group, rating.channel, rating.value, step)
+    _add_timing(round_.tally, rating.live, rating.value, step)
     if rating.registered:
         round_.registered.add(rating.stakeholder_group, rating.channel, rating.value, step)
 
 
 def _proposition_added(s: SessionState, e: ev.PropositionAdded) -> None:
-    s.propositions[e.proposition_id] = Proposition(e.proposition_id, e.text, e.source)
+    s.propositions[e.proposition_id] = Proposition(
+        e.proposition_id, e.text, e.source, section=e.section
+    )
     s.order.append(e.proposition_id)
     s.opinions.add_column(e.proposition_id)
 
@@ -104,7 +110,7 @@ def _proposition_opened(s: SessionState, e: ev.PropositionOpened) -> None:
     proposition.status = "open"
     # A new round starts hidden: nobody sees a tally before rating it.
     proposition.revealed = False
-    proposition.rounds.append(RoundState(e.round, e.at))
+    proposition.rounds.append(RoundState(e.round, e.at, revision=proposition.revision))
     s.opinions.clear_column(e.proposition_id)  # the map follows each proposition's latest round
 
 
@@ -127,13 +133,20 @@ def _rating_submitted(s: SessionState, e: ev.RatingSubmitted) -> None:
     if e.value is not None:
         who = s.participants[e.participant_id]
         value = SCALE_INDEX[e.value]
-        rating = Rating(value, e.comment, who.stakeholder_group, who.channel, e.at, who.registered)
+        live = s.propositions[e.proposition_id].status == "open"
+        rating = Rating(
+            value, e.comment, who.stakeholder_group, who.channel, e.at, who.registered, live
+        )
         round_.ratings[e.participant_id] = rating
         _count(round_, rating, 1)
     _changed(s, round_, e.participant_id)
     if e.round == len(s.propositions[e.proposition_id].rounds):
         x = None if e.value is None else position(SCALE_INDEX[e.value])
         s.opinions.set(e.participant_id, e.proposition_id, x)
+
+
+def _add_timing(tally: Tally, live: bool, value: int, step: int) -> None:
+    tally.by_timing.setdefault("live" if live else "window", [0] * 6)[value] += step
 
 
 def _hand_raised(s: SessionState, e: ev.HandRaised) -> None:
@@ -230,13 +243,18 @@ def _entry_moved(s: SessionState, e: ev.EntryMoved) -> None:
     moved.pin = e.position
 
 
-def _floor_given(s: SessionState, e: ev.FloorGiven) -> None:
+def _end_turn(s: SessionState, at: float) -> None:
     queue = s.queue
     if queue.current is not None:
-        queue.current.ended_at = e.at
+        queue.current.ended_at = at
         queue.turns.append(queue.current)
         queue.current = None
     s.timer = Timer()
+
+
+def _floor_given(s: SessionState, e: ev.FloorGiven) -> None:
+    queue = s.queue
+    _end_turn(s, e.at)
     if e.entry_id is None:
         return
     entry = _leave_queue(s, e.entry_id)
@@ -244,8 +262,20 @@ def _floor_given(s: SessionState, e: ev.FloorGiven) -> None:
     queue.current = Turn(entry, e.at)
     queue.had_floor.add(entry.owner)
     queue.last_side = "room" if entry.channel == "in_room" else "remote"
-    seconds = float(s.settings.speaking_seconds)
+    seconds = float(s.settings.seconds_for(entry.intent))
     s.timer = Timer(seconds, seconds, e.at)
+
+
+def _floor_yielded(s: SessionState, e: ev.FloorYielded) -> None:
+    _end_turn(s, e.at)
+
+
+def _queue_closed(s: SessionState, e: ev.QueueClosed) -> None:
+    s.queue.closed = e.closed
+
+
+def _display_chosen(s: SessionState, e: ev.DisplayChosen) -> None:
+    s.display_mode, s.display_proposition = e.mode, e.proposition_id
 
 
 def _timer_changed(s: SessionState, e: ev.TimerChanged) -> None:
@@ -281,6 +311,10 @@ def _links_rotated(s: SessionState, e: ev.LinksRotated) -> None:
     s.link_epochs[e.role] = e.epoch
 
 
+def _session_status_changed(s: SessionState, e: ev.SessionStatusChanged) -> None:
+    s.status = e.status
+
+
 def _registrants_imported(s: SessionState, e: ev.RegistrantsImported) -> None:
     for rid, name, email_key, group, channel, language in e.registrants:
         kind = channel_of(channel) or "remote"  # decide wrote `in_room` or `remote`
@@ -303,6 +337,10 @@ def _invitation_opened(s: SessionState, e: ev.InvitationOpened) -> None:
         registered=True,
         seq=s.version + 1,
     )
+
+
+def _admission_set(s: SessionState, e: ev.AdmissionSet) -> None:
+    s.settings = replace(s.settings, admission=e.admission, suggestion_follows=e.suggestion_follows)
 
 
 def _hub_tallied(s: SessionState, e: ev.HubTallied) -> None:
@@ -333,12 +371,22 @@ def _publish(round_: RoundState) -> None:
     round_.unpublished = set()
 
 
+def _window_ended(s: SessionState, e: ev.WindowClosed | ev.WindowCancelled) -> None:
+    win.window_closed(s, e)
+    for proposition in s.propositions.values():
+        latest = proposition.rounds[-1] if proposition.rounds else None
+        if latest is not None and latest.window == e.window_id and latest.closed_at == e.at:
+            _publish(latest)  # a round the window ended: its final figures, as at a close
+
+
 def _add_hub_counts(tally: Tally, hub: HubCounts, sign: int) -> None:
     for i, count in enumerate(hub.counts):
         tally.counts[i] += sign * count
     channel = tally.by_channel.setdefault("hub", [0] * 6)
+    live = tally.by_timing.setdefault("live", [0] * 6)  # hubs count only while it is open
     for i, count in enumerate(hub.counts):
         channel[i] += sign * count
+        live[i] += sign * count
     for group, vector in hub.by_group.items():
         target = tally.by_group.setdefault(group, [0] * 6)
         for i, count in enumerate(vector):
@@ -376,6 +424,9 @@ _HANDLERS = (
     Handler(ev.EntryRemoved, _entry_removed),
     Handler(ev.EntryMoved, _entry_moved),
     Handler(ev.FloorGiven, _floor_given),
+    Handler(ev.FloorYielded, _floor_yielded),
+    Handler(ev.QueueClosed, _queue_closed),
+    Handler(ev.DisplayChosen, _display_chosen),
     Handler(ev.TimerChanged, _timer_changed),
     Handler(ev.ConsensusMarked, _consensus_marked),
     Handler(ev.HubInvited, _hub_invited),
@@ -383,8 +434,24 @@ _HANDLERS = (
     Handler(ev.HubTokenRotated, _hub_token_rotated),
     Handler(ev.HubTallied, _hub_tallied),
     Handler(ev.LinksRotated, _links_rotated),
+    Handler(ev.PropositionEdited, w.edited),
+    Handler(ev.PropositionRevised, w.revised),
+    Handler(ev.PropositionWithdrawn, w.withdrawn),
+    Handler(ev.CloseUndone, w.close_undone),
+    Handler(ev.AmendmentProposed, w.amendment_proposed),
+    Handler(ev.AmendmentDecided, w.amendment_decided),
+    Handler(ev.TranslationSet, w.translation_set),
+    Handler(ev.SessionStatusChanged, _session_status_changed),
+    Handler(ev.WindowSet, win.window_set),
+    Handler(ev.WindowOpened, win.window_opened),
+    Handler(ev.WindowClosed, _window_ended),
+    Handler(ev.WindowCancelled, _window_ended),
+    Handler(ev.OutcomePublished, pub.outcome_published),
+    Handler(ev.OutcomeUnpublished, pub.outcome_unpublished),
+    Handler(ev.ProvenanceRecorded, pub.provenance_recorded),
     Handler(ev.RegistrantsImported, _registrants_imported),
     Handler(ev.RegistrantRemoved, _registrant_removed),
     Handler(ev.InvitationOpened, _invitation_opened),
+    Handler(ev.AdmissionSet, _admission_set),
 )
 APPLY: Final[dict[type[Any], Handler[Any]]] = {h.event: h for h in _HANDLERS}

@@ -8,6 +8,7 @@ hubs) are chosen by the caller so that `decide` stays deterministic.
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from . import vocabulary as v
 from .errors import BadRequest, TooLarge
@@ -108,10 +109,12 @@ class AddProposition:
     proposition_id: str
     text: str
     source: str | None = None
+    section: str | None = None  # the title of the draft's section it comes from
 
     def __post_init__(self) -> None:
         check_text(self.text, "The proposition", v.MAX_PROPOSITION, required=True)
         check_text(self.source, "The source", v.MAX_SOURCE)
+        check_text(self.section, "The section title", v.MAX_SECTION)
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,7 +208,41 @@ class HubSpeaker:
 
 @dataclass(frozen=True, slots=True)
 class QueueNext:
-    pass
+    # The next speaker's time; None: the session's default for their intent.
+    seconds: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.seconds is not None:
+            check_int(self.seconds, "seconds", 1, v.MAX_TIMER_SECONDS)
+
+
+@dataclass(frozen=True, slots=True)
+class YieldFloor:
+    """The speaker ("I'm done"), or the hub whose speaker has the floor, ends the turn."""
+
+
+@dataclass(frozen=True, slots=True)
+class CloseQueue:
+    """Closes (or, with `closed` false, reopens) the list of speakers."""
+
+    closed: bool
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.closed, bool):
+            raise BadRequest("closed must be true or false.")
+
+
+@dataclass(frozen=True, slots=True)
+class ShowOnDisplay:
+    """What the projector shows: `auto`, one `proposition`, or the `agenda`."""
+
+    mode: v.DisplayMode
+    proposition_id: str | None = None
+
+    def __post_init__(self) -> None:
+        check_one_of(self.mode, v.DISPLAY_MODES, "mode")
+        if (self.mode == "proposition") != (self.proposition_id is not None):
+            raise BadRequest("proposition_id is needed with mode 'proposition', and only with it.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,6 +317,203 @@ class RotateLinks:
 
 
 @dataclass(frozen=True, slots=True)
+class EditProposition:
+    """New wording: a draft's is replaced; an opened proposition's is a new revision.
+
+    `source` None keeps the current source; blank text clears it.
+    """
+
+    proposition_id: str
+    text: str
+    source: str | None = None
+    new_round: bool = False
+
+    def __post_init__(self) -> None:
+        check_text(self.text, "The proposition", v.MAX_PROPOSITION, required=True)
+        check_text(self.source, "The source", v.MAX_SOURCE)
+        check_flag(self.new_round, "new_round")
+
+
+@dataclass(frozen=True, slots=True)
+class WithdrawProposition:
+    proposition_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class UndoClose:
+    proposition_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProposeAmendment:
+    amendment_id: str
+    proposition_id: str
+    text: str
+    why: str | None = None
+    stakeholder_group: str | None = None  # a hub's only; a participant's is their own
+
+    def __post_init__(self) -> None:
+        check_text(self.text, "The amended wording", v.MAX_PROPOSITION, required=True)
+        check_text(self.why, "The why", v.MAX_WHY)
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptAmendment:
+    """A new revision with the amendment's wording, or `text` if the chair edited it."""
+
+    amendment_id: str
+    text: str | None = None
+    note: str | None = None
+    new_round: bool = False
+
+    def __post_init__(self) -> None:
+        check_text(self.text, "The accepted wording", v.MAX_PROPOSITION)
+        check_text(self.note, "The note", v.MAX_NOTE)
+        check_flag(self.new_round, "new_round")
+
+
+@dataclass(frozen=True, slots=True)
+class DeclineAmendment:
+    amendment_id: str
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        check_text(self.note, "The note", v.MAX_NOTE)
+
+
+@dataclass(frozen=True, slots=True)
+class TranslateProposition:
+    """The current revision's text in one language; blank text removes it."""
+
+    proposition_id: str
+    language: str
+    text: str | None
+
+    def __post_init__(self) -> None:
+        check_one_of(self.language, v.LANGUAGES, "language")
+        check_text(self.text, "The translation", v.MAX_PROPOSITION)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportTranslations:
+    """A CSV or JSON file with one column per language (docs/protocol.md)."""
+
+    format: v.TranslationsFormat
+    content: str
+
+    def __post_init__(self) -> None:
+        check_one_of(self.format, v.TRANSLATIONS_FORMATS, "format")
+        check_text(self.content, "The file", v.MAX_TRANSLATIONS_FILE, required=True)
+
+
+def check_flag(value: object, what: str) -> None:
+    if not isinstance(value, bool):
+        raise BadRequest(f"{what} must be true or false.")
+
+
+@dataclass(frozen=True, slots=True)
+class SetSessionStatus:
+    """The operator closes a session (no more ratings, joins or hands), archives it,
+    or reopens it."""
+
+    status: v.SessionStatus
+
+    def __post_init__(self) -> None:
+        check_one_of(self.status, v.SESSION_STATUSES, "status")
+
+
+@dataclass(frozen=True, slots=True)
+class SetWindow:
+    """A rating window, its times given as the session's local time
+    (`2026-12-03T09:00`) or with an offset; `decide` resolves them."""
+
+    window_id: str
+    proposition_id: str | None
+    opens_at: str
+    closes_at: str
+
+    def __post_init__(self) -> None:
+        for name in ("opens_at", "closes_at"):
+            check_local_time(getattr(self, name), name)
+
+
+def check_local_time(value: object, what: str) -> None:
+    if not isinstance(value, str) or not 10 <= len(value) <= 40:
+        raise BadRequest(f"{what} must be a date and time such as 2026-12-03T09:00.")
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        raise BadRequest(f"{what} must be a date and time such as 2026-12-03T09:00.") from None
+
+
+@dataclass(frozen=True, slots=True)
+class CancelWindow:
+    window_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class AdvanceWindows:
+    """Given by the shell's scheduler with `now` = a deadline: every window whose
+    opening or closing time is at or before it opens or closes, at its own time."""
+
+
+@dataclass(frozen=True, slots=True)
+class PublishOutcome:
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        check_text(self.note, "The note", v.MAX_NOTE)
+
+
+@dataclass(frozen=True, slots=True)
+class UnpublishOutcome:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Carried:
+    """One proposition brought back from a past session's published outcome."""
+
+    proposition_id: str
+    text: str
+    session_id: str
+    title: str
+    head: str
+    status: v.MarkStatus
+    round: int
+    total: int
+    agree_share: float | None
+    counts: Counts
+
+    def __post_init__(self) -> None:
+        check_text(self.text, "A carried proposition", v.MAX_PROPOSITION, required=True)
+        check_text(self.title, "The past session's title", v.MAX_TITLE, required=True)
+        check_one_of(self.status, ("no_consensus", "needs_revision"), "A carried status")
+        if not isinstance(self.head, str) or not 8 <= len(self.head) <= 64:
+            raise BadRequest("A carried proposition needs the head of its outcome.")
+        check_int(self.round, "round", 0, 100_000)
+        check_int(self.total, "total", 0, 10_000_000)
+        check_counts(self.counts, "counts")
+        share = self.agree_share
+        if share is not None and (
+            isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1
+        ):
+            raise BadRequest("agree_share must be a number from 0 to 1, or null.")
+
+
+@dataclass(frozen=True, slots=True)
+class CarryForward:
+    items: tuple[Carried, ...]
+
+    def __post_init__(self) -> None:
+        if not 1 <= len(self.items) <= v.MAX_CARRIED:
+            raise BadRequest(
+                f"There is nothing to carry forward: the outcome has no proposition marked "
+                f"no consensus or needing revision (or more than {v.MAX_CARRIED})."
+            )
+
+
+@dataclass(frozen=True, slots=True)
 class RegistrantRow:
     """One row of a registrant list: its number in the file, the id it will
     have, the keyed digest of its email (`email_key`) and its columns."""
@@ -314,6 +548,19 @@ class ImportRegistrants:
 
 
 @dataclass(frozen=True, slots=True)
+class SetAdmission:
+    """Who may take part, and whose ratings the suggestion follows; `None` keeps it."""
+
+    admission: v.Admission
+    suggestion_follows: v.SuggestionBasis | None = None
+
+    def __post_init__(self) -> None:
+        check_one_of(self.admission, v.ADMISSIONS, "admission")
+        if self.suggestion_follows is not None:
+            check_one_of(self.suggestion_follows, v.SUGGESTION_BASES, "suggestion_follows")
+
+
+@dataclass(frozen=True, slots=True)
 class RemoveRegistrant:
     registrant_id: str
 
@@ -340,6 +587,9 @@ Command = (
     | HubTally
     | HubSpeaker
     | QueueNext
+    | YieldFloor
+    | CloseQueue
+    | ShowOnDisplay
     | QueueMove
     | QueueRemove
     | SetTimer
@@ -348,7 +598,23 @@ Command = (
     | UpdateHub
     | RotateHubToken
     | RotateLinks
+    | EditProposition
+    | WithdrawProposition
+    | UndoClose
+    | ProposeAmendment
+    | AcceptAmendment
+    | DeclineAmendment
+    | TranslateProposition
+    | ImportTranslations
+    | SetSessionStatus
+    | SetWindow
+    | CancelWindow
+    | AdvanceWindows
+    | PublishOutcome
+    | UnpublishOutcome
+    | CarryForward
     | ImportRegistrants
     | RemoveRegistrant
     | OpenInvitation
+    | SetAdmission
 )

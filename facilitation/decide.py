@@ -17,6 +17,9 @@ from typing import Any, Final, Generic, TypeVar
 from . import commands as c
 from . import events as ev
 from . import outcomes as o
+from . import publication as pub
+from . import windows as win
+from . import wording as w
 from .actor import Actor, ActorRole
 from .errors import (
     BadRequest,
@@ -63,6 +66,11 @@ def decide(state: SessionState, command: c.Command, actor: Actor, now: float) ->
         raise Forbidden(f"A {actor.role} may not do this; it is for: {', '.join(sorted(allowed))}.")
     if not state.created and not isinstance(command, c.CreateSession):
         raise NotFound("There is no such session.")
+    if state.status != "open" and type(command) in REFUSED_WHEN_CLOSED:
+        raise Closed(
+            f"This session is {state.status}: it takes no more ratings, joins or hands. "
+            "The operator can reopen it."
+        )
     return found.decide(state, command, actor, now)
 
 
@@ -130,7 +138,11 @@ def _add_proposition(
 ) -> list[ev.Event]:
     if cmd.proposition_id in s.propositions:
         raise Conflict("That proposition id is taken.")
-    return [ev.PropositionAdded(cmd.proposition_id, cmd.text.strip(), _clean(cmd.source), now)]
+    return [
+        ev.PropositionAdded(
+            cmd.proposition_id, cmd.text.strip(), _clean(cmd.source), now, _clean(cmd.section)
+        )
+    ]
 
 
 def _move_proposition(
@@ -147,6 +159,8 @@ def _open(s: SessionState, cmd: c.OpenProposition, _: Actor, now: float) -> list
     proposition = _proposition(s, cmd.proposition_id)
     if proposition.status == "open":
         raise Conflict("This proposition is open already.")
+    if proposition.status == "withdrawn":
+        raise Conflict("This proposition was withdrawn; it cannot be opened.")
     return [ev.PropositionOpened(cmd.proposition_id, proposition.round + 1, now)]
 
 
@@ -168,9 +182,18 @@ def _reveal(s: SessionState, cmd: c.RevealResults, _: Actor, now: float) -> list
 def _rate(s: SessionState, cmd: c.SubmitRating, actor: Actor, now: float) -> list[ev.Event]:
     _participant(s, actor)
     proposition = _proposition(s, cmd.proposition_id)
-    if proposition.status != "open":
-        raise Closed("Rating is closed for this proposition: wait until the chair opens it.")
+    if proposition.status == "withdrawn":
+        raise Closed("This proposition was withdrawn: it is no longer rated.")
+    if proposition.status != "open" and (
+        not proposition.rounds or win.rating_window(s, cmd.proposition_id, now) is None
+    ):
+        raise Closed(
+            "Rating is closed for this proposition: wait until the chair opens it "
+            "or a rating window opens."
+        )
     round_ = proposition.rounds[-1]
+    if round_.revision != proposition.revision:  # only a window's round can be behind
+        raise Closed("The wording was revised: wait until the chair opens a round to rate it.")
     old = round_.ratings.get(actor.subject)
     comment = _clean(cmd.comment)
     if cmd.value is None and old is None:
@@ -192,6 +215,8 @@ def _raise_hand(s: SessionState, cmd: c.RaiseHand, actor: Actor, now: float) -> 
     if cmd.proposition_id is not None:
         _proposition(s, cmd.proposition_id)
     existing = s.queue.by_owner.get("p:" + actor.subject)
+    if existing is None:
+        _check_list_open(s)
     if existing is None and cmd.entry_id in s.queue.entries:
         raise Conflict("That entry id is taken.")
     return [
@@ -234,6 +259,8 @@ def _hub_speaker(s: SessionState, cmd: c.HubSpeaker, actor: Actor, now: float) -
     _check_group(s, cmd.stakeholder_group)
     name = cmd.name.strip()
     existing = s.queue.by_owner.get(f"h:{hub.hub_id}:{name}")
+    if existing is None:
+        _check_list_open(s)
     if existing is None and cmd.entry_id in s.queue.entries:
         raise Conflict("That entry id is taken.")
     return [
@@ -243,11 +270,43 @@ def _hub_speaker(s: SessionState, cmd: c.HubSpeaker, actor: Actor, now: float) -
     ]
 
 
-def _queue_next(s: SessionState, _: c.QueueNext, __: Actor, now: float) -> list[ev.Event]:
+def _queue_next(s: SessionState, cmd: c.QueueNext, __: Actor, now: float) -> list[ev.Event]:
     waiting = ordered(s.queue, s.settings.queue_policy)
     if not waiting and s.queue.current is None:
         raise Conflict("Nobody is waiting to speak.")
-    return [ev.FloorGiven(waiting[0].entry_id if waiting else None, now)]
+    given: list[ev.Event] = [ev.FloorGiven(waiting[0].entry_id if waiting else None, now)]
+    if waiting and cmd.seconds is not None:
+        # The chair's time for this speaker, recorded with the turn in one commit.
+        given.append(ev.TimerChanged("start", cmd.seconds, now))
+    return given
+
+
+def _yield_floor(s: SessionState, _: c.YieldFloor, actor: Actor, now: float) -> list[ev.Event]:
+    current = s.queue.current
+    if actor.role == "participant":
+        _participant(s, actor)
+        owner = "p:" + actor.subject
+        mine = current is not None and current.entry.owner == owner
+    else:
+        _hub(s, actor.subject)
+        mine = current is not None and current.entry.hub_id == actor.subject
+    if current is None or not mine:
+        raise Conflict("You do not have the floor, so there is no turn of yours to end.")
+    return [ev.FloorYielded(current.entry.entry_id, now)]
+
+
+def _close_queue(s: SessionState, cmd: c.CloseQueue, _: Actor, now: float) -> list[ev.Event]:
+    if s.queue.closed == cmd.closed:
+        return []
+    return [ev.QueueClosed(cmd.closed, now)]
+
+
+def _show(s: SessionState, cmd: c.ShowOnDisplay, _: Actor, now: float) -> list[ev.Event]:
+    if cmd.proposition_id is not None:
+        _proposition(s, cmd.proposition_id)
+    if (s.display_mode, s.display_proposition) == (cmd.mode, cmd.proposition_id):
+        return []
+    return [ev.DisplayChosen(cmd.mode, cmd.proposition_id, now)]
 
 
 def _queue_move(s: SessionState, cmd: c.QueueMove, _: Actor, now: float) -> list[ev.Event]:
@@ -314,6 +373,12 @@ def _rotate_links(s: SessionState, cmd: c.RotateLinks, _: Actor, now: float) -> 
     return [ev.LinksRotated(cmd.role, s.link_epochs.get(cmd.role, 0) + 1, now)]
 
 
+def _session_status(
+    s: SessionState, cmd: c.SetSessionStatus, _: Actor, now: float
+) -> list[ev.Event]:
+    return [] if s.status == cmd.status else [ev.SessionStatusChanged(cmd.status, now)]
+
+
 def _import_registrants(
     s: SessionState, cmd: c.ImportRegistrants, _: Actor, now: float
 ) -> list[ev.Event]:
@@ -375,6 +440,13 @@ def _open_invitation(
     return [ev.InvitationOpened(cmd.registrant_id, now)]
 
 
+def _set_admission(s: SessionState, cmd: c.SetAdmission, _: Actor, now: float) -> list[ev.Event]:
+    follows = cmd.suggestion_follows or s.settings.suggestion_follows
+    if (cmd.admission, follows) == (s.settings.admission, s.settings.suggestion_follows):
+        return []
+    return [ev.AdmissionSet(cmd.admission, follows, now)]
+
+
 def _participant(s: SessionState, actor: Actor) -> Participant:
     who = s.participants.get(actor.subject)
     if who is None:
@@ -396,6 +468,14 @@ def _proposition(s: SessionState, proposition_id: str) -> Proposition:
     if proposition is None:
         raise NotFound("There is no such proposition in this session.")
     return proposition
+
+
+def _check_list_open(s: SessionState) -> None:
+    if s.queue.closed:
+        raise Closed(
+            "The list of speakers is closed: the chair is not taking more speakers now. "
+            "You can ask again if the chair reopens it."
+        )
 
 
 def _check_group(s: SessionState, group: str) -> None:
@@ -432,6 +512,9 @@ _RULES = (
     rule(c.HubTally, _hub_tally, "hub", outcome=o.round_of),
     rule(c.HubSpeaker, _hub_speaker, "hub", outcome=o.hub_entry),
     rule(c.QueueNext, _queue_next, outcome=o.current_speaker),
+    rule(c.YieldFloor, _yield_floor, "participant", "hub"),
+    rule(c.CloseQueue, _close_queue),
+    rule(c.ShowOnDisplay, _show),
     rule(c.QueueMove, _queue_move),
     rule(c.QueueRemove, _queue_remove),
     rule(c.SetTimer, _timer),
@@ -440,8 +523,37 @@ _RULES = (
     rule(c.UpdateHub, _update_hub),
     rule(c.RotateHubToken, _rotate_hub),
     rule(c.RotateLinks, _rotate_links, outcome=o.link_role),
+    rule(c.EditProposition, w.edit, outcome=o.revision_of),
+    rule(c.WithdrawProposition, w.withdraw),
+    rule(c.UndoClose, w.undo_close, outcome=o.round_of),
+    rule(c.ProposeAmendment, w.propose, "participant", "hub", outcome=o.amendment_id),
+    rule(c.AcceptAmendment, w.accept, outcome=o.amendment_revision),
+    rule(c.DeclineAmendment, w.decline),
+    rule(c.TranslateProposition, w.translate),
+    rule(c.ImportTranslations, w.import_translations, outcome=o.translations_imported),
+    rule(c.SetSessionStatus, _session_status, "operator", outcome=o.session_status),
+    rule(c.SetWindow, win.set_window, outcome=o.window_id),
+    rule(c.CancelWindow, win.cancel_window),
+    rule(c.AdvanceWindows, win.advance_windows, "scheduler"),
+    rule(c.PublishOutcome, pub.publish, outcome=o.published_version),
+    rule(c.UnpublishOutcome, pub.unpublish),
+    rule(c.CarryForward, pub.carry_forward, outcome=o.carried),
     rule(c.ImportRegistrants, _import_registrants, outcome=o.imported),
     rule(c.RemoveRegistrant, _remove_registrant),
     rule(c.OpenInvitation, _open_invitation, "guest", outcome=o.invited),
+    rule(c.SetAdmission, _set_admission),
 )
 RULES: Final[dict[type[Any], Rule[Any]]] = {r.command: r for r in _RULES}
+# What a closed or archived session refuses (`closed`): whatever adds ratings,
+# people or speakers, or opens a round; the chair may still mark and report.
+REFUSED_WHEN_CLOSED: Final[frozenset[type[Any]]] = frozenset(
+    {
+        c.Join,
+        c.SubmitRating,
+        c.RaiseHand,
+        c.HubTally,
+        c.HubSpeaker,
+        c.OpenProposition,
+        c.OpenInvitation,
+    }
+)

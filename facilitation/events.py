@@ -5,12 +5,25 @@ shell passed to `decide`. `to_json`/`from_json` give plain JSON objects with
 a schema version `v` and a `type`, the form the durable log stores.
 """
 
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from typing import Any, Final
 
 from .errors import BadRequest
 from .settings import SessionSettings
-from .vocabulary import Intent, LinkRole, MarkStatus, ParticipantChannel, TimerAction, Value
+from .vocabulary import (
+    Admission,
+    AmendmentStatus,
+    Channel,
+    DisplayMode,
+    Intent,
+    LinkRole,
+    MarkStatus,
+    ParticipantChannel,
+    SessionStatus,
+    SuggestionBasis,
+    TimerAction,
+    Value,
+)
 
 SCHEMA_VERSION: Final = 1
 Counts = dict[str, int]
@@ -55,6 +68,7 @@ class PropositionAdded:
     text: str
     source: str | None
     at: float
+    section: str | None = None  # absent from logs written before sections: None
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +152,29 @@ class FloorGiven:
 
 
 @dataclass(frozen=True, slots=True)
+class FloorYielded:
+    """The speaker of `entry_id` ended their own turn; nobody has the floor."""
+
+    entry_id: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class QueueClosed:
+    """The list of speakers closed (no new hands) or, `closed` false, reopened."""
+
+    closed: bool
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class DisplayChosen:
+    mode: DisplayMode
+    proposition_id: str | None
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
 class TimerChanged:
     action: TimerAction
     seconds: int | None
@@ -182,12 +219,25 @@ class LinksRotated:
 
 
 @dataclass(frozen=True, slots=True)
+class SessionStatusChanged:
+    status: SessionStatus
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
 class HubTallied:
     hub_id: str
     proposition_id: str
     round: int
     counts: Counts
     by_group: dict[str, Counts] | None
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class AdmissionSet:
+    admission: Admission
+    suggestion_follows: SuggestionBasis
     at: float
 
 
@@ -216,6 +266,133 @@ class InvitationOpened:
     at: float
 
 
+@dataclass(frozen=True, slots=True)
+class WindowSet:
+    window_id: str
+    proposition_id: str | None  # None: the whole agenda
+    opens_at: float
+    closes_at: float
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class WindowOpened:
+    """`at` is the window's opening time, even when recorded later (a restart)."""
+
+    window_id: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class WindowClosed:
+    """`at` is the window's closing time, even when recorded later (a restart)."""
+
+    window_id: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class WindowCancelled:
+    window_id: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomePublished:
+    version: int  # the outcome is built from the log's first `version` events
+    note: str | None
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeUnpublished:
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class ProvenanceRecorded:
+    """A proposition just added was carried forward from a past session's outcome."""
+
+    proposition_id: str
+    session_id: str
+    title: str
+    head: str
+    status: MarkStatus
+    round: int
+    total: int
+    agree_share: float | None
+    counts: Counts
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class PropositionEdited:
+    """A draft's wording replaced in place: no round has rated it."""
+
+    proposition_id: str
+    text: str
+    source: str | None
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class PropositionRevised:
+    """A new revision; the one it replaces stays on the record with its rounds."""
+
+    proposition_id: str
+    revision: int
+    text: str
+    source: str | None
+    amendment_id: str | None
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class PropositionWithdrawn:
+    proposition_id: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class CloseUndone:
+    """The last round, closed by mistake, is open again."""
+
+    proposition_id: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class AmendmentProposed:
+    amendment_id: str
+    proposition_id: str
+    author: str
+    stakeholder_group: str
+    channel: Channel
+    text: str
+    why: str | None
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class AmendmentDecided:
+    amendment_id: str
+    status: AmendmentStatus
+    note: str | None
+    revision: int | None
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class TranslationSet:
+    """`text` None: the translation is removed."""
+
+    proposition_id: str
+    revision: int
+    language: str
+    text: str | None
+    at: float
+
+
 Event = (
     SessionCreated
     | ParticipantJoined
@@ -232,6 +409,9 @@ Event = (
     | EntryRemoved
     | EntryMoved
     | FloorGiven
+    | FloorYielded
+    | QueueClosed
+    | DisplayChosen
     | TimerChanged
     | ConsensusMarked
     | HubInvited
@@ -239,9 +419,25 @@ Event = (
     | HubTokenRotated
     | HubTallied
     | LinksRotated
+    | SessionStatusChanged
     | RegistrantsImported
     | RegistrantRemoved
     | InvitationOpened
+    | AdmissionSet
+    | WindowSet
+    | WindowOpened
+    | WindowClosed
+    | WindowCancelled
+    | OutcomePublished
+    | OutcomeUnpublished
+    | ProvenanceRecorded
+    | PropositionEdited
+    | PropositionRevised
+    | PropositionWithdrawn
+    | CloseUndone
+    | AmendmentProposed
+    | AmendmentDecided
+    | TranslationSet
 )
 
 EVENT_TYPES: Final[dict[str, type[Event]]] = {
@@ -260,6 +456,9 @@ EVENT_TYPES: Final[dict[str, type[Event]]] = {
     "entry_removed": EntryRemoved,
     "entry_moved": EntryMoved,
     "floor_given": FloorGiven,
+    "floor_yielded": FloorYielded,
+    "queue_closed": QueueClosed,
+    "display_chosen": DisplayChosen,
     "timer_changed": TimerChanged,
     "consensus_marked": ConsensusMarked,
     "hub_invited": HubInvited,
@@ -267,13 +466,34 @@ EVENT_TYPES: Final[dict[str, type[Event]]] = {
     "hub_token_rotated": HubTokenRotated,
     "hub_tallied": HubTallied,
     "links_rotated": LinksRotated,
+    "session_status_changed": SessionStatusChanged,
     "registrants_imported": RegistrantsImported,
     "registrant_removed": RegistrantRemoved,
     "invitation_opened": InvitationOpened,
+    "admission_set": AdmissionSet,
+    "window_set": WindowSet,
+    "window_opened": WindowOpened,
+    "window_closed": WindowClosed,
+    "window_cancelled": WindowCancelled,
+    "outcome_published": OutcomePublished,
+    "outcome_unpublished": OutcomeUnpublished,
+    "provenance_recorded": ProvenanceRecorded,
+    "proposition_edited": PropositionEdited,
+    "proposition_revised": PropositionRevised,
+    "proposition_withdrawn": PropositionWithdrawn,
+    "close_undone": CloseUndone,
+    "amendment_proposed": AmendmentProposed,
+    "amendment_decided": AmendmentDecided,
+    "translation_set": TranslationSet,
 }
 TYPE_NAMES: Final[dict[type[Event], str]] = {cls: name for name, cls in EVENT_TYPES.items()}
 _FIELDS: Final[dict[type[Event], tuple[str, ...]]] = {
     cls: tuple(f.name for f in fields(cls)) for cls in EVENT_TYPES.values()
+}
+# Fields added to an event after logs were written with it: an old body lacks them.
+_OPTIONAL: Final[dict[type[Event], frozenset[str]]] = {
+    cls: frozenset(f.name for f in fields(cls) if f.default is not MISSING)
+    for cls in EVENT_TYPES.values()
 }
 
 
@@ -282,6 +502,8 @@ def to_json(event: Event) -> dict[str, Any]:
     body: dict[str, Any] = {"v": SCHEMA_VERSION, "type": TYPE_NAMES[type(event)]}
     for name in _FIELDS[type(event)]:
         value = getattr(event, name)
+        if value is None and name in _OPTIONAL[type(event)]:
+            continue  # absent means None: bodies without it read (and hash) as before
         if isinstance(value, SessionSettings):
             value = value.to_dict()
         elif isinstance(value, tuple):
@@ -298,7 +520,9 @@ def from_json(body: dict[str, Any]) -> Event:
     if cls is None:
         raise BadRequest(f"Unknown event type {body.get('type')!r}.")
     try:
-        values = {name: body[name] for name in _FIELDS[cls]}
+        values = {
+            name: body[name] for name in _FIELDS[cls] if name in body or name not in _OPTIONAL[cls]
+        }
     except KeyError as missing:
         raise BadRequest(f"Event {body['type']} lacks field {missing}.") from None
     if cls is SessionCreated:

@@ -22,6 +22,7 @@ from .tally import metrics
 SCOPE: Final = "latest_round"  # the map holds each proposition's latest round only
 CONSOLE_DIGITS: Final = 4  # map coordinates: enough to draw, no more
 PUBLIC_DIGITS: Final = 2
+SPLIT: Final = "opinion_split"  # flag: the tally suggests consensus, the opinion groups do not
 
 
 class RepresentativeReport(TypedDict):
@@ -77,6 +78,14 @@ def suggestion(suggests: bool, figure: float | None, thresholds: ConsensusThresh
     return suggests and figure is not None and figure >= thresholds.min_opinion_consensus
 
 
+def results_public(state: SessionState) -> bool:
+    """Results are public once a proposition is revealed, or in `live` mode: only then
+    do the projector and phones get anything of the opinion groups."""
+    return state.settings.results_visibility == "live" or any(
+        p.revealed for p in state.propositions.values()
+    )
+
+
 def shown_groups(state: SessionState, opinions: Opinions) -> list[int]:
     """Labels of the groups that may be shown outside the console."""
     least = state.settings.min_group_size
@@ -130,10 +139,7 @@ def console(state: SessionState, opinions: Opinions | None) -> dict[str, Any]:
 def display(state: SessionState, opinions: Opinions | None) -> dict[str, Any] | None:
     """The projector's map, once results are public (a reveal, or `live`): groups of at
     least `min_group_size` and their members' points, coarser than the console's."""
-    public = state.settings.results_visibility == "live" or any(
-        p.revealed for p in state.propositions.values()
-    )
-    if opinions is None or not public:
+    if opinions is None or not results_public(state):
         return None
     shown = set(shown_groups(state, opinions))
     if not shown:
@@ -155,8 +161,11 @@ def display(state: SessionState, opinions: Opinions | None) -> dict[str, Any] | 
 
 
 def own_group(state: SessionState, opinions: Opinions | None, participant_id: str) -> Any:
-    """A phone's own group, or None (not placed, or in a group too small to show)."""
-    if opinions is None:
+    """A phone's own group, or None (results not public yet, not placed, or in a group
+    too small to show). Not before a reveal: while a vote runs, phones are not told
+    which camp they are in, and a burst of ratings is not followed by a burst of
+    personal messages."""
+    if opinions is None or not results_public(state):
         return None
     shown = shown_groups(state, opinions)
     label = opinions.group_of(participant_id)
@@ -191,9 +200,10 @@ def with_opinion_figures(
         if requires(thresholds) and "metrics" in current and current["round"] == p.round:
             figure = None if opinions is None else opinions.consensus.get(p.proposition_id)
             metrics_ = current["metrics"]
-            metrics_["suggests_rough_consensus"] = suggestion(
-                metrics_["suggests_rough_consensus"], figure, thresholds
-            )
+            tally_suggests = metrics_["suggests_rough_consensus"]
+            metrics_["suggests_rough_consensus"] = suggestion(tally_suggests, figure, thresholds)
+            if tally_suggests and not metrics_["suggests_rough_consensus"]:
+                metrics_["flags"] = [*metrics_["flags"], SPLIT]  # withheld for this reason alone
 
 
 def _by_label(points: list[list[Any]]) -> list[list[Any]]:

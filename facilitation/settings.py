@@ -8,10 +8,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from math import isfinite
 from typing import Any, Final
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import BadRequest
 from .vocabulary import (
     ADMISSIONS,
+    INTENTS,
     QUEUE_POLICIES,
     RESULTS_VISIBILITY,
     SUGGESTION_BASES,
@@ -61,6 +63,13 @@ SESSION_SETTINGS: Final[tuple[tuple[str, object, str], ...]] = (
         "`by_channel_merged`, which are never smaller than it either. The console keeps "
         "full detail.",
     ),
+    (
+        "intent_seconds",
+        {},
+        'Speaking time per queue intent, e.g. `{"point_of_order": 60, "reply": 90}`; '
+        "an intent not listed gets `speaking_seconds`. The console can still give the next "
+        "speaker another time (`queue:next` with `seconds`).",
+    ),
     ("consensus", None, "Thresholds of the rough-consensus suggestion (see below)."),
     (
         "opinions_every",
@@ -73,6 +82,12 @@ SESSION_SETTINGS: Final[tuple[tuple[str, object, str], ...]] = (
         5,
         "...or once this many seconds have passed since the last recompute and any rating "
         "changed; never more than one recompute at a time.",
+    ),
+    (
+        "time_zone",
+        "UTC",
+        "IANA name of the session's time zone (e.g. `Europe/Geneva`): rating windows are "
+        "set and shown in it.",
     ),
     (
         "admission",
@@ -140,13 +155,17 @@ class SessionSettings:
     speaking_seconds: int = 120
     queue_policy: QueuePolicy = "default"
     min_group_size: int = 3
+    # (intent, seconds) pairs, sorted: a tuple keeps the settings immutable.
+    intent_seconds: tuple[tuple[str, int], ...] = ()
     consensus: ConsensusThresholds = field(default_factory=ConsensusThresholds)
     opinions_every: int = 200
     opinions_seconds: int = 5
+    time_zone: str = "UTC"
     admission: Admission = "open"
     suggestion_follows: SuggestionBasis = "all"
 
     def __post_init__(self) -> None:
+        check_time_zone(self.time_zone)
         if self.admission not in ADMISSIONS:
             raise BadRequest("settings.admission must be 'open', 'registered' or 'both'.")
         if self.suggestion_follows not in SUGGESTION_BASES:
@@ -163,6 +182,13 @@ class SessionSettings:
             raise BadRequest(
                 "settings.speaking_seconds must be a whole number of seconds, 1 to 86400."
             )
+        for intent, value in self.intent_seconds:
+            if intent not in INTENTS:
+                raise BadRequest(
+                    f"settings.intent_seconds: unknown intent {intent!r}; "
+                    f"known: {', '.join(INTENTS)}."
+                )
+            _check_whole(value, 1, 86400, f"settings.intent_seconds.{intent}", "seconds")
         _check_whole(self.opinions_every, 1, 1_000_000, "settings.opinions_every", "ratings")
         _check_whole(self.opinions_seconds, 1, 86400, "settings.opinions_seconds", "seconds")
 
@@ -176,7 +202,8 @@ class SessionSettings:
         consensus = raw.get("consensus")
         if consensus is not None and not isinstance(consensus, Mapping):
             raise BadRequest("settings.consensus must be an object.")
-        base = cls(**{k: v for k, v in raw.items() if k != "consensus"})
+        values = {k: v for k, v in raw.items() if k not in ("consensus", "intent_seconds")}
+        base = cls(**values, intent_seconds=_intent_seconds(raw.get("intent_seconds")))
         return replace(base, consensus=ConsensusThresholds.from_dict(consensus or {}))
 
     def to_dict(self) -> dict[str, Any]:
@@ -185,12 +212,39 @@ class SessionSettings:
             "speaking_seconds": self.speaking_seconds,
             "queue_policy": self.queue_policy,
             "min_group_size": self.min_group_size,
+            "intent_seconds": dict(self.intent_seconds),
             "consensus": self.consensus.to_dict(),
             "opinions_every": self.opinions_every,
             "opinions_seconds": self.opinions_seconds,
+            "time_zone": self.time_zone,
             "admission": self.admission,
             "suggestion_follows": self.suggestion_follows,
         }
+
+    def seconds_for(self, intent: str) -> int:
+        """The speaking time a turn of this intent starts with."""
+        return dict(self.intent_seconds).get(intent, self.speaking_seconds)
+
+
+def _intent_seconds(raw: object) -> tuple[tuple[str, int], ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, Mapping):
+        raise BadRequest("settings.intent_seconds must be an object of intents to seconds.")
+    return tuple(sorted((str(k), v) for k, v in raw.items()))
+
+
+def check_time_zone(name: object) -> ZoneInfo:
+    """The zone of an IANA name. The tz database is a fixed table shipped with
+    Python or the system, read like a module, never the clock."""
+    if not isinstance(name, str) or not 0 < len(name) <= 64 or name.startswith("/"):
+        raise BadRequest("settings.time_zone must be an IANA time zone name, e.g. Europe/Geneva.")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise BadRequest(
+            f"settings.time_zone: {name!r} is not a known IANA time zone (e.g. Europe/Geneva)."
+        ) from None
 
 
 def _check_whole(value: object, low: int, high: int, name: str, unit: str) -> None:
@@ -213,3 +267,45 @@ def _reject_unknown(raw: Mapping[str, Any], known: set[str], where: str) -> None
         raise BadRequest(
             f"Unknown {where} key(s): {', '.join(unknown)}. Known: {', '.join(sorted(known))}."
         )
+
+
+# The settings whose value is one of a few names, and the settings made of others.
+CHOICES: Final[dict[str, tuple[str, ...]]] = {
+    "results_visibility": RESULTS_VISIBILITY,
+    "queue_policy": QUEUE_POLICIES,
+    "admission": ADMISSIONS,
+    "suggestion_follows": SUGGESTION_BASES,
+}
+NESTED: Final[dict[str, tuple[tuple[str, object, str], ...]]] = {"consensus": CONSENSUS_SETTINGS}
+
+
+def describe(
+    declared: tuple[tuple[str, object, str], ...] = SESSION_SETTINGS,
+) -> list[dict[str, Any]]:
+    """The declared settings as form fields: name, default, help, kind and its limits.
+
+    Read from the declarations above, so a form built from it offers every
+    setting there is; values are still checked by `SessionSettings.from_dict`.
+    """
+    return [_field(name, default, help_text) for name, default, help_text in declared]
+
+
+def _field(name: str, default: object, help_text: str) -> dict[str, Any]:
+    described: dict[str, Any] = {"name": name, "default": default, "help": help_text}
+    if name in NESTED:
+        described |= {"kind": "group", "fields": describe(NESTED[name])}
+    elif name in CHOICES:
+        described |= {"kind": "choice", "choices": list(CHOICES[name])}
+    elif isinstance(default, bool):
+        described["kind"] = "boolean"
+    elif isinstance(default, int):
+        described |= {"kind": "integer", "min": 0}
+    elif isinstance(default, float):
+        described["kind"] = "number"
+    elif isinstance(default, dict | list):
+        described["kind"] = "json"  # e.g. seconds per intent: edited as JSON text
+    else:
+        described["kind"] = "text"
+    if name in _SHARE_KEYS:
+        described |= {"kind": "number", "min": 0, "max": 1}
+    return described

@@ -15,10 +15,12 @@ from collections.abc import Iterable
 from typing import Any, Final
 
 from . import events as ev
+from .publication import publication
 from .queue import ordered
-from .state import Entry, Proposition, RoundState, SessionState, Tally
+from .state import Amendment, Entry, Proposition, RoundState, SessionState, Tally
 from .tally import MERGED, as_counts, metrics, private_breakdown, private_tally
-from .vocabulary import CONFUSED, DISAGREE, SCALE, STRONGLY_DISAGREE
+from .vocabulary import CONFUSED, DISAGREE, SCALE, STRONGLY_DISAGREE, TIMINGS
+from .windows import rating_window, window_view, windows
 
 View = dict[str, Any]
 
@@ -32,9 +34,11 @@ ROLE_SECTIONS: Final[dict[str, tuple[str, ...]]] = {
         "hubs",
         "participants",
         "speaker_log",
+        "windows",
+        "publication",
     ),
-    "display": ("session", "propositions", "queue", "timer", "participation", "hubs"),
-    "participant": ("session", "propositions", "queue", "timer", "me", "place"),
+    "display": ("session", "propositions", "queue", "timer", "participation", "hubs", "windows"),
+    "participant": ("session", "propositions", "queue", "timer", "me", "windows", "place"),
     "hub": ("session", "propositions", "queue", "timer", "hubs", "hub"),
 }
 OBJECTING: Final = frozenset({DISAGREE, STRONGLY_DISAGREE, CONFUSED})
@@ -51,8 +55,9 @@ TOUCHES: Final[dict[type, frozenset[str]]] = {
     ev.RatingsDiscarded: frozenset({"propositions", "me"}),
     ev.PropositionAdded: frozenset({"propositions"}),
     ev.PropositionMoved: frozenset({"propositions"}),
-    ev.PropositionOpened: frozenset({"propositions", "hub", "me"}),
-    ev.PropositionClosed: frozenset({"propositions"}),
+    # Opening and closing can change what the projector shows (session.display).
+    ev.PropositionOpened: frozenset({"propositions", "hub", "me", "session"}),
+    ev.PropositionClosed: frozenset({"propositions", "session"}),
     ev.ResultsRevealed: frozenset({"propositions"}),
     ev.RatingSubmitted: frozenset({"propositions", "me"}),
     ev.HandRaised: frozenset({"queue", "me", "place"}),
@@ -60,6 +65,9 @@ TOUCHES: Final[dict[type, frozenset[str]]] = {
     ev.EntryRemoved: frozenset({"queue", "me", "place"}),
     ev.EntryMoved: frozenset({"queue", "place"}),
     ev.FloorGiven: frozenset({"queue", "timer", "speaker_log", "me", "place"}),
+    ev.FloorYielded: frozenset({"queue", "timer", "speaker_log", "me", "place"}),
+    ev.QueueClosed: frozenset({"queue"}),
+    ev.DisplayChosen: frozenset({"session"}),
     ev.TimerChanged: frozenset({"timer"}),
     ev.ConsensusMarked: frozenset({"propositions"}),
     ev.HubInvited: frozenset({"hubs", "participation", "hub"}),
@@ -67,9 +75,25 @@ TOUCHES: Final[dict[type, frozenset[str]]] = {
     ev.HubTokenRotated: frozenset(),
     ev.HubTallied: frozenset({"propositions", "hub"}),
     ev.LinksRotated: frozenset(),
+    ev.PropositionEdited: frozenset({"propositions"}),
+    ev.PropositionRevised: frozenset({"propositions"}),
+    ev.PropositionWithdrawn: frozenset({"propositions", "me", "hub", "session"}),
+    ev.CloseUndone: frozenset({"propositions"}),
+    ev.AmendmentProposed: frozenset({"propositions", "me", "hub"}),
+    ev.AmendmentDecided: frozenset({"propositions", "me", "hub"}),
+    ev.TranslationSet: frozenset({"propositions"}),
+    ev.SessionStatusChanged: frozenset({"session"}),
+    ev.WindowSet: frozenset({"windows"}),
+    ev.WindowOpened: frozenset({"windows", "propositions", "me"}),
+    ev.WindowClosed: frozenset({"windows", "propositions", "me"}),
+    ev.WindowCancelled: frozenset({"windows", "propositions", "me"}),
+    ev.OutcomePublished: frozenset({"publication"}),
+    ev.OutcomeUnpublished: frozenset({"publication"}),
+    ev.ProvenanceRecorded: frozenset({"propositions"}),
     ev.RegistrantsImported: frozenset({"participation"}),
     ev.RegistrantRemoved: frozenset({"participation"}),
     ev.InvitationOpened: frozenset({"participants", "participation"}),
+    ev.AdmissionSet: frozenset({"session", "propositions", "participation"}),
 }
 
 
@@ -110,18 +134,32 @@ def round_view(state: SessionState, round_: RoundState, full: bool, role: str) -
     steps of `min_group_size` raters), and breakdowns (and the metrics built on
     them) are those of `private_tally`, so no small group shows."""
     if not full:  # the running total alone tells nobody what anyone rated
-        return {"round": round_.number, "total": sum(round_.tally.counts)}
+        return {
+            "round": round_.number,
+            "revision": round_.revision,
+            "total": sum(round_.tally.counts),
+        }
     # Outside the console the distribution moves in published steps (RoundState.published).
     live = role == "facilitator"
     tally = round_.tally if live else round_.published
-    body: View = {"round": round_.number, "total": sum(tally.counts)}
+    body: View = {
+        "round": round_.number,
+        "revision": round_.revision,
+        "total": sum(tally.counts),
+    }
     body["counts"] = as_counts(tally.counts)
     if role == "facilitator":
         body["by_group"] = {g: as_counts(v) for g, v in sorted(tally.by_group.items()) if any(v)}
         body["by_channel"] = {
             c: as_counts(tally.by_channel.get(c, [0] * 6)) for c in ("in_room", "remote", "hub")
         }
+        if any(tally.by_timing.get("window", ())):
+            body["by_timing"] = {t: as_counts(tally.by_timing.get(t, [0] * 6)) for t in TIMINGS}
     else:
+        if any(tally.by_timing.get("window", ())):
+            # Inside and outside the live hour apart only when each side hides one person.
+            shown, _ = private_breakdown(tally.by_timing, state.settings.min_group_size)
+            body["by_timing"] = {t: as_counts(v) for t, v in shown.items()}
         tally = private_tally(tally, state.settings.min_group_size)
         for key, parts in (("by_group", tally.by_group), ("by_channel", tally.by_channel)):
             body[key] = {k: as_counts(v) for k, v in parts.items() if k != MERGED}
@@ -191,25 +229,101 @@ def propositions(state: SessionState, role: str, *_: object) -> list[View]:
     shown = []
     for pid in state.order:
         p = state.propositions[pid]
+        if p.status == "withdrawn" and role != "facilitator":
+            continue  # gone from the agenda; the console and the report keep it
+        window = rating_window(state, pid) if p.status != "open" and p.rounds else None
         full = distribution_visible(state, p, role)
         if full or role == "display":
             rounds = [round_view(state, r, full, role) for r in p.rounds]
         else:
-            rounds = [{"round": r.number} for r in p.rounds]
+            rounds = [{"round": r.number, "revision": r.revision} for r in p.rounds]
         item: View = {
             "id": p.proposition_id,
             "text": p.text,
             "source": p.source,
+            "section": p.section,
             "status": p.status,
             "round": p.round,
             "revealed": p.revealed,
             "mark": None if p.mark is None else {"status": p.mark.status, "note": p.mark.note},
             "rounds": rounds,
+            **wording_view(p),
         }
+        if window is not None:
+            item["window"] = window_view(window)
         if role == "facilitator":
             item["objections"] = objections(p)
+            item["amendments"] = [
+                amendment_view(a) for a in state.amendments.values() if a.proposition_id == pid
+            ]
+            if p.provenance is not None:
+                item["provenance"] = provenance(p)
         shown.append(item)
     return shown
+
+
+def wording_view(p: Proposition) -> View:
+    """The current revision's number and translations, and the wordings it replaced."""
+    return {
+        "revision": p.revision,
+        "translations": dict(p.translations),
+        "earlier": [
+            {
+                "revision": w.revision,
+                "text": w.text,
+                "source": w.source,
+                "translations": dict(w.translations),
+            }
+            for w in p.earlier
+        ],
+    }
+
+
+def amendment_view(a: Amendment) -> View:
+    """An amendment as the console sees it: group and channel, never who."""
+    return {
+        "amendment_id": a.amendment_id,
+        "text": a.text,
+        "why": a.why,
+        "stakeholder_group": a.stakeholder_group,
+        "channel": a.channel,
+        "status": a.status,
+        "note": a.note,
+        "revision": a.revision,
+        "at": a.at,
+    }
+
+
+def own_amendments(state: SessionState, author: str) -> list[View]:
+    """The amendments `author` proposed and what became of them, for their view only."""
+    return [
+        {
+            "amendment_id": a.amendment_id,
+            "proposition_id": a.proposition_id,
+            "text": a.text,
+            "status": a.status,
+            "note": a.note,
+            "revision": a.revision,
+        }
+        for a in state.amendments.values()
+        if a.author == author
+    ]
+
+
+def provenance(p: Proposition) -> View | None:
+    found = p.provenance
+    if found is None:
+        return None
+    return {
+        "session_id": found.session_id,
+        "title": found.title,
+        "head": found.head,
+        "status": found.status,
+        "round": found.round,
+        "total": found.total,
+        "agree_share": found.agree_share,
+        "counts": dict(found.counts),
+    }
 
 
 def entry_view(entry: Entry) -> View:
@@ -237,6 +351,7 @@ def queue(state: SessionState, role: str = "facilitator", *_: object) -> View:
         else {**entry_view(current.entry), "started_at": current.started_at},
         "entries": [entry_view(e) for e in shown],
         "length": len(waiting),
+        "closed": state.queue.closed,
     }
 
 
@@ -275,7 +390,33 @@ def session(state: SessionState, *_: object) -> View:
         "languages": list(state.languages),
         "stakeholder_groups": list(state.stakeholder_groups),
         "settings": state.settings.to_dict(),
+        "status": state.status,
+        "display": {
+            "mode": state.display_mode,
+            "proposition_id": state.display_proposition,
+            "shown": shown_on_display(state),
+        },
     }
+
+
+def shown_on_display(state: SessionState) -> str | None:
+    """The proposition the projector shows, or None for the agenda.
+
+    `auto` follows the one open proposition; with none open, the one opened
+    last (its outcome is what the room waits for); with several open, or none
+    ever opened, the agenda.
+    """
+    if state.display_mode != "auto":
+        chosen = state.propositions.get(state.display_proposition or "")
+        # A withdrawn proposition has left the room's agenda, the projector's too.
+        return None if chosen is None or chosen.status == "withdrawn" else chosen.proposition_id
+    opened = [p for p in state.propositions.values() if p.rounds and p.status != "withdrawn"]
+    live = [p for p in opened if p.status == "open"]
+    if len(live) == 1:
+        return live[0].proposition_id
+    if live or not opened:
+        return None
+    return max(opened, key=lambda p: p.rounds[-1].opened_at).proposition_id
 
 
 def participation(state: SessionState, *_: object) -> View:
@@ -359,6 +500,7 @@ def me(state: SessionState, _role: str, participant_id: str, _now: float) -> Vie
         "language": who.language,
         "entry_id": _own_entry(state, participant_id),
         "ratings": ratings,
+        "amendments": own_amendments(state, "p:" + participant_id),
     }
 
 
@@ -384,7 +526,13 @@ def hub(state: SessionState, _role: str, hub_id: str, _now: float) -> View:
                 "counts": as_counts(counted.counts),
                 "by_group": {g: as_counts(v) for g, v in counted.by_group.items()},
             }
-    return {"hub_id": h.hub_id, "name": h.name, "attendance": h.attendance, "tallies": tallies}
+    return {
+        "hub_id": h.hub_id,
+        "name": h.name,
+        "attendance": h.attendance,
+        "tallies": tallies,
+        "amendments": own_amendments(state, "h:" + hub_id),
+    }
 
 
 _SECTIONS: Final[dict[str, Any]] = {
@@ -399,4 +547,6 @@ _SECTIONS: Final[dict[str, Any]] = {
     "me": me,
     "place": place,
     "hub": hub,
+    "windows": windows,
+    "publication": publication,
 }

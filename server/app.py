@@ -20,6 +20,7 @@ from facilitation import FacilitationError
 from . import gc_tuning, static, wire_json
 from .auth import Authenticator
 from .datadir import Claimed, claim
+from .drafts import MAX_DRAFT_BYTES
 from .errors import ApiError
 from .fanout import Fanout
 from .http_api import HttpApi
@@ -27,7 +28,9 @@ from .invitations.contacts import Contacts
 from .invitations.http import RegistrantsApi
 from .invitations.mailer import Mailer, SmtpConfig
 from .middleware import BodyLimit, SecurityHeaders
+from .operator_api import OperatorApi
 from .opinion_feed import OpinionFeed
+from .published import Published
 from .redis_claim import claim_redis
 from .redis_store import RedisStore
 from .reports.http import report_routes
@@ -36,6 +39,7 @@ from .settings import Settings
 from .sockets import Gateway
 from .sqlite_store import DB_NAME, SqliteStore
 from .store import Store
+from .translations_http import translation_routes
 
 log = logging.getLogger("plenary")
 OnReady = Callable[["Parts"], Awaitable[None]]
@@ -90,7 +94,9 @@ def create_app(
 
     fanout = Fanout(emit, settings.flush_ms / 1000, settings.participant_flush_ms / 1000)
     sessions = Sessions(store, fanout, settings.snapshot_every, settings.public_url)
-    sessions.opinions.on_result.append(OpinionFeed(emit, fanout).on_result)
+    feed = OpinionFeed(emit, fanout)
+    sessions.opinions.on_result.append(feed.on_result)
+    sessions.opinions.on_change.append(feed.on_change)
     gateway = Gateway(sio, sessions, auth)
     api = HttpApi(
         sessions,
@@ -100,6 +106,7 @@ def create_app(
         settings.max_joins_per_session,
         store.status if isinstance(store, RedisStore) else dict,
     )
+    operator = OperatorApi(api, sessions, auth, data)
     mailer = Mailer(SmtpConfig.from_settings(settings), store)
     registrants = RegistrantsApi(api, sessions, auth, Contacts(store), mailer)
     gateway.forget_registrant = registrants.forget
@@ -123,9 +130,16 @@ def create_app(
         await sessions.stop()
         await store.close()
 
+    limit = settings.max_body_bytes
     middleware = [
         Middleware(SecurityHeaders),
-        Middleware(BodyLimit, limit=settings.max_body_bytes, timeout=settings.body_timeout_s),
+        # A draft file may be larger than any other body (server/drafts.py states its limit).
+        Middleware(
+            BodyLimit,
+            limit=limit,
+            timeout=settings.body_timeout_s,
+            larger=("/draft", max(limit, MAX_DRAFT_BYTES)),
+        ),
     ]
     if settings.allowed_origins:
         middleware.append(
@@ -137,7 +151,15 @@ def create_app(
             )
         )
     web = Starlette(
-        routes=[*api.routes(), *registrants.routes(), *report_routes(api), *static.routes()],
+        routes=[
+            *api.routes(),
+            *registrants.routes(),
+            *operator.routes(),
+            *report_routes(api),
+            *translation_routes(api),
+            *Published(sessions, store, api).routes(),
+            *static.routes(),
+        ],
         middleware=middleware,
         exception_handlers={
             ApiError: _api_error,

@@ -10,6 +10,7 @@ from . import logs
 from .app import Parts, claim_store, create_app
 from .demo import ensure_demo, print_banner
 from .edges import header_timeout_protocol, raise_open_files_limit
+from .migrate import add_command as add_migrate
 from .outcome_cli import add_commands
 from .settings import ALIASES, SETTINGS, Settings
 
@@ -23,8 +24,9 @@ def serve(args: argparse.Namespace) -> None:
     async def on_ready(parts: Parts) -> None:
         where = f"redis: {settings.redis_url}" if settings.redis_url else f"data: {settings.data}"
         print(f"Plenary is serving on {base_url}  ({where})", flush=True)
+        print(f"Operator's page (sessions, links, drafts): {base_url}/admin", flush=True)
         if not settings.admin_token:
-            print(f"Admin token (creates sessions): {parts.admin_token}", flush=True)
+            print(f"Admin token (signs in there): {parts.admin_token}", flush=True)
         if settings.demo:
             print_banner(parts, await ensure_demo(parts, base_url))
 
@@ -88,6 +90,7 @@ def parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(handler=serve)
     add_commands(commands)
+    add_migrate(commands)
     return root
 
 

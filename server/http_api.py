@@ -103,6 +103,7 @@ class HttpApi:
                 "stakeholder_groups": list(state.stakeholder_groups),
                 "languages": list(state.languages),
                 "channels": ["in_room", "remote"],
+                "admission": state.settings.admission,
             }
         )
 
@@ -206,6 +207,10 @@ class HttpApi:
 
 def _device_cookie(session_id: str) -> str:
     return f"plenary_device_{session_id}"
+
+
+async def read_json(request: Request) -> Any:
+    return await _json(request)
 
 
 async def _json(request: Request) -> Any:

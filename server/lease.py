@@ -55,6 +55,15 @@ return 0
 """
 
 
+async def pause(stopping: asyncio.Event, seconds: float) -> bool:
+    """Sleep `seconds` unless `stopping` is set first; True once it is set."""
+    try:
+        await asyncio.wait_for(stopping.wait(), seconds)
+    except TimeoutError:
+        return False
+    return True
+
+
 def lease_key(session_id: str) -> str:
     return f"plenary:lease:{session_id}"
 
@@ -81,6 +90,7 @@ class Leases:
         self._renew = redis.register_script(RENEW)
         self._release = redis.register_script(RELEASE)
         self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._renew_forever(), name="lease-renewal")
@@ -111,8 +121,7 @@ class Leases:
             await asyncio.sleep(pause)
 
     async def _renew_forever(self) -> None:
-        while True:
-            await asyncio.sleep(RENEW_EVERY_S)
+        while not await pause(self._stopping, RENEW_EVERY_S):
             for session_id, held in list(self.held.items()):
                 try:
                     kept = await self._renew(keys=[lease_key(session_id)], args=[held, self.ttl_ms])
@@ -127,10 +136,9 @@ class Leases:
 
     async def close(self) -> None:
         """Stop renewing and release every lease, so others take over at once."""
+        self._stopping.set()  # an event, not a cancel: see RedisStore.close
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await asyncio.wait([self._task], timeout=5)
             self._task = None
         for session_id, held in list(self.held.items()):
             with contextlib.suppress(RedisError):

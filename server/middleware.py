@@ -19,16 +19,27 @@ class BodyLimit:
     (and a closed connection): a body sent a byte at a time cannot hold a request, and
     the connection it came on, open for ever. Only this request's own reads wait."""
 
-    def __init__(self, app: ASGIApp, limit: int, timeout: float = 20.0) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        limit: int,
+        timeout: float = 20.0,
+        larger: tuple[str, int] | None = None,
+    ) -> None:
         self.app, self.limit, self.timeout = app, limit, timeout
+        self.larger = larger  # (path suffix, its own limit): draft files
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.limit
+        if self.larger is not None and scope["path"].endswith(self.larger[0]):
+            limit = self.larger[1]
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await _refuse(send, 413, "too_large", f"The request body is over {self.limit} bytes.")
+        too_large = f"The request body is over {limit} bytes."
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await _refuse(send, 413, "too_large", too_large)
             return
         seen, complete = 0, False
         deadline = asyncio.get_running_loop().time() + self.timeout
@@ -44,14 +55,14 @@ class BodyLimit:
                 raise _TooSlow from None
             seen += len(message.get("body", b""))
             complete = not message.get("more_body", False)
-            if seen > self.limit:
+            if seen > limit:
                 raise _TooLarge
             return message
 
         try:
             await self.app(scope, counted, send)
         except _TooLarge:
-            await _refuse(send, 413, "too_large", f"The request body is over {self.limit} bytes.")
+            await _refuse(send, 413, "too_large", too_large)
         except _TooSlow:
             message = f"The request body did not arrive within {self.timeout:g} seconds."
             await _refuse(send, 408, "too_slow", message, close=True)

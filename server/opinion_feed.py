@@ -1,17 +1,21 @@
 """New opinion groups reach the views: the console and projector through the
 fan-out, and each phone its own group through its personal room only.
 
-A phone is told its group (`opinion_group`: {label, groups} or null) when it
-changes, not on every recompute: labels are kept stable between updates, so
-after the first result only the few people who moved get a message. Nothing
-here sends one phone another's group, nor any point of the map.
+A phone is told its group (an `opinion_group` event: {version, opinion_group:
+{label, groups} or null}) once results are public (a reveal, or `live`), and
+after that only when it changes, not on every recompute: labels are kept
+stable between updates, so only the few people who moved get a message. So a
+burst of ratings before a reveal is not followed by a burst of personal
+messages. It is an event of its own, not a `state` patch, so its version never
+makes a client drop a room's patch built a moment earlier. Nothing here sends
+one phone another's group, nor any point of the map.
 """
 
 import asyncio
 import logging
 from typing import Any
 
-from facilitation.opinion_record import own_group
+from facilitation.opinion_record import own_group, results_public
 from facilitation.opinions import Opinions
 
 from .fanout import Emit, Fanout
@@ -26,16 +30,31 @@ class OpinionFeed:
     def __init__(self, emit: Emit, fanout: Fanout) -> None:
         self._emit, self._fanout = emit, fanout
         self._told: dict[str, dict[str, Any]] = {}  # session -> participant -> group sent
+        self._public: dict[str, bool] = {}  # session -> results public when last looked
         self._tasks: set[asyncio.Task[None]] = set()
 
     def on_result(self, runner: SessionRunner, result: Opinions) -> None:
         self._fanout.changed(runner, SECTIONS)
+        self._tell_changes(runner, result)
+
+    def on_change(self, runner: SessionRunner, touched: frozenset[str]) -> None:
+        """A reveal (or hiding every result) changes what phones may know; O(1) otherwise."""
+        if "propositions" not in touched or runner.opinions is None:
+            return
+        public = results_public(runner.state)
+        if self._public.get(runner.session_id, False) != public:
+            self._public[runner.session_id] = public
+            self._tell_changes(runner, runner.opinions)
+
+    def _tell_changes(self, runner: SessionRunner, result: Opinions) -> None:
+        self._public[runner.session_id] = results_public(runner.state)
         told = self._told.setdefault(runner.session_id, {})
         state = runner.state
         changes = {}
         for participant_id in set(told) | set(result.points):
             group = own_group(state, result, participant_id)
-            if told.get(participant_id) != group:
+            # A phone never told anything needs no null; one told a group needs the change.
+            if told.get(participant_id) != group and (participant_id in told or group):
                 changes[participant_id] = group
         if not changes:
             return
@@ -45,10 +64,12 @@ class OpinionFeed:
         task.add_done_callback(self._tasks.discard)
 
     async def _tell(self, runner: SessionRunner, changes: dict[str, Any]) -> None:
-        head = {"version": runner.state.version, "head": runner.head_short}
+        version = runner.state.version
         try:
             for participant_id, group in sorted(changes.items()):
                 room = personal(runner.session_id, participant_id)
-                await self._emit("state", {**head, "opinion_group": group}, room)
+                await self._emit(
+                    "opinion_group", {"version": version, "opinion_group": group}, room
+                )
         except Exception:  # a failed send must not end the session's feed
             log.exception("opinion groups of session %s not sent to phones", runner.session_id)

@@ -27,6 +27,7 @@ log = logging.getLogger("plenary.opinions")
 
 Clock = Callable[[], float]
 OnResult = Callable[[SessionRunner, Opinions], None]
+ChangeHook = Callable[[SessionRunner, frozenset[str]], None]
 
 
 @dataclass(slots=True)
@@ -46,6 +47,7 @@ class OpinionGroups:
         self._clock = clock
         self._watches: dict[str, _Watch] = {}
         self.on_result: list[OnResult] = []
+        self.on_change: list[ChangeHook] = []  # every committed batch, as runners report it
 
     def attach(self, runner: SessionRunner) -> None:
         runner.listeners.append(self.changed)
@@ -62,6 +64,8 @@ class OpinionGroups:
         """Runner listener: O(1) unless a recompute is due."""
         if "propositions" in touched:
             self._consider(runner)
+        for hook in self.on_change:
+            hook(runner, touched)
 
     def _consider(self, runner: SessionRunner) -> None:
         watch = self._watches.get(runner.session_id)

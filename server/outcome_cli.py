@@ -14,8 +14,9 @@ from typing import NoReturn
 
 from facilitation.report import build, shares
 
+from .migrate import read_redis
 from .reports import FORMATS, render
-from .reports.offline import MIN_HEAD, LogFailure, MissingData, Verified, load
+from .reports.offline import MIN_HEAD, LogFailure, MissingData, Snapshot, Verified, load, verify
 from .reports.opinion_check import ReportUnreadable, compare, opinion_lines, read_report
 from .reports.words import label, percent, score, short
 
@@ -47,11 +48,16 @@ def _common(command: argparse.ArgumentParser) -> None:
         default=Path(os.environ.get("PLENARY_DATA", "./data")),
         help="data directory of the server (env PLENARY_DATA, default ./data)",
     )
+    command.add_argument(
+        "--redis",
+        default=os.environ.get("PLENARY_REDIS_URL", ""),
+        help="read the session from this Redis instead of --data (env PLENARY_REDIS_URL)",
+    )
     command.add_argument("session", metavar="SESSION", help="session id")
 
 
 def run_export(args: argparse.Namespace) -> None:
-    verified = _load(args.data, args.session)
+    verified = _load(args.data, args.session, args.redis)
     text = render(build(verified.state, verified.head), args.format)
     if args.out is None:
         sys.stdout.buffer.write(text.encode())
@@ -64,7 +70,7 @@ def run_export(args: argparse.Namespace) -> None:
 def run_verify(args: argparse.Namespace) -> None:
     if args.head is not None and not _is_head(args.head):
         _exit(2, f"--head must be {MIN_HEAD} to 64 hexadecimal characters.")
-    verified = _load(args.data, args.session)
+    verified = _load(args.data, args.session, args.redis)
     state = verified.state
     details = [
         f"  session  {state.session_id} {_plain(state.title)!r}",
@@ -75,6 +81,8 @@ def run_verify(args: argparse.Namespace) -> None:
         *opinion_lines(verified.state),
     ]
     if args.report is not None:
+        if args.redis:
+            _exit(2, "--report is checked against a data directory (--data), not Redis.")
         _check_report(args, details)
     if args.head is None:
         print("\n".join(["PASS", *details]))
@@ -117,9 +125,12 @@ def _check_report(args: argparse.Namespace, details: list[str]) -> None:
     details.append(f"  report   {args.report}: its opinion figures match the recomputation")
 
 
-def _load(data: Path, session_id: str) -> Verified:
+def _load(data: Path, session_id: str, redis_url: str = "") -> Verified:
     try:
-        return load(data, session_id)
+        if not redis_url:
+            return load(data, session_id)
+        rows, snapshot = read_redis(redis_url, session_id)
+        return verify(rows, session_id, Snapshot(*snapshot) if snapshot else None)
     except MissingData as error:
         _exit(2, str(error))
     except LogFailure as error:

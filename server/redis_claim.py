@@ -95,7 +95,9 @@ def check_durability(client: redis.Redis, url: str, relaxed: bool) -> None:
     )
 
 
-def check_identity(client: redis.Redis, url: str, data: Path, init: bool) -> str:
+def check_identity(
+    client: redis.Redis, url: str, data: Path, init: bool, remember: bool = True
+) -> str:
     """The store's id: created on an empty Redis; refused when Redis lost it."""
     seen_path = data / SEEN_FILE
     seen = seen_path.read_text().strip() if seen_path.exists() else None
@@ -121,7 +123,7 @@ def check_identity(client: redis.Redis, url: str, data: Path, init: bool) -> str
             f"plenary: Redis at {url} is store {identity}, but this worker served store "
             f"{seen}: is this the right Redis? Start with --init to use it anyway."
         )
-    if seen != identity:
+    if remember and seen != identity:
         data.mkdir(mode=0o700, parents=True, exist_ok=True)
         write_private(seen_path, identity + "\n")
     return identity

@@ -37,7 +37,7 @@ from redis.retry import Retry
 
 from .chain import GENESIS
 from .errors import ApiError
-from .lease import TTL_MS, Leases
+from .lease import TTL_MS, Leases, pause
 from .store import Loaded, RequestRecord, StoredEvent
 
 log = logging.getLogger("plenary.redis")
@@ -140,6 +140,7 @@ class RedisStore:
         self._snapshot = self.redis.register_script(SNAPSHOT)
         self._problem: str | None = None
         self._probe: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
         self.lost: dict[str, str] = {}  # sessions refused for lost data, and why
 
     async def open(self, *, leases: bool = True) -> None:
@@ -152,10 +153,11 @@ class RedisStore:
             self._probe = asyncio.create_task(self._watch(), name="redis-health")
 
     async def close(self) -> None:
+        # Stopped by an event, not a cancel: redis-py may turn a cancellation
+        # during a command into an error, which would leave the probe running.
+        self._stopping.set()
         if self._probe is not None:
-            self._probe.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._probe
+            await asyncio.wait([self._probe], timeout=5)
         await self.leases.close()
         await self.redis.aclose()
 
@@ -171,7 +173,7 @@ class RedisStore:
 
     async def _watch(self) -> None:
         """Health: Redis answers, and still holds the identity this worker started on."""
-        while True:
+        while not self._stopping.is_set():
             try:
                 identity = await self._text(IDENTITY)
                 self._problem = (
@@ -181,7 +183,7 @@ class RedisStore:
                 )
             except Exception as error:  # any failure to answer is a red health, never a dead probe
                 self._problem = f"Redis cannot be reached: {error}"
-            await asyncio.sleep(1.0)
+            await pause(self._stopping, 1.0)
 
     async def sessions(self) -> dict[str, str]:
         with self._reachable():

@@ -49,6 +49,10 @@ class Effects(Protocol):
         """The caller's connection goes on under `token`."""
         ...
 
+    async def tell(self, runner: SessionRunner, participant_id: str) -> None:
+        """Send one participant's connections their own `me` section, now."""
+        ...
+
     async def forget_registrant(self, runner: SessionRunner, registrant_id: str) -> None:
         """Delete a removed registrant's email address and delivery status."""
         ...
@@ -140,6 +144,17 @@ async def _links_rotated(fx: Effects, runner: SessionRunner, p: w.LinksRotate, a
     return {**ack, "token": token, "url": url}
 
 
+async def _amendment_decided(
+    fx: Effects, runner: SessionRunner, p: w.AmendmentAccept | w.AmendmentDecline, ack: Ack
+) -> Ack:
+    """The proposer's phone shows what became of their amendment (a hub's shows it
+    through its own `hub` section, which the fan-out sends)."""
+    author = runner.state.amendments[p.amendment_id].author
+    if author.startswith("p:"):
+        await fx.tell(runner, author[2:])
+    return ack
+
+
 # Built from a bare tuple, so that mypy checks each builder against its payload.
 _ENTRIES = (
     entry(
@@ -171,7 +186,7 @@ _ENTRIES = (
         "proposition:add",
         w.PropositionAdd,
         c.AddProposition,
-        lambda p: c.AddProposition(new_id(), p.text, p.source),
+        lambda p: c.AddProposition(new_id(), p.text, p.source, p.section),
     ),
     entry(
         "proposition:move",
@@ -197,7 +212,15 @@ _ENTRIES = (
         c.RevealResults,
         lambda p: c.RevealResults(p.proposition_id, p.visible),
     ),
-    entry("queue:next", w.Empty, c.QueueNext, lambda p: c.QueueNext()),
+    entry("queue:next", w.QueueNextPayload, c.QueueNext, lambda p: c.QueueNext(p.seconds)),
+    entry("queue:yield", w.Empty, c.YieldFloor, lambda p: c.YieldFloor()),
+    entry("queue:close", w.QueueClose, c.CloseQueue, lambda p: c.CloseQueue(p.closed)),
+    entry(
+        "display:show",
+        w.DisplayShow,
+        c.ShowOnDisplay,
+        lambda p: c.ShowOnDisplay(p.mode, p.proposition_id),
+    ),
     entry("queue:move", w.EntryMove, c.QueueMove, lambda p: c.QueueMove(p.entry_id, p.position)),
     entry("queue:remove", w.EntryRef, c.QueueRemove, lambda p: c.QueueRemove(p.entry_id)),
     entry("timer:set", w.TimerSet, c.SetTimer, lambda p: c.SetTimer(p.action, p.seconds)),
@@ -240,6 +263,69 @@ _ENTRIES = (
         after=_removed,
     ),
     entry(
+        "proposition:edit",
+        w.PropositionEdit,
+        c.EditProposition,
+        lambda p: c.EditProposition(p.proposition_id, p.text, p.source, p.new_round),
+    ),
+    entry(
+        "proposition:withdraw",
+        w.PropositionRef,
+        c.WithdrawProposition,
+        lambda p: c.WithdrawProposition(p.proposition_id),
+    ),
+    entry(
+        "proposition:undo_close",
+        w.PropositionRef,
+        c.UndoClose,
+        lambda p: c.UndoClose(p.proposition_id),
+    ),
+    entry(
+        "amendment:propose",
+        w.AmendmentPropose,
+        c.ProposeAmendment,
+        lambda p: c.ProposeAmendment(
+            new_id(), p.proposition_id, p.text, p.why, p.stakeholder_group
+        ),
+    ),
+    entry(
+        "amendment:accept",
+        w.AmendmentAccept,
+        c.AcceptAmendment,
+        lambda p: c.AcceptAmendment(p.amendment_id, p.text, p.note, p.new_round),
+        after=_amendment_decided,
+    ),
+    entry(
+        "amendment:decline",
+        w.AmendmentDecline,
+        c.DeclineAmendment,
+        lambda p: c.DeclineAmendment(p.amendment_id, p.note),
+        after=_amendment_decided,
+    ),
+    entry(
+        "proposition:translate",
+        w.PropositionTranslate,
+        c.TranslateProposition,
+        lambda p: c.TranslateProposition(p.proposition_id, p.language, p.text),
+    ),
+    entry(
+        "window:set",
+        w.WindowSetPayload,
+        c.SetWindow,
+        lambda p: c.SetWindow(new_id(), p.proposition_id, p.opens_at, p.closes_at),
+    ),
+    entry("window:cancel", w.WindowRef, c.CancelWindow, lambda p: c.CancelWindow(p.window_id)),
+    entry(
+        "outcome:publish", w.OutcomePublish, c.PublishOutcome, lambda p: c.PublishOutcome(p.note)
+    ),
+    entry("outcome:unpublish", w.Empty, c.UnpublishOutcome, lambda p: c.UnpublishOutcome()),
+    entry(
+        "admission:set",
+        w.AdmissionSetPayload,
+        c.SetAdmission,
+        lambda p: c.SetAdmission(p.admission, p.suggestion_follows),
+    ),
+    entry(
         "registrant:remove",
         w.RegistrantRef,
         c.RemoveRegistrant,
@@ -261,6 +347,14 @@ LOCAL: Final[dict[str, LocalEntry]] = {
 HTTP_COMMANDS: Final[dict[type[c.Command], str]] = {
     c.CreateSession: "POST /api/sessions",
     c.Join: "POST /api/join",
+    c.ImportTranslations: "POST /api/sessions/{session_id}/translations",
+    c.SetSessionStatus: "POST /api/sessions/{session_id}/status",
+    c.CarryForward: "POST /api/sessions/{session_id}/carry-forward",
     c.ImportRegistrants: "POST /api/sessions/{session_id}/registrants",
     c.OpenInvitation: "POST /api/invitation",
+}
+
+# Domain commands the shell gives on its own, with who gives them and when.
+SHELL_COMMANDS: Final[dict[type[c.Command], str]] = {
+    c.AdvanceWindows: "the window scheduler (server/windows.py), at each deadline and at start",
 }

@@ -72,6 +72,7 @@ class _Command:
     actor: Actor
     request: Request | None
     done: "asyncio.Future[Ack]"
+    at: float | None = None  # the time decided at, when not the clock's (a deadline)
 
 
 @dataclass(slots=True)
@@ -146,10 +147,18 @@ class SessionRunner:
         if self.state.version > self._snapshot_seq:
             await self._snapshot()
 
-    async def submit(self, command: Command, actor: Actor, request: Request | None = None) -> Ack:
-        """Queue a command; the answer comes once its events are durable."""
+    async def submit(
+        self,
+        command: Command,
+        actor: Actor,
+        request: Request | None = None,
+        at: float | None = None,
+    ) -> Ack:
+        """Queue a command; the answer comes once its events are durable.
+        `at` is the time the domain decides it at (default: the clock's now):
+        the window scheduler passes the deadline it acts for."""
         done: asyncio.Future[Ack] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait(_Command(command, actor, request, done))
+        self._queue.put_nowait(_Command(command, actor, request, done, at))
         return await done
 
     async def read(self, read: Callable[[], T]) -> T:
@@ -163,6 +172,10 @@ class SessionRunner:
             items = [await self._queue.get()]
             while len(items) < MAX_BATCH and not self._queue.empty():
                 items.append(self._queue.get_nowait())
+            if self._stale is not None and not await self._reload():
+                # The state may hold effects that were never recorded: nobody reads it.
+                _refuse_all(items, self._stale)
+                continue
             for item in items:
                 if isinstance(item, _Read):
                     _settle(item.done, item.read)
@@ -183,10 +196,6 @@ class SessionRunner:
         return True
 
     async def _process(self, commands: list[_Command]) -> None:
-        if self._stale is not None and not await self._reload():
-            for pending in commands:
-                pending.done.set_result(refusal(self._stale))
-            return
         batch = _Batch()
         try:
             for pending in commands:
@@ -244,7 +253,7 @@ class SessionRunner:
                 )
                 batch.answers.append((pending.done, ack))
                 return
-        now = self._clock()
+        now = self._clock() if pending.at is None else pending.at
         try:
             events = decide(self.state, pending.command, pending.actor, now)
             stored = self._record(events)
@@ -307,6 +316,14 @@ def _restore(session_id: str, blob: bytes, seq: int) -> SessionState | None:
         )
         return None
     return state
+
+
+def _refuse_all(items: "list[_Command | _Read]", error: ApiError) -> None:
+    for item in items:
+        if isinstance(item, _Read):
+            item.done.set_exception(error)
+        else:
+            item.done.set_result(refusal(error))
 
 
 def _settle(done: "asyncio.Future[Any]", read: Callable[[], Any]) -> None:

@@ -1,7 +1,9 @@
 """The live sessions of this server: one runner each, found by id or join code."""
 
 import asyncio
+import logging
 import secrets
+import time
 import uuid
 
 from facilitation import Actor
@@ -12,10 +14,21 @@ from .fanout import Fanout
 from .opinions import OpinionGroups
 from .runner import SessionRunner
 from .store import Store
+from .windows import WindowScheduler
 
-# No look-alikes (0/O, 1/I/L): codes are read off a projector and typed on phones.
-JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+# Codes are read off a projector and typed on phones: no letter that looks like
+# a digit of the alphabet (O, I, L), and `normalise_join_code` reads those as
+# the digits, so a code is found however its 0s and 1s were read.
+JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ0123456789"
 JOIN_CODE_LENGTH = 8
+RELIST_EVERY_S = 0.2
+log = logging.getLogger("plenary.sessions")
+_LOOK_ALIKES = str.maketrans({"O": "0", "I": "1", "L": "1", " ": None, "-": None})
+
+
+def normalise_join_code(typed: str) -> str:
+    """A join code as typed (any case, spaces, hyphens, look-alikes) in its canonical form."""
+    return typed.strip().upper().translate(_LOOK_ALIKES)
 
 
 def new_id() -> str:
@@ -39,15 +52,41 @@ class Sessions:
         self._stored: dict[str, str] = {}  # session id -> join code, loaded or not
         self._by_code: dict[str, str] = {}
         self._loading: dict[str, asyncio.Lock] = {}
+        self._listed_at = 0.0
         self.opinions = OpinionGroups()
+        self.windows = WindowScheduler(store)
 
     async def start(self) -> None:
         self._stored = await self._store.sessions()
         self._by_code = {code: session_id for session_id, code in self._stored.items()}
+        # Sessions with rating windows to open or close are loaded now, not on
+        # first use: their deadlines are kept even if nobody comes back.
+        for session_id in await self.windows.pending_sessions():
+            if session_id in self._stored:
+                try:
+                    await self.get(session_id)
+                except ApiError as error:  # on Redis: another worker owns it and keeps them
+                    log.warning("session %s with windows not loaded here: %s", session_id, error)
+
+    async def _relist(self) -> None:
+        """Read the stored sessions again on a miss (at most five times a second, so
+        guessed codes cost little): on a shared store (Redis) another worker may
+        have created the session asked for."""
+        if time.monotonic() - self._listed_at < RELIST_EVERY_S:
+            return
+        self._listed_at = time.monotonic()
+        for session_id, code in (await self._store.sessions()).items():
+            self._stored.setdefault(session_id, code)
+            self._by_code.setdefault(code, session_id)
 
     async def stop(self) -> None:
+        self.windows.stop()
         for runner in self._runners.values():
             await runner.stop()
+
+    def ids(self) -> list[str]:
+        """Every stored session's id, loaded or not."""
+        return list(self._stored)
 
     @property
     def stored(self) -> int:
@@ -77,6 +116,8 @@ class Sessions:
         if runner is not None:
             return runner
         if session_id not in self._stored:
+            await self._relist()
+        if session_id not in self._stored:
             raise ApiError("not_found", "There is no such session on this server.")
         lock = self._loading.setdefault(session_id, asyncio.Lock())
         async with lock:  # two first requests at once load the session once
@@ -89,10 +130,14 @@ class Sessions:
                 runner.start()
                 self._fanout.watch(runner)
                 self._runners[session_id] = runner
+                self.windows.check(runner)
         return self._runners[session_id]
 
     async def by_join_code(self, code: str) -> SessionRunner:
-        session_id = self._by_code.get(code.strip().upper())
+        session_id = self._by_code.get(normalise_join_code(code))
+        if session_id is None:
+            await self._relist()
+            session_id = self._by_code.get(normalise_join_code(code))
         if session_id is None:
             raise ApiError(
                 "not_found",
@@ -104,4 +149,5 @@ class Sessions:
         runner = SessionRunner(session_id, self._store, self._snapshot_every)
         runner.listeners.append(self._fanout.changed)
         self.opinions.attach(runner)
+        self.windows.attach(runner)
         return runner

@@ -8,7 +8,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 DIST = Path(__file__).resolve().parent.parent / "client" / "dist"
-VIEW_PATHS = ("/", "/join/{join_code}", "/invite", "/console", "/display", "/hub")
+VIEW_PATHS = ("/", "/join/{join_code}", "/invite", "/console", "/display", "/hub", "/admin")
 NOT_BUILT = """<!doctype html><meta charset="utf-8"><title>Plenary</title>
 <p>The Plenary views are not built yet. Run <code>scripts/serve</code>, or
 <code>npm ci &amp;&amp; npm run build</code> in <code>client/</code>.</p>"""

@@ -4,7 +4,13 @@ import time
 from collections.abc import Iterable
 from typing import Any, Final
 
-from facilitation.opinion_record import console, display, own_group, with_opinion_figures
+from facilitation.opinion_record import (
+    console,
+    display,
+    own_group,
+    results_public,
+    with_opinion_figures,
+)
 from facilitation.opinions import Opinions
 from facilitation.views import ROLE_SECTIONS, view
 from facilitation.vocabulary import LINK_ROLES, LinkRole
@@ -59,10 +65,7 @@ def _opinions(runner: SessionRunner, role: str) -> Any:
     """The role's opinion section, built once per result and what it depends on (a map
     of 10,000 points is not rebuilt on every flush of a burst)."""
     state = runner.state
-    public = state.settings.results_visibility == "live" or any(
-        p.revealed for p in state.propositions.values()
-    )
-    depends = (public, state.settings.min_group_size, tuple(state.order))
+    depends = (results_public(state), state.settings.min_group_size, tuple(state.order))
     found = _memo.get((runner.session_id, role))
     if found is not None and found[0] is runner.opinions and found[1] == depends:
         return found[2]

@@ -15,11 +15,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from facilitation import commands as c
 from facilitation.settings import SessionSettings
 from facilitation.vocabulary import (
+    Admission,
+    DisplayMode,
     Intent,
     LinkRole,
     MarkStatus,
     ParticipantChannel,
+    SessionStatus,
+    SuggestionBasis,
     TimerAction,
+    TranslationsFormat,
     Value,
 )
 
@@ -120,6 +125,7 @@ class HubSpeakerPayload(Payload):
 class PropositionAdd(Payload):
     text: str
     source: str | None = None
+    section: str | None = None
 
 
 class PropositionRef(Payload):
@@ -143,6 +149,19 @@ class EntryMove(Payload):
 
 class EntryRef(Payload):
     entry_id: Id
+
+
+class QueueNextPayload(Payload):
+    seconds: int | None = None
+
+
+class QueueClose(Payload):
+    closed: bool
+
+
+class DisplayShow(Payload):
+    mode: DisplayMode
+    proposition_id: Id | None = None
 
 
 class TimerSet(Payload):
@@ -177,6 +196,64 @@ class LinksRotate(Payload):
 class ParticipantRemove(Payload):
     participant_id: Id
     discard_ratings: bool = False
+
+
+class PropositionEdit(Payload):
+    proposition_id: Id
+    text: str
+    source: str | None = None
+    new_round: bool = False
+
+
+class AmendmentPropose(Payload):
+    proposition_id: Id
+    text: str
+    why: str | None = None
+    stakeholder_group: Annotated[str, Field(max_length=64)] | None = None
+
+
+class AmendmentAccept(Payload):
+    amendment_id: Id
+    text: str | None = None
+    note: str | None = None
+    new_round: bool = False
+
+
+class AmendmentDecline(Payload):
+    amendment_id: Id
+    note: str | None = None
+
+
+class PropositionTranslate(Payload):
+    proposition_id: Id
+    language: Annotated[str, Field(max_length=8)]
+    text: str | None
+
+
+class TranslationsBody(Strict):
+    """`POST /api/sessions/{id}/translations`: a file's text and its format."""
+
+    format: TranslationsFormat
+    content: str
+
+
+class WindowSetPayload(Payload):
+    proposition_id: Id | None = None  # None: every proposition of the agenda
+    opens_at: Annotated[str, Field(max_length=40)]
+    closes_at: Annotated[str, Field(max_length=40)]
+
+
+class WindowRef(Payload):
+    window_id: Id
+
+
+class OutcomePublish(Payload):
+    note: str | None = None
+
+
+class AdmissionSetPayload(Payload):
+    admission: Admission
+    suggestion_follows: SuggestionBasis | None = None
 
 
 class RegistrantRef(Payload):
@@ -233,6 +310,14 @@ class CreateSessionBody(Strict):
             propositions=tuple((new_id(), p.text, p.source) for p in self.propositions or ()),
             **extra,
         )
+
+
+class SessionStatusBody(Strict):
+    status: SessionStatus
+
+
+class SettingsCheckBody(Strict):
+    settings: dict[str, Any] | None = None
 
 
 class JoinBody(Strict):

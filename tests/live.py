@@ -39,6 +39,7 @@ class LiveServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.admin_token = ADMIN
         self.settings = settings
+        self.env: dict[str, str] = {}  # e.g. settings read from the environment alone
         self.process: subprocess.Popen[bytes] | None = None
         # Beside the data directory, not in it: the server creates that itself.
         self.log = data.parent / f"{data.name}-server.log"
@@ -63,6 +64,7 @@ class LiveServer:
         args += self.flags
         self.data.parent.mkdir(parents=True, exist_ok=True)
         env = {k: v for k, v in os.environ.items() if not k.startswith("PLENARY_")}
+        env.update(self.env)
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(args, cwd=ROOT, stdout=log, stderr=log, env=env)
         deadline = time.monotonic() + 30
@@ -156,6 +158,8 @@ class Peer:
         self.client.on("snapshot", self._on_snapshot)
         self.client.on("state", self._on_state)
         self.client.on("connect_error", self._on_connect_error)
+        self.personal: list[dict[str, Any]] = []  # `opinion_group` events, to this socket only
+        self.client.on("opinion_group", self._on_opinion_group)
 
     async def _on_snapshot(self, body: dict[str, Any]) -> None:
         self.snapshots.append(body)
@@ -167,10 +171,16 @@ class Peer:
         self.view.update(body)
         self._changed.set()
 
+    async def _on_opinion_group(self, body: dict[str, Any]) -> None:
+        self.personal.append(body)
+        self.view["opinion_group"] = body["opinion_group"]
+        self._changed.set()
+
     @property
     def messages(self) -> list[dict[str, Any]]:
-        """Every snapshot and state received, snapshots first (each list in arrival order)."""
-        return [*self.snapshots, *self.states]
+        """Every snapshot, state and own `opinion_group` event received, in that order of
+        kinds (each list in arrival order)."""
+        return [*self.snapshots, *self.states, *self.personal]
 
     async def _on_disconnect(self, *_: Any) -> None:
         self.disconnected.set()

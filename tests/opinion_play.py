@@ -40,6 +40,7 @@ class Played:
     phones: list[Peer]
     participant_ids: list[str]
     names: list[str]
+    tokens: list[str]
 
     @property
     def proposition_ids(self) -> list[str]:
@@ -81,7 +82,8 @@ async def play(server: LiveServer, **settings: Any) -> Played:
         for i in range(15)
     ]
     phones = [await Peer(server.url, j["token"]).connect() for j in joined]
-    played = Played(created, facilitator, phones, [j["participant_id"] for j in joined], names)
+    ids, tokens = [j["participant_id"] for j in joined], [j["token"] for j in joined]
+    played = Played(created, facilitator, phones, ids, names, tokens)
     for pid in played.proposition_ids:
         assert (await facilitator.call("proposition:open", {"proposition_id": pid}))["ok"]
     for j, pid in enumerate(played.proposition_ids):

@@ -2,6 +2,7 @@
 // proposition opened, results revealed, a consensus mark, a new speaker.
 import { markLabel, t } from "./i18n";
 import type { Snapshot } from "./protocol";
+import { speakerName } from "./speakers";
 
 export function describeChanges(previous: Snapshot | null, next: Snapshot): string[] {
   if (!previous) return [];
@@ -19,7 +20,7 @@ export function describeChanges(previous: Snapshot | null, next: Snapshot): stri
   }
   const speaker = next.queue.current;
   if (speaker && speaker.entry_id !== previous.queue.current?.entry_id) {
-    said.push(t("announce_speaker", { name: speaker.name }));
+    said.push(t("announce_speaker", { name: speakerName(speaker) }));
   }
   return said;
 }

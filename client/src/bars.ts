@@ -63,13 +63,20 @@ export function divergingBar(legend: LegendStyle = "full"): DivergingBar {
         const share = n === 0 ? 0 : counts[key] / n;
         if (seg) {
           seg.style.width = `${(share * 100).toFixed(2)}%`;
-          // The number is printed inside only when it fits; the legend always has it.
-          setText(seg, share >= 0.08 ? String(counts[key]) : "");
+          setText(seg, counts[key] > 0 ? String(counts[key]) : "");
         }
         const legendValue = legendValues.get(key);
         if (legendValue) setText(legendValue, String(counts[key]));
       }
       chart.setAttribute("aria-label", SCALE.map((k) => `${scaleLabel(k)} ${counts[k]}`).join(", "));
+      // A number is printed inside its segment only where it fits whole at
+      // the bar's own size; the legend beside the bar always carries it.
+      window.requestAnimationFrame(() => {
+        for (const seg of segments.values()) {
+          seg.classList.remove("is-narrow");
+          if (seg.textContent && seg.scrollWidth > seg.clientWidth) seg.classList.add("is-narrow");
+        }
+      });
     },
   };
 }

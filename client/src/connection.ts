@@ -31,7 +31,10 @@ export class Connection {
   private readonly statusListeners = new Set<StatusListener>();
 
   /** `onToken` keeps a renewed token where the view found it (storage or URL fragment). */
-  constructor(token: string, onToken: (token: string) => void = () => undefined) {
+  constructor(
+    token: string,
+    private readonly onToken: (token: string) => void = () => undefined,
+  ) {
     this.socket = io({ path: "/socket.io/", transports: ["websocket"], auth: { token } });
     this.socket.on("connect", () => {
       this.setStatus("connected", null);
@@ -53,12 +56,22 @@ export class Connection {
     });
     this.socket.on("snapshot", (s: Snapshot) => this.publish(s));
     this.socket.on("state", (patch: StatePatch) => this.merge(patch));
+    // A phone's own opinion group comes to its socket alone, outside the room's patches.
+    this.socket.on("opinion_group", (body: Pick<Snapshot, "opinion_group">) =>
+      this.update((s) => ({ ...s, opinion_group: body.opinion_group ?? null })),
+    );
     this.refreshTimer = window.setInterval(async () => {
       const ack = await this.command("auth:refresh", {});
       if (!ack.ok) return;
       this.socket.auth = { token: ack.token };
       onToken(ack.token);
     }, REFRESH_EVERY_MS);
+  }
+
+  /** Goes on under `token` (a rotated link's new one): reconnects and reloads use it. */
+  adopt(token: string): void {
+    this.socket.auth = { token };
+    this.onToken(token);
   }
 
   onSnapshot(listener: SnapshotListener): () => void {

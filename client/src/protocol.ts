@@ -2,6 +2,7 @@
 // comes generated from the server's Python source, the shapes are declared here.
 
 import {
+  AMENDMENT_STATUSES,
   CHANNELS,
   DEFAULT_GROUPS,
   ERROR_CODES,
@@ -40,6 +41,8 @@ export interface JoinInfo {
   stakeholder_groups: string[];
   languages: string[];
   channels: string[];
+  /** An extension: `registered` admits invitations only (the join form is not shown). */
+  admission?: "open" | "registered" | "both";
 }
 
 export interface JoinRequest {
@@ -108,16 +111,54 @@ export interface Metrics {
 
 export interface Round {
   round: number;
+  /** The revision of the proposition's wording this round rated. */
+  revision: number;
   /** Absent for participants and hubs until the results are revealed. */
   total?: number;
   counts?: Counts;
   by_group?: Record<string, Counts>;
   by_channel?: Partial<Record<Channel, Counts>>;
+  /** Inside the live hour ("live") and outside it ("window"); present once
+   * someone rated outside it (outside the console: when both sides are big enough). */
+  by_timing?: Partial<Record<"live" | "window", Counts>>;
   metrics?: Metrics;
   /** Admission `both`: registered and self-declared raters apart. */
   by_admission?: Partial<Record<"registered" | "self_declared", Counts>>;
   metrics_registered?: Metrics | null;
   suggestion_follows?: "all" | "registered";
+}
+
+export type WindowStatus = "scheduled" | "open" | "closed" | "cancelled";
+
+/** A rating window; times are seconds since the epoch. */
+export interface RatingWindow {
+  window_id: string;
+  /** null: the whole agenda. */
+  proposition_id: string | null;
+  opens_at: number;
+  closes_at: number;
+  status: WindowStatus;
+  opened_at: number | null;
+  closed_at: number | null;
+}
+
+/** Where a carried-forward proposition comes from (facilitator only). */
+export interface Provenance {
+  session_id: string;
+  title: string;
+  head: string;
+  status: MarkStatus;
+  round: number;
+  total: number;
+  agree_share: number | null;
+  counts: Partial<Counts>;
+}
+
+export interface Publication {
+  published: boolean;
+  version?: number;
+  note?: string | null;
+  at?: number;
 }
 
 export interface Mark {
@@ -133,18 +174,61 @@ export interface Objection {
   channel: Channel;
 }
 
-export type PropositionStatus = "draft" | "open" | "closed";
+export type PropositionStatus = "draft" | "open" | "closed" | "withdrawn";
+export type AmendmentStatus = (typeof AMENDMENT_STATUSES)[number];
+
+/** A wording a proposition had before its current revision. */
+export interface Wording {
+  revision: number;
+  text: string;
+  source: string | null;
+  translations: Record<string, string>;
+}
+
+/** An amendment as the console sees it: group and channel, never who. */
+export interface Amendment {
+  amendment_id: string;
+  text: string;
+  why: string | null;
+  stakeholder_group: string;
+  channel: Channel;
+  status: AmendmentStatus;
+  note: string | null;
+  revision: number | null;
+  at: number;
+}
+
+/** One's own amendment and what became of it (the proposer's view only). */
+export interface OwnAmendment {
+  amendment_id: string;
+  proposition_id: string;
+  text: string;
+  status: AmendmentStatus;
+  note: string | null;
+  revision: number | null;
+}
 
 export interface Proposition {
   id: string;
   text: string;
   source: string | null;
+  /** The title of the draft's section it came from. */
+  section?: string | null;
   status: PropositionStatus;
   round: number;
   revealed: boolean;
   mark: Mark | null;
   rounds: Round[];
   objections?: Objection[];
+  /** The current wording's revision (1 as added), its translations, the wordings it replaced. */
+  revision: number;
+  translations: Record<string, string>;
+  earlier: Wording[];
+  amendments?: Amendment[]; // facilitator
+  consensus?: ConsensusFigures | null; // facilitator: both figures of the current round
+  /** The open rating window it can be rated in while not open live. */
+  window?: RatingWindow;
+  provenance?: Provenance;
 }
 
 export interface QueueEntry {
@@ -164,6 +248,8 @@ export interface Queue {
   entries: QueueEntry[];
   /** How many are waiting in all. */
   length: number;
+  /** The list of speakers is closed: no new hands (`queue:close`). */
+  closed?: boolean;
 }
 
 /** A participant's own waiting entry and its 1-based position in the queue. */
@@ -189,10 +275,26 @@ export interface SessionInfo {
   settings: {
     results_visibility: "on_reveal" | "live";
     speaking_seconds: number;
+    intent_seconds?: Partial<Record<Intent, number>>;
+    min_group_size?: number;
     consensus: Record<string, number>;
+    time_zone?: string;
     admission?: "open" | "registered" | "both";
     suggestion_follows?: "all" | "registered";
   };
+  /** `closed` / `archived` by the operator: no more joins, ratings or hands. */
+  status?: "open" | "closed" | "archived";
+  /** What the projector shows (`display:show`). */
+  display?: DisplayChoice;
+}
+
+export type DisplayMode = "auto" | "proposition" | "agenda";
+
+export interface DisplayChoice {
+  mode: DisplayMode;
+  proposition_id: string | null;
+  /** The proposition shown now (auto resolved by the server); null: the agenda. */
+  shown?: string | null;
 }
 
 export interface Participation {
@@ -226,10 +328,12 @@ export interface Me {
   language: string | null;
   entry_id: string | null;
   ratings: Record<string, OwnRating>;
+  amendments: OwnAmendment[];
 }
 
 export interface HubSelf extends HubSummary {
   tallies: Record<string, { round: number; counts: Counts; by_group: Record<string, Counts> | null }>;
+  amendments: OwnAmendment[];
 }
 
 export interface ParticipantRow {
@@ -254,6 +358,43 @@ export interface SpeakerTurn {
   duration: number | null;
 }
 
+/** Both consensus figures of a proposition's current round (console only). */
+export interface ConsensusFigures {
+  round: number;
+  stakeholder_groups: number | null;
+  opinion_groups: number | null;
+}
+
+/** A map point: [x, y, group label] (null: placed but in no group). Never an id. */
+export type OpinionPoint = [number, number, number | null];
+
+export interface OpinionRepresentative {
+  id: string;
+  position: number;
+  direction: "agree" | "disagree";
+  probability: number;
+  ratio: number;
+}
+
+export interface OpinionGroup {
+  label: number;
+  size: number;
+  representative?: OpinionRepresentative[]; // console only
+}
+
+/** The console's opinion section; the display's has only groups and points. */
+export interface Opinions {
+  placed?: number;
+  min_group_size?: number;
+  groups: OpinionGroup[];
+  points: OpinionPoint[];
+}
+
+export interface OwnOpinionGroup {
+  label: number;
+  groups: number;
+}
+
 export interface Snapshot {
   version: number;
   role: Role;
@@ -269,6 +410,10 @@ export interface Snapshot {
   participants?: ParticipantRow[];
   speaker_log?: SpeakerTurn[]; // facilitator
   place?: Place | null; // participant
+  opinions?: Opinions | null; // facilitator; display once results are public
+  opinion_group?: OwnOpinionGroup | null; // participant: their own group only
+  windows?: RatingWindow[]; // facilitator, display, participants
+  publication?: Publication; // facilitator
 }
 
 /** The console's participant rows that joined or changed after version `since`. */
@@ -292,6 +437,12 @@ export interface Acks {
   "rating:submit": { round: number };
   "hand:raise": { entry_id: string; position: number };
   "hand:lower": object;
+  /** An extension: the speaker (or their hub) ends the turn. */
+  "queue:yield": object;
+  /** An extension: closes or reopens the list of speakers. */
+  "queue:close": object;
+  /** An extension: what the projector shows. */
+  "display:show": object;
   "hub:tally": { round: number };
   "hub:speaker": { entry_id: string; position: number };
   "proposition:add": { proposition_id: string };
@@ -312,8 +463,23 @@ export interface Acks {
   /** An extension: a new console or projector link; the old one stops working. */
   "links:rotate": { role: "facilitator" | "display"; token: string; url: string };
   "participant:remove": object;
+  /** Extensions: a proposition's wording on the record (docs/protocol.md). */
+  "proposition:edit": { revision: number; round: number };
+  "proposition:withdraw": object;
+  "proposition:undo_close": { round: number };
+  "amendment:propose": { amendment_id: string };
+  "amendment:accept": { proposition_id: string; revision: number; round: number };
+  "amendment:decline": object;
+  "proposition:translate": object;
+  /** Extensions: rating windows before and after the live hour, the published outcome. */
+  "window:set": { window_id: string };
+  "window:cancel": object;
+  "outcome:publish": { version: number };
+  "outcome:unpublish": object;
   /** An extension: revokes a registrant's invitation link. */
   "registrant:remove": object;
+  /** An extension: who may take part, and whose ratings the suggestion follows. */
+  "admission:set": object;
 }
 
 // A command added on the server without its ack here fails to compile, and so
@@ -334,6 +500,7 @@ export interface ServerEvents {
 }
 
 export const COMMENT_MAX = LIMITS.comment;
+export const NOTE_MAX = LIMITS.note;
 
 export function latestRound(p: Proposition): Round | undefined {
   return p.rounds.find((r) => r.round === p.round) ?? p.rounds[p.rounds.length - 1];

@@ -4,8 +4,18 @@ import { h } from "./dom";
 import { channelLabel, groupLabel, intentLabel } from "./i18n";
 import type { QueueEntry } from "./protocol";
 
-export function speakerName(entry: QueueEntry): string {
-  return entry.name || groupLabel(entry.stakeholder_group);
+interface Named {
+  name: string | null;
+  stakeholder_group: string;
+}
+
+/**
+ * The name a person gave, else their group's label. The server records an
+ * unnamed speaker under their group's key (e.g. `technical_community`),
+ * which is never shown as it is.
+ */
+export function speakerName(entry: Named): string {
+  return entry.name && entry.name !== entry.stakeholder_group ? entry.name : groupLabel(entry.stakeholder_group);
 }
 
 export function speakerDetails(entry: QueueEntry): string {

@@ -14,24 +14,29 @@ export interface Countdown {
 export function countdown(): Countdown {
   const clock = h("span", { class: "clock", role: "timer", "aria-label": t("countdown") }, "–:––");
   const over = h("span", { class: "overtime", hidden: true }, t("overtime"));
-  const el = h("div", { class: "countdown" }, clock, over);
+  // A stopped clock must say so in words: a frozen number reads as a broken screen.
+  const paused = h("span", { class: "paused", hidden: true }, t("paused"));
+  const el = h("div", { class: "countdown" }, clock, over, paused);
   let timer: Timer = { running: false, duration: null, remaining: null };
   let receivedAt = performance.now();
 
   const render = (): void => {
+    setText(paused, t("paused"));
+    setText(over, t("overtime"));
     if (timer.remaining === null) {
       setText(clock, "–:––");
       over.hidden = true;
-      el.classList.remove("is-over");
+      paused.hidden = true;
+      el.classList.remove("is-over", "is-paused");
       return;
     }
     const elapsed = timer.running ? (performance.now() - receivedAt) / 1000 : 0;
     const remaining = timer.remaining - elapsed;
     const isOver = remaining < 0;
     setText(clock, `${isOver ? "+" : ""}${formatSeconds(Math.abs(remaining))}`);
-    setText(over, t("overtime"));
     clock.setAttribute("aria-label", t("countdown"));
     over.hidden = !isOver;
+    paused.hidden = timer.running;
     el.classList.toggle("is-over", isOver);
     el.classList.toggle("is-paused", !timer.running);
   };

@@ -5,7 +5,7 @@ the UI follows the browser's language and can be switched."""
 from dataclasses import dataclass
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.e2e.conftest import NewContext
 from tests.e2e.views import (
@@ -60,7 +60,10 @@ def live_session(live_server: LiveServer, new_context: NewContext) -> Live:
     expect(console.locator(".queue-list li")).to_have_count(2)
     console.get_by_role("button", name="Next speaker").click()
     console_click(console, first, "Reveal results")
-    card(console, first).locator(".mark-form").get_by_role("button", name="Save mark").click()
+    mark = card(console, first).locator(".mark-form")
+    mark.locator("select").select_option("rough_consensus")
+    mark.locator("textarea").fill("Hubs to be consulted.")
+    mark.get_by_role("button", name="Save mark").click()
     expect(card(console, first).locator('.badge[data-mark="rough_consensus"]')).to_be_visible()
     storage = {k: v for k, v in phone.evaluate("() => Object.entries(localStorage)")}
     return Live(
@@ -75,6 +78,16 @@ def live_session(live_server: LiveServer, new_context: NewContext) -> Live:
 def ready(page: Page) -> Page:
     """Waits until a socket view shows its snapshot (the title is the session's)."""
     expect(page.locator("header .title")).to_contain_text("Outcomes of the main session")
+    return page
+
+
+def operator_page(server: LiveServer, context: BrowserContext) -> Page:
+    """The operator's page signed in, its settings open: the list and the whole form."""
+    page = open_view(context, server.url + "/admin")
+    page.locator("input[type=password]").fill(server.admin_token)
+    page.locator("form.sign-in button[type=submit]").click()
+    expect(page.locator("table.sessions tbody tr").first).to_be_visible()
+    page.locator("details.settings summary").click()
     return page
 
 
@@ -105,12 +118,16 @@ def test_every_view_passes_axe(
             if k.startswith("plenary:participant:")
         )
     )
+    code_page = open_view(new_context(**PHONE, locale=locale), live.join.split("/join/")[0] + "/")
+    expect(code_page.locator("form.code-form input")).to_be_visible()
     views = {
+        "code-page": code_page,
         "join-form": join_form,
         "phone": ready(open_view(phone_context, live.join)),
         "console": ready(open_view(new_context(1440, 1000, locale=locale), live.console)),
         "display": ready(open_view(new_context(**FULL_HD, locale=locale), live.display)),
         "hub": ready(open_view(new_context(1280, 900, locale=locale), live.hub)),
+        "admin": operator_page(live_server, new_context(1440, 1000, locale=locale)),
     }
     expect(views["display"].locator(".dbar-legend").first).to_be_visible()
     expect(views["phone"].locator(".position")).to_be_visible()

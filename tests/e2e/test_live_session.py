@@ -129,7 +129,8 @@ def test_hub_relays_counts_and_chair_marks_rough_consensus(
     rate(phone, first, "agree")
 
     form = hub.locator(f'form[data-proposition="{first}"]')
-    form.get_by_label("Strongly agree").fill("9")
+    form.get_by_label("Totals only").check()  # this hub knows only its room's totals
+    form.get_by_label("Strongly agree", exact=True).fill("9")
     form.get_by_label("Disagree", exact=True).fill("5")
     # 14 is more than the 12 attending: the hub cannot send it.
     expect(form.locator(".over")).to_be_visible()
@@ -232,13 +233,13 @@ def test_a_raised_hand_reaches_the_console_and_the_projector(
     expect(log.locator("li")).to_contain_text("Amina")
     expect(display.locator(".speaker-big")).to_have_text("Amina")
     expect(display.locator(".countdown .clock")).to_have_text(CLOCK)
-    expect(phone.locator(".floor")).to_have_text("You have the floor")
+    expect(phone.locator(".floor .floor-text")).to_have_text("You have the floor")
     expect(phone.locator('[aria-live="assertive"]')).to_have_text("You have the floor.")
     expect(display.locator('[aria-live="polite"]')).to_have_text("Now speaking: Amina")
     expect(queue.locator("li")).to_have_count(0)
     screenshot(phone, "phone-360x740-floor")
     phone.reload()
-    expect(phone.locator(".floor")).to_have_text("You have the floor")
+    expect(phone.locator(".floor .floor-text")).to_have_text("You have the floor")
     screenshot(display, "display-1920x1080-speaker")
 
 
@@ -260,11 +261,13 @@ def test_reloading_the_projector_keeps_everything(
     phone.get_by_role("button", name="Raise hand").click()
     expect(console.locator(".queue-list")).to_contain_text("Li Wei")
     console.get_by_role("button", name="Next speaker").click()
+    # The open proposition is on screen; the chair keeps the closed one there instead.
+    expect(card(display, second).locator(".waiting")).to_have_text("Ratings so far: 0")
+    console.get_by_label("The projector shows").select_option(f"p:{first}")
 
     def check() -> None:
         expect(card(display, first).locator('[data-count="agree"]')).to_have_text("1")
         expect(card(display, first).locator('.badge[data-mark="needs_revision"]')).to_be_visible()
-        expect(card(display, second).locator(".waiting")).to_have_text("Ratings so far: 0")
         expect(display.locator(".speaker-big")).to_have_text("Li Wei")
         expect(display.locator(".code")).to_have_text(created["join_code"])
 
@@ -321,14 +324,14 @@ def test_the_chair_pastes_an_agenda_orders_it_and_runs_a_second_round(
     expect(card(console, first).locator(".total")).to_have_text("Ratings: 1")
     expect(card(console, first).locator(".earlier summary")).to_have_text("Earlier rounds")
 
-    console.get_by_label("Seconds").fill("90")
+    console.get_by_label("Seconds", exact=True).fill("90")
     console.get_by_role("button", name="Start", exact=True).click()
     expect(display.locator(".countdown .clock")).to_have_text(re.compile(r"^1:(2\d|30)$"))
     console.get_by_role("button", name="Pause", exact=True).click()
     expect(console.get_by_role("button", name="Resume")).to_be_visible()
     expect(display.locator(".countdown")).to_have_class(re.compile("is-paused"))
     # Past zero the projector counts overtime, in the room's sight.
-    console.get_by_label("Seconds").fill("1")
+    console.get_by_label("Seconds", exact=True).fill("1")
     console.get_by_role("button", name="Start", exact=True).click()
     expect(display.locator(".countdown .overtime")).to_have_text("Overtime")
     expect(display.locator(".countdown .clock")).to_have_text(re.compile(r"^\+0:0\d$"))
@@ -358,7 +361,6 @@ def test_the_projector_fits_three_live_propositions(
     display = open_view(new_context(**size), created["urls"]["display"])
     for pid in ids:
         console_click(console, pid, "Open")
-        console_click(console, pid, "Reveal results")
     for group, values in (
         ("government", ("agree", "disagree", "confused")),
         ("civil_society", ("strongly_agree", "neutral", "strongly_disagree")),
@@ -373,15 +375,20 @@ def test_the_projector_fits_three_live_propositions(
             rate(phone, pid, value)
         phone.get_by_role("button", name="Raise hand").click()
     console.get_by_role("button", name="Next speaker").click()
-    expect(display.locator(".dcard .rated")).to_have_text(["2 rated"] * 3)
+    # Three open at once: the projector shows them on the agenda, whole.
+    expect(display.locator(".agenda .rated")).to_have_text(["2 rated"] * 3)
 
     screenshot(display, f"display-{size['width']}x{size['height']}-three")
     footer_top = display.locator(".foot").bounding_box()
     assert footer_top is not None
     for box in [
         display.locator(sel).bounding_box()
-        for sel in (".dcard >> nth=2", ".side .join", ".side .now")
+        for sel in (".agenda-item >> nth=2", ".foot .join", ".side .now")
     ]:
         assert box is not None
-        assert box["y"] + box["height"] <= footer_top["y"], (box, footer_top)
+        assert box["y"] + box["height"] <= size["height"], (box, size)
         assert box["x"] + box["width"] <= size["width"]
+    for sel in (".agenda-item >> nth=2", ".side .now", ".side .next"):
+        box = display.locator(sel).bounding_box()
+        assert box is not None
+        assert box["y"] + box["height"] <= footer_top["y"], (sel, box, footer_top)

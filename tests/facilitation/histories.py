@@ -9,7 +9,8 @@ groups or counts above the attendance. `run` applies what `decide` accepts.
 import copy
 import random
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from hypothesis import strategies as st
@@ -23,6 +24,7 @@ from facilitation.vocabulary import (
     INTENTS,
     LANGUAGES,
     SCALE,
+    MarkStatus,
 )
 
 from .conftest import DISPLAY, FACILITATOR, GUEST, JOIN_CODE, NOW, OPERATOR, hub_actor, person
@@ -33,6 +35,7 @@ PROPS = ("prop-0", "prop-1", "prop-2")
 ENTRIES = tuple(f"ent-{i}" for i in range(5))
 GROUPS = ("government", "civil_society", "academia", "other")
 SPEAKERS = ("Speaker Ama", "Speaker Ben")
+AMENDS = ("am-0", "am-1", "am-2")
 
 
 NAMES = dict(
@@ -133,6 +136,62 @@ def _hub_speaker(rng: random.Random) -> tuple[tuple[Any, ...], Actor]:
     return args, hub_actor(rng.choice(HUBS))
 
 
+def _propose(rng: random.Random) -> tuple[tuple[Any, ...], Actor]:
+    actor = person(rng.choice(PIDS)) if rng.random() < 0.7 else hub_actor(rng.choice(HUBS))
+    text = odd(rng, ("Reworded text", "Text of prop-0", "Another wording"), "")
+    args = (rng.choice(AMENDS), prop(rng), text, odd(rng, (None, "Clearer"), "w" * 1001))
+    return args, actor
+
+
+def _accept(rng: random.Random) -> tuple[tuple[Any, ...], Actor]:
+    text = odd(rng, (None, None, "Edited by the chair"), "t" * 2001)
+    args = (rng.choice(AMENDS), text, rng.choice((None, "Thanks")), rng.random() < 0.5)
+    return args, FACILITATOR
+
+
+def _import_translations(rng: random.Random) -> tuple[tuple[Any, ...], Actor]:
+    content = odd(
+        rng,
+        ("position,fr,ar\n1,Texte,نص\n", "id,es\nprop-1,Texto\n", '[{"position": 2, "fr": "B"}]'),
+        "position,klingon\n1,x\n",
+    )
+    return ("json" if content.startswith("[") else "csv", content), FACILITATOR
+
+
+WINDOWS = ("win-0", "win-1")
+SCHEDULER = Actor("scheduler")
+
+
+def _local(at: float) -> str:
+    """`at` (seconds since the epoch) as a local time in UTC, the sessions' default zone."""
+    return datetime.fromtimestamp(at, UTC).replace(tzinfo=None).isoformat(timespec="seconds")
+
+
+def _window(rng: random.Random) -> tuple[tuple[Any, ...], Actor]:
+    # Histories start at NOW and move on by up to a few minutes a step.
+    opens = NOW + rng.choice((-600, 0, 30, 300, 3000))
+    closes = opens + odd(rng, (60, 600, 7200), -60)
+    on = rng.choice((None, *PROPS))
+    return (rng.choice(WINDOWS), on, _local(opens), _local(closes)), FACILITATOR
+
+
+def _carry(rng: random.Random) -> tuple[tuple[Any, ...], Actor]:
+    status: MarkStatus = rng.choice(("no_consensus", "needs_revision"))
+    item = c.Carried(
+        rng.choice((*PROPS, "prop-9")),
+        "Text carried",
+        "s0",
+        "Past",
+        "ab" * 32,
+        "no_consensus",
+        1,
+        4,
+        0.5,
+        {"agree": 2, "disagree": 2},
+    )
+    return ((replace(item, status=status),),), FACILITATOR
+
+
 def _registrant_row(rng: random.Random, number: int, pid: str) -> c.RegistrantRow:
     """A row for `pid` (so an invited person rates as one of the pool), now and then bad."""
     values = {
@@ -154,7 +213,10 @@ def _import(rng: random.Random) -> tuple[tuple[Any, ...], Actor]:
 BUILD: dict[str, tuple[int, Build]] = {  # kind: (how often, builder)
     "Join": (3, _join),
     "RemoveParticipant": (2, by_facilitator(lambda r: r.choice(PIDS), lambda r: r.random() < 0.7)),
-    "AddProposition": (1, by_facilitator(prop, lambda r: "New text")),
+    "AddProposition": (
+        1,
+        by_facilitator(prop, lambda r: "New text", lambda r: None, lambda r: r.choice((None, "A"))),
+    ),
     "MoveProposition": (1, by_facilitator(prop, lambda r: r.randint(1, 4))),
     "OpenProposition": (2, by_facilitator(prop)),
     "CloseProposition": (1, by_facilitator(prop)),
@@ -164,7 +226,19 @@ BUILD: dict[str, tuple[int, Build]] = {  # kind: (how often, builder)
     "LowerHand": (1, lambda r: ((), person(r.choice(PIDS)))),
     "HubTally": (3, _hub_tally),
     "HubSpeaker": (2, _hub_speaker),
-    "QueueNext": (3, by_facilitator()),
+    "QueueNext": (3, by_facilitator(lambda r: odd(r, (None, None, 45), 0))),
+    "YieldFloor": (
+        1,
+        lambda r: ((), odd(r, [person(p) for p in PIDS], hub_actor(r.choice(HUBS)))),
+    ),
+    "CloseQueue": (1, by_facilitator(lambda r: odd(r, (True, False, False), "yes"))),
+    "ShowOnDisplay": (
+        1,
+        by_facilitator(
+            lambda r: odd(r, ("auto", "proposition", "agenda"), "wall"),
+            lambda r: r.choice((None, prop(r))),
+        ),
+    ),
     "QueueMove": (2, by_facilitator(entry, lambda r: r.randint(1, 6))),
     "QueueRemove": (1, by_facilitator(entry)),
     "SetTimer": (
@@ -186,9 +260,48 @@ BUILD: dict[str, tuple[int, Build]] = {  # kind: (how often, builder)
     "RotateHubToken": (1, by_facilitator(lambda r: r.choice(HUBS))),
     "RotateLinks": (1, by_facilitator(lambda r: odd(r, ("facilitator", "display"), "hub"))),
     "CreateSession": (1, lambda r: (("s1", "Again", JOIN_CODE), OPERATOR)),
+    "EditProposition": (
+        2,
+        by_facilitator(
+            prop,
+            lambda r: odd(r, ("Text of prop-0", "Revised text", "Third text"), " "),
+            lambda r: r.choice((None, "", "Draft 3")),
+            lambda r: r.random() < 0.5,
+        ),
+    ),
+    "WithdrawProposition": (1, by_facilitator(prop)),
+    "UndoClose": (1, by_facilitator(prop)),
+    "ProposeAmendment": (2, _propose),
+    "AcceptAmendment": (1, _accept),
+    "DeclineAmendment": (1, by_facilitator(lambda r: r.choice(AMENDS), lambda r: "No")),
+    "TranslateProposition": (
+        1,
+        by_facilitator(
+            prop, lambda r: odd(r, ("fr", "ar", "zh"), "tlh"), lambda r: r.choice((None, "Texte"))
+        ),
+    ),
+    "ImportTranslations": (1, _import_translations),
+    # Rare, so that most histories stay open long enough to rate.
+    "SetSessionStatus": (
+        1,
+        lambda r: ((odd(r, ("open", "open", "closed", "archived"), "gone"),), OPERATOR),
+    ),
+    "SetWindow": (1, _window),
+    "CancelWindow": (1, by_facilitator(lambda r: r.choice(WINDOWS))),
+    "AdvanceWindows": (2, lambda r: ((), SCHEDULER)),
+    "PublishOutcome": (1, by_facilitator(lambda r: odd(r, (None, "Chair's note"), "n" * 2001))),
+    "UnpublishOutcome": (1, by_facilitator()),
+    "CarryForward": (1, _carry),
     "ImportRegistrants": (1, _import),
     "RemoveRegistrant": (1, by_facilitator(lambda r: r.choice(PIDS))),
     "OpenInvitation": (2, lambda r: ((r.choice(PIDS),), GUEST)),
+    "SetAdmission": (
+        1,
+        by_facilitator(
+            lambda r: odd(r, ("open", "registered", "both"), "closed"),
+            lambda r: r.choice((None, "all", "registered")),
+        ),
+    ),
 }
 EVERYTHING = {kind: weight for kind, (weight, _) in BUILD.items()}
 # The queue on its own, busy: many hands, moves and removals, few turns.

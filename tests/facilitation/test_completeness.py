@@ -17,7 +17,7 @@ from facilitation.apply import APPLY
 from facilitation.decide import RULES
 from facilitation.outcomes import FIELDS
 from facilitation.views import TOUCHES
-from server.registry import COMMANDS, HTTP_COMMANDS
+from server.registry import COMMANDS, HTTP_COMMANDS, SHELL_COMMANDS
 
 from .histories import BUILD
 from .test_events import SAMPLES
@@ -41,9 +41,11 @@ def test_every_command_has_a_rule(command: type) -> None:
 def test_every_command_reaches_the_wire_and_the_docs(command: type) -> None:
     names = [name for name, entry in COMMANDS.items() if entry.command is command]
     route = HTTP_COMMANDS.get(command)
-    assert names or route, f"{command.__name__} has no entry in server.registry (nor a route)"
-    assert len(names) + (route is not None) == 1, f"{command.__name__} is wired twice"
-    documented = f"`{names[0]} {{" if names else f"`{route}"
+    shell = SHELL_COMMANDS.get(command)
+    assert names or route or shell, f"{command.__name__} has no entry in server.registry"
+    wired = len(names) + (route is not None) + (shell is not None)
+    assert wired == 1, f"{command.__name__} is wired twice"
+    documented = f"`{names[0]} {{" if names else f"`{route}" if route else f"`{command.__name__}`"
     assert documented in DOCS, f"{command.__name__}: docs/protocol.md lacks {documented}"
 
 
@@ -63,4 +65,5 @@ def test_every_event_has_a_handler_a_touch_and_a_sample(event: type) -> None:
 def test_the_tables_hold_nothing_else() -> None:
     assert set(RULES) == set(ALL_COMMANDS)
     assert set(APPLY) == set(ALL_EVENTS) == set(TOUCHES) == set(ev.TYPE_NAMES)
-    assert {entry.command for entry in COMMANDS.values()} | set(HTTP_COMMANDS) == set(ALL_COMMANDS)
+    wired = {entry.command for entry in COMMANDS.values()} | set(HTTP_COMMANDS)
+    assert wired | set(SHELL_COMMANDS) == set(ALL_COMMANDS)

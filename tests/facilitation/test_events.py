@@ -21,6 +21,7 @@ SAMPLES: list[ev.Event] = [
             results_visibility="live",
             speaking_seconds=90,
             queue_policy="fifo",
+            intent_seconds=(("point_of_order", 60), ("reply", 90)),
             consensus=ConsensusThresholds(min_ratings=20, min_agree_share=0.8),
         ),
         AT,
@@ -45,6 +46,11 @@ SAMPLES: list[ev.Event] = [
     ev.EntryMoved("e2", 3, AT),
     ev.FloorGiven("e2", AT),
     ev.FloorGiven(None, AT),
+    ev.FloorYielded("e2", AT),
+    ev.QueueClosed(True, AT),
+    ev.QueueClosed(False, AT),
+    ev.DisplayChosen("proposition", "a", AT),
+    ev.DisplayChosen("agenda", None, AT),
     ev.TimerChanged("start", 60, AT),
     ev.TimerChanged("pause", None, AT),
     ev.ConsensusMarked("a", "rough_consensus", "Objections addressed", AT),
@@ -54,10 +60,45 @@ SAMPLES: list[ev.Event] = [
     ev.HubTokenRotated("h1", 2, AT),
     ev.LinksRotated("facilitator", 1, AT),
     ev.LinksRotated("display", 3, AT),
+    ev.PropositionAdded("c", "Sectioned", "Draft, ¶ 4", AT, "Access and inclusion"),
+    ev.SessionStatusChanged("closed", AT),
+    ev.SessionStatusChanged("archived", AT),
     ev.HubTallied("h1", "a", 1, {"agree": 4, "confused": 1}, None, AT),
+    ev.WindowSet("w1", "a", AT + 60, AT + 3600, AT),
+    ev.WindowSet("w2", None, AT, AT + 60, AT),
+    ev.WindowOpened("w1", AT + 60),
+    ev.WindowClosed("w1", AT + 3600),
+    ev.WindowCancelled("w2", AT),
+    ev.OutcomePublished(41, "Adopted by rough consensus", AT),
+    ev.OutcomePublished(42, None, AT),
+    ev.OutcomeUnpublished(AT),
+    ev.ProvenanceRecorded(
+        "b",
+        "s0",
+        "IGF 2025",
+        "ab" * 32,
+        "needs_revision",
+        2,
+        14,
+        0.5,
+        {"agree": 7, "disagree": 7},
+        AT,
+    ),
+    ev.ProvenanceRecorded("b", "s0", "IGF 2025", "cd" * 32, "no_consensus", 1, 0, None, {}, AT),
     ev.HubTallied(
         "h1", "a", 2, {"agree": 4}, {"youth": {"agree": 3}, "business": {"agree": 1}}, AT
     ),
+    ev.PropositionEdited("a", "Keep it open", None, AT),
+    ev.PropositionRevised("a", 2, "Keep it open and free", "Draft 2, p. 3", None, AT),
+    ev.PropositionRevised("a", 3, "Keep it free", None, "am1", AT),
+    ev.PropositionWithdrawn("b", AT),
+    ev.CloseUndone("a", AT),
+    ev.AmendmentProposed("am1", "a", "p:p1", "youth", "remote", "Keep it free", "Shorter", AT),
+    ev.AmendmentProposed("am2", "a", "h:h1", "other", "hub", "Keep it", None, AT),
+    ev.AmendmentDecided("am1", "accepted", None, 3, AT),
+    ev.AmendmentDecided("am2", "declined", "Out of scope", None, AT),
+    ev.TranslationSet("a", 3, "fr", "Le garder libre", AT),
+    ev.TranslationSet("a", 3, "ar", None, AT),
     ev.RegistrantsImported(
         (
             ("r1", "Amina Diallo", "9f0c" * 8, "youth", "in_room", "fr"),
@@ -67,6 +108,7 @@ SAMPLES: list[ev.Event] = [
     ),
     ev.RegistrantRemoved("r2", AT),
     ev.InvitationOpened("r1", AT),
+    ev.AdmissionSet("both", "registered", AT),
 ]
 
 
@@ -101,6 +143,7 @@ def test_json_form_is_plain() -> None:
         "speaking_seconds": 90,
         "queue_policy": "fifo",
         "min_group_size": 3,
+        "intent_seconds": {"point_of_order": 60, "reply": 90},
         "consensus": {
             "min_ratings": 20,
             "min_agree_share": 0.8,
@@ -112,6 +155,7 @@ def test_json_form_is_plain() -> None:
         },
         "opinions_every": 200,
         "opinions_seconds": 5,
+        "time_zone": "UTC",
         "admission": "open",
         "suggestion_follows": "all",
     }
@@ -137,3 +181,13 @@ def test_from_json_refuses_what_to_json_never_wrote(body: dict[str, object]) -> 
     with pytest.raises(BadRequest) as caught:
         ev.from_json(body)
     assert caught.value.code == "bad_request"
+
+
+def test_a_proposition_without_a_section_keeps_the_body_it_always_had() -> None:
+    """Logs written before sections existed read back, and hash, exactly as before."""
+    old = {"v": 1, "type": "proposition_added", "proposition_id": "a", "text": "T"}
+    old |= {"source": None, "at": AT}
+    assert ev.to_json(ev.from_json(old)) == old
+    assert ev.from_json(old) == ev.PropositionAdded("a", "T", None, AT, None)
+    sectioned = ev.to_json(ev.PropositionAdded("a", "T", None, AT, "Access"))
+    assert sectioned["section"] == "Access"

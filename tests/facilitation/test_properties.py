@@ -46,6 +46,7 @@ class Recount:
     ratings: dict[str, int] = field(default_factory=dict)  # participant: value index
     hubs: dict[str, Vector] = field(default_factory=dict)  # hub: counts
     tally: Tally = field(default_factory=Tally)
+    live: dict[str, bool] = field(default_factory=dict)  # participant: rated in the live hour
     registered: Tally = field(default_factory=Tally)  # the invited raters' part
 
 
@@ -57,9 +58,14 @@ def recount(log: list[ev.Event]) -> dict[tuple[str, int], Recount]:
     invited: set[str] = set()
     rounds: dict[tuple[str, int], Recount] = {}
     hub_counts: dict[tuple[str, int, str], ev.HubTallied] = {}
+    agenda: list[str] = []
+    is_open: set[str] = set()
+    windows: dict[str, str | None] = {}
     for event in log:
         if isinstance(event, ev.ParticipantJoined):
             who[event.participant_id] = (event.stakeholder_group, event.channel)
+        elif isinstance(event, ev.PropositionAdded):
+            agenda.append(event.proposition_id)
         elif isinstance(event, ev.RegistrantsImported):
             listed |= {r[0]: (r[3], r[4]) for r in event.registrants}
         elif isinstance(event, ev.InvitationOpened):
@@ -67,11 +73,22 @@ def recount(log: list[ev.Event]) -> dict[tuple[str, int], Recount]:
             invited.add(event.registrant_id)
         elif isinstance(event, ev.PropositionOpened):
             rounds[(event.proposition_id, event.round)] = Recount()
+            is_open.add(event.proposition_id)
+        elif isinstance(event, ev.PropositionClosed):
+            is_open.discard(event.proposition_id)
+        elif isinstance(event, ev.WindowSet):
+            windows[event.window_id] = event.proposition_id
+        elif isinstance(event, ev.WindowOpened):
+            on = windows[event.window_id]
+            for pid in agenda:  # a window opens round 1 of what was never rated
+                if on in (None, pid) and not any(key[0] == pid for key in rounds):
+                    rounds[(pid, 1)] = Recount()
         elif isinstance(event, ev.RatingSubmitted):
-            ratings = rounds[(event.proposition_id, event.round)].ratings
-            ratings.pop(event.participant_id, None)
+            counted = rounds[(event.proposition_id, event.round)]
+            counted.ratings.pop(event.participant_id, None)
             if event.value is not None:
-                ratings[event.participant_id] = SCALE_INDEX[event.value]
+                counted.ratings[event.participant_id] = SCALE_INDEX[event.value]
+                counted.live[event.participant_id] = event.proposition_id in is_open
         elif isinstance(event, ev.RatingsDiscarded):
             for counted in rounds.values():
                 counted.ratings.pop(event.participant_id, None)
@@ -102,7 +119,13 @@ def nonzero(vectors: dict[str, Vector]) -> dict[str, Vector]:
 @FAST
 @given(histories())
 def test_each_rounds_tally_equals_a_recount(history: list[Step]) -> None:
-    counting = ev.RatingSubmitted | ev.HubTallied | ev.RatingsDiscarded | ev.PropositionOpened
+    counting = (
+        ev.RatingSubmitted
+        | ev.HubTallied
+        | ev.RatingsDiscarded
+        | ev.PropositionOpened
+        | ev.WindowOpened
+    )
     for live, _, events in run(history):
         if not any(isinstance(e, counting) for e in events):
             continue
@@ -116,6 +139,12 @@ def test_each_rounds_tally_equals_a_recount(history: list[Step]) -> None:
                 assert tally.counts == want.tally.counts
                 assert nonzero(tally.by_group) == nonzero(want.tally.by_group)
                 assert nonzero(tally.by_channel) == nonzero(want.tally.by_channel)
+                outside = zeros()
+                for participant, value in want.ratings.items():
+                    outside[value] += not want.live[participant]
+                assert tally.by_timing.get("window", zeros()) == outside
+                inside = [a - b for a, b in zip(tally.counts, outside, strict=True)]
+                assert tally.by_timing.get("live", zeros()) == inside
                 assert round_.registered.counts == want.registered.counts
                 assert nonzero(round_.registered.by_group) == nonzero(want.registered.by_group)
                 vectors = [tally.counts, *tally.by_group.values(), *tally.by_channel.values()]
@@ -241,9 +270,9 @@ def _distribution_hidden_until_revealed(state: SessionState, role: str, shown: A
             if visible:
                 assert "counts" in round_
             elif role == "display":
-                assert set(round_) == {"round", "total"}
+                assert set(round_) == {"round", "revision", "total"}
             else:
-                assert set(round_) == {"round"}
+                assert set(round_) == {"round", "revision"}
 
 
 @settings(max_examples=100, deadline=None)

@@ -78,6 +78,7 @@ def test_create_session_with_defaults() -> None:
         "speaking_seconds": 120,
         "queue_policy": "default",
         "min_group_size": 3,
+        "intent_seconds": {},
         "consensus": {
             "min_ratings": 12,
             "min_agree_share": 0.70,
@@ -89,6 +90,7 @@ def test_create_session_with_defaults() -> None:
         },
         "opinions_every": 200,
         "opinions_seconds": 5,
+        "time_zone": "UTC",
         "admission": "open",
         "suggestion_follows": "all",
     }

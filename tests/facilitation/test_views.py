@@ -70,6 +70,8 @@ SESSION_VIEW = {
         "other",
     ],
     "settings": SessionSettings().to_dict(),
+    "status": "open",
+    "display": {"mode": "auto", "proposition_id": None, "shown": "a"},
 }
 QUEUE_VIEW: dict[str, Any] = {
     "current": None,
@@ -86,10 +88,12 @@ QUEUE_VIEW: dict[str, Any] = {
         }
     ],
     "length": 1,
+    "closed": False,
 }
 STOPPED = {"running": False, "duration": None, "remaining": None}
 FULL_ROUND: dict[str, Any] = {
     "round": 1,
+    "revision": 1,
     "total": 7,
     "counts": counts(agree=5, disagree=1, confused=1),
     "by_group": {
@@ -132,27 +136,35 @@ PUBLIC_ROUND = {
 }
 
 
+# A proposition's wording as added: revision 1, no translations, nothing earlier.
+FIRST_WORDING: dict[str, Any] = {"revision": 1, "translations": {}, "earlier": []}
+
+
 def propositions(rounds_of_a: list[dict[str, Any]], revealed: bool = False) -> list[Any]:
     return [
         {
             "id": "a",
             "text": "Text of a",
             "source": None,
+            "section": None,
             "status": "open",
             "round": 1,
             "revealed": revealed,
             "mark": None,
             "rounds": rounds_of_a,
+            **FIRST_WORDING,
         },
         {
             "id": "b",
             "text": "Text of b",
             "source": None,
+            "section": None,
             "status": "draft",
             "round": 0,
             "revealed": False,
             "mark": None,
             "rounds": [],
+            **FIRST_WORDING,
         },
     ]
 
@@ -165,6 +177,7 @@ def test_sections_per_role() -> None:
         "queue",
         "timer",
         "me",
+        "windows",
         "place",
     ]
     assert list(view(state, "display", "", NOW)) == [
@@ -174,6 +187,7 @@ def test_sections_per_role() -> None:
         "timer",
         "participation",
         "hubs",
+        "windows",
     ]
     assert list(view(state, "hub", "h1", NOW)) == [*ROLE_SECTIONS["hub"]]
     assert view(state, "display", "", NOW, sections=["queue", "me", "hub"]) == {"queue": QUEUE_VIEW}
@@ -183,7 +197,7 @@ def test_participant_sees_only_their_own_and_no_distribution_before_reveal() -> 
     state = scene()
     assert view(state, "participant", "p1", NOW) == {
         "session": SESSION_VIEW,
-        "propositions": propositions([{"round": 1}]),
+        "propositions": propositions([{"round": 1, "revision": 1}]),
         "queue": QUEUE_VIEW,
         "timer": STOPPED,
         "me": {
@@ -194,7 +208,9 @@ def test_participant_sees_only_their_own_and_no_distribution_before_reveal() -> 
             "language": None,
             "entry_id": None,
             "ratings": {"a": {"round": 1, "value": "agree", "comment": "Fine by me"}},
+            "amendments": [],
         },
+        "windows": [],
         "place": None,  # no hand raised
     }
     me = view(state, "participant", "p2", NOW)["me"]
@@ -227,7 +243,7 @@ def test_display_sees_the_total_always_and_the_distribution_once_revealed() -> N
     state = scene()
     hidden = {
         "session": SESSION_VIEW,
-        "propositions": propositions([{"round": 1, "total": 7}]),
+        "propositions": propositions([{"round": 1, "revision": 1, "total": 7}]),
         "queue": QUEUE_VIEW,
         "timer": STOPPED,
         "participation": {
@@ -238,6 +254,7 @@ def test_display_sees_the_total_always_and_the_distribution_once_revealed() -> N
             "hub_attendance": 40,
         },
         "hubs": [{"hub_id": "h1", "name": "Nairobi hub", "attendance": 40}],
+        "windows": [],
     }
     assert view(state, "display", "", NOW) == hidden
     step(state, c.RevealResults("a", True), FACILITATOR)
@@ -268,11 +285,12 @@ def test_hub_sees_its_own_counts_and_results_only_once_revealed() -> None:
         "tallies": {
             "a": {"round": 1, "counts": counts(agree=4), "by_group": {"other": counts(agree=4)}}
         },
+        "amendments": [],
     }
     hub_view = view(state, "hub", "h1", NOW)
     assert hub_view == {
         "session": SESSION_VIEW,
-        "propositions": propositions([{"round": 1}]),
+        "propositions": propositions([{"round": 1, "revision": 1}]),
         "queue": QUEUE_VIEW,
         "timer": STOPPED,
         "hubs": [
@@ -297,8 +315,8 @@ def test_hub_sees_its_own_counts_and_results_only_once_revealed() -> None:
     open_(state, "a")
     assert view(state, "hub", "h1", NOW)["hub"]["tallies"] == {}
     assert view(state, "hub", "h1", NOW)["propositions"][0]["rounds"] == [
-        {"round": 1},
-        {"round": 2},
+        {"round": 1, "revision": 1},
+        {"round": 2, "revision": 1},
     ]
 
 
@@ -325,6 +343,7 @@ def test_facilitator_sees_everything_and_objections_without_identity() -> None:
     shown = propositions([FULL_ROUND])
     shown[0]["objections"] = objections
     shown[1]["objections"] = []
+    shown[0]["amendments"] = shown[1]["amendments"] = []
     shown[1]["mark"] = {"status": "needs_revision", "note": "Split it"}
     assert full == {
         "session": SESSION_VIEW,
@@ -369,6 +388,8 @@ def test_facilitator_sees_everything_and_objections_without_identity() -> None:
             },
         ],
         "speaker_log": [],
+        "windows": [],
+        "publication": {"published": False},
     }
 
 
@@ -398,9 +419,9 @@ def test_a_removed_participant_leaves_participation_counts() -> None:
         "hubs": 1,
         "hub_attendance": 40,
     }
-    assert display["queue"] == {"current": None, "entries": [], "length": 0}
+    assert display["queue"] == {"current": None, "entries": [], "length": 0, "closed": False}
     # Their rating stays in the total.
-    assert display["propositions"][0]["rounds"] == [{"round": 1, "total": 7}]
+    assert display["propositions"][0]["rounds"] == [{"round": 1, "revision": 1, "total": 7}]
 
 
 def test_timer_view_computes_remaining_from_now() -> None:
@@ -448,6 +469,7 @@ def test_queue_view_shows_the_current_speaker_and_pins() -> None:
             },
         ],
         "length": 2,
+        "closed": False,
     }
 
 
@@ -470,7 +492,7 @@ def test_results_document_by_role() -> None:
     assert display == {
         "session_id": "s1",
         "version": state.version,
-        "propositions": propositions([{"round": 1, "total": 7}]),
+        "propositions": propositions([{"round": 1, "revision": 1, "total": 7}]),
         "queue": QUEUE_VIEW,
     }
     full = results(state, "facilitator")

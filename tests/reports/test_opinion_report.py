@@ -31,6 +31,11 @@ async def test_report_carries_opinion_groups_and_verify_recomputes_them(
     assert first["rounds"][0]["stakeholder_consensus"] == pytest.approx(STAKEHOLDER_CONSENSUS_P1)
     assert first["suggests_rough_consensus"] is True  # 0.47 >= 0.4
     assert not json.dumps(section).count(played.participant_ids[0])
+    for fmt, heading in (("md", "## Opinion groups"), ("html", "<h2>Opinion groups</h2>")):
+        text = get_report(live_server, played.session_id, fmt, token).text
+        assert heading in text
+        assert f"{OPINION_CONSENSUS_P1:.3f}" in text
+        assert f"{STAKEHOLDER_CONSENSUS_P1:.3f}" in text
 
     saved = tmp_path / "report.json"
     saved.write_text(json.dumps(report), encoding="utf-8")

@@ -305,6 +305,6 @@ def test_csv_states_the_head_before_anything_was_rated() -> None:
     assert row == ["s1", HEAD, "1"]
     s.do(c.AddProposition("pa", "Not opened"), FACILITATOR, NOW)
     [_, row] = list(csv.reader(io.StringIO(render(build(s.state, HEAD), "csv"))))
-    assert row == ["s1", HEAD, "2", "1", "pa", "Not opened", "", "draft", "", ""]
+    assert row == ["s1", HEAD, "2", "1", "pa", "Not opened", "", "", "draft", "", ""]
     for fmt in ("md", "html", "json"):
         assert HEAD in render(build(s.state, HEAD), fmt)

@@ -65,8 +65,8 @@ def edit(path: Path, old: str, new: str) -> None:
         ),
         (
             "server/registry.py",
-            '    entry("queue:next", w.Empty, c.QueueNext, lambda p: c.QueueNext()),',
-            '    entry("queue:next", w.Empty, c.QueueNext, lambda p: c.QueueNext()),\n'
+            '    entry("queue:yield", w.Empty, c.YieldFloor, lambda p: c.YieldFloor()),',
+            '    entry("queue:yield", w.Empty, c.YieldFloor, lambda p: c.YieldFloor()),\n'
             '    entry("queue:skip", w.Empty, c.QueueNext, lambda p: c.QueueNext()),',
             [
                 "client/src/generated/vocabulary.ts",

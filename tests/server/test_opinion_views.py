@@ -7,7 +7,6 @@ a participant's id, name or map position.
 """
 
 import json
-from typing import Any
 
 import pytest
 
@@ -21,12 +20,8 @@ from tests.opinion_play import (
 )
 
 
-def messages(peer: Peer) -> list[dict[str, Any]]:
-    return [*peer.snapshots, *peer.states]
-
-
 def text_of(peer: Peer) -> str:
-    return json.dumps(messages(peer), ensure_ascii=False)
+    return json.dumps(peer.messages, ensure_ascii=False)
 
 
 async def reveal_first(played: Played) -> None:
@@ -52,7 +47,15 @@ async def test_console_gets_map_groups_and_both_figures_phones_only_their_own_gr
     assert figures["opinion_groups"] == pytest.approx(OPINION_CONSENSUS_P1)
     assert figures["stakeholder_groups"] == pytest.approx(STAKEHOLDER_CONSENSUS_P1)
 
-    # Each phone learns its own group: the same label within a profile, three labels in all.
+    # Before a reveal, neither the projector nor any phone is told anything of the groups.
+    assert display.view.get("opinions") is None
+    assert all(not phone.personal for phone in played.phones)
+    await reveal_first(played)
+    shown = (await display.until(lambda v: v.get("opinions") is not None))["opinions"]
+    assert sorted(g["size"] for g in shown["groups"]) == [5, 5, 5]
+    assert len(shown["points"]) == 15
+
+    # Then each phone learns its own group: the same label within a profile, three in all.
     for phone in played.phones:
         await phone.until(lambda v: v.get("opinion_group") is not None, timeout=10)
     labels = [phone.view["opinion_group"]["label"] for phone in played.phones]
@@ -60,13 +63,10 @@ async def test_console_gets_map_groups_and_both_figures_phones_only_their_own_gr
         assert label == labels[played.profile(i) * 5]
     assert len(set(labels)) == 3
     assert all(phone.view["opinion_group"]["groups"] == 3 for phone in played.phones)
-
-    # The projector shows the map only once results are public.
-    assert display.view.get("opinions") is None
-    await reveal_first(played)
-    shown = (await display.until(lambda v: v.get("opinions") is not None))["opinions"]
-    assert sorted(g["size"] for g in shown["groups"]) == [5, 5, 5]
-    assert len(shown["points"]) == 15
+    # A reconnecting phone finds its group in its snapshot.
+    await played.phones[0].call("sync")
+    await played.phones[0].until(lambda v: len(played.phones[0].snapshots) >= 2)
+    assert played.phones[0].snapshots[-1]["opinion_group"]["label"] == labels[0]
 
     # No participant id, name or map position reaches the projector; a phone gets
     # no one else's id or name, no map and no group but through its own socket.
@@ -85,9 +85,9 @@ async def test_console_gets_map_groups_and_both_figures_phones_only_their_own_gr
             if j != i:
                 assert pid not in text
                 assert name not in text
-        for message in phone.states:
-            if "opinion_group" in message:
-                assert set(message) == {"version", "head", "opinion_group"}
+        assert phone.personal  # told through its own socket
+        assert all(set(m) == {"version", "opinion_group"} for m in phone.personal)
+        assert not any("opinion_group" in m for m in phone.states)
     await display.close()
     await played.close()
 
@@ -103,7 +103,7 @@ async def test_groups_below_the_minimum_size_reach_only_the_console(
     await last.call("sync")
     await last.until(lambda v: len(last.snapshots) >= 2)
     for peer in [display, *played.phones]:
-        for message in messages(peer):
+        for message in peer.messages:
             assert message.get("opinions") is None
             assert message.get("opinion_group") is None
     await display.close()
@@ -127,6 +127,11 @@ async def test_requiring_opinion_consensus_changes_the_suggestion(
     # Same ratings: the tally suggests consensus, but opinion group C does not agree
     # (figure about 0.47 < 0.6), so the session that requires it gets no suggestion.
     assert suggests == [True, False]
+    flags = [
+        latest_round(p.facilitator.view, p.proposition_ids[0])["metrics"]["flags"]
+        for p in (plain, strict)
+    ]
+    assert flags == [[], ["opinion_split"]]
     assert proposition(plain.facilitator.view, first)["consensus"]["opinion_groups"] < 0.6
     for played in (plain, strict):
         await played.close()

@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import time
 from pathlib import Path
 from typing import Any
 
@@ -85,14 +86,24 @@ def test_a_redis_without_aof_is_refused(tmp_path: Path) -> None:
     assert took < 15
 
 
-def test_a_redis_that_lost_its_data_is_refused(
+def test_one_identity_across_workers_and_a_redis_that_lost_its_data_is_refused(
     server_factory: type[LiveServer], tmp_path: Path, redis_server: RedisServer
 ) -> None:
-    worker = server_factory(tmp_path / "w", redis=redis_server.url).start()
-    worker.create_session("Lost", ["One"])
-    worker.stop()
+    first = server_factory(tmp_path / "w1", redis=redis_server.url).start()
+    created = first.create_session("Shared", ["One"])
+    first.stop()  # a clean stop releases the session's lease
+    # Another worker, with its own (empty) data directory and no admin token of its
+    # own making: the first worker's tokens are good here, and the session is
+    # taken over at once, not after the lease's expiry.
+    second = server_factory(tmp_path / "w2", redis=redis_server.url).start()
+    began = time.monotonic()
+    results = second.results(created["session_id"], created["tokens"]["facilitator"])
+    assert [p["text"] for p in results["propositions"]] == ["One"]
+    assert time.monotonic() - began < 3
+    second.stop()
+
     redis_server.client().flushall()
-    code, err, _ = serve_refused(tmp_path / "w", "--redis", redis_server.url)
+    code, err, _ = serve_refused(tmp_path / "w1", "--redis", redis_server.url)
     assert code != 0
     assert "Redis lost its data" in err, err
     assert redis_server.client().get("plenary:store_id") is None  # not re-created empty
@@ -132,6 +143,14 @@ async def test_redis_killed_and_restarted_on_its_aof_loses_nothing_acked(
     assert health.json()["ok"] is False
     assert "Redis" in health.json()["reason"]
     assert phones[0].client.connected  # the socket stays open
+    async with httpx.AsyncClient() as client:  # no state read while it may hold unrecorded effects
+        during = await client.get(
+            f"{worker.url}/api/sessions/{created['session_id']}/results",
+            headers={"Authorization": f"Bearer {created['tokens']['facilitator']}"},
+            timeout=15,
+        )
+    assert during.status_code == 503
+    assert during.json()["error"]["code"] == "unavailable"
 
     redis_server.start()  # same port, same directory: the AOF is replayed
     deadline = asyncio.get_running_loop().time() + 10

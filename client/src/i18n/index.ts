@@ -64,6 +64,15 @@ export function setLanguage(lang: Lang): void {
   for (const listener of listeners) listener();
 }
 
+/** Whether the person picked a language on this device (kept across visits). */
+export function hasChosenLanguage(): boolean {
+  try {
+    return localStorage.getItem(STORAGE_KEY) !== null;
+  } catch {
+    return false;
+  }
+}
+
 export function applyDocumentLanguage(): void {
   document.documentElement.lang = current;
   document.documentElement.dir = current === "ar" ? "rtl" : "ltr";

@@ -6,11 +6,17 @@ import { t } from "../../i18n";
 import { openLinkedView, renderSnapshots } from "../../linked-view";
 import type { Snapshot } from "../../protocol";
 import { consoleContext } from "./context";
+import { draftPanel } from "./draft-import";
+import { opinionsPanel } from "./opinions";
 import { hubsPanel, participantsPanel } from "./people";
+import { projectorPanel } from "./projector";
 import { propositionsPanel, type Panel } from "./propositions";
+import { publishPanel } from "./publish";
 import { queuePanel } from "./queue";
+import { registrantsPanel } from "./registrants";
 import { sessionPanel } from "./session";
 import { speakerLogPanel } from "./speaker-log";
+import { windowsPanel } from "./windows";
 
 export function start(): void {
   const view = openLinkedView("view-console", t("console_title"));
@@ -21,20 +27,26 @@ export function start(): void {
   // switch) builds them anew.
   renderSnapshots(view, () => {
     const props = propositionsPanel(ctx);
+    const draft = draftPanel(ctx);
     const side = [
+      projectorPanel(ctx),
       queuePanel(ctx),
       speakerLogPanel(),
+      opinionsPanel(),
       sessionPanel(ctx),
+      windowsPanel(ctx),
+      publishPanel(ctx),
       hubsPanel(ctx),
       participantsPanel(ctx),
+      registrantsPanel(ctx, () => connection.snapshot?.session.session_id ?? ""),
     ];
-    const panels: Panel[] = [props, ...side];
+    const panels: Panel[] = [props, draft, ...side];
     replace(
       shell.main,
       h(
         "div",
         { class: "console-grid" },
-        h("div", { class: "col-main" }, props.el),
+        h("div", { class: "col-main" }, draft.el, props.el),
         h("div", { class: "col-side" }, ...side.map((panel) => panel.el)),
       ),
     );

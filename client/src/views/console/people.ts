@@ -69,6 +69,7 @@ export function hubsPanel(ctx: ConsoleContext): Panel {
       t("new_link"),
     );
     rotate.addEventListener("click", async () => {
+      if (!window.confirm(t("confirm_rotate_hub", { name: hub.name }))) return;
       const ack = await ctx.run("hub:rotate", { hub_id: hub.hub_id });
       if (ack) showLink(ack);
     });

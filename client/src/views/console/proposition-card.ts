@@ -1,12 +1,14 @@
 // One proposition in the chair's console: lifecycle buttons, the live bar,
 // the breakdown by group and channel, the metrics with the rough-consensus
 // suggestion, the objections to weigh, and the chair's own mark.
+import { admissionSplit } from "./admission";
 import { countsTable, divergingBar } from "../../bars";
 import { h, replace, setText, uid } from "../../dom";
 import { channelLabel, groupLabel, markLabel, percent, scaleLabel, t } from "../../i18n";
 import {
   CHANNELS,
   MARKS,
+  NOTE_MAX,
   latestRound,
   type Counts,
   type MarkStatus,
@@ -14,7 +16,13 @@ import {
   type Proposition,
   type Round,
 } from "../../protocol";
+import { amendmentsPanel } from "./amendments";
+import { provenanceNote, timingTable, windowBadge } from "./carried";
 import type { ConsoleContext } from "./context";
+import { reorderControls } from "./reorder";
+import { translationsEditor } from "./translations";
+import { wordingTools } from "./wording";
+import { consensusFigures } from "./opinions";
 
 export interface PropositionCard {
   el: HTMLElement;
@@ -22,7 +30,13 @@ export interface PropositionCard {
   update(p: Proposition, position: number, count: number): void;
 }
 
-export function propositionCard(p: Proposition, { run }: ConsoleContext): PropositionCard {
+export function propositionCard(p: Proposition, ctx: ConsoleContext): PropositionCard {
+  const { run } = ctx;
+  // Wording, order, amendments and translations live in their own modules.
+  const wording = wordingTools(ctx);
+  const reorder = reorderControls(ctx);
+  const amendments = amendmentsPanel(ctx);
+  const translations = translationsEditor(ctx);
   let current = p;
   let position = 1;
   let count = 1;
@@ -31,6 +45,7 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
   const badges = h("div", { class: "row badges" });
   const text = h("h3", { class: "prop-text", dir: "auto" });
   const source = h("p", { class: "meta" });
+  const carried = h("div", {});
   const lifecycle = h("button", { type: "button", class: "primary" });
   lifecycle.addEventListener("click", () => {
     const id = current.id;
@@ -58,6 +73,7 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
   const bar = divergingBar();
   const total = h("p", { class: "total" });
   const metrics = h("div", { class: "metrics" });
+  const figures = h("div", { class: "figures" }); // both consensus figures (./opinions)
   // The chair may fold these; they persist so an update does not unfold them.
   const breakdownBody = h("div", {});
   const breakdown = h(
@@ -74,10 +90,12 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
   const noteId = uid("note");
   const markSelect = h(
     "select",
-    { id: markId },
+    { id: markId, required: true },
+    // Nothing is pre-chosen: a mark is the chair's decision, never a default.
+    h("option", { value: "" }, t("choose")),
     ...MARKS.map((m) => h("option", { value: m }, markLabel(m))),
   );
-  const note = h("input", { id: noteId, maxlength: 500 });
+  const note = h("textarea", { id: noteId, maxlength: NOTE_MAX, rows: 2, dir: "auto" });
   const saveMark = h("button", { type: "submit" }, t("mark_save"));
   const markForm = h(
     "form",
@@ -102,19 +120,37 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
     if (await run("consensus:mark", payload)) editing = false;
   });
 
+  let folded: boolean | null = null;
+  const fold = h("button", { type: "button", class: "small link fold" });
+  fold.addEventListener("click", () => {
+    folded = !el.classList.contains("is-folded");
+    render();
+  });
   const el = h(
     "article",
     { class: "card prop", "data-proposition": p.id },
-    badges,
+    h("div", { class: "row card-head" }, badges, fold),
     text,
     source,
-    h("div", { class: "row controls" }, lifecycle, reveal, h("span", { class: "order" }, moveUp, moveDown)),
+    wording.el,
+    carried,
+    h(
+      "div",
+      { class: "row controls" },
+      lifecycle,
+      reveal,
+      wording.buttons,
+      h("span", { class: "order" }, moveUp, moveDown, reorder.el),
+    ),
     total,
     bar.el,
     metrics,
+    figures,
     breakdown,
     earlier,
     objections,
+    amendments.el,
+    translations.el,
     markForm,
   );
 
@@ -124,7 +160,9 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
       badges,
       h("span", { class: `badge status-${current.status}` }, t(`status_${current.status}`)),
       current.round > 0 ? h("span", { class: "badge" }, t("round_n", { n: current.round })) : null,
+      current.revision > 1 ? h("span", { class: "badge" }, t("revision_n", { n: current.revision })) : null,
       current.revealed ? h("span", { class: "badge revealed" }, t("revealed")) : null,
+      windowBadge(current),
       current.mark && current.mark.status !== "unmarked"
         ? h(
             "span",
@@ -136,10 +174,16 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
     setText(text, current.text);
     setText(source, current.source ?? "");
     source.hidden = !current.source;
+    replace(carried, provenanceNote(current));
     setText(
       lifecycle,
       current.status === "open" ? t("close") : current.status === "closed" ? t("reopen") : t("open"),
     );
+    lifecycle.hidden = current.status === "withdrawn";
+    wording.update(current);
+    reorder.update(current, position, count);
+    amendments.update(current);
+    translations.update(current);
     setText(reveal, current.revealed ? t("hide") : t("reveal"));
     reveal.setAttribute("aria-pressed", String(current.revealed));
     reveal.hidden = current.round === 0;
@@ -160,7 +204,8 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
     const hasCounts = Boolean(round?.counts);
     bar.el.hidden = !hasCounts;
     if (round?.counts) bar.update(round.counts);
-    replace(metrics, ...(round?.metrics ? metricsList(round.metrics) : []));
+    replace(metrics, ...(round?.metrics ? metricsList(round.metrics) : []), admissionSplit(round));
+    replace(figures, consensusFigures(current));
     const tables = round ? breakdownTables(round) : [];
     replace(breakdownBody, ...tables);
     breakdown.hidden = tables.length === 0;
@@ -169,10 +214,16 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
     earlier.hidden = rounds.length === 0;
     replace(objections, ...objectionList(current));
     if (!editing) {
-      markSelect.value = current.mark?.status ?? "rough_consensus";
+      markSelect.value = current.mark?.status ?? "";
       note.value = current.mark?.note ?? "";
     }
     markForm.hidden = current.round === 0;
+    // Closed cards fold (the mark stays at hand) unless the chair unfolds them.
+    const isFolded = current.status === "closed" && (folded ?? true);
+    el.classList.toggle("is-folded", isFolded);
+    fold.hidden = current.status !== "closed";
+    fold.setAttribute("aria-expanded", String(!isFolded));
+    setText(fold, isFolded ? t("unfold") : t("fold"));
   }
 
   return {
@@ -225,6 +276,7 @@ function metricsList(m: Metrics): HTMLElement[] {
 function flagLabel(flag: string): string {
   if (flag === "low_sample") return t("flag_low_sample");
   if (flag === "confusion") return t("flag_confusion");
+  if (flag === "opinion_split") return t("flag_opinion_split");
   return flag;
 }
 
@@ -241,6 +293,8 @@ function breakdownTables(round: Round): HTMLElement[] {
     });
     if (rows.length > 0) tables.push(countsTable(t("by_channel"), rows));
   }
+  const timing = timingTable(round);
+  if (timing) tables.push(timing);
   return tables;
 }
 

@@ -5,6 +5,8 @@ import { t } from "../../i18n";
 import type { Snapshot } from "../../protocol";
 import type { ConsoleContext } from "./context";
 import { propositionCard, type PropositionCard } from "./proposition-card";
+import { acceptDrops } from "./reorder";
+import { translationsImport } from "./translations";
 
 export interface Panel {
   el: HTMLElement;
@@ -48,12 +50,22 @@ export function propositionsPanel(ctx: ConsoleContext): Panel {
   });
 
   const list = h("div", { class: "prop-list" });
+  acceptDrops(list, ctx);
+  // With a long agenda the open proposition is one click away.
+  const jump = h("button", { type: "button", class: "small jump-open", hidden: true }, t("jump_open"));
+  jump.addEventListener("click", () => {
+    const open = list.querySelector<HTMLElement>("article.is-open");
+    open?.scrollIntoView({ block: "start", behavior: "smooth" });
+    open?.querySelector<HTMLElement>("button.primary")?.focus({ preventScroll: true });
+  });
   const empty = h("p", { class: "muted" }, t("no_propositions"));
   const el = h(
     "section",
     { class: "panel propositions", "aria-labelledby": "h-props" },
     h("h2", { id: "h-props" }, t("propositions")),
     form,
+    translationsImport(ctx),
+    jump,
     empty,
     list,
   );
@@ -63,8 +75,10 @@ export function propositionsPanel(ctx: ConsoleContext): Panel {
     el,
     update(s) {
       empty.hidden = s.propositions.length > 0;
+      jump.hidden = !s.propositions.some((p) => p.status === "open");
       // The agenda's order is the server's; the chair changes it with move up/down.
       const count = s.propositions.length;
+      for (const title of list.querySelectorAll(".section-title")) title.remove();
       syncList(
         list,
         s.propositions,
@@ -73,6 +87,16 @@ export function propositionsPanel(ctx: ConsoleContext): Panel {
         (c, p) => c.update(p, s.propositions.indexOf(p) + 1, count),
         cards,
       );
+      sectionTitles(list, s.propositions, cards);
     },
   };
+}
+
+/** A section's title above the first of its propositions (a draft's headings). */
+function sectionTitles(list: HTMLElement, props: Snapshot["propositions"], cards: Map<string, PropositionCard>): void {
+  props.forEach((p, i) => {
+    const card = cards.get(p.id);
+    if (!p.section || !card || props[i - 1]?.section === p.section) return;
+    list.insertBefore(h("h3", { class: "section-title", dir: "auto" }, p.section), card.el);
+  });
 }

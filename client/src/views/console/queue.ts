@@ -1,10 +1,10 @@
 // The speaker queue as the chair runs it: who has the floor and for how
 // long, call the next speaker, move or remove entries, run the timer.
 import { h, replace, setText, uid } from "../../dom";
-import { t } from "../../i18n";
+import { intentLabel, t } from "../../i18n";
 import type { QueueEntry, Snapshot } from "../../protocol";
 import { speakerLine, speakerName } from "../../speakers";
-import { countdown } from "../../timer";
+import { countdown, formatSeconds } from "../../timer";
 import type { ConsoleContext } from "./context";
 import type { Panel } from "./propositions";
 
@@ -12,7 +12,29 @@ export function queuePanel(ctx: ConsoleContext): Panel {
   const current = h("div", { class: "current-speaker" });
   const clock = countdown();
   const next = h("button", { type: "button", class: "primary" }, t("next"));
-  next.addEventListener("click", () => void ctx.run("queue:next", {}));
+  // The next speaker's time: empty means the session's time for their intent.
+  const nextSecondsId = uid("next-seconds");
+  const nextHintId = uid("next-hint");
+  const nextSeconds = h("input", {
+    id: nextSecondsId,
+    type: "number",
+    min: 1,
+    max: 86400,
+    step: 1,
+    inputmode: "numeric",
+    class: "narrow",
+    "aria-describedby": nextHintId,
+  });
+  const nextHint = h("p", { id: nextHintId, class: "next-time muted", role: "status" });
+  next.addEventListener("click", async () => {
+    const value = Math.round(Number(nextSeconds.value));
+    const ack = await ctx.run("queue:next", value > 0 ? { seconds: value } : {});
+    if (ack) nextSeconds.value = "";
+  });
+  const closeList = h("button", { type: "button", class: "small" });
+  let listClosed = false;
+  closeList.addEventListener("click", () => void ctx.run("queue:close", { closed: !listClosed }));
+  const listState = h("p", { class: "list-state", role: "status" });
 
   const secondsId = uid("seconds");
   const seconds = h("input", {
@@ -54,7 +76,10 @@ export function queuePanel(ctx: ConsoleContext): Panel {
     { class: "panel queue", "aria-labelledby": "h-queue" },
     h("h2", { id: "h-queue" }, t("queue")),
     h("div", { class: "row now" }, current, clock.el),
+    h("div", { class: "row next-row" }, h("label", { for: nextSecondsId }, t("next_seconds")), nextSeconds),
     next,
+    nextHint,
+    h("div", { class: "row" }, closeList, listState),
     timer,
     empty,
     list,
@@ -104,9 +129,14 @@ export function queuePanel(ctx: ConsoleContext): Panel {
     );
   };
 
+  let latest: Snapshot | null = null;
+  nextSeconds.addEventListener("input", () => {
+    if (latest) setText(nextHint, nextTimeHint(latest, Math.round(Number(nextSeconds.value))));
+  });
   return {
     el,
     update(s: Snapshot) {
+      latest = s;
       if (s.queue.current) replace(current, t("speaking_now"), ": ", speakerLine(s.queue.current));
       else replace(current, h("span", { class: "muted" }, t("nobody_speaking")));
       clock.set(s.timer);
@@ -118,10 +148,26 @@ export function queuePanel(ctx: ConsoleContext): Panel {
         secondsInitialised = true;
       }
       next.disabled = s.queue.entries.length === 0 && !s.queue.current;
+      setText(nextHint, nextTimeHint(s, Math.round(Number(nextSeconds.value))));
+      listClosed = Boolean(s.queue.closed);
+      setText(closeList, listClosed ? t("reopen_list") : t("close_list"));
+      closeList.setAttribute("aria-pressed", String(listClosed));
+      setText(listState, listClosed ? t("list_closed") : "");
       empty.hidden = s.queue.entries.length > 0;
       setText(empty, t("queue_empty"));
       const entries = s.queue.entries;
       replace(list, ...entries.map((e, i) => entryItem(e, i, entries.length)));
     },
   };
+}
+
+/** Says which time the next speaker gets: the one typed here, else their intent's. */
+function nextTimeHint(s: Snapshot, typed: number): string {
+  const who = s.queue.entries[0];
+  if (!who) return t("next_time_nobody");
+  const name = speakerName(who);
+  if (typed > 0) return t("next_time_set", { name, time: formatSeconds(typed) });
+  const settings = s.session.settings;
+  const seconds = settings.intent_seconds?.[who.intent] ?? settings.speaking_seconds;
+  return t("next_time_default", { name, time: formatSeconds(seconds), intent: intentLabel(who.intent) });
 }

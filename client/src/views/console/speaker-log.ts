@@ -3,6 +3,7 @@
 import { h, replace, setText } from "../../dom";
 import { channelLabel, groupLabel, intentLabel, t } from "../../i18n";
 import type { Snapshot, SpeakerTurn } from "../../protocol";
+import { speakerName } from "../../speakers";
 import { formatSeconds } from "../../timer";
 import type { Panel } from "./propositions";
 
@@ -28,7 +29,7 @@ function turnItem(turn: SpeakerTurn): HTMLElement {
   return h(
     "li",
     {},
-    h("span", { class: "speaker-name", dir: "auto" }, turn.name || groupLabel(turn.stakeholder_group)),
+    h("span", { class: "speaker-name", dir: "auto" }, speakerName(turn)),
     " ",
     h("span", { class: "speaker-details" }, details.join(" · ")),
     turn.duration === null ? null : h("span", { class: "duration" }, ` ${formatSeconds(turn.duration)}`),

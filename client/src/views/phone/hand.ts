@@ -6,7 +6,17 @@ import { intentLabel, t } from "../../i18n";
 import { INTENTS, type Intent, type Snapshot } from "../../protocol";
 import type { Shell } from "../../shell";
 import { speakerLine } from "../../speakers";
+import { countdown } from "../../timer";
 import { ownPlace } from "./place";
+
+/** Brings the "you have the floor" notice into view, and buzzes where the phone can. */
+function callToFloor(floor: HTMLElement): void {
+  window.requestAnimationFrame(() => {
+    floor.scrollIntoView({ block: "center", behavior: "smooth" });
+    floor.focus({ preventScroll: true });
+  });
+  if (typeof navigator.vibrate === "function") navigator.vibrate([200, 100, 200]);
+}
 
 export interface HandPanel {
   el: HTMLElement;
@@ -32,7 +42,11 @@ function rememberedEntry(): string | null {
 }
 
 export function handPanel(connection: Connection, shell: Shell): HandPanel {
-  const floor = h("div", { class: "floor", hidden: true }, t("you_have_floor"));
+  const floorText = h("p", { class: "floor-text" }, t("you_have_floor"));
+  const clock = countdown();
+  const done = h("button", { type: "button", class: "secondary big done" }, t("yield_floor"));
+  const floor = h("div", { class: "floor", hidden: true, tabindex: -1 }, floorText, clock.el, done);
+  const listClosed = h("p", { class: "list-closed", hidden: true }, t("list_closed_phone"));
   const position = h("p", { class: "position" });
   const speaking = h("p", { class: "now" });
   let intent: Intent = "speak";
@@ -56,9 +70,27 @@ export function handPanel(connection: Connection, shell: Shell): HandPanel {
   const raise = h("button", { type: "button", class: "primary big" }, t("hand_raise"));
   const lower = h("button", { type: "button", class: "secondary big", hidden: true }, t("hand_lower"));
   const title = h("h2", {}, t("hand_title"));
-  const el = h("section", { class: "card hand" }, title, floor, speaking, position, intents, raise, lower);
+  const el = h(
+    "section",
+    { class: "card hand" },
+    title,
+    floor,
+    speaking,
+    position,
+    listClosed,
+    intents,
+    raise,
+    lower,
+  );
 
   let wasFloor = false;
+
+  done.addEventListener("click", async () => {
+    done.disabled = true;
+    const ack = await connection.command("queue:yield", {}, { retry: true });
+    done.disabled = false;
+    if (!ack.ok) shell.showError(ack.error);
+  });
 
   async function raiseHand(): Promise<void> {
     raise.disabled = true;
@@ -87,13 +119,25 @@ export function handPanel(connection: Connection, shell: Shell): HandPanel {
       const hasFloor = s.queue.current !== null && s.queue.current.entry_id === (mine ?? rememberedEntry());
       const place = hasFloor ? null : ownPlace(s, mine);
       waiting = place !== null;
-      if (hasFloor && !wasFloor) shell.announce(t("announce_floor"), true);
+      if (hasFloor && !wasFloor) {
+        shell.announce(t("announce_floor"), true);
+        callToFloor(floor);
+        // A point of order or a reply is heard once; the next hand is to speak.
+        intent = "speak";
+        for (const r of radios) r.input.checked = r.value === intent;
+      }
       wasFloor = hasFloor;
+      if (hasFloor) clock.set(s.timer);
+      setText(done, t("yield_floor"));
+      setText(floorText, t("you_have_floor"));
+      const closed = Boolean(s.queue.closed) && !waiting && !hasFloor;
+      listClosed.hidden = !closed;
+      setText(listClosed, t("list_closed_phone"));
+      raise.disabled = closed;
 
       setText(title, t("hand_title"));
       setText(legend, t("hand_intent"));
       for (const r of radios) setText(r.label, intentLabel(r.value));
-      setText(floor, t("you_have_floor"));
       floor.hidden = !hasFloor;
       el.classList.toggle("has-floor", hasFloor);
       el.classList.toggle("is-waiting", waiting);

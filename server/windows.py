@@ -1,0 +1,117 @@
+"""Rating windows open and close on time, on their own, also across a restart.
+
+The scheduler keeps one timer per loaded session, set for the session's next
+window deadline. When it fires, it gives the session's runner
+`AdvanceWindows` decided at that deadline (never the clock's time), so each
+opening and closing is recorded at its own time. After every committed batch
+and every advance it sets the timer again.
+
+Sessions are loaded on first use, so a restarted server would not know which
+sessions have a deadline to keep: the ids of those that do are kept in the
+store's meta table (`window_sessions`), and `Sessions.start` loads them. A
+session loaded with deadlines already past advances at once, and the events
+carry the deadlines, not the restart's time.
+"""
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Callable
+from typing import Final
+
+from facilitation import Actor
+from facilitation.commands import AdvanceWindows
+from facilitation.windows import next_deadline
+
+from .runner import SessionRunner
+from .store import Store
+
+log = logging.getLogger("plenary.windows")
+META_KEY: Final = "window_sessions"
+SCHEDULER: Final = Actor("scheduler")
+
+
+class WindowScheduler:
+    def __init__(self, store: Store, clock: Callable[[], float] = time.time) -> None:
+        self._store = store
+        self._clock = clock
+        self._timers: dict[str, tuple[float, asyncio.TimerHandle]] = {}
+        self._pending: set[str] = set()  # sessions with a deadline to keep
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._saved: frozenset[str] | None = None
+
+    async def pending_sessions(self) -> list[str]:
+        """The sessions a stopped server left with deadlines to keep."""
+        raw = await self._store.get_meta(META_KEY)
+        try:
+            found = json.loads(raw) if raw else []
+        except ValueError:
+            log.warning("meta %s is not JSON; no window deadlines restored", META_KEY)
+            return []
+        self._pending = {s for s in found if isinstance(s, str)}
+        self._saved = frozenset(self._pending)
+        return sorted(self._pending)
+
+    def attach(self, runner: SessionRunner) -> None:
+        runner.listeners.append(self._changed)
+
+    def _changed(self, runner: SessionRunner, sections: frozenset[str]) -> None:
+        if "windows" in sections:
+            self.check(runner)
+
+    def check(self, runner: SessionRunner) -> None:
+        """Set the session's timer for its next deadline (or clear it)."""
+        deadline = next_deadline(runner.state)
+        current = self._timers.get(runner.session_id)
+        if current is not None and current[0] == deadline:
+            return
+        if current is not None:
+            current[1].cancel()
+            del self._timers[runner.session_id]
+        if deadline is None:
+            self._note(runner.session_id, False)
+            return
+        self._note(runner.session_id, True)
+        delay = max(0.0, deadline - self._clock())
+        handle = asyncio.get_running_loop().call_later(delay, self._spawn, runner, deadline)
+        self._timers[runner.session_id] = (deadline, handle)
+
+    def stop(self) -> None:
+        for _, handle in self._timers.values():
+            handle.cancel()
+        self._timers.clear()
+
+    def _spawn(self, runner: SessionRunner, deadline: float) -> None:
+        self._timers.pop(runner.session_id, None)
+        task = asyncio.create_task(self._advance(runner, deadline))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _advance(self, runner: SessionRunner, deadline: float) -> None:
+        ack = await runner.submit(AdvanceWindows(), SCHEDULER, at=deadline)
+        if not ack["ok"]:  # a failed commit: the runner reloaded; try again shortly
+            log.warning("windows of session %s did not advance: %s", runner.session_id, ack)
+            await asyncio.sleep(1.0)
+        self.check(runner)
+
+    def _note(self, session_id: str, pending: bool) -> None:
+        if (session_id in self._pending) == pending:
+            return
+        if pending:
+            self._pending.add(session_id)
+        else:
+            self._pending.discard(session_id)
+        task = asyncio.create_task(self._save())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _save(self) -> None:
+        wanted = frozenset(self._pending)
+        if wanted == self._saved:
+            return
+        try:
+            await self._store.set_meta(META_KEY, json.dumps(sorted(wanted)))
+            self._saved = wanted
+        except Exception:
+            log.exception("could not record which sessions have window deadlines")

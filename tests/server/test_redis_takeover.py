@@ -1,0 +1,70 @@
+"""One owner per session across workers: a second worker never writes a session
+another owns, and takes it over within the lease's bound once the owner is killed."""
+
+import asyncio
+import time
+from pathlib import Path
+
+import httpx
+
+from server.lease import TTL_MS
+from tests.live import LiveServer, Peer, latest_round
+from tests.redis_live import RedisServer
+
+
+def get_results(worker: LiveServer, session_id: str, token: str) -> httpx.Response:
+    return httpx.get(
+        f"{worker.url}/api/sessions/{session_id}/results",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=15,
+    )
+
+
+async def test_owner_sigkill_another_worker_takes_over_within_the_lease(
+    server_factory: type[LiveServer], tmp_path: Path, redis_server: RedisServer
+) -> None:
+    owner = server_factory(tmp_path / "a", redis=redis_server.url).start()
+    other = server_factory(tmp_path / "b", redis=redis_server.url).start()
+    created = owner.create_session("Takeover", ["One"])
+    session_id, pid = created["session_id"], created["propositions"][0]["id"]
+    console = created["tokens"]["facilitator"]
+    facilitator = await Peer(owner.url, console).connect()
+    assert (await facilitator.call("proposition:open", {"proposition_id": pid}))["ok"]
+    tokens = [owner.join(created["join_code"])["token"] for _ in range(10)]
+    phones = await asyncio.gather(*(Peer(owner.url, t).connect() for t in tokens))
+    acks = await asyncio.gather(
+        *(p.call("rating:submit", {"proposition_id": pid, "value": "agree"}) for p in phones)
+    )
+    assert all(a == {"ok": True, "round": 1} for a in acks)
+    retried = {"proposition_id": pid, "value": "disagree", "request_id": "change-1"}
+    first_answer = await phones[1].call("rating:submit", retried)
+    assert first_answer == {"ok": True, "round": 1}
+
+    # While the owner lives, the other worker does not become a second writer.
+    refused = await asyncio.to_thread(get_results, other, session_id, console)
+    assert refused.status_code == 503
+    assert refused.json()["error"]["code"] == "unavailable"
+
+    owner.kill()
+    killed = time.monotonic()
+    answer = await asyncio.to_thread(get_results, other, session_id, console)
+    took = time.monotonic() - killed
+    assert answer.status_code == 200, answer.text
+    assert latest_round(answer.json(), pid)["total"] == 10
+    assert took < TTL_MS / 1000 + 2, took  # the lease's life, plus the load
+
+    phone = await Peer(other.url, tokens[0]).connect()
+    assert phone.view["me"]["ratings"][pid]["value"] == "agree"
+    ack = await phone.call("rating:submit", {"proposition_id": pid, "value": "neutral"})
+    assert ack == {"ok": True, "round": 1}
+    await phone.close()
+    # A command retried on the new owner with its request_id is answered, not re-applied.
+    logged = redis_server.client().xlen(f"plenary:log:{session_id}")
+    again = await Peer(other.url, tokens[1]).connect()
+    assert await again.call("rating:submit", retried) == first_answer
+    await again.close()
+    assert redis_server.client().xlen(f"plenary:log:{session_id}") == logged
+    entries = redis_server.client().xrange(f"plenary:log:{session_id}")
+    assert [int(i.split("-")[0]) for i, _ in entries] == list(range(1, len(entries) + 1))
+    epoch = redis_server.client().get(f"plenary:lease:{session_id}").split()[1]
+    assert epoch == "2"  # one takeover, one new epoch
