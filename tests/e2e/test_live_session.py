@@ -355,8 +355,11 @@ LONG = [
 def test_the_projector_fits_three_live_propositions(
     live_server: LiveServer, new_context: NewContext, size: dict[str, int]
 ) -> None:
+    # Two raters: published in steps of two (by default, three), so the figures show.
     created = live_server.create_session(
-        title="Outcomes of the IGF main session", propositions=LONG
+        title="Outcomes of the IGF main session",
+        propositions=LONG,
+        settings={"min_group_size": 2},
     )
     ids = [p["id"] for p in created["propositions"]]
     console = open_view(new_context(1440, 1000), created["urls"]["console"])
