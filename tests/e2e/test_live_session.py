@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Dialog, Page, expect
 
 from tests.e2e.conftest import NewContext
 from tests.e2e.views import (
@@ -186,7 +186,12 @@ def test_hub_relays_counts_and_chair_marks_rough_consensus(
     # A leaked hub link is replaced: the old console is shut out.
     old_url = hub_url.input_value()
     asked: list[str] = []  # the console asks first, naming the hub
-    console.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+
+    def confirm(dialog: Dialog) -> None:
+        asked.append(dialog.message)
+        dialog.accept()
+
+    console.once("dialog", confirm)
     console.get_by_role("button", name="New link: Nairobi hub").click()
     expect(hub_url).not_to_have_value(old_url)
     expect(hub.locator(".fatal")).to_contain_text("This link is no longer valid")
