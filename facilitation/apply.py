@@ -57,12 +57,19 @@ def _session_created(s: SessionState, e: ev.SessionCreated) -> None:
 
 def _participant_joined(s: SessionState, e: ev.ParticipantJoined) -> None:
     s.participants[e.participant_id] = Participant(
-        e.participant_id, e.stakeholder_group, e.channel, e.name, e.language, e.at
+        e.participant_id,
+        e.stakeholder_group,
+        e.channel,
+        e.name,
+        e.language,
+        e.at,
+        seq=s.version + 1,
     )
 
 
 def _participant_removed(s: SessionState, e: ev.ParticipantRemoved) -> None:
-    s.participants[e.participant_id].removed = True
+    who = s.participants[e.participant_id]
+    who.removed, who.seq = True, s.version + 1
     entry_id = s.queue.by_owner.get("p:" + e.participant_id)
     if entry_id is not None:
         _leave_queue(s, entry_id)
@@ -321,7 +328,14 @@ def _registrant_removed(s: SessionState, e: ev.RegistrantRemoved) -> None:
 def _invitation_opened(s: SessionState, e: ev.InvitationOpened) -> None:
     r = s.registrants[e.registrant_id]
     s.participants[r.registrant_id] = Participant(
-        r.registrant_id, r.stakeholder_group, r.channel, r.name, r.language, e.at, registered=True
+        r.registrant_id,
+        r.stakeholder_group,
+        r.channel,
+        r.name,
+        r.language,
+        e.at,
+        registered=True,
+        seq=s.version + 1,
     )
 
 

@@ -41,6 +41,9 @@ class Participant:
     joined_at: float
     removed: bool = False
     registered: bool = False  # came through a personal invitation
+    # The log position (state version) of the event that last changed this row:
+    # the console is sent the rows changed since the version it holds, not all.
+    seq: int = 0
 
 
 @dataclass(slots=True)

@@ -38,17 +38,20 @@ ROLE_SECTIONS: Final[dict[str, tuple[str, ...]]] = {
         "publication",
     ),
     "display": ("session", "propositions", "queue", "timer", "participation", "hubs", "windows"),
-    "participant": ("session", "propositions", "queue", "timer", "me", "windows"),
+    "participant": ("session", "propositions", "queue", "timer", "me", "windows", "place"),
     "hub": ("session", "propositions", "queue", "timer", "hubs", "hub"),
 }
 OBJECTING: Final = frozenset({DISAGREE, STRONGLY_DISAGREE, CONFUSED})
+# Phones get the head of the queue, its length and their own `place`, never the
+# whole queue: with two thousand hands up, each change would be megabytes to every phone.
+QUEUE_PAGE: Final = 5
 
 # Which sections of the views an event can change: the shell recomputes only these.
-_ALL: Final = frozenset(ROLE_SECTIONS["facilitator"]) | {"me", "hub"}
+_ALL: Final = frozenset(ROLE_SECTIONS["facilitator"]) | {"me", "hub", "place"}
 TOUCHES: Final[dict[type, frozenset[str]]] = {
     ev.SessionCreated: _ALL,
     ev.ParticipantJoined: frozenset({"participants", "participation"}),
-    ev.ParticipantRemoved: frozenset({"participants", "participation", "queue", "me"}),
+    ev.ParticipantRemoved: frozenset({"participants", "participation", "queue", "me", "place"}),
     ev.RatingsDiscarded: frozenset({"propositions", "me"}),
     ev.PropositionAdded: frozenset({"propositions"}),
     ev.PropositionMoved: frozenset({"propositions"}),
@@ -57,12 +60,12 @@ TOUCHES: Final[dict[type, frozenset[str]]] = {
     ev.PropositionClosed: frozenset({"propositions", "session"}),
     ev.ResultsRevealed: frozenset({"propositions"}),
     ev.RatingSubmitted: frozenset({"propositions", "me"}),
-    ev.HandRaised: frozenset({"queue", "me"}),
-    ev.HubSpeakerAdded: frozenset({"queue"}),
-    ev.EntryRemoved: frozenset({"queue", "me"}),
-    ev.EntryMoved: frozenset({"queue"}),
-    ev.FloorGiven: frozenset({"queue", "timer", "speaker_log", "me"}),
-    ev.FloorYielded: frozenset({"queue", "timer", "speaker_log", "me"}),
+    ev.HandRaised: frozenset({"queue", "me", "place"}),
+    ev.HubSpeakerAdded: frozenset({"queue", "place"}),
+    ev.EntryRemoved: frozenset({"queue", "me", "place"}),
+    ev.EntryMoved: frozenset({"queue", "place"}),
+    ev.FloorGiven: frozenset({"queue", "timer", "speaker_log", "me", "place"}),
+    ev.FloorYielded: frozenset({"queue", "timer", "speaker_log", "me", "place"}),
     ev.QueueClosed: frozenset({"queue"}),
     ev.DisplayChosen: frozenset({"session"}),
     ev.TimerChanged: frozenset({"timer"}),
@@ -336,15 +339,38 @@ def entry_view(entry: Entry) -> View:
     }
 
 
-def queue(state: SessionState, *_: object) -> View:
+def queue(state: SessionState, role: str = "facilitator", *_: object) -> View:
+    """The floor and the waiting entries in order; for participants only the first
+    `QUEUE_PAGE` of them (their own place comes apart, in `place`)."""
     current = state.queue.current
+    waiting = ordered(state.queue, state.settings.queue_policy)
+    shown = waiting[:QUEUE_PAGE] if role == "participant" else waiting
     return {
         "current": None
         if current is None
         else {**entry_view(current.entry), "started_at": current.started_at},
-        "entries": [entry_view(e) for e in ordered(state.queue, state.settings.queue_policy)],
+        "entries": [entry_view(e) for e in shown],
+        "length": len(waiting),
         "closed": state.queue.closed,
     }
+
+
+def places(state: SessionState) -> dict[str, View]:
+    """Every waiting participant's place in the queue, by participant id."""
+    found = {}
+    for position, entry in enumerate(ordered(state.queue, state.settings.queue_policy), 1):
+        if entry.owner.startswith("p:"):
+            found[entry.owner[2:]] = {
+                "entry_id": entry.entry_id,
+                "position": position,
+                "intent": entry.intent,
+            }
+    return found
+
+
+def place(state: SessionState, _role: str, participant_id: str, _now: float) -> View | None:
+    """The participant's waiting entry and its 1-based position, or None."""
+    return places(state).get(participant_id)
 
 
 def timer(state: SessionState, _role: str, _subject: str, now: float) -> View:
@@ -416,6 +442,11 @@ def hubs(state: SessionState, *_: object) -> list[View]:
 
 
 def participants(state: SessionState, *_: object) -> list[View]:
+    return participants_since(state, -1)
+
+
+def participants_since(state: SessionState, version: int) -> list[View]:
+    """The rows of participants who joined or changed after `version`, in join order."""
     return [
         {
             "participant_id": p.participant_id,
@@ -427,6 +458,7 @@ def participants(state: SessionState, *_: object) -> list[View]:
             "registered": p.registered,
         }
         for p in state.participants.values()
+        if p.seq > version
     ]
 
 
@@ -513,6 +545,7 @@ _SECTIONS: Final[dict[str, Any]] = {
     "participants": participants,
     "speaker_log": speaker_log,
     "me": me,
+    "place": place,
     "hub": hub,
     "windows": windows,
     "publication": publication,

@@ -23,7 +23,7 @@ from . import wire as w
 from .auth import Claims
 from .runner import SessionRunner
 from .sessions import new_id
-from .views import room
+from .views import personal, room
 
 P = TypeVar("P", bound=w.Payload)
 C = TypeVar("C", bound=c.Command)
@@ -104,11 +104,6 @@ def entry(
 ) -> CommandEntry[P, C]:
     """A typed entry: mypy checks that `build` takes `payload` and makes `command`."""
     return CommandEntry(name, payload, command, build, after, added_fields)
-
-
-def personal(session_id: str, participant_id: str) -> str:
-    """The socket.io room of one participant's connections."""
-    return f"{session_id}/p/{participant_id}"
 
 
 async def _hub_link(fx: Effects, runner: SessionRunner, hub_id: str, ack: Ack) -> Ack:

@@ -21,10 +21,10 @@ from facilitation.vocabulary import LinkRole
 from .auth import Authenticator, Claims
 from .errors import ApiError, refusal
 from .ratelimit import TokenBucket
-from .registry import COMMANDS, LOCAL, Effects, personal
+from .registry import COMMANDS, LOCAL, Effects
 from .runner import Request, SessionRunner, fingerprint
 from .sessions import Sessions
-from .views import hub_link, role_view, room, shared_link, snapshot
+from .views import hub_link, personal, role_view, room, shared_link, snapshot
 from .wire import parse
 from .wire_json import MALFORMED
 

@@ -244,9 +244,19 @@ export interface QueueEntry {
 
 export interface Queue {
   current: QueueEntry | null;
+  /** Every waiting entry in order; for participants only the first few (see `Place`). */
   entries: QueueEntry[];
+  /** How many are waiting in all. */
+  length: number;
   /** The list of speakers is closed: no new hands (`queue:close`). */
   closed?: boolean;
+}
+
+/** A participant's own waiting entry and its 1-based position in the queue. */
+export interface Place {
+  entry_id: string;
+  position: number;
+  intent: Intent;
 }
 
 export interface Timer {
@@ -399,14 +409,24 @@ export interface Snapshot {
   hub?: HubSelf;
   participants?: ParticipantRow[];
   speaker_log?: SpeakerTurn[]; // facilitator
+  place?: Place | null; // participant
   opinions?: Opinions | null; // facilitator; display once results are public
   opinion_group?: OwnOpinionGroup | null; // participant: their own group only
   windows?: RatingWindow[]; // facilitator, display, participants
   publication?: Publication; // facilitator
 }
 
-/** A coalesced change: `version` plus any of the snapshot's top-level keys. */
-export type StatePatch = Partial<Omit<Snapshot, "version">> & { version: number };
+/** The console's participant rows that joined or changed after version `since`. */
+export interface ParticipantsDelta {
+  since: number;
+  rows: ParticipantRow[];
+}
+
+/** A coalesced change: `version` plus any of the snapshot's top-level keys, or a delta. */
+export type StatePatch = Partial<Omit<Snapshot, "version">> & {
+  version: number;
+  participants_delta?: ParticipantsDelta;
+};
 
 // ---- Commands: name → payload (generated) and successful ack ----
 

@@ -87,6 +87,7 @@ QUEUE_VIEW: dict[str, Any] = {
             "pinned": False,
         }
     ],
+    "length": 1,
     "closed": False,
 }
 STOPPED = {"running": False, "duration": None, "remaining": None}
@@ -177,6 +178,7 @@ def test_sections_per_role() -> None:
         "timer",
         "me",
         "windows",
+        "place",
     ]
     assert list(view(state, "display", "", NOW)) == [
         "session",
@@ -209,9 +211,15 @@ def test_participant_sees_only_their_own_and_no_distribution_before_reveal() -> 
             "amendments": [],
         },
         "windows": [],
+        "place": None,  # no hand raised
     }
     me = view(state, "participant", "p2", NOW)["me"]
     assert me["entry_id"] == "e2"
+    assert view(state, "participant", "p2", NOW)["place"] == {
+        "entry_id": "e2",
+        "position": 1,
+        "intent": "reply",
+    }
     assert me["ratings"] == {"a": {"round": 1, "value": "disagree", "comment": "Too vague"}}
 
 
@@ -411,7 +419,7 @@ def test_a_removed_participant_leaves_participation_counts() -> None:
         "hubs": 1,
         "hub_attendance": 40,
     }
-    assert display["queue"] == {"current": None, "entries": [], "closed": False}
+    assert display["queue"] == {"current": None, "entries": [], "length": 0, "closed": False}
     # Their rating stays in the total.
     assert display["propositions"][0]["rounds"] == [{"round": 1, "revision": 1, "total": 7}]
 
@@ -460,8 +468,22 @@ def test_queue_view_shows_the_current_speaker_and_pins() -> None:
                 "pinned": False,
             },
         ],
+        "length": 2,
         "closed": False,
     }
+
+
+def test_phones_get_the_head_of_a_long_queue_and_their_own_place() -> None:
+    state = scene()
+    for n in range(4, 12):
+        join(state, f"p{n}", "other", "in_room", f"Person {n}")
+        step(state, c.RaiseHand(f"e{n}", "speak"), person(f"p{n}"), NOW + n)
+    console = view(state, "facilitator", "", NOW, ["queue"])["queue"]
+    phone = view(state, "participant", "p11", NOW, ["queue", "place"])
+    assert console["length"] == phone["queue"]["length"] == len(console["entries"]) == 9
+    assert phone["queue"]["entries"] == console["entries"][:5]
+    last = console["entries"][-1]
+    assert phone["place"] == {"entry_id": last["entry_id"], "position": 9, "intent": "speak"}
 
 
 def test_results_document_by_role() -> None:
