@@ -7,7 +7,7 @@ exactly the state the live session had.
 """
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final, Generic, TypeVar
 
 from . import events as ev
@@ -324,6 +324,10 @@ def _invitation_opened(s: SessionState, e: ev.InvitationOpened) -> None:
     )
 
 
+def _admission_set(s: SessionState, e: ev.AdmissionSet) -> None:
+    s.settings = replace(s.settings, admission=e.admission, suggestion_follows=e.suggestion_follows)
+
+
 def _hub_tallied(s: SessionState, e: ev.HubTallied) -> None:
     round_ = s.propositions[e.proposition_id].rounds[e.round - 1]
     old = round_.hub_counts.pop(e.hub_id, None)
@@ -350,6 +354,14 @@ def _publish(round_: RoundState) -> None:
     round_.published = round_.tally.copy()
     round_.published_registered = round_.registered.copy()
     round_.unpublished = set()
+
+
+def _window_ended(s: SessionState, e: ev.WindowClosed | ev.WindowCancelled) -> None:
+    win.window_closed(s, e)
+    for proposition in s.propositions.values():
+        latest = proposition.rounds[-1] if proposition.rounds else None
+        if latest is not None and latest.window == e.window_id and latest.closed_at == e.at:
+            _publish(latest)  # a round the window ended: its final figures, as at a close
 
 
 def _add_hub_counts(tally: Tally, hub: HubCounts, sign: int) -> None:
@@ -410,13 +422,14 @@ _HANDLERS = (
     Handler(ev.SessionStatusChanged, _session_status_changed),
     Handler(ev.WindowSet, win.window_set),
     Handler(ev.WindowOpened, win.window_opened),
-    Handler(ev.WindowClosed, win.window_closed),
-    Handler(ev.WindowCancelled, win.window_closed),
+    Handler(ev.WindowClosed, _window_ended),
+    Handler(ev.WindowCancelled, _window_ended),
     Handler(ev.OutcomePublished, pub.outcome_published),
     Handler(ev.OutcomeUnpublished, pub.outcome_unpublished),
     Handler(ev.ProvenanceRecorded, pub.provenance_recorded),
     Handler(ev.RegistrantsImported, _registrants_imported),
     Handler(ev.RegistrantRemoved, _registrant_removed),
     Handler(ev.InvitationOpened, _invitation_opened),
+    Handler(ev.AdmissionSet, _admission_set),
 )
 APPLY: Final[dict[type[Any], Handler[Any]]] = {h.event: h for h in _HANDLERS}

@@ -453,6 +453,19 @@ class ImportRegistrants:
 
 
 @dataclass(frozen=True, slots=True)
+class SetAdmission:
+    """Who may take part, and whose ratings the suggestion follows; `None` keeps it."""
+
+    admission: v.Admission
+    suggestion_follows: v.SuggestionBasis | None = None
+
+    def __post_init__(self) -> None:
+        check_one_of(self.admission, v.ADMISSIONS, "admission")
+        if self.suggestion_follows is not None:
+            check_one_of(self.suggestion_follows, v.SUGGESTION_BASES, "suggestion_follows")
+
+
+@dataclass(frozen=True, slots=True)
 class RemoveRegistrant:
     registrant_id: str
 
@@ -500,4 +513,5 @@ Command = (
     | ImportRegistrants
     | RemoveRegistrant
     | OpenInvitation
+    | SetAdmission
 )

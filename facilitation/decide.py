@@ -433,6 +433,13 @@ def _open_invitation(
     return [ev.InvitationOpened(cmd.registrant_id, now)]
 
 
+def _set_admission(s: SessionState, cmd: c.SetAdmission, _: Actor, now: float) -> list[ev.Event]:
+    follows = cmd.suggestion_follows or s.settings.suggestion_follows
+    if (cmd.admission, follows) == (s.settings.admission, s.settings.suggestion_follows):
+        return []
+    return [ev.AdmissionSet(cmd.admission, follows, now)]
+
+
 def _participant(s: SessionState, actor: Actor) -> Participant:
     who = s.participants.get(actor.subject)
     if who is None:
@@ -519,6 +526,7 @@ _RULES = (
     rule(c.ImportRegistrants, _import_registrants, outcome=o.imported),
     rule(c.RemoveRegistrant, _remove_registrant),
     rule(c.OpenInvitation, _open_invitation, "guest", outcome=o.invited),
+    rule(c.SetAdmission, _set_admission),
 )
 RULES: Final[dict[type[Any], Rule[Any]]] = {r.command: r for r in _RULES}
 # What a closed or archived session refuses (`closed`): whatever adds ratings,

@@ -11,12 +11,14 @@ from typing import Any, Final
 from .errors import BadRequest
 from .settings import SessionSettings
 from .vocabulary import (
+    Admission,
     DisplayMode,
     Intent,
     LinkRole,
     MarkStatus,
     ParticipantChannel,
     SessionStatus,
+    SuggestionBasis,
     TimerAction,
     Value,
 )
@@ -230,6 +232,13 @@ class HubTallied:
     at: float
 
 
+@dataclass(frozen=True, slots=True)
+class AdmissionSet:
+    admission: Admission
+    suggestion_follows: SuggestionBasis
+    at: float
+
+
 # (registrant_id, name, email_key, stakeholder_group, channel, language): never the email.
 RegistrantRecord = tuple[str, str, str, str, str, str]
 
@@ -344,6 +353,7 @@ Event = (
     | RegistrantsImported
     | RegistrantRemoved
     | InvitationOpened
+    | AdmissionSet
     | WindowSet
     | WindowOpened
     | WindowClosed
@@ -383,6 +393,7 @@ EVENT_TYPES: Final[dict[str, type[Event]]] = {
     "registrants_imported": RegistrantsImported,
     "registrant_removed": RegistrantRemoved,
     "invitation_opened": InvitationOpened,
+    "admission_set": AdmissionSet,
     "window_set": WindowSet,
     "window_opened": WindowOpened,
     "window_closed": WindowClosed,

@@ -86,6 +86,7 @@ class Tally:
             list(self.counts),
             {k: list(v) for k, v in self.by_group.items()},
             {k: list(v) for k, v in self.by_channel.items()},
+            {k: list(v) for k, v in self.by_timing.items()},
         )
 
     def add(self, group: str, channel: str, value: int, step: int) -> None:

@@ -83,6 +83,7 @@ TOUCHES: Final[dict[type, frozenset[str]]] = {
     ev.RegistrantsImported: frozenset({"participation"}),
     ev.RegistrantRemoved: frozenset({"participation"}),
     ev.InvitationOpened: frozenset({"participants", "participation"}),
+    ev.AdmissionSet: frozenset({"session", "propositions", "participation"}),
 }
 
 

@@ -264,6 +264,12 @@ _ENTRIES = (
     ),
     entry("outcome:unpublish", w.Empty, c.UnpublishOutcome, lambda p: c.UnpublishOutcome()),
     entry(
+        "admission:set",
+        w.AdmissionSetPayload,
+        c.SetAdmission,
+        lambda p: c.SetAdmission(p.admission, p.suggestion_follows),
+    ),
+    entry(
         "registrant:remove",
         w.RegistrantRef,
         c.RemoveRegistrant,

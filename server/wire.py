@@ -15,12 +15,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from facilitation import commands as c
 from facilitation.settings import SessionSettings
 from facilitation.vocabulary import (
+    Admission,
     DisplayMode,
     Intent,
     LinkRole,
     MarkStatus,
     ParticipantChannel,
     SessionStatus,
+    SuggestionBasis,
     TimerAction,
     Value,
 )
@@ -207,6 +209,11 @@ class WindowRef(Payload):
 
 class OutcomePublish(Payload):
     note: str | None = None
+
+
+class AdmissionSetPayload(Payload):
+    admission: Admission
+    suggestion_follows: SuggestionBasis | None = None
 
 
 class RegistrantRef(Payload):

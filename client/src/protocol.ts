@@ -408,6 +408,8 @@ export interface Acks {
   "outcome:unpublish": object;
   /** An extension: revokes a registrant's invitation link. */
   "registrant:remove": object;
+  /** An extension: who may take part, and whose ratings the suggestion follows. */
+  "admission:set": object;
 }
 
 // A command added on the server without its ack here fails to compile, and so

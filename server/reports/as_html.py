@@ -16,7 +16,7 @@ from . import opinion_tables, tables
 from .bars import bar, swatch
 from .rows import Breakdown, breakdowns
 from .tables import Column, Table
-from .words import NONE, label, short, when
+from .words import NONE, label, provenance, short, when
 
 STYLE: Final = """
 @page { size: A4; margin: 15mm 12mm; }
@@ -145,6 +145,7 @@ def _proposition(p: PropositionReport) -> str:
         f"<h2>{p['position']}. {u(p['text'])}</h2>",
         f"<p>Source: {u(p['source'])} · Status: {label(p['status'])}</p>",
         f"<p>Chair's mark: {marked}</p>",
+        *([f"<p>{u(carried)}</p>"] if (carried := provenance(p["provenance"])) else []),
         *(_round(r) for r in p["rounds"]),
     ]
     if p["shift"]:
@@ -199,6 +200,7 @@ _KINDS: Final = {
     "channel": "By channel",
     "hub": "By hub",
     "admission": "Registered and self-declared",
+    "timing": "Inside and outside the live hour",
 }
 _BREAKDOWN: Final[list[Column[Breakdown]]] = [
     Column("Who", lambda b: u(b.title)),

@@ -13,7 +13,7 @@ from facilitation.report import PropositionReport, Report, RoundReport
 from . import opinion_tables, tables
 from .rows import Breakdown, breakdowns
 from .tables import Column, Table
-from .words import NONE, label, short, when
+from .words import NONE, label, provenance, short, when
 
 # Punctuation that starts Markdown or HTML syntax anywhere in a line.
 _INLINE: Final = re.compile(r"([\\`*_\[\]<>|&~#!])")
@@ -107,6 +107,9 @@ def _proposition(p: PropositionReport) -> list[str]:
         ),
         "",
     ]
+    carried = provenance(p["provenance"])
+    if carried:
+        lines += [md(carried), ""]
     for round_ in p["rounds"]:
         lines += _round(round_)
     if p["shift"]:
@@ -149,6 +152,7 @@ _KINDS: Final = {
     "channel": "Channel: ",
     "hub": "Hub: ",
     "admission": "",
+    "timing": "",
 }
 _BREAKDOWN: Final[list[Column[Breakdown]]] = [
     Column("Who", lambda b: _KINDS[b.kind] + md(b.title)),

@@ -251,6 +251,13 @@ BUILD: dict[str, tuple[int, Build]] = {  # kind: (how often, builder)
     "ImportRegistrants": (1, _import),
     "RemoveRegistrant": (1, by_facilitator(lambda r: r.choice(PIDS))),
     "OpenInvitation": (2, lambda r: ((r.choice(PIDS),), GUEST)),
+    "SetAdmission": (
+        1,
+        by_facilitator(
+            lambda r: odd(r, ("open", "registered", "both"), "closed"),
+            lambda r: r.choice((None, "all", "registered")),
+        ),
+    ),
 }
 EVERYTHING = {kind: weight for kind, (weight, _) in BUILD.items()}
 # The queue on its own, busy: many hands, moves and removals, few turns.

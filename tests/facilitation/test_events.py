@@ -97,6 +97,7 @@ SAMPLES: list[ev.Event] = [
     ),
     ev.RegistrantRemoved("r2", AT),
     ev.InvitationOpened("r1", AT),
+    ev.AdmissionSet("both", "registered", AT),
 ]
 
 

@@ -3,6 +3,7 @@ invitations that continue one person, removal, admission, and the split of
 registered and self-declared raters."""
 
 import copy
+from typing import Any
 
 import pytest
 
@@ -87,6 +88,26 @@ def test_reading_skips_a_byte_order_mark_and_blank_lines_and_counts_rows_as_show
     assert [(r.row, r.values["channel"], r.values["language"]) for r in rows] == [
         (3, "Online", "EN")
     ]
+
+
+def test_a_list_saved_with_semicolons_or_tabs_reads_the_same() -> None:
+    for separator in (";", "\t"):
+        text = (
+            HEADER.replace(",", separator)
+            + "\n"
+            + separator.join(("Dupont, Marie", "marie@example.org", "academia", "on-site", "fr"))
+        )
+        rows, problems = read_csv(text)
+        assert problems == []
+        assert [r.values for r in rows] == [
+            {
+                "name": "Dupont, Marie",
+                "email": "marie@example.org",
+                "stakeholder_group": "academia",
+                "channel": "on-site",
+                "language": "fr",
+            }
+        ]
 
 
 def test_a_list_beyond_the_row_limit_is_refused() -> None:
@@ -249,3 +270,21 @@ def test_outside_the_console_a_small_part_of_the_split_is_not_shown() -> None:
     assert display["metrics_registered"] is None
     console = view(state, "facilitator", "", NOW)["propositions"][0]["rounds"][-1]
     assert console["by_admission"]["registered"]["disagree"] == 1
+
+
+def test_the_chair_changes_admission_and_the_suggestion_basis_on_the_record() -> None:
+    state = both_session("all")
+
+    def round_of(s: SessionState) -> dict[str, Any]:
+        shown: dict[str, Any] = view(s, "facilitator", "", NOW)["propositions"][0]["rounds"][-1]
+        return shown
+
+    assert round_of(state)["metrics"]["suggests_rough_consensus"] is True
+    events = step(state, c.SetAdmission("both", "registered"), FACILITATOR)
+    assert events == [ev.AdmissionSet("both", "registered", NOW)]
+    assert round_of(state)["metrics"]["suggests_rough_consensus"] is False
+    assert step(state, c.SetAdmission("both"), FACILITATOR) == []  # already so
+    step(state, c.SetAdmission("registered"), FACILITATOR)
+    assert state.settings.suggestion_follows == "registered"  # kept when not given
+    refuse(state, c.Join("late", "government", "in_room"), GUEST, "forbidden")
+    refuse(state, lambda: c.SetAdmission("closed"), FACILITATOR, "bad_request")  # type: ignore[arg-type]

@@ -44,12 +44,16 @@ async def test_floor_list_projector_hub_groups_and_marks(live_server: LiveServer
     display = await Peer(live_server.url, created["tokens"]["display"]).connect()
     amina = await Peer(live_server.url, live_server.join(code, name="Amina")["token"]).connect()
     bo = await Peer(live_server.url, live_server.join(code, name="Bo")["token"]).connect()
-    assert display.view["session"]["display"] == {"mode": "auto", "proposition_id": None}
+    assert display.view["session"]["display"] == {
+        "mode": "auto",
+        "proposition_id": None,
+        "shown": None,
+    }
 
     # The chair keeps one proposition on the projector; the projector hears it.
     answer = await chair.call("display:show", {"mode": "proposition", "proposition_id": pid})
     assert answer == {"ok": True}
-    await display.until(lambda v: v["session"]["display"]["proposition_id"] == pid)
+    await display.until(lambda v: v["session"]["display"]["shown"] == pid)
     refused = await chair.call("display:show", {"mode": "proposition"})
     assert refused["error"]["code"] == "bad_request"
     assert (await display.call("display:show", {"mode": "agenda"}))["error"]["code"] == "forbidden"

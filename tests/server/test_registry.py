@@ -72,6 +72,10 @@ SAMPLES: dict[str, tuple[dict[str, Any], c.Command]] = {
     "outcome:publish": ({"note": "Thanks"}, c.PublishOutcome("Thanks")),
     "outcome:unpublish": ({}, c.UnpublishOutcome()),
     "registrant:remove": ({"registrant_id": "r9"}, c.RemoveRegistrant("r9")),
+    "admission:set": (
+        {"admission": "both", "suggestion_follows": "registered"},
+        c.SetAdmission("both", "registered"),
+    ),
 }
 # chosen by the server: compared as "*"
 NEW_IDS = ("entry_id", "proposition_id", "hub_id", "window_id")

@@ -13,7 +13,7 @@ export const TIMER_ACTIONS = ["start", "pause", "reset"] as const;
 export const ERROR_CODES = ["bad_request", "unauthorized", "forbidden", "not_found", "conflict", "closed", "too_large", "too_slow", "rate_limited", "internal", "unavailable"] as const;
 export const LIMITS = {"comment": 1000, "name": 80, "title": 200, "proposition": 2000, "source": 500, "note": 2000, "attendance": 100000, "timer_seconds": 86400} as const;
 
-export const COMMAND_NAMES = ["sync", "auth:refresh", "rating:submit", "hand:raise", "hand:lower", "hub:tally", "hub:speaker", "proposition:add", "proposition:move", "proposition:open", "proposition:close", "results:reveal", "queue:next", "queue:yield", "queue:close", "display:show", "queue:move", "queue:remove", "timer:set", "consensus:mark", "hub:invite", "hub:update", "hub:rotate", "links:rotate", "participant:remove", "window:set", "window:cancel", "outcome:publish", "outcome:unpublish", "registrant:remove"] as const;
+export const COMMAND_NAMES = ["sync", "auth:refresh", "rating:submit", "hand:raise", "hand:lower", "hub:tally", "hub:speaker", "proposition:add", "proposition:move", "proposition:open", "proposition:close", "results:reveal", "queue:next", "queue:yield", "queue:close", "display:show", "queue:move", "queue:remove", "timer:set", "consensus:mark", "hub:invite", "hub:update", "hub:rotate", "links:rotate", "participant:remove", "window:set", "window:cancel", "outcome:publish", "outcome:unpublish", "admission:set", "registrant:remove"] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 /** Each command's payload, as the server validates it. */
@@ -47,5 +47,6 @@ export interface Payloads {
   "window:cancel": { window_id: string };
   "outcome:publish": { note?: string | null };
   "outcome:unpublish": {};
+  "admission:set": { admission: "open" | "registered" | "both"; suggestion_follows?: "all" | "registered" | null };
   "registrant:remove": { registrant_id: string };
 }

@@ -164,7 +164,7 @@ export const en = {
 
   // Registered participants (console and phone)
   registrants: "Registered participants",
-  admission_is: "Admission: {mode}",
+  admission_label: "Admission",
   admission_open: "open (join code)",
   admission_registered: "invitations only",
   admission_both: "join code and invitations",
@@ -210,6 +210,45 @@ export const en = {
   add_speaker: "Add to queue",
   speaker_added: "Added at position {n}",
   results: "Results",
+
+  // Rating windows, the published outcome, carrying forward
+  windows: "Rating windows",
+  windows_hint:
+    "Participants rate from their usual link inside a window, before or after the live hour. Times are in {zone}.",
+  window_scope: "Proposition",
+  window_whole_agenda: "The whole agenda",
+  window_opens: "Opens at",
+  window_closes: "Closes at",
+  window_set: "Set window",
+  window_cancel: "Cancel window",
+  window_none: "No rating window yet.",
+  window_item: "{scope}: {opens} to {closes}",
+  window_status_scheduled: "scheduled",
+  window_status_open: "open",
+  window_status_closed: "closed",
+  window_status_cancelled: "cancelled",
+  window_open_badge: "Rating window open",
+  rate_until: "You may rate until {time} ({zone}).",
+  by_timing: "Live hour",
+  timing_live: "In the live hour",
+  timing_window: "Outside the live hour",
+  carried_from:
+    "Brought back from “{title}” ({status}; round {round}: {total} ratings, agree {agree}; head {head})",
+  outcome: "Published outcome",
+  outcome_not_published: "The outcome is not published.",
+  outcome_published: "Published (version {version}). Anyone can read it at:",
+  outcome_note: "Note to publish with it",
+  outcome_publish: "Publish outcome",
+  outcome_republish: "Publish again",
+  outcome_unpublish: "Take it down",
+  confirm_unpublish: "Take the published outcome down? Its link will answer “not published”.",
+  carry_title: "Bring back a past outcome",
+  carry_session: "Past session id (this server)",
+  carry_file: "Published outcome file (JSON)",
+  carry_from_session: "Bring back",
+  carry_from_file: "Bring back from file",
+  carried_n: "{n} proposition(s) brought back as drafts.",
+  carry_bad_file: "That file is not JSON.",
   admin_title: "Operator",
   admin_sign_in: "Sign in",
   admin_token_help: "Enter the operator's admin token: it was printed when the server started and is kept in admin.token in the data directory. It stays in this browser tab only.",
@@ -340,6 +379,7 @@ export const en = {
   consensus_stakeholder: "Consensus across stakeholder groups",
   consensus_opinion: "Consensus across opinion groups",
   opinion_own: "Your ratings place you in opinion group {label} of {groups}. Only you see this.",
+  flag_opinion_split: "Opinion groups split",
 };
 
 export type Strings = typeof en;

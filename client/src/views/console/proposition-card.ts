@@ -16,6 +16,7 @@ import {
   type Proposition,
   type Round,
 } from "../../protocol";
+import { provenanceNote, timingTable, windowBadge } from "./carried";
 import type { ConsoleContext } from "./context";
 import { consensusFigures } from "./opinions";
 
@@ -34,6 +35,7 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
   const badges = h("div", { class: "row badges" });
   const text = h("h3", { class: "prop-text", dir: "auto" });
   const source = h("p", { class: "meta" });
+  const carried = h("div", {});
   const lifecycle = h("button", { type: "button", class: "primary" });
   lifecycle.addEventListener("click", () => {
     const id = current.id;
@@ -120,6 +122,7 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
     h("div", { class: "row card-head" }, badges, fold),
     text,
     source,
+    carried,
     h("div", { class: "row controls" }, lifecycle, reveal, h("span", { class: "order" }, moveUp, moveDown)),
     total,
     bar.el,
@@ -138,6 +141,7 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
       h("span", { class: `badge status-${current.status}` }, t(`status_${current.status}`)),
       current.round > 0 ? h("span", { class: "badge" }, t("round_n", { n: current.round })) : null,
       current.revealed ? h("span", { class: "badge revealed" }, t("revealed")) : null,
+      windowBadge(current),
       current.mark && current.mark.status !== "unmarked"
         ? h(
             "span",
@@ -149,6 +153,7 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
     setText(text, current.text);
     setText(source, current.source ?? "");
     source.hidden = !current.source;
+    replace(carried, provenanceNote(current));
     setText(
       lifecycle,
       current.status === "open" ? t("close") : current.status === "closed" ? t("reopen") : t("open"),
@@ -245,6 +250,7 @@ function metricsList(m: Metrics): HTMLElement[] {
 function flagLabel(flag: string): string {
   if (flag === "low_sample") return t("flag_low_sample");
   if (flag === "confusion") return t("flag_confusion");
+  if (flag === "opinion_split") return t("flag_opinion_split");
   return flag;
 }
 
@@ -261,6 +267,8 @@ function breakdownTables(round: Round): HTMLElement[] {
     });
     if (rows.length > 0) tables.push(countsTable(t("by_channel"), rows));
   }
+  const timing = timingTable(round);
+  if (timing) tables.push(timing);
   return tables;
 }
 

@@ -86,14 +86,14 @@ export function participate(shell: Shell, joinCode: string, token: string, reope
     setText(ownGroup, own ? t("opinion_own", { label: own.label, groups: own.groups }) : "");
     ownGroup.hidden = !own;
     const shown = s.propositions.filter(isShownOnPhone);
-    empty.hidden = shown.some((p) => p.status === "open");
+    empty.hidden = shown.some((p) => p.status === "open" || p.window !== undefined);
     setText(empty, t("no_open"));
     syncList(
       list,
       shown,
       (p) => p.id,
       (p) => ratingCard(p, connection, shell),
-      (card, p) => card.update(p, s.me?.ratings[p.id]),
+      (card, p) => card.update(p, s.me?.ratings[p.id], s.session.settings.time_zone),
       cards,
     );
     hand.update(s);
@@ -111,9 +111,10 @@ export function participate(shell: Shell, joinCode: string, token: string, reope
   });
 }
 
-/** Open propositions to rate, and closed ones whose results were revealed or that the chair marked. */
+/** Open propositions to rate (live or in a rating window), and closed ones whose results were revealed or that the chair marked. */
 function isShownOnPhone(p: Proposition): boolean {
-  return p.status === "open" || (p.status === "closed" && (p.revealed || isMarked(p)));
+  const ended = p.status === "closed" && (p.revealed || isMarked(p));
+  return p.status === "open" || p.window !== undefined || ended;
 }
 
 function isMarked(p: Proposition): boolean {
