@@ -555,5 +555,6 @@ REFUSED_WHEN_CLOSED: Final[frozenset[type[Any]]] = frozenset(
         c.HubSpeaker,
         c.OpenProposition,
         c.OpenInvitation,
+        c.ProposeAmendment,
     }
 )

@@ -85,3 +85,52 @@ def test_phones_read_their_language_and_an_amendment_is_accepted(
     expect(card(arabic, first).locator(".toggle-original")).to_be_hidden()
     expect(card(console, first).locator(".badges .badge", has_text="Revision 2")).to_be_visible()
     assert serious_violations(arabic) == [], "arabic phone"
+
+
+def test_the_console_revises_withdraws_undoes_a_close_and_reorders(
+    live_server: LiveServer, new_context: NewContext
+) -> None:
+    created = live_server.create_session(
+        "Agenda", ["First paragraph.", "Second paragraph.", "Third paragraph."]
+    )
+    first, second, third = (p["id"] for p in created["propositions"])
+    console = open_view(new_context(1440, 1000), created["urls"]["console"])
+    console.on("dialog", lambda dialog: dialog.accept())  # the withdrawal asks first
+    order = console.locator(".prop-list > article")
+    expect(order).to_have_count(3)
+
+    # Keyboard: the handle of the first, End → last; typed position 1 → first again.
+    card(console, first).locator(".drag-handle").press("End")
+    expect(order.last).to_have_attribute("data-proposition", first)
+    position = card(console, third).locator(".position-form")
+    position.get_by_label("Position").fill("1")
+    position.get_by_role("button", name="Move").click()
+    expect(order.first).to_have_attribute("data-proposition", third)
+    # Dragging the second onto the first card's place.
+    card(console, second).locator(".drag-handle").drag_to(order.first)
+    expect(order.first).to_have_attribute("data-proposition", second)
+
+    # Open, close, undo the close: round 1 is open again.
+    console_click(console, first, "Open")
+    console_click(console, first, "Close")
+    expect(card(console, first).locator(".badge.status-closed")).to_be_visible()
+    card(console, first).get_by_role("button", name="Undo close: First paragraph.").click()
+    expect(card(console, first).locator(".badge.status-open")).to_be_visible()
+
+    # Revised into round 2; the record keeps revision 1 with round 1.
+    card(console, first).get_by_role("button", name="Edit text: First paragraph.").click()
+    card(console, first).get_by_label("Text", exact=True).fill("First paragraph, amended.")
+    card(console, first).get_by_role("button", name="Save and open a new round").click()
+    expect(card(console, first).locator(".prop-text")).to_have_text("First paragraph, amended.")
+    expect(card(console, first).locator(".badges")).to_contain_text("Revision 2")
+    expect(card(console, first).locator(".wordings-record")).to_contain_text(
+        "Round 1 rated revision 1 · Round 2 rated revision 2"
+    )
+
+    card(console, third).get_by_role("button", name="Withdraw: Third paragraph.").click()
+    expect(card(console, third).locator(".badge.status-withdrawn")).to_be_visible()
+    display = open_view(new_context(**FULL_HD), created["urls"]["display"])
+    # The projector follows the open proposition, in its new wording.
+    expect(card(display, first).locator(".prop-text")).to_have_text("First paragraph, amended.")
+    expect(display.locator(f'[data-proposition="{third}"]')).to_have_count(0)
+    assert serious_violations(console) == [], "console"

@@ -10,6 +10,7 @@ from .conftest import (
     DISPLAY,
     FACILITATOR,
     NOW,
+    OPERATOR,
     hub_actor,
     invite,
     join,
@@ -258,6 +259,9 @@ def test_amendment_refusals() -> None:
     refuse(state, c.AcceptAmendment("zz"), FACILITATOR, "not_found")
     refuse(state, c.AcceptAmendment("m0"), person("p1"), "forbidden")
     refuse(state, lambda: c.DeclineAmendment("m0", "n" * 2001), FACILITATOR, "too_large")
+    step(state, c.SetSessionStatus("closed"), OPERATOR)  # the floor is closed with the session
+    refuse(state, c.ProposeAmendment("m8", "a", "More"), person("p1"), "closed")
+    step(state, c.SetSessionStatus("open"), OPERATOR)
     step(state, c.RemoveParticipant("p1"), FACILITATOR)
     refuse(state, c.ProposeAmendment("m8", "a", "More"), person("p1"), "unauthorized")
 

@@ -181,7 +181,21 @@ async def test_an_amendment_from_a_phone_accepted_and_one_declined(
     assert "Dana" not in str(record)
     too_long = await proposer.call("amendment:propose", {"proposition_id": a, "text": "x" * 2001})
     assert too_long["error"]["code"] == "too_large"
-    for peer in (console, proposer, other):
+
+    # A hub's moderator proposes for the room, and reads the outcome in its own view.
+    invited = await ok(console, "hub:invite", {"name": "Lagos hub", "attendance": 30})
+    hub = await Peer(live_server.url, invited["token"]).connect()
+    from_hub = await ok(
+        hub,
+        "amendment:propose",
+        {"proposition_id": a, "text": "Hubs' wording", "stakeholder_group": "academia"},
+    )
+    view = await console.until(lambda v: len(proposition(v, a)["amendments"]) == 3)
+    assert proposition(view, a)["amendments"][2]["channel"] == "hub"
+    await ok(console, "amendment:decline", {"amendment_id": from_hub["amendment_id"]})
+    view = await hub.until(lambda v: v["hub"]["amendments"][0]["status"] == "declined")
+    assert view["hub"]["amendments"][0]["text"] == "Hubs' wording"
+    for peer in (console, proposer, other, hub):
         await peer.close()
 
 

@@ -85,7 +85,8 @@ export function ownAmendments(): { el: HTMLElement; update(s: Snapshot): void } 
     el,
     update(s) {
       setText(heading, t("own_amendments"));
-      const mine = s.me?.amendments ?? [];
+      // A participant's own proposals, or a hub's on its room's behalf.
+      const mine = s.me?.amendments ?? s.hub?.amendments ?? [];
       el.hidden = mine.length === 0;
       replace(
         list,
