@@ -13,6 +13,7 @@ from typing import Any, Final, Generic, TypeVar
 from . import events as ev
 from . import publication as pub
 from . import windows as win
+from . import wording_apply as w
 from .opinions import position
 from .queue import ordered
 from .registrants import channel_of
@@ -56,12 +57,19 @@ def _session_created(s: SessionState, e: ev.SessionCreated) -> None:
 
 def _participant_joined(s: SessionState, e: ev.ParticipantJoined) -> None:
     s.participants[e.participant_id] = Participant(
-        e.participant_id, e.stakeholder_group, e.channel, e.name, e.language, e.at
+        e.participant_id,
+        e.stakeholder_group,
+        e.channel,
+        e.name,
+        e.language,
+        e.at,
+        seq=s.version + 1,
     )
 
 
 def _participant_removed(s: SessionState, e: ev.ParticipantRemoved) -> None:
-    s.participants[e.participant_id].removed = True
+    who = s.participants[e.participant_id]
+    who.removed, who.seq = True, s.version + 1
     entry_id = s.queue.by_owner.get("p:" + e.participant_id)
     if entry_id is not None:
         _leave_queue(s, entry_id)
@@ -102,7 +110,7 @@ def _proposition_opened(s: SessionState, e: ev.PropositionOpened) -> None:
     proposition.status = "open"
     # A new round starts hidden: nobody sees a tally before rating it.
     proposition.revealed = False
-    proposition.rounds.append(RoundState(e.round, e.at))
+    proposition.rounds.append(RoundState(e.round, e.at, revision=proposition.revision))
     s.opinions.clear_column(e.proposition_id)  # the map follows each proposition's latest round
 
 
@@ -320,7 +328,14 @@ def _registrant_removed(s: SessionState, e: ev.RegistrantRemoved) -> None:
 def _invitation_opened(s: SessionState, e: ev.InvitationOpened) -> None:
     r = s.registrants[e.registrant_id]
     s.participants[r.registrant_id] = Participant(
-        r.registrant_id, r.stakeholder_group, r.channel, r.name, r.language, e.at, registered=True
+        r.registrant_id,
+        r.stakeholder_group,
+        r.channel,
+        r.name,
+        r.language,
+        e.at,
+        registered=True,
+        seq=s.version + 1,
     )
 
 
@@ -419,6 +434,13 @@ _HANDLERS = (
     Handler(ev.HubTokenRotated, _hub_token_rotated),
     Handler(ev.HubTallied, _hub_tallied),
     Handler(ev.LinksRotated, _links_rotated),
+    Handler(ev.PropositionEdited, w.edited),
+    Handler(ev.PropositionRevised, w.revised),
+    Handler(ev.PropositionWithdrawn, w.withdrawn),
+    Handler(ev.CloseUndone, w.close_undone),
+    Handler(ev.AmendmentProposed, w.amendment_proposed),
+    Handler(ev.AmendmentDecided, w.amendment_decided),
+    Handler(ev.TranslationSet, w.translation_set),
     Handler(ev.SessionStatusChanged, _session_status_changed),
     Handler(ev.WindowSet, win.window_set),
     Handler(ev.WindowOpened, win.window_opened),

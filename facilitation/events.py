@@ -12,6 +12,8 @@ from .errors import BadRequest
 from .settings import SessionSettings
 from .vocabulary import (
     Admission,
+    AmendmentStatus,
+    Channel,
     DisplayMode,
     Intent,
     LinkRole,
@@ -323,6 +325,74 @@ class ProvenanceRecorded:
     at: float
 
 
+@dataclass(frozen=True, slots=True)
+class PropositionEdited:
+    """A draft's wording replaced in place: no round has rated it."""
+
+    proposition_id: str
+    text: str
+    source: str | None
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class PropositionRevised:
+    """A new revision; the one it replaces stays on the record with its rounds."""
+
+    proposition_id: str
+    revision: int
+    text: str
+    source: str | None
+    amendment_id: str | None
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class PropositionWithdrawn:
+    proposition_id: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class CloseUndone:
+    """The last round, closed by mistake, is open again."""
+
+    proposition_id: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class AmendmentProposed:
+    amendment_id: str
+    proposition_id: str
+    author: str
+    stakeholder_group: str
+    channel: Channel
+    text: str
+    why: str | None
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class AmendmentDecided:
+    amendment_id: str
+    status: AmendmentStatus
+    note: str | None
+    revision: int | None
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class TranslationSet:
+    """`text` None: the translation is removed."""
+
+    proposition_id: str
+    revision: int
+    language: str
+    text: str | None
+    at: float
+
+
 Event = (
     SessionCreated
     | ParticipantJoined
@@ -361,6 +431,13 @@ Event = (
     | OutcomePublished
     | OutcomeUnpublished
     | ProvenanceRecorded
+    | PropositionEdited
+    | PropositionRevised
+    | PropositionWithdrawn
+    | CloseUndone
+    | AmendmentProposed
+    | AmendmentDecided
+    | TranslationSet
 )
 
 EVENT_TYPES: Final[dict[str, type[Event]]] = {
@@ -401,6 +478,13 @@ EVENT_TYPES: Final[dict[str, type[Event]]] = {
     "outcome_published": OutcomePublished,
     "outcome_unpublished": OutcomeUnpublished,
     "provenance_recorded": ProvenanceRecorded,
+    "proposition_edited": PropositionEdited,
+    "proposition_revised": PropositionRevised,
+    "proposition_withdrawn": PropositionWithdrawn,
+    "close_undone": CloseUndone,
+    "amendment_proposed": AmendmentProposed,
+    "amendment_decided": AmendmentDecided,
+    "translation_set": TranslationSet,
 }
 TYPE_NAMES: Final[dict[type[Event], str]] = {cls: name for name, cls in EVENT_TYPES.items()}
 _FIELDS: Final[dict[type[Event], tuple[str, ...]]] = {

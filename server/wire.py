@@ -24,6 +24,7 @@ from facilitation.vocabulary import (
     SessionStatus,
     SuggestionBasis,
     TimerAction,
+    TranslationsFormat,
     Value,
 )
 
@@ -195,6 +196,45 @@ class LinksRotate(Payload):
 class ParticipantRemove(Payload):
     participant_id: Id
     discard_ratings: bool = False
+
+
+class PropositionEdit(Payload):
+    proposition_id: Id
+    text: str
+    source: str | None = None
+    new_round: bool = False
+
+
+class AmendmentPropose(Payload):
+    proposition_id: Id
+    text: str
+    why: str | None = None
+    stakeholder_group: Annotated[str, Field(max_length=64)] | None = None
+
+
+class AmendmentAccept(Payload):
+    amendment_id: Id
+    text: str | None = None
+    note: str | None = None
+    new_round: bool = False
+
+
+class AmendmentDecline(Payload):
+    amendment_id: Id
+    note: str | None = None
+
+
+class PropositionTranslate(Payload):
+    proposition_id: Id
+    language: Annotated[str, Field(max_length=8)]
+    text: str | None
+
+
+class TranslationsBody(Strict):
+    """`POST /api/sessions/{id}/translations`: a file's text and its format."""
+
+    format: TranslationsFormat
+    content: str
 
 
 class WindowSetPayload(Payload):

@@ -2,6 +2,7 @@
 what it receives. An address starting with `refused` is refused (550), as a
 mail server refuses an unknown mailbox."""
 
+import asyncio
 import re
 import time
 from email import message_from_bytes, policy
@@ -19,6 +20,7 @@ class Inbox:
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        self.delay = 0.0  # seconds each message takes to accept: a slow mail server
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: Any
@@ -29,6 +31,7 @@ class Inbox:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        await asyncio.sleep(self.delay)
         parsed = message_from_bytes(envelope.content, policy=policy.default)
         assert isinstance(parsed, EmailMessage)
         self.messages.append(parsed)

@@ -27,6 +27,7 @@ pytestmark = [
     pytest.mark.browser,
     # The test SMTP server takes a login over plain text on loopback (tests/mail.py).
     pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS"),
+    pytest.mark.filterwarnings("ignore:Session.login_data is deprecated"),  # aiosmtpd's own
 ]
 
 

@@ -154,10 +154,17 @@ def test_an_invitation_opened_twice_continues_one_participant_with_one_rating() 
     imported(state, "Amina Diallo,amina@example.org,civil_society,online,fr")
     before = copy.deepcopy(state)
     assert step(state, c.OpenInvitation("r0"), GUEST) == [ev.InvitationOpened("r0", NOW)]
-    before.participants["r0"] = Participant(
-        "r0", "civil_society", "remote", "Amina Diallo", "fr", NOW, registered=True
-    )
     before.version += 1
+    before.participants["r0"] = Participant(
+        "r0",
+        "civil_society",
+        "remote",
+        "Amina Diallo",
+        "fr",
+        NOW,
+        registered=True,
+        seq=before.version,
+    )
     assert state == before
     # A second device: nothing new, the same person.
     assert step(state, c.OpenInvitation("r0"), GUEST) == []

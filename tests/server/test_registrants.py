@@ -2,6 +2,7 @@
 not at all, invitations mailed to a real SMTP server (aiosmtpd), a link that
 continues one person on every device, removal that revokes it, admission."""
 
+import asyncio
 import csv
 import io
 import json
@@ -15,7 +16,10 @@ from tests.mail import SmtpServer, invitation_link
 from tests.registrants import Registrants, csv_text, registrant_rows
 
 # The test SMTP server takes a login over plain text on loopback (tests/mail.py).
-pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS"),
+    pytest.mark.filterwarnings("ignore:Session.login_data is deprecated"),  # aiosmtpd's own
+]
 
 
 def log_and_meta(data: Path) -> tuple[str, dict[str, str]]:
@@ -137,6 +141,34 @@ async def test_import_mail_open_twice_and_remove(
     assert "person3@example.org" not in meta[f"contacts:{created['session_id']}"]
     forged = registrants.open(link[:-4] + "abcd")
     assert forged.status_code == 401
+    await facilitator.close()
+
+
+async def test_a_slow_mail_server_never_holds_up_the_session(
+    server_factory: type[LiveServer], tmp_path: Path, smtp_server: SmtpServer
+) -> None:
+    server = server_factory(tmp_path / "data", **smtp_server.settings())
+    server.env = smtp_server.env()
+    server.start()
+    created = server.create_session("Slow mail", ["Rate me while letters go out"])
+    registrants = Registrants(server, created)
+    assert registrants.upload(csv_text(registrant_rows(40))).status_code == 201
+    smtp_server.inbox.delay = 0.1  # 40 letters: at least four seconds of sending
+    facilitator = await Peer(server.url, created["tokens"]["facilitator"]).connect()
+    proposition_id = created["propositions"][0]["id"]
+    phone = await Peer(server.url, server.join(created["join_code"])["token"]).connect()
+    assert registrants.send().json() == {"queued": 40}
+    loop = asyncio.get_running_loop()
+    began = loop.time()
+    assert (await facilitator.call("proposition:open", {"proposition_id": proposition_id}))["ok"]
+    rating = {"proposition_id": proposition_id, "value": "agree"}
+    assert (await phone.call("rating:submit", rating))["ok"]
+    answered = loop.time() - began
+    pending = [r for r in registrants.listed() if r["delivery"]["status"] == "queued"]
+    assert answered < 1.0, answered
+    assert pending, "the letters were all sent before the rating: the test proves nothing"
+    assert len(registrants.until_delivered(40)) == 40
+    await phone.close()
     await facilitator.close()
 
 

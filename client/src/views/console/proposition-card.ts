@@ -16,8 +16,12 @@ import {
   type Proposition,
   type Round,
 } from "../../protocol";
+import { amendmentsPanel } from "./amendments";
 import { provenanceNote, timingTable, windowBadge } from "./carried";
 import type { ConsoleContext } from "./context";
+import { reorderControls } from "./reorder";
+import { translationsEditor } from "./translations";
+import { wordingTools } from "./wording";
 import { consensusFigures } from "./opinions";
 
 export interface PropositionCard {
@@ -26,7 +30,13 @@ export interface PropositionCard {
   update(p: Proposition, position: number, count: number): void;
 }
 
-export function propositionCard(p: Proposition, { run }: ConsoleContext): PropositionCard {
+export function propositionCard(p: Proposition, ctx: ConsoleContext): PropositionCard {
+  const { run } = ctx;
+  // Wording, order, amendments and translations live in their own modules.
+  const wording = wordingTools(ctx);
+  const reorder = reorderControls(ctx);
+  const amendments = amendmentsPanel(ctx);
+  const translations = translationsEditor(ctx);
   let current = p;
   let position = 1;
   let count = 1;
@@ -122,8 +132,16 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
     h("div", { class: "row card-head" }, badges, fold),
     text,
     source,
+    wording.el,
     carried,
-    h("div", { class: "row controls" }, lifecycle, reveal, h("span", { class: "order" }, moveUp, moveDown)),
+    h(
+      "div",
+      { class: "row controls" },
+      lifecycle,
+      reveal,
+      wording.buttons,
+      h("span", { class: "order" }, moveUp, moveDown, reorder.el),
+    ),
     total,
     bar.el,
     metrics,
@@ -131,6 +149,8 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
     breakdown,
     earlier,
     objections,
+    amendments.el,
+    translations.el,
     markForm,
   );
 
@@ -140,6 +160,7 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
       badges,
       h("span", { class: `badge status-${current.status}` }, t(`status_${current.status}`)),
       current.round > 0 ? h("span", { class: "badge" }, t("round_n", { n: current.round })) : null,
+      current.revision > 1 ? h("span", { class: "badge" }, t("revision_n", { n: current.revision })) : null,
       current.revealed ? h("span", { class: "badge revealed" }, t("revealed")) : null,
       windowBadge(current),
       current.mark && current.mark.status !== "unmarked"
@@ -158,6 +179,11 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
       lifecycle,
       current.status === "open" ? t("close") : current.status === "closed" ? t("reopen") : t("open"),
     );
+    lifecycle.hidden = current.status === "withdrawn";
+    wording.update(current);
+    reorder.update(current, position, count);
+    amendments.update(current);
+    translations.update(current);
     setText(reveal, current.revealed ? t("hide") : t("reveal"));
     reveal.setAttribute("aria-pressed", String(current.revealed));
     reveal.hidden = current.round === 0;

@@ -7,6 +7,7 @@ import { h, replace, setText, syncList } from "../../dom";
 import { channelLabel, groupLabel, markLabel, onLanguage, t } from "../../i18n";
 import type { Proposition, Snapshot } from "../../protocol";
 import { createShell, type Shell } from "../../shell";
+import { ownAmendments } from "./amend";
 import { normaliseJoinCode } from "../../join-code";
 import { handPanel } from "./hand";
 import { fetchJoinInfo, joinForm, storeToken, tokenKey } from "./join-form";
@@ -71,8 +72,9 @@ export function participate(shell: Shell, joinCode: string, token: string, reope
   const empty = h("p", { class: "empty card" }, t("no_open"));
   const list = h("div", { class: "props" });
   const hand = handPanel(connection, shell);
+  const amendments = ownAmendments();
   const outcomes = outcomesPanel();
-  replace(shell.main, whoami, ownGroup, empty, list, hand.el, outcomes.el);
+  replace(shell.main, whoami, ownGroup, empty, list, amendments.el, hand.el, outcomes.el);
 
   const cards = new Map<string, RatingCard>();
   const render = (s: Snapshot): void => {
@@ -97,6 +99,7 @@ export function participate(shell: Shell, joinCode: string, token: string, reope
       cards,
     );
     hand.update(s);
+    amendments.update(s);
     outcomes.update(s);
   };
   connection.onSnapshot((next, previous) => {

@@ -15,6 +15,8 @@ import {
   type ScaleKey,
 } from "../../protocol";
 import type { Shell } from "../../shell";
+import { amendForm } from "./amend";
+import { translatedText } from "./translated";
 
 export interface RatingCard {
   el: HTMLElement;
@@ -26,6 +28,8 @@ export function ratingCard(p: Proposition, connection: Connection, shell: Shell)
   const textId = uid("prop");
   const text = h("h2", { id: textId, class: "prop-text", dir: "auto" }, p.text);
   const meta = h("p", { class: "meta" });
+  const translated = translatedText(text);
+  const amend = amendForm(p, connection, shell);
   const buttons = new Map<ScaleKey, HTMLButtonElement>();
   const grid = h("div", { class: "rate-grid", role: "group", "aria-labelledby": textId });
   for (const value of SCALE) {
@@ -63,6 +67,7 @@ export function ratingCard(p: Proposition, connection: Connection, shell: Shell)
     "article",
     { class: "card prop", "data-proposition": p.id },
     text,
+    translated.toggle,
     meta,
     untilNote,
     grid,
@@ -75,6 +80,7 @@ export function ratingCard(p: Proposition, connection: Connection, shell: Shell)
       h("div", { class: "why-actions" }, counter, commentSent, sendComment),
     ),
     withdraw,
+    amend.el,
     closedNote,
     outcome,
     results,
@@ -141,7 +147,8 @@ export function ratingCard(p: Proposition, connection: Connection, shell: Shell)
       inWindow ? t("rate_until", { time: moment(inWindow.closes_at, zone), zone: zone ?? "UTC" }) : "",
     );
     untilNote.hidden = !inWindow;
-    setText(text, current.text);
+    translated.update(current);
+    amend.update(current);
     setText(meta, current.round > 1 ? t("round_n", { n: current.round }) : "");
     for (const [key, button] of buttons) {
       setText(button, scaleLabel(key));
