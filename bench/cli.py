@@ -18,6 +18,7 @@ from typing import Any
 from bench.burst import run_scale
 from bench.core import run_core
 from bench.goals import evaluate
+from bench.joins import render_joins, run_joins
 from bench.loadgen import LoadSettings, ensure_node_modules
 from bench.machine import describe_machine, load_average
 from bench.paths import DEFAULT_OUT
@@ -101,6 +102,13 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="sample Plenary with py-spy during its first burst (pip install py-spy)",
     )
+    joins = commands.add_parser(
+        "joins", help="bytes the console and a phone are sent while a crowd joins and raises hands"
+    )
+    joins.add_argument("--n", type=int, default=20_000, help="joins (default 20000)")
+    joins.add_argument("--hands", type=int, default=2_000, help="raised hands (default 2000)")
+    joins.add_argument("--timeout", type=float, default=600.0, help="bound on every wait (s)")
+    joins.add_argument("--out", type=Path, default=DEFAULT_OUT / "joins")
     return root
 
 
@@ -148,6 +156,8 @@ def run(args: argparse.Namespace) -> Json:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.command == "joins":
+        return joins_main(args)
     report = run(args)
     markdown = render(report)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -156,3 +166,16 @@ def main(argv: list[str] | None = None) -> int:
     print(markdown)
     print(f"written: {args.out / 'report.md'} and {args.out / 'report.json'}")
     return 1 if report["failed"] else 0
+
+
+def joins_main(args: argparse.Namespace) -> int:
+    raise_file_limit()
+    figures = run_joins(args.n, args.hands, args.out, args.timeout)
+    figures["command"] = shlex.join(["python", "-m", "bench", *sys.argv[1:]])
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "joins.json").write_text(json.dumps(figures, indent=2) + "\n")
+    markdown = render_joins(figures)
+    (args.out / "joins.md").write_text(markdown)
+    print(markdown)
+    print(f"written: {args.out / 'joins.md'} and {args.out / 'joins.json'}")
+    return 0

@@ -7,12 +7,13 @@ exactly the state the live session had.
 """
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final, Generic, TypeVar
 
 from . import events as ev
 from . import publication as pub
 from . import windows as win
+from . import wording_apply as w
 from .opinions import position
 from .queue import ordered
 from .registrants import channel_of
@@ -56,12 +57,19 @@ def _session_created(s: SessionState, e: ev.SessionCreated) -> None:
 
 def _participant_joined(s: SessionState, e: ev.ParticipantJoined) -> None:
     s.participants[e.participant_id] = Participant(
-        e.participant_id, e.stakeholder_group, e.channel, e.name, e.language, e.at
+        e.participant_id,
+        e.stakeholder_group,
+        e.channel,
+        e.name,
+        e.language,
+        e.at,
+        seq=s.version + 1,
     )
 
 
 def _participant_removed(s: SessionState, e: ev.ParticipantRemoved) -> None:
-    s.participants[e.participant_id].removed = True
+    who = s.participants[e.participant_id]
+    who.removed, who.seq = True, s.version + 1
     entry_id = s.queue.by_owner.get("p:" + e.participant_id)
     if entry_id is not None:
         _leave_queue(s, entry_id)
@@ -102,7 +110,7 @@ def _proposition_opened(s: SessionState, e: ev.PropositionOpened) -> None:
     proposition.status = "open"
     # A new round starts hidden: nobody sees a tally before rating it.
     proposition.revealed = False
-    proposition.rounds.append(RoundState(e.round, e.at))
+    proposition.rounds.append(RoundState(e.round, e.at, revision=proposition.revision))
     s.opinions.clear_column(e.proposition_id)  # the map follows each proposition's latest round
 
 
@@ -320,8 +328,19 @@ def _registrant_removed(s: SessionState, e: ev.RegistrantRemoved) -> None:
 def _invitation_opened(s: SessionState, e: ev.InvitationOpened) -> None:
     r = s.registrants[e.registrant_id]
     s.participants[r.registrant_id] = Participant(
-        r.registrant_id, r.stakeholder_group, r.channel, r.name, r.language, e.at, registered=True
+        r.registrant_id,
+        r.stakeholder_group,
+        r.channel,
+        r.name,
+        r.language,
+        e.at,
+        registered=True,
+        seq=s.version + 1,
     )
+
+
+def _admission_set(s: SessionState, e: ev.AdmissionSet) -> None:
+    s.settings = replace(s.settings, admission=e.admission, suggestion_follows=e.suggestion_follows)
 
 
 def _hub_tallied(s: SessionState, e: ev.HubTallied) -> None:
@@ -350,6 +369,14 @@ def _publish(round_: RoundState) -> None:
     round_.published = round_.tally.copy()
     round_.published_registered = round_.registered.copy()
     round_.unpublished = set()
+
+
+def _window_ended(s: SessionState, e: ev.WindowClosed | ev.WindowCancelled) -> None:
+    win.window_closed(s, e)
+    for proposition in s.propositions.values():
+        latest = proposition.rounds[-1] if proposition.rounds else None
+        if latest is not None and latest.window == e.window_id and latest.closed_at == e.at:
+            _publish(latest)  # a round the window ended: its final figures, as at a close
 
 
 def _add_hub_counts(tally: Tally, hub: HubCounts, sign: int) -> None:
@@ -407,16 +434,24 @@ _HANDLERS = (
     Handler(ev.HubTokenRotated, _hub_token_rotated),
     Handler(ev.HubTallied, _hub_tallied),
     Handler(ev.LinksRotated, _links_rotated),
+    Handler(ev.PropositionEdited, w.edited),
+    Handler(ev.PropositionRevised, w.revised),
+    Handler(ev.PropositionWithdrawn, w.withdrawn),
+    Handler(ev.CloseUndone, w.close_undone),
+    Handler(ev.AmendmentProposed, w.amendment_proposed),
+    Handler(ev.AmendmentDecided, w.amendment_decided),
+    Handler(ev.TranslationSet, w.translation_set),
     Handler(ev.SessionStatusChanged, _session_status_changed),
     Handler(ev.WindowSet, win.window_set),
     Handler(ev.WindowOpened, win.window_opened),
-    Handler(ev.WindowClosed, win.window_closed),
-    Handler(ev.WindowCancelled, win.window_closed),
+    Handler(ev.WindowClosed, _window_ended),
+    Handler(ev.WindowCancelled, _window_ended),
     Handler(ev.OutcomePublished, pub.outcome_published),
     Handler(ev.OutcomeUnpublished, pub.outcome_unpublished),
     Handler(ev.ProvenanceRecorded, pub.provenance_recorded),
     Handler(ev.RegistrantsImported, _registrants_imported),
     Handler(ev.RegistrantRemoved, _registrant_removed),
     Handler(ev.InvitationOpened, _invitation_opened),
+    Handler(ev.AdmissionSet, _admission_set),
 )
 APPLY: Final[dict[type[Any], Handler[Any]]] = {h.event: h for h in _HANDLERS}

@@ -317,6 +317,101 @@ class RotateLinks:
 
 
 @dataclass(frozen=True, slots=True)
+class EditProposition:
+    """New wording: a draft's is replaced; an opened proposition's is a new revision.
+
+    `source` None keeps the current source; blank text clears it.
+    """
+
+    proposition_id: str
+    text: str
+    source: str | None = None
+    new_round: bool = False
+
+    def __post_init__(self) -> None:
+        check_text(self.text, "The proposition", v.MAX_PROPOSITION, required=True)
+        check_text(self.source, "The source", v.MAX_SOURCE)
+        check_flag(self.new_round, "new_round")
+
+
+@dataclass(frozen=True, slots=True)
+class WithdrawProposition:
+    proposition_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class UndoClose:
+    proposition_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProposeAmendment:
+    amendment_id: str
+    proposition_id: str
+    text: str
+    why: str | None = None
+    stakeholder_group: str | None = None  # a hub's only; a participant's is their own
+
+    def __post_init__(self) -> None:
+        check_text(self.text, "The amended wording", v.MAX_PROPOSITION, required=True)
+        check_text(self.why, "The why", v.MAX_WHY)
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptAmendment:
+    """A new revision with the amendment's wording, or `text` if the chair edited it."""
+
+    amendment_id: str
+    text: str | None = None
+    note: str | None = None
+    new_round: bool = False
+
+    def __post_init__(self) -> None:
+        check_text(self.text, "The accepted wording", v.MAX_PROPOSITION)
+        check_text(self.note, "The note", v.MAX_NOTE)
+        check_flag(self.new_round, "new_round")
+
+
+@dataclass(frozen=True, slots=True)
+class DeclineAmendment:
+    amendment_id: str
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        check_text(self.note, "The note", v.MAX_NOTE)
+
+
+@dataclass(frozen=True, slots=True)
+class TranslateProposition:
+    """The current revision's text in one language; blank text removes it."""
+
+    proposition_id: str
+    language: str
+    text: str | None
+
+    def __post_init__(self) -> None:
+        check_one_of(self.language, v.LANGUAGES, "language")
+        check_text(self.text, "The translation", v.MAX_PROPOSITION)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportTranslations:
+    """A CSV or JSON file with one column per language (docs/protocol.md)."""
+
+    format: v.TranslationsFormat
+    content: str
+
+    def __post_init__(self) -> None:
+        check_one_of(self.format, v.TRANSLATIONS_FORMATS, "format")
+        check_text(self.content, "The file", v.MAX_TRANSLATIONS_FILE, required=True)
+
+
+def check_flag(value: object, what: str) -> None:
+    if not isinstance(value, bool):
+        raise BadRequest(f"{what} must be true or false.")
+
+
+@dataclass(frozen=True, slots=True)
 class SetSessionStatus:
     """The operator closes a session (no more ratings, joins or hands), archives it,
     or reopens it."""
@@ -453,6 +548,19 @@ class ImportRegistrants:
 
 
 @dataclass(frozen=True, slots=True)
+class SetAdmission:
+    """Who may take part, and whose ratings the suggestion follows; `None` keeps it."""
+
+    admission: v.Admission
+    suggestion_follows: v.SuggestionBasis | None = None
+
+    def __post_init__(self) -> None:
+        check_one_of(self.admission, v.ADMISSIONS, "admission")
+        if self.suggestion_follows is not None:
+            check_one_of(self.suggestion_follows, v.SUGGESTION_BASES, "suggestion_follows")
+
+
+@dataclass(frozen=True, slots=True)
 class RemoveRegistrant:
     registrant_id: str
 
@@ -490,6 +598,14 @@ Command = (
     | UpdateHub
     | RotateHubToken
     | RotateLinks
+    | EditProposition
+    | WithdrawProposition
+    | UndoClose
+    | ProposeAmendment
+    | AcceptAmendment
+    | DeclineAmendment
+    | TranslateProposition
+    | ImportTranslations
     | SetSessionStatus
     | SetWindow
     | CancelWindow
@@ -500,4 +616,5 @@ Command = (
     | ImportRegistrants
     | RemoveRegistrant
     | OpenInvitation
+    | SetAdmission
 )

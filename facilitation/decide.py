@@ -19,6 +19,7 @@ from . import events as ev
 from . import outcomes as o
 from . import publication as pub
 from . import windows as win
+from . import wording as w
 from .actor import Actor, ActorRole
 from .errors import (
     BadRequest,
@@ -158,6 +159,8 @@ def _open(s: SessionState, cmd: c.OpenProposition, _: Actor, now: float) -> list
     proposition = _proposition(s, cmd.proposition_id)
     if proposition.status == "open":
         raise Conflict("This proposition is open already.")
+    if proposition.status == "withdrawn":
+        raise Conflict("This proposition was withdrawn; it cannot be opened.")
     return [ev.PropositionOpened(cmd.proposition_id, proposition.round + 1, now)]
 
 
@@ -179,6 +182,8 @@ def _reveal(s: SessionState, cmd: c.RevealResults, _: Actor, now: float) -> list
 def _rate(s: SessionState, cmd: c.SubmitRating, actor: Actor, now: float) -> list[ev.Event]:
     _participant(s, actor)
     proposition = _proposition(s, cmd.proposition_id)
+    if proposition.status == "withdrawn":
+        raise Closed("This proposition was withdrawn: it is no longer rated.")
     if proposition.status != "open" and (
         not proposition.rounds or win.rating_window(s, cmd.proposition_id, now) is None
     ):
@@ -187,6 +192,8 @@ def _rate(s: SessionState, cmd: c.SubmitRating, actor: Actor, now: float) -> lis
             "or a rating window opens."
         )
     round_ = proposition.rounds[-1]
+    if round_.revision != proposition.revision:  # only a window's round can be behind
+        raise Closed("The wording was revised: wait until the chair opens a round to rate it.")
     old = round_.ratings.get(actor.subject)
     comment = _clean(cmd.comment)
     if cmd.value is None and old is None:
@@ -433,6 +440,13 @@ def _open_invitation(
     return [ev.InvitationOpened(cmd.registrant_id, now)]
 
 
+def _set_admission(s: SessionState, cmd: c.SetAdmission, _: Actor, now: float) -> list[ev.Event]:
+    follows = cmd.suggestion_follows or s.settings.suggestion_follows
+    if (cmd.admission, follows) == (s.settings.admission, s.settings.suggestion_follows):
+        return []
+    return [ev.AdmissionSet(cmd.admission, follows, now)]
+
+
 def _participant(s: SessionState, actor: Actor) -> Participant:
     who = s.participants.get(actor.subject)
     if who is None:
@@ -509,6 +523,14 @@ _RULES = (
     rule(c.UpdateHub, _update_hub),
     rule(c.RotateHubToken, _rotate_hub),
     rule(c.RotateLinks, _rotate_links, outcome=o.link_role),
+    rule(c.EditProposition, w.edit, outcome=o.revision_of),
+    rule(c.WithdrawProposition, w.withdraw),
+    rule(c.UndoClose, w.undo_close, outcome=o.round_of),
+    rule(c.ProposeAmendment, w.propose, "participant", "hub", outcome=o.amendment_id),
+    rule(c.AcceptAmendment, w.accept, outcome=o.amendment_revision),
+    rule(c.DeclineAmendment, w.decline),
+    rule(c.TranslateProposition, w.translate),
+    rule(c.ImportTranslations, w.import_translations, outcome=o.translations_imported),
     rule(c.SetSessionStatus, _session_status, "operator", outcome=o.session_status),
     rule(c.SetWindow, win.set_window, outcome=o.window_id),
     rule(c.CancelWindow, win.cancel_window),
@@ -519,6 +541,7 @@ _RULES = (
     rule(c.ImportRegistrants, _import_registrants, outcome=o.imported),
     rule(c.RemoveRegistrant, _remove_registrant),
     rule(c.OpenInvitation, _open_invitation, "guest", outcome=o.invited),
+    rule(c.SetAdmission, _set_admission),
 )
 RULES: Final[dict[type[Any], Rule[Any]]] = {r.command: r for r in _RULES}
 # What a closed or archived session refuses (`closed`): whatever adds ratings,
@@ -532,5 +555,6 @@ REFUSED_WHEN_CLOSED: Final[frozenset[type[Any]]] = frozenset(
         c.HubSpeaker,
         c.OpenProposition,
         c.OpenInvitation,
+        c.ProposeAmendment,
     }
 )

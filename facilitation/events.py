@@ -11,12 +11,16 @@ from typing import Any, Final
 from .errors import BadRequest
 from .settings import SessionSettings
 from .vocabulary import (
+    Admission,
+    AmendmentStatus,
+    Channel,
     DisplayMode,
     Intent,
     LinkRole,
     MarkStatus,
     ParticipantChannel,
     SessionStatus,
+    SuggestionBasis,
     TimerAction,
     Value,
 )
@@ -230,6 +234,13 @@ class HubTallied:
     at: float
 
 
+@dataclass(frozen=True, slots=True)
+class AdmissionSet:
+    admission: Admission
+    suggestion_follows: SuggestionBasis
+    at: float
+
+
 # (registrant_id, name, email_key, stakeholder_group, channel, language): never the email.
 RegistrantRecord = tuple[str, str, str, str, str, str]
 
@@ -314,6 +325,74 @@ class ProvenanceRecorded:
     at: float
 
 
+@dataclass(frozen=True, slots=True)
+class PropositionEdited:
+    """A draft's wording replaced in place: no round has rated it."""
+
+    proposition_id: str
+    text: str
+    source: str | None
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class PropositionRevised:
+    """A new revision; the one it replaces stays on the record with its rounds."""
+
+    proposition_id: str
+    revision: int
+    text: str
+    source: str | None
+    amendment_id: str | None
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class PropositionWithdrawn:
+    proposition_id: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class CloseUndone:
+    """The last round, closed by mistake, is open again."""
+
+    proposition_id: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class AmendmentProposed:
+    amendment_id: str
+    proposition_id: str
+    author: str
+    stakeholder_group: str
+    channel: Channel
+    text: str
+    why: str | None
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class AmendmentDecided:
+    amendment_id: str
+    status: AmendmentStatus
+    note: str | None
+    revision: int | None
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class TranslationSet:
+    """`text` None: the translation is removed."""
+
+    proposition_id: str
+    revision: int
+    language: str
+    text: str | None
+    at: float
+
+
 Event = (
     SessionCreated
     | ParticipantJoined
@@ -344,6 +423,7 @@ Event = (
     | RegistrantsImported
     | RegistrantRemoved
     | InvitationOpened
+    | AdmissionSet
     | WindowSet
     | WindowOpened
     | WindowClosed
@@ -351,6 +431,13 @@ Event = (
     | OutcomePublished
     | OutcomeUnpublished
     | ProvenanceRecorded
+    | PropositionEdited
+    | PropositionRevised
+    | PropositionWithdrawn
+    | CloseUndone
+    | AmendmentProposed
+    | AmendmentDecided
+    | TranslationSet
 )
 
 EVENT_TYPES: Final[dict[str, type[Event]]] = {
@@ -383,6 +470,7 @@ EVENT_TYPES: Final[dict[str, type[Event]]] = {
     "registrants_imported": RegistrantsImported,
     "registrant_removed": RegistrantRemoved,
     "invitation_opened": InvitationOpened,
+    "admission_set": AdmissionSet,
     "window_set": WindowSet,
     "window_opened": WindowOpened,
     "window_closed": WindowClosed,
@@ -390,6 +478,13 @@ EVENT_TYPES: Final[dict[str, type[Event]]] = {
     "outcome_published": OutcomePublished,
     "outcome_unpublished": OutcomeUnpublished,
     "provenance_recorded": ProvenanceRecorded,
+    "proposition_edited": PropositionEdited,
+    "proposition_revised": PropositionRevised,
+    "proposition_withdrawn": PropositionWithdrawn,
+    "close_undone": CloseUndone,
+    "amendment_proposed": AmendmentProposed,
+    "amendment_decided": AmendmentDecided,
+    "translation_set": TranslationSet,
 }
 TYPE_NAMES: Final[dict[type[Event], str]] = {cls: name for name, cls in EVENT_TYPES.items()}
 _FIELDS: Final[dict[type[Event], tuple[str, ...]]] = {

@@ -22,6 +22,7 @@ from .tally import metrics
 SCOPE: Final = "latest_round"  # the map holds each proposition's latest round only
 CONSOLE_DIGITS: Final = 4  # map coordinates: enough to draw, no more
 PUBLIC_DIGITS: Final = 2
+SPLIT: Final = "opinion_split"  # flag: the tally suggests consensus, the opinion groups do not
 
 
 class RepresentativeReport(TypedDict):
@@ -199,9 +200,10 @@ def with_opinion_figures(
         if requires(thresholds) and "metrics" in current and current["round"] == p.round:
             figure = None if opinions is None else opinions.consensus.get(p.proposition_id)
             metrics_ = current["metrics"]
-            metrics_["suggests_rough_consensus"] = suggestion(
-                metrics_["suggests_rough_consensus"], figure, thresholds
-            )
+            tally_suggests = metrics_["suggests_rough_consensus"]
+            metrics_["suggests_rough_consensus"] = suggestion(tally_suggests, figure, thresholds)
+            if tally_suggests and not metrics_["suggests_rough_consensus"]:
+                metrics_["flags"] = [*metrics_["flags"], SPLIT]  # withheld for this reason alone
 
 
 def _by_label(points: list[list[Any]]) -> list[list[Any]]:

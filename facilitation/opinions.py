@@ -357,11 +357,15 @@ def _label(
         return [(i + 1, c) for i, c in enumerate(clusters)]
     old = {g.label: set(g.members) for g in previous.groups}
     pool = sorted(set(old) | set(range(1, len(clusters) + 1)))
+    # Members shared by each (label, cluster) pair, counted once, not once per permutation.
+    overlap = {
+        (lab, i): len(old.get(lab, set()).intersection(c))
+        for lab in pool
+        for i, c in enumerate(clusters)
+    }
     best: tuple[int, tuple[int, ...]] | None = None
     for labels in permutations(pool, len(clusters)):
-        shared = sum(
-            len(old.get(lab, set()) & set(c)) for lab, c in zip(labels, clusters, strict=True)
-        )
+        shared = sum(overlap[lab, i] for i, lab in enumerate(labels))
         if best is None or shared > best[0]:
             best = (shared, labels)
     assert best is not None

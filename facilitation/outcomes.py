@@ -11,6 +11,7 @@ from . import commands as c
 from .actor import Actor
 from .queue import position
 from .state import SessionState
+from .translation_file import read
 from .views import queue
 
 C = TypeVar("C", bound=c.Command, contravariant=True)
@@ -39,7 +40,9 @@ def nothing(_: SessionState, __: c.Command, ___: Actor) -> Fields:
 
 @_fields("round")
 def round_of(
-    state: SessionState, command: c.SubmitRating | c.HubTally | c.OpenProposition, _: Actor
+    state: SessionState,
+    command: c.SubmitRating | c.HubTally | c.OpenProposition | c.UndoClose,
+    _: Actor,
 ) -> Fields:
     return {"round": state.propositions[command.proposition_id].round}
 
@@ -90,6 +93,33 @@ def participant_id(_: SessionState, command: c.Join, __: Actor) -> Fields:
 @_fields("session_id")
 def session_id(_: SessionState, command: c.CreateSession, __: Actor) -> Fields:
     return {"session_id": command.session_id}
+
+
+@_fields("revision", "round")
+def revision_of(state: SessionState, command: c.EditProposition, _: Actor) -> Fields:
+    proposition = state.propositions[command.proposition_id]
+    return {"revision": proposition.revision, "round": proposition.round}
+
+
+@_fields("amendment_id")
+def amendment_id(_: SessionState, command: c.ProposeAmendment, __: Actor) -> Fields:
+    return {"amendment_id": command.amendment_id}
+
+
+@_fields("proposition_id", "revision", "round")
+def amendment_revision(state: SessionState, command: c.AcceptAmendment, _: Actor) -> Fields:
+    proposition = state.propositions[state.amendments[command.amendment_id].proposition_id]
+    return {
+        "proposition_id": proposition.proposition_id,
+        "revision": proposition.revision,
+        "round": proposition.round,
+    }
+
+
+@_fields("translations")
+def translations_imported(state: SessionState, command: c.ImportTranslations, _: Actor) -> Fields:
+    """How many translations the file gives (unchanged ones included)."""
+    return {"translations": len(read(state, command.format, command.content))}
 
 
 @_fields("status")

@@ -84,12 +84,14 @@ def carried_items(outcome: Body) -> list[Body]:
 def _proposition(p: Any, minimum: int) -> Body:
     rounds: list[RoundReport] = p["rounds"]
     last = rounds[-1] if rounds else None
-    translations = p.get("translations")
+    # The final wording: the current revision's text and every translation it has.
+    current = [w for w in p.get("wordings", []) if w["revision"] == p.get("revision")]
+    translations = current[-1]["translations"] if current else {}
     return {
         "id": p["id"],
         "position": p["position"],
         "text": p["text"],
-        "translations": dict(translations) if isinstance(translations, dict) else {},
+        "translations": dict(translations),
         "status": p["mark"]["status"],
         "chair_note": p["mark"]["note"],
         "round": None if last is None else last["round"],

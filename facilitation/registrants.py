@@ -59,7 +59,7 @@ def read_csv(text: str) -> tuple[list[RawRow], list[Problem]]:
     if len(text) > 0 and text[0] == "\ufeff":  # a spreadsheet's byte order mark
         text = text[1:]
     try:
-        lines = list(csv.reader(io.StringIO(text, newline="")))
+        lines = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
     except csv.Error as error:
         return [], [(1, f"not a readable CSV file ({error})")]
     if not lines:
@@ -83,6 +83,13 @@ def read_csv(text: str) -> tuple[list[RawRow], list[Problem]]:
             f"{MAX_REGISTRANT_ROWS}: split it into several files."
         )
     return rows, []
+
+
+def _delimiter(text: str) -> str:
+    """The header row's separator: spreadsheets in many locales save CSV with `;`
+    (a comma is their decimal mark), some export tabs."""
+    header = text.split("\n", 1)[0]
+    return max((",", ";", "\t"), key=header.count)
 
 
 def _header(cells: Sequence[str]) -> dict[str, int]:

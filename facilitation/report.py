@@ -24,6 +24,7 @@ from .tally import ShareMetrics, as_counts, metrics, share_metrics
 from .views import objections, provenance
 from .vocabulary import PARTICIPANT_CHANNELS, TIMINGS
 from .windows import windows
+from .wordiff import Change, word_diff
 
 FORMAT: Final = "plenary-report/1"
 CHANNELS: Final = ("in_room", "remote", "hub")
@@ -41,6 +42,10 @@ class HubShares(Shares):
 
 class RoundReport(TypedDict):
     round: int
+    revision: int  # the wording this round rated
+    text: str
+    changes: list[Change] | None  # from the previous round's wording; None for the first
+    by_language: dict[str, int]  # ratings from phones, by the participant's language
     opened_at: float
     closed_at: float | None
     total: int
@@ -73,6 +78,30 @@ class MarkReport(TypedDict):
     at: float
 
 
+class WordingReport(TypedDict):
+    revision: int
+    text: str
+    source: str | None
+    translations: dict[str, str]
+    at: float | None  # None: as added
+    amendment_id: str | None
+
+
+class AmendmentReport(TypedDict):
+    """An amendment from the floor: group and channel, never who."""
+
+    amendment_id: str
+    text: str
+    why: str | None
+    stakeholder_group: str
+    channel: str
+    status: str
+    note: str | None
+    revision: int | None
+    at: float
+    decided_at: float | None
+
+
 class PropositionReport(TypedDict):
     position: int
     id: str
@@ -80,6 +109,10 @@ class PropositionReport(TypedDict):
     source: str | None
     section: str | None
     status: str
+    revision: int
+    withdrawn_at: float | None
+    wordings: list[WordingReport]
+    amendments: list[AmendmentReport]
     mark: MarkReport | None
     rounds: list[RoundReport]
     objections: list[dict[str, Any]]
@@ -225,18 +258,81 @@ def _proposition(
         "source": p.source,
         "section": p.section,
         "status": p.status,
+        "revision": p.revision,
+        "withdrawn_at": p.withdrawn_at,
+        "wordings": [
+            {
+                "revision": w.revision,
+                "text": w.text,
+                "source": w.source,
+                "translations": dict(w.translations),
+                "at": w.at,
+                "amendment_id": w.amendment_id,
+            }
+            for w in p.wordings()
+        ],
+        "amendments": _amendments(state, p),
         "mark": None
         if p.mark is None
         else {"status": p.mark.status, "note": p.mark.note, "at": p.mark.at},
-        "rounds": [_round(state, r, groups) for r in p.rounds],
+        "rounds": _rounds(state, p, groups),
         "objections": objections(p),
         "shift": _shift(p.rounds, groups),
         "provenance": provenance(p),
     }
 
 
-def _round(state: SessionState, r: RoundState, groups: list[str]) -> RoundReport:
-    report = _round_figures(state, r, groups)
+def _amendments(state: SessionState, p: Proposition) -> list[AmendmentReport]:
+    return [
+        {
+            "amendment_id": a.amendment_id,
+            "text": a.text,
+            "why": a.why,
+            "stakeholder_group": a.stakeholder_group,
+            "channel": a.channel,
+            "status": a.status,
+            "note": a.note,
+            "revision": a.revision,
+            "at": a.at,
+            "decided_at": a.decided_at,
+        }
+        for a in state.amendments.values()
+        if a.proposition_id == p.proposition_id
+    ]
+
+
+def _rounds(state: SessionState, p: Proposition, groups: list[str]) -> list[RoundReport]:
+    """Each round with the wording it rated, and how that wording changed from the last."""
+    texts = {w.revision: w.text for w in p.wordings()}
+    found: list[RoundReport] = []
+    for i, r in enumerate(p.rounds):
+        before = texts[p.rounds[i - 1].revision] if i else None
+        text = texts[r.revision]
+        found.append(
+            _round(state, r, groups, text, None if before is None else word_diff(before, text))
+        )
+    return found
+
+
+def _by_language(state: SessionState, r: RoundState) -> dict[str, int]:
+    """How many rated from phones in each language (`unspecified`: none given at join).
+    The rating belongs to the proposition whatever language it was read in."""
+    counted: dict[str, int] = {}
+    for participant_id in r.ratings:
+        language = state.participants[participant_id].language or "unspecified"
+        counted[language] = counted.get(language, 0) + 1
+    order = [*state.languages, *sorted(set(counted) - set(state.languages))]
+    return {language: counted[language] for language in order if language in counted}
+
+
+def _round(
+    state: SessionState,
+    r: RoundState,
+    groups: list[str],
+    text: str,
+    changes: list[Change] | None,
+) -> RoundReport:
+    report = _round_figures(state, r, groups, text, changes)
     if state.settings.admission == "both":
         _split(state, r, report)
     return report
@@ -258,10 +354,20 @@ def _split(state: SessionState, r: RoundState, report: RoundReport) -> None:
         }
 
 
-def _round_figures(state: SessionState, r: RoundState, groups: list[str]) -> RoundReport:
+def _round_figures(
+    state: SessionState,
+    r: RoundState,
+    groups: list[str],
+    text: str,
+    changes: list[Change] | None,
+) -> RoundReport:
     tally = r.tally
     return {
         "round": r.number,
+        "revision": r.revision,
+        "text": text,
+        "changes": changes,
+        "by_language": _by_language(state, r),
         "opened_at": r.opened_at,
         "closed_at": r.closed_at,
         "total": sum(tally.counts),

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from .opinions import OpinionMatrix
 from .settings import SessionSettings
 from .vocabulary import (
+    AmendmentStatus,
     Channel,
     DisplayMode,
     Intent,
@@ -40,6 +41,9 @@ class Participant:
     joined_at: float
     removed: bool = False
     registered: bool = False  # came through a personal invitation
+    # The log position (state version) of the event that last changed this row:
+    # the console is sent the rows changed since the version it holds, not all.
+    seq: int = 0
 
 
 @dataclass(slots=True)
@@ -86,6 +90,7 @@ class Tally:
             list(self.counts),
             {k: list(v) for k, v in self.by_group.items()},
             {k: list(v) for k, v in self.by_channel.items()},
+            {k: list(v) for k, v in self.by_timing.items()},
         )
 
     def add(self, group: str, channel: str, value: int, step: int) -> None:
@@ -102,6 +107,7 @@ class RoundState:
     ratings: dict[str, Rating] = field(default_factory=dict)
     hub_counts: dict[str, HubCounts] = field(default_factory=dict)
     tally: Tally = field(default_factory=Tally)
+    revision: int = 1  # the proposition's wording this round rated
     window: str | None = None  # the rating window that started this round, if one did
     # What everyone but the facilitator sees of the distribution: `tally` as it
     # stood when `min_group_size` different raters (participants or hubs) had
@@ -130,12 +136,64 @@ class Proposition:
     revealed: bool = False
     mark: Mark | None = None
     rounds: list[RoundState] = field(default_factory=list)
+    # The wording on the record: `text` and `source` above are revision
+    # `revision`; the wordings it replaced are kept, oldest first, in `earlier`.
+    revision: int = 1
+    translations: dict[str, str] = field(default_factory=dict)  # of this revision
+    revised_at: float | None = None  # None: the wording it was added with
+    amendment_id: str | None = None  # the amendment this revision accepted
+    earlier: list["Wording"] = field(default_factory=list)
+    withdrawn_at: float | None = None
     section: str | None = None  # the title of the draft's section it came from
     provenance: "Provenance | None" = None  # carried forward from a past session's outcome
 
     @property
     def round(self) -> int:
         return len(self.rounds)
+
+    def wording(self) -> "Wording":
+        """The current revision as a record of its own."""
+        return Wording(
+            self.revision,
+            self.text,
+            self.source,
+            dict(self.translations),
+            self.revised_at,
+            self.amendment_id,
+        )
+
+    def wordings(self) -> list["Wording"]:
+        """Every revision, oldest first, the current one last."""
+        return [*self.earlier, self.wording()]
+
+
+@dataclass(slots=True)
+class Wording:
+    revision: int
+    text: str
+    source: str | None
+    translations: dict[str, str]
+    at: float | None
+    amendment_id: str | None
+
+
+@dataclass(slots=True)
+class Amendment:
+    """A rewording proposed from the floor. `author` ("p:<participant_id>" or
+    "h:<hub_id>") is for the proposer's own view only, never shown to others."""
+
+    amendment_id: str
+    proposition_id: str
+    author: str
+    stakeholder_group: str
+    channel: Channel
+    text: str
+    why: str | None
+    at: float
+    status: AmendmentStatus = "proposed"
+    note: str | None = None
+    revision: int | None = None  # the revision it became, when accepted
+    decided_at: float | None = None
 
 
 @dataclass(slots=True)
@@ -259,6 +317,7 @@ class SessionState:
     display_proposition: str | None = None
     # Link generation of the console and the projector (`links:rotate`); absent: 0.
     link_epochs: dict[str, int] = field(default_factory=dict)
+    amendments: dict[str, Amendment] = field(default_factory=dict)  # in the order proposed
     status: SessionStatus = "open"  # the operator's `closed` / `archived` refuse ratings
     windows: dict[str, Window] = field(default_factory=dict)  # rating windows, in setting order
     published: Publication | None = None  # the outcome as published; None: not (any more)

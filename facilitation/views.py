@@ -17,7 +17,7 @@ from typing import Any, Final
 from . import events as ev
 from .publication import publication
 from .queue import ordered
-from .state import Entry, Proposition, RoundState, SessionState, Tally
+from .state import Amendment, Entry, Proposition, RoundState, SessionState, Tally
 from .tally import MERGED, as_counts, metrics, private_breakdown, private_tally
 from .vocabulary import CONFUSED, DISAGREE, SCALE, STRONGLY_DISAGREE, TIMINGS
 from .windows import rating_window, window_view, windows
@@ -38,17 +38,20 @@ ROLE_SECTIONS: Final[dict[str, tuple[str, ...]]] = {
         "publication",
     ),
     "display": ("session", "propositions", "queue", "timer", "participation", "hubs", "windows"),
-    "participant": ("session", "propositions", "queue", "timer", "me", "windows"),
+    "participant": ("session", "propositions", "queue", "timer", "me", "windows", "place"),
     "hub": ("session", "propositions", "queue", "timer", "hubs", "hub"),
 }
 OBJECTING: Final = frozenset({DISAGREE, STRONGLY_DISAGREE, CONFUSED})
+# Phones get the head of the queue, its length and their own `place`, never the
+# whole queue: with two thousand hands up, each change would be megabytes to every phone.
+QUEUE_PAGE: Final = 5
 
 # Which sections of the views an event can change: the shell recomputes only these.
-_ALL: Final = frozenset(ROLE_SECTIONS["facilitator"]) | {"me", "hub"}
+_ALL: Final = frozenset(ROLE_SECTIONS["facilitator"]) | {"me", "hub", "place"}
 TOUCHES: Final[dict[type, frozenset[str]]] = {
     ev.SessionCreated: _ALL,
     ev.ParticipantJoined: frozenset({"participants", "participation"}),
-    ev.ParticipantRemoved: frozenset({"participants", "participation", "queue", "me"}),
+    ev.ParticipantRemoved: frozenset({"participants", "participation", "queue", "me", "place"}),
     ev.RatingsDiscarded: frozenset({"propositions", "me"}),
     ev.PropositionAdded: frozenset({"propositions"}),
     ev.PropositionMoved: frozenset({"propositions"}),
@@ -57,12 +60,12 @@ TOUCHES: Final[dict[type, frozenset[str]]] = {
     ev.PropositionClosed: frozenset({"propositions", "session"}),
     ev.ResultsRevealed: frozenset({"propositions"}),
     ev.RatingSubmitted: frozenset({"propositions", "me"}),
-    ev.HandRaised: frozenset({"queue", "me"}),
-    ev.HubSpeakerAdded: frozenset({"queue"}),
-    ev.EntryRemoved: frozenset({"queue", "me"}),
-    ev.EntryMoved: frozenset({"queue"}),
-    ev.FloorGiven: frozenset({"queue", "timer", "speaker_log", "me"}),
-    ev.FloorYielded: frozenset({"queue", "timer", "speaker_log", "me"}),
+    ev.HandRaised: frozenset({"queue", "me", "place"}),
+    ev.HubSpeakerAdded: frozenset({"queue", "place"}),
+    ev.EntryRemoved: frozenset({"queue", "me", "place"}),
+    ev.EntryMoved: frozenset({"queue", "place"}),
+    ev.FloorGiven: frozenset({"queue", "timer", "speaker_log", "me", "place"}),
+    ev.FloorYielded: frozenset({"queue", "timer", "speaker_log", "me", "place"}),
     ev.QueueClosed: frozenset({"queue"}),
     ev.DisplayChosen: frozenset({"session"}),
     ev.TimerChanged: frozenset({"timer"}),
@@ -72,6 +75,13 @@ TOUCHES: Final[dict[type, frozenset[str]]] = {
     ev.HubTokenRotated: frozenset(),
     ev.HubTallied: frozenset({"propositions", "hub"}),
     ev.LinksRotated: frozenset(),
+    ev.PropositionEdited: frozenset({"propositions"}),
+    ev.PropositionRevised: frozenset({"propositions"}),
+    ev.PropositionWithdrawn: frozenset({"propositions", "me", "hub", "session"}),
+    ev.CloseUndone: frozenset({"propositions"}),
+    ev.AmendmentProposed: frozenset({"propositions", "me", "hub"}),
+    ev.AmendmentDecided: frozenset({"propositions", "me", "hub"}),
+    ev.TranslationSet: frozenset({"propositions"}),
     ev.SessionStatusChanged: frozenset({"session"}),
     ev.WindowSet: frozenset({"windows"}),
     ev.WindowOpened: frozenset({"windows", "propositions", "me"}),
@@ -83,6 +93,7 @@ TOUCHES: Final[dict[type, frozenset[str]]] = {
     ev.RegistrantsImported: frozenset({"participation"}),
     ev.RegistrantRemoved: frozenset({"participation"}),
     ev.InvitationOpened: frozenset({"participants", "participation"}),
+    ev.AdmissionSet: frozenset({"session", "propositions", "participation"}),
 }
 
 
@@ -123,11 +134,19 @@ def round_view(state: SessionState, round_: RoundState, full: bool, role: str) -
     steps of `min_group_size` raters), and breakdowns (and the metrics built on
     them) are those of `private_tally`, so no small group shows."""
     if not full:  # the running total alone tells nobody what anyone rated
-        return {"round": round_.number, "total": sum(round_.tally.counts)}
+        return {
+            "round": round_.number,
+            "revision": round_.revision,
+            "total": sum(round_.tally.counts),
+        }
     # Outside the console the distribution moves in published steps (RoundState.published).
     live = role == "facilitator"
     tally = round_.tally if live else round_.published
-    body: View = {"round": round_.number, "total": sum(tally.counts)}
+    body: View = {
+        "round": round_.number,
+        "revision": round_.revision,
+        "total": sum(tally.counts),
+    }
     body["counts"] = as_counts(tally.counts)
     if role == "facilitator":
         body["by_group"] = {g: as_counts(v) for g, v in sorted(tally.by_group.items()) if any(v)}
@@ -210,12 +229,14 @@ def propositions(state: SessionState, role: str, *_: object) -> list[View]:
     shown = []
     for pid in state.order:
         p = state.propositions[pid]
+        if p.status == "withdrawn" and role != "facilitator":
+            continue  # gone from the agenda; the console and the report keep it
         window = rating_window(state, pid) if p.status != "open" and p.rounds else None
         full = distribution_visible(state, p, role)
         if full or role == "display":
             rounds = [round_view(state, r, full, role) for r in p.rounds]
         else:
-            rounds = [{"round": r.number} for r in p.rounds]
+            rounds = [{"round": r.number, "revision": r.revision} for r in p.rounds]
         item: View = {
             "id": p.proposition_id,
             "text": p.text,
@@ -226,15 +247,67 @@ def propositions(state: SessionState, role: str, *_: object) -> list[View]:
             "revealed": p.revealed,
             "mark": None if p.mark is None else {"status": p.mark.status, "note": p.mark.note},
             "rounds": rounds,
+            **wording_view(p),
         }
         if window is not None:
             item["window"] = window_view(window)
         if role == "facilitator":
             item["objections"] = objections(p)
+            item["amendments"] = [
+                amendment_view(a) for a in state.amendments.values() if a.proposition_id == pid
+            ]
             if p.provenance is not None:
                 item["provenance"] = provenance(p)
         shown.append(item)
     return shown
+
+
+def wording_view(p: Proposition) -> View:
+    """The current revision's number and translations, and the wordings it replaced."""
+    return {
+        "revision": p.revision,
+        "translations": dict(p.translations),
+        "earlier": [
+            {
+                "revision": w.revision,
+                "text": w.text,
+                "source": w.source,
+                "translations": dict(w.translations),
+            }
+            for w in p.earlier
+        ],
+    }
+
+
+def amendment_view(a: Amendment) -> View:
+    """An amendment as the console sees it: group and channel, never who."""
+    return {
+        "amendment_id": a.amendment_id,
+        "text": a.text,
+        "why": a.why,
+        "stakeholder_group": a.stakeholder_group,
+        "channel": a.channel,
+        "status": a.status,
+        "note": a.note,
+        "revision": a.revision,
+        "at": a.at,
+    }
+
+
+def own_amendments(state: SessionState, author: str) -> list[View]:
+    """The amendments `author` proposed and what became of them, for their view only."""
+    return [
+        {
+            "amendment_id": a.amendment_id,
+            "proposition_id": a.proposition_id,
+            "text": a.text,
+            "status": a.status,
+            "note": a.note,
+            "revision": a.revision,
+        }
+        for a in state.amendments.values()
+        if a.author == author
+    ]
 
 
 def provenance(p: Proposition) -> View | None:
@@ -266,15 +339,38 @@ def entry_view(entry: Entry) -> View:
     }
 
 
-def queue(state: SessionState, *_: object) -> View:
+def queue(state: SessionState, role: str = "facilitator", *_: object) -> View:
+    """The floor and the waiting entries in order; for participants only the first
+    `QUEUE_PAGE` of them (their own place comes apart, in `place`)."""
     current = state.queue.current
+    waiting = ordered(state.queue, state.settings.queue_policy)
+    shown = waiting[:QUEUE_PAGE] if role == "participant" else waiting
     return {
         "current": None
         if current is None
         else {**entry_view(current.entry), "started_at": current.started_at},
-        "entries": [entry_view(e) for e in ordered(state.queue, state.settings.queue_policy)],
+        "entries": [entry_view(e) for e in shown],
+        "length": len(waiting),
         "closed": state.queue.closed,
     }
+
+
+def places(state: SessionState) -> dict[str, View]:
+    """Every waiting participant's place in the queue, by participant id."""
+    found = {}
+    for position, entry in enumerate(ordered(state.queue, state.settings.queue_policy), 1):
+        if entry.owner.startswith("p:"):
+            found[entry.owner[2:]] = {
+                "entry_id": entry.entry_id,
+                "position": position,
+                "intent": entry.intent,
+            }
+    return found
+
+
+def place(state: SessionState, _role: str, participant_id: str, _now: float) -> View | None:
+    """The participant's waiting entry and its 1-based position, or None."""
+    return places(state).get(participant_id)
 
 
 def timer(state: SessionState, _role: str, _subject: str, now: float) -> View:
@@ -311,8 +407,10 @@ def shown_on_display(state: SessionState) -> str | None:
     ever opened, the agenda.
     """
     if state.display_mode != "auto":
-        return state.display_proposition
-    opened = [p for p in state.propositions.values() if p.rounds]
+        chosen = state.propositions.get(state.display_proposition or "")
+        # A withdrawn proposition has left the room's agenda, the projector's too.
+        return None if chosen is None or chosen.status == "withdrawn" else chosen.proposition_id
+    opened = [p for p in state.propositions.values() if p.rounds and p.status != "withdrawn"]
     live = [p for p in opened if p.status == "open"]
     if len(live) == 1:
         return live[0].proposition_id
@@ -344,6 +442,11 @@ def hubs(state: SessionState, *_: object) -> list[View]:
 
 
 def participants(state: SessionState, *_: object) -> list[View]:
+    return participants_since(state, -1)
+
+
+def participants_since(state: SessionState, version: int) -> list[View]:
+    """The rows of participants who joined or changed after `version`, in join order."""
     return [
         {
             "participant_id": p.participant_id,
@@ -355,6 +458,7 @@ def participants(state: SessionState, *_: object) -> list[View]:
             "registered": p.registered,
         }
         for p in state.participants.values()
+        if p.seq > version
     ]
 
 
@@ -396,6 +500,7 @@ def me(state: SessionState, _role: str, participant_id: str, _now: float) -> Vie
         "language": who.language,
         "entry_id": _own_entry(state, participant_id),
         "ratings": ratings,
+        "amendments": own_amendments(state, "p:" + participant_id),
     }
 
 
@@ -421,7 +526,13 @@ def hub(state: SessionState, _role: str, hub_id: str, _now: float) -> View:
                 "counts": as_counts(counted.counts),
                 "by_group": {g: as_counts(v) for g, v in counted.by_group.items()},
             }
-    return {"hub_id": h.hub_id, "name": h.name, "attendance": h.attendance, "tallies": tallies}
+    return {
+        "hub_id": h.hub_id,
+        "name": h.name,
+        "attendance": h.attendance,
+        "tallies": tallies,
+        "amendments": own_amendments(state, "h:" + hub_id),
+    }
 
 
 _SECTIONS: Final[dict[str, Any]] = {
@@ -434,6 +545,7 @@ _SECTIONS: Final[dict[str, Any]] = {
     "participants": participants,
     "speaker_log": speaker_log,
     "me": me,
+    "place": place,
     "hub": hub,
     "windows": windows,
     "publication": publication,

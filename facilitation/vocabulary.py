@@ -12,10 +12,12 @@ ParticipantChannel = Literal["in_room", "remote"]
 Intent = Literal["point_of_order", "reply", "clarify", "speak"]
 MarkStatus = Literal["rough_consensus", "no_consensus", "needs_revision", "unmarked"]
 Role = Literal["facilitator", "participant", "hub", "display"]
-Status = Literal["draft", "open", "closed"]
+Status = Literal["draft", "open", "closed", "withdrawn"]
 TimerAction = Literal["start", "pause", "reset"]
 ResultsVisibility = Literal["on_reveal", "live"]
 QueuePolicy = Literal["default", "fifo"]
+TranslationsFormat = Literal["csv", "json"]
+AmendmentStatus = Literal["proposed", "accepted", "declined", "withdrawn"]
 # A session takes ratings while `open`; `closed` and `archived` (closed and kept
 # out of the operator's list by default) refuse them with `closed`.
 SessionStatus = Literal["open", "closed", "archived"]
@@ -62,6 +64,14 @@ LINK_ROLES: Final[tuple[LinkRole, ...]] = ("facilitator", "display")
 TIMER_ACTIONS: Final[tuple[TimerAction, ...]] = ("start", "pause", "reset")
 RESULTS_VISIBILITY: Final[tuple[ResultsVisibility, ...]] = ("on_reveal", "live")
 QUEUE_POLICIES: Final[tuple[QueuePolicy, ...]] = ("default", "fifo")
+TRANSLATIONS_FORMATS: Final[tuple[TranslationsFormat, ...]] = ("csv", "json")
+# What became of an amendment; `withdrawn`: its proposition was withdrawn first.
+AMENDMENT_STATUSES: Final[tuple[AmendmentStatus, ...]] = (
+    "proposed",
+    "accepted",
+    "declined",
+    "withdrawn",
+)
 SESSION_STATUSES: Final[tuple[SessionStatus, ...]] = ("open", "closed", "archived")
 DISPLAY_MODES: Final[tuple[DisplayMode, ...]] = ("auto", "proposition", "agenda")
 WINDOW_STATUSES: Final[tuple[WindowStatus, ...]] = ("scheduled", "open", "closed", "cancelled")
@@ -96,6 +106,11 @@ MAX_GROUPS: Final = 30
 MAX_GROUP_NAME: Final = 60
 MAX_ATTENDANCE: Final = 100_000
 MAX_TIMER_SECONDS: Final = 24 * 3600
+MAX_WHY: Final = MAX_COMMENT  # an amendment's "why", bounded like a comment
+# Amendments one person (or hub) may have waiting on one proposition.
+MAX_PENDING_AMENDMENTS: Final = 3
+# A translations file (CSV or JSON), in characters.
+MAX_TRANSLATIONS_FILE: Final = 200_000
 MAX_TIME_ZONE: Final = 64
 # Rating windows a session may hold, and how long one may stay open.
 MAX_WINDOWS: Final = 200

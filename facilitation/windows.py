@@ -114,8 +114,10 @@ def window_opened(s: SessionState, e: ev.WindowOpened) -> None:
         proposition = s.propositions[pid]
         # A proposition never rated gets its first round from the window:
         # the round before deliberation. Others go on in their latest round.
-        if window.covers(pid) and not proposition.rounds:
-            proposition.rounds.append(RoundState(1, e.at, window=e.window_id))
+        if window.covers(pid) and not proposition.rounds and proposition.status != "withdrawn":
+            proposition.rounds.append(
+                RoundState(1, e.at, window=e.window_id, revision=proposition.revision)
+            )
 
 
 def window_closed(s: SessionState, e: ev.WindowClosed | ev.WindowCancelled) -> None:

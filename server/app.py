@@ -39,6 +39,7 @@ from .settings import Settings
 from .sockets import Gateway
 from .sqlite_store import DB_NAME, SqliteStore
 from .store import Store
+from .translations_http import translation_routes
 
 log = logging.getLogger("plenary")
 OnReady = Callable[["Parts"], Awaitable[None]]
@@ -155,6 +156,7 @@ def create_app(
             *registrants.routes(),
             *operator.routes(),
             *report_routes(api),
+            *translation_routes(api),
             *Published(sessions, store, api).routes(),
             *static.routes(),
         ],

@@ -24,8 +24,9 @@ def serve(args: argparse.Namespace) -> None:
     async def on_ready(parts: Parts) -> None:
         where = f"redis: {settings.redis_url}" if settings.redis_url else f"data: {settings.data}"
         print(f"Plenary is serving on {base_url}  ({where})", flush=True)
+        print(f"Operator's page (sessions, links, drafts): {base_url}/admin", flush=True)
         if not settings.admin_token:
-            print(f"Admin token (creates sessions): {parts.admin_token}", flush=True)
+            print(f"Admin token (signs in there): {parts.admin_token}", flush=True)
         if settings.demo:
             print_banner(parts, await ensure_demo(parts, base_url))
 

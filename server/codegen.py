@@ -45,6 +45,7 @@ NAMES: Final[dict[str, Sequence[str]]] = {
     "ROLES": v.ROLES,
     "LINK_ROLES": v.LINK_ROLES,
     "TIMER_ACTIONS": v.TIMER_ACTIONS,
+    "AMENDMENT_STATUSES": v.AMENDMENT_STATUSES,
     "ERROR_CODES": tuple(STATUS),
 }
 LIMITS: Final[dict[str, int]] = {
@@ -54,6 +55,7 @@ LIMITS: Final[dict[str, int]] = {
     "proposition": v.MAX_PROPOSITION,
     "source": v.MAX_SOURCE,
     "note": v.MAX_NOTE,
+    "why": v.MAX_WHY,
     "attendance": v.MAX_ATTENDANCE,
     "timer_seconds": v.MAX_TIMER_SECONDS,
 }

@@ -15,23 +15,34 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
 
+from facilitation.views import participants_since, places
+
 from .runner import SessionRunner
-from .views import role_view, room, sections_of
+from .views import personal, role_view, room, sections_of
 
 log = logging.getLogger("plenary.fanout")
 Emit = Callable[[str, dict[str, Any], str], Awaitable[None]]
-PERSONAL = frozenset({"me"})  # sent with snapshots and acks, never to a room
+# Sent with snapshots and acks, never to a room; `place` also to its one phone.
+PERSONAL = frozenset({"me", "place"})
 
 
 class _SessionFeed:
-    """One session's updates for one tier of audiences, at that tier's pace."""
+    """One session's updates for one tier of audiences, at that tier's pace.
 
-    def __init__(self, participants: bool, interval: float) -> None:
+    Two lists can grow to thousands, so they never go out whole on a change:
+    the console gets the participant rows changed since the version it was
+    last sent (`participants_delta`), and each waiting phone its own `place`
+    when it changes (the participants' room gets only the head of the queue).
+    """
+
+    def __init__(self, participants: bool, interval: float, state_version: int = 0) -> None:
         self.participants = participants
         self.interval = interval
         self.dirty: set[str] = set()
         self.wake = asyncio.Event()
         self.sent: dict[str, dict[str, Any]] = {}
+        self.rows_since = state_version  # the console holds every row up to this version
+        self.places: dict[str, Any] = {}  # each waiting phone's place as last sent
         self.task: asyncio.Task[None] | None = None
 
 
@@ -53,15 +64,26 @@ class Fanout:
         self._intervals = (interval, max(interval, participant_interval))
         self._feeds: dict[str, tuple[_SessionFeed, _SessionFeed]] = {}
 
-    def changed(self, runner: SessionRunner, sections: frozenset[str]) -> None:
+    def watch(self, runner: SessionRunner) -> None:
+        """Start following a session loaded from the store: what its clients hold
+        is its state now (a new session is followed from its first event)."""
+        self._feeds_of(runner)
+
+    def _feeds_of(self, runner: SessionRunner) -> tuple[_SessionFeed, _SessionFeed]:
         feeds = self._feeds.get(runner.session_id)
         if feeds is None:
+            version = runner.state.version
             feeds = self._feeds[runner.session_id] = (
-                _SessionFeed(False, self._intervals[0]),
-                _SessionFeed(True, self._intervals[1]),
+                _SessionFeed(False, self._intervals[0], version),
+                _SessionFeed(True, self._intervals[1], version),
             )
+            feeds[1].places = places(runner.state)
             for feed in feeds:
                 feed.task = asyncio.create_task(self._pump(runner, feed))
+        return feeds
+
+    def changed(self, runner: SessionRunner, sections: frozenset[str]) -> None:
+        feeds = self._feeds_of(runner)
         if "propositions" in sections:  # a reveal can show the projector's opinion map
             sections = sections | {"opinions"}
         for feed in feeds:
@@ -98,21 +120,58 @@ class Fanout:
             audiences = [("facilitator", ""), ("display", "")]
             audiences += [("hub", hub_id) for hub_id in runner.state.hubs]
         updates = []
+        stamp = {"version": runner.state.version, "head": runner.head_short}
         for role, subject in audiences:
-            wanted = (sections & set(sections_of(role))) - PERSONAL
-            if not wanted:
-                continue
+            wanted = (sections & set(sections_of(role))) - PERSONAL - {"participants"}
             name = room(runner.session_id, role, subject)
-            fresh = role_view(runner, role, subject, now, wanted)
-            last = feed.sent.setdefault(name, {})
-            keys = {k: _key(k, v, runner) for k, v in fresh.items()}
-            changed = {k: fresh[k] for k, key in keys.items() if key != last.get(k)}
+            changed = self._changed_sections(runner, feed, name, role, subject, now, wanted)
+            if role == "facilitator" and "participants" in sections:
+                changed |= self._participant_rows(runner, feed)
             if changed:
-                last.update({k: keys[k] for k in changed})
-                updates.append(
-                    (name, {"version": runner.state.version, "head": runner.head_short, **changed})
-                )
+                updates.append((name, {**stamp, **changed}))
+        if feed.participants and "place" in sections:
+            updates += [(room, {**stamp, "place": p}) for room, p in self._places(runner, feed)]
         return updates
+
+    def _changed_sections(
+        self,
+        runner: SessionRunner,
+        feed: _SessionFeed,
+        name: str,
+        role: str,
+        subject: str,
+        now: float,
+        wanted: set[str],
+    ) -> dict[str, Any]:
+        if not wanted:
+            return {}
+        fresh = role_view(runner, role, subject, now, wanted)
+        last = feed.sent.setdefault(name, {})
+        keys = {k: _key(k, v, runner) for k, v in fresh.items()}
+        changed = {k: fresh[k] for k, key in keys.items() if key != last.get(k)}
+        last.update({k: keys[k] for k in changed})
+        return changed
+
+    @staticmethod
+    def _participant_rows(runner: SessionRunner, feed: _SessionFeed) -> dict[str, Any]:
+        """The console's participant rows changed since it was last sent any."""
+        rows = participants_since(runner.state, feed.rows_since)
+        if not rows:
+            return {}
+        delta = {"since": feed.rows_since, "rows": rows}
+        feed.rows_since = runner.state.version
+        return {"participants_delta": delta}
+
+    @staticmethod
+    def _places(runner: SessionRunner, feed: _SessionFeed) -> list[tuple[str, Any]]:
+        """(personal room, place) for each phone whose place in the queue changed."""
+        now, before = places(runner.state), feed.places
+        feed.places = now
+        return [
+            (personal(runner.session_id, pid), now.get(pid))
+            for pid in now.keys() | before.keys()
+            if now.get(pid) != before.get(pid)
+        ]
 
 
 def _key(section: str, value: Any, runner: SessionRunner) -> Any:

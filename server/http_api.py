@@ -209,6 +209,10 @@ def _device_cookie(session_id: str) -> str:
     return f"plenary_device_{session_id}"
 
 
+async def read_json(request: Request) -> Any:
+    return await _json(request)
+
+
 async def _json(request: Request) -> Any:
     try:
         return json.loads(await request.body())

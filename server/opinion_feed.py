@@ -19,8 +19,8 @@ from facilitation.opinion_record import own_group, results_public
 from facilitation.opinions import Opinions
 
 from .fanout import Emit, Fanout
-from .registry import personal
 from .runner import SessionRunner
+from .views import personal
 
 log = logging.getLogger("plenary.opinions")
 SECTIONS = frozenset({"opinions", "propositions"})

@@ -13,7 +13,6 @@ from an uploaded outcome JSON or from a session of this server by id.
 """
 
 import json
-import re
 from collections import OrderedDict
 from dataclasses import replace
 from typing import Annotated, Any, Final, Literal
@@ -33,7 +32,8 @@ from facilitation.state import Publication
 from .chain import GENESIS
 from .errors import ApiError
 from .http_api import HttpApi
-from .reports.as_outcome import render
+from .reports.as_outcome import gone, render
+from .reports.outcome_words import pick
 from .sessions import Sessions, new_id
 from .store import Store
 
@@ -131,11 +131,14 @@ class Published:
         return JSONResponse(outcome, headers={"Cache-Control": "no-cache"})
 
     async def as_html(self, request: Request) -> Response:
+        lang = pick(request.query_params.get("lang"), request.headers.get("accept-language"))
         try:
             outcome = await self.outcome(request.path_params["session_id"])
         except ApiError as error:
-            return HTMLResponse(_gone(error.message), status_code=404)
-        return HTMLResponse(render(outcome), headers={"Cache-Control": "no-cache"})
+            why = "gone_text" if error.message == NOT_PUBLISHED else "no_session"
+            return HTMLResponse(gone(why, lang), status_code=404)
+        headers = {"Cache-Control": "no-cache", "Content-Language": lang, "Vary": "Accept-Language"}
+        return HTMLResponse(render(outcome, lang), headers=headers)
 
     async def carry(self, request: Request) -> Response:
         runner, claims = await self._api.authorize(request, ("facilitator",))
@@ -197,12 +200,3 @@ async def _json(request: Request) -> Any:
         return json.loads(await request.body())
     except (ValueError, RecursionError):
         raise ApiError("bad_request", "The request body must be JSON.") from None
-
-
-def _gone(message: str) -> str:
-    text = re.sub(r"[<>&]", "", message)
-    return (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        "<title>Outcome not published</title></head><body><main>"
-        f"<h1>Outcome not published</h1><p>{text}</p></main></body></html>\n"
-    )

@@ -23,7 +23,7 @@ from . import wire as w
 from .auth import Claims
 from .runner import SessionRunner
 from .sessions import new_id
-from .views import room
+from .views import personal, room
 
 P = TypeVar("P", bound=w.Payload)
 C = TypeVar("C", bound=c.Command)
@@ -47,6 +47,10 @@ class Effects(Protocol):
 
     def adopt(self, token: str) -> None:
         """The caller's connection goes on under `token`."""
+        ...
+
+    async def tell(self, runner: SessionRunner, participant_id: str) -> None:
+        """Send one participant's connections their own `me` section, now."""
         ...
 
     async def forget_registrant(self, runner: SessionRunner, registrant_id: str) -> None:
@@ -102,11 +106,6 @@ def entry(
     return CommandEntry(name, payload, command, build, after, added_fields)
 
 
-def personal(session_id: str, participant_id: str) -> str:
-    """The socket.io room of one participant's connections."""
-    return f"{session_id}/p/{participant_id}"
-
-
 async def _hub_link(fx: Effects, runner: SessionRunner, hub_id: str, ack: Ack) -> Ack:
     token, url = fx.hub_link(runner, hub_id)
     return {**ack, "hub_id": hub_id, "token": token, "url": url}
@@ -143,6 +142,17 @@ async def _links_rotated(fx: Effects, runner: SessionRunner, p: w.LinksRotate, a
         fx.adopt(token)  # the console that rotated its own link stays connected
     await fx.close(room(runner.session_id, p.role), lambda claims: claims.epoch != epoch)
     return {**ack, "token": token, "url": url}
+
+
+async def _amendment_decided(
+    fx: Effects, runner: SessionRunner, p: w.AmendmentAccept | w.AmendmentDecline, ack: Ack
+) -> Ack:
+    """The proposer's phone shows what became of their amendment (a hub's shows it
+    through its own `hub` section, which the fan-out sends)."""
+    author = runner.state.amendments[p.amendment_id].author
+    if author.startswith("p:"):
+        await fx.tell(runner, author[2:])
+    return ack
 
 
 # Built from a bare tuple, so that mypy checks each builder against its payload.
@@ -253,6 +263,52 @@ _ENTRIES = (
         after=_removed,
     ),
     entry(
+        "proposition:edit",
+        w.PropositionEdit,
+        c.EditProposition,
+        lambda p: c.EditProposition(p.proposition_id, p.text, p.source, p.new_round),
+    ),
+    entry(
+        "proposition:withdraw",
+        w.PropositionRef,
+        c.WithdrawProposition,
+        lambda p: c.WithdrawProposition(p.proposition_id),
+    ),
+    entry(
+        "proposition:undo_close",
+        w.PropositionRef,
+        c.UndoClose,
+        lambda p: c.UndoClose(p.proposition_id),
+    ),
+    entry(
+        "amendment:propose",
+        w.AmendmentPropose,
+        c.ProposeAmendment,
+        lambda p: c.ProposeAmendment(
+            new_id(), p.proposition_id, p.text, p.why, p.stakeholder_group
+        ),
+    ),
+    entry(
+        "amendment:accept",
+        w.AmendmentAccept,
+        c.AcceptAmendment,
+        lambda p: c.AcceptAmendment(p.amendment_id, p.text, p.note, p.new_round),
+        after=_amendment_decided,
+    ),
+    entry(
+        "amendment:decline",
+        w.AmendmentDecline,
+        c.DeclineAmendment,
+        lambda p: c.DeclineAmendment(p.amendment_id, p.note),
+        after=_amendment_decided,
+    ),
+    entry(
+        "proposition:translate",
+        w.PropositionTranslate,
+        c.TranslateProposition,
+        lambda p: c.TranslateProposition(p.proposition_id, p.language, p.text),
+    ),
+    entry(
         "window:set",
         w.WindowSetPayload,
         c.SetWindow,
@@ -263,6 +319,12 @@ _ENTRIES = (
         "outcome:publish", w.OutcomePublish, c.PublishOutcome, lambda p: c.PublishOutcome(p.note)
     ),
     entry("outcome:unpublish", w.Empty, c.UnpublishOutcome, lambda p: c.UnpublishOutcome()),
+    entry(
+        "admission:set",
+        w.AdmissionSetPayload,
+        c.SetAdmission,
+        lambda p: c.SetAdmission(p.admission, p.suggestion_follows),
+    ),
     entry(
         "registrant:remove",
         w.RegistrantRef,
@@ -285,6 +347,7 @@ LOCAL: Final[dict[str, LocalEntry]] = {
 HTTP_COMMANDS: Final[dict[type[c.Command], str]] = {
     c.CreateSession: "POST /api/sessions",
     c.Join: "POST /api/join",
+    c.ImportTranslations: "POST /api/sessions/{session_id}/translations",
     c.SetSessionStatus: "POST /api/sessions/{session_id}/status",
     c.CarryForward: "POST /api/sessions/{session_id}/carry-forward",
     c.ImportRegistrants: "POST /api/sessions/{session_id}/registrants",

@@ -128,6 +128,7 @@ class Sessions:
                     self._public_url or await self._store.get_meta(f"base_url:{session_id}") or ""
                 )
                 runner.start()
+                self._fanout.watch(runner)
                 self._runners[session_id] = runner
                 self.windows.check(runner)
         return self._runners[session_id]

@@ -21,10 +21,10 @@ from facilitation.vocabulary import LinkRole
 from .auth import Authenticator, Claims
 from .errors import ApiError, refusal
 from .ratelimit import TokenBucket
-from .registry import COMMANDS, LOCAL, Effects, personal
+from .registry import COMMANDS, LOCAL, Effects
 from .runner import Request, SessionRunner, fingerprint
 from .sessions import Sessions
-from .views import hub_link, room, shared_link, snapshot
+from .views import hub_link, personal, role_view, room, shared_link, snapshot
 from .wire import parse
 from .wire_json import MALFORMED
 
@@ -168,6 +168,16 @@ class Gateway:
             if sid != keep and connection is not None and which(connection.claims):
                 await self._sio.disconnect(sid)
 
+    async def tell(self, runner: SessionRunner, participant_id: str) -> None:
+        """A `state` patch with the participant's own `me`, to their connections only."""
+
+        def patch() -> dict[str, Any]:
+            me = role_view(runner, "participant", participant_id, time.time(), ("me",))
+            return {"version": runner.state.version, "head": runner.head_short, **me}
+
+        body = await runner.read(patch)
+        await self._sio.emit("state", body, room=personal(runner.session_id, participant_id))
+
     @property
     def auth(self) -> Authenticator:
         return self._auth
@@ -209,6 +219,9 @@ class _Effects(Effects):
 
     def adopt(self, token: str) -> None:
         self._gateway.adopt(self._sid, token)
+
+    async def tell(self, runner: SessionRunner, participant_id: str) -> None:
+        await self._gateway.tell(runner, participant_id)
 
     async def forget_registrant(self, runner: SessionRunner, registrant_id: str) -> None:
         await self._gateway.forget_registrant(runner.session_id, registrant_id)

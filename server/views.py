@@ -36,6 +36,11 @@ def sections_of(role: str) -> tuple[str, ...]:
     return ROLE_SECTIONS[role] + SHELL_SECTIONS.get(role, ())
 
 
+def personal(session_id: str, participant_id: str) -> str:
+    """The socket.io room of one participant's connections."""
+    return f"{session_id}/p/{participant_id}"
+
+
 def role_view(
     runner: SessionRunner,
     role: str,

@@ -15,13 +15,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from facilitation import commands as c
 from facilitation.settings import SessionSettings
 from facilitation.vocabulary import (
+    Admission,
     DisplayMode,
     Intent,
     LinkRole,
     MarkStatus,
     ParticipantChannel,
     SessionStatus,
+    SuggestionBasis,
     TimerAction,
+    TranslationsFormat,
     Value,
 )
 
@@ -195,6 +198,45 @@ class ParticipantRemove(Payload):
     discard_ratings: bool = False
 
 
+class PropositionEdit(Payload):
+    proposition_id: Id
+    text: str
+    source: str | None = None
+    new_round: bool = False
+
+
+class AmendmentPropose(Payload):
+    proposition_id: Id
+    text: str
+    why: str | None = None
+    stakeholder_group: Annotated[str, Field(max_length=64)] | None = None
+
+
+class AmendmentAccept(Payload):
+    amendment_id: Id
+    text: str | None = None
+    note: str | None = None
+    new_round: bool = False
+
+
+class AmendmentDecline(Payload):
+    amendment_id: Id
+    note: str | None = None
+
+
+class PropositionTranslate(Payload):
+    proposition_id: Id
+    language: Annotated[str, Field(max_length=8)]
+    text: str | None
+
+
+class TranslationsBody(Strict):
+    """`POST /api/sessions/{id}/translations`: a file's text and its format."""
+
+    format: TranslationsFormat
+    content: str
+
+
 class WindowSetPayload(Payload):
     proposition_id: Id | None = None  # None: every proposition of the agenda
     opens_at: Annotated[str, Field(max_length=40)]
@@ -207,6 +249,11 @@ class WindowRef(Payload):
 
 class OutcomePublish(Payload):
     note: str | None = None
+
+
+class AdmissionSetPayload(Payload):
+    admission: Admission
+    suggestion_follows: SuggestionBasis | None = None
 
 
 class RegistrantRef(Payload):

@@ -33,7 +33,8 @@ def server_factory(tmp_path: Path) -> Iterator[type[LiveServer]]:
 
 @pytest.fixture
 def smtp_server() -> Iterator[SmtpServer]:
-    """A real SMTP server (aiosmtpd) on a free loopback port; `.inbox` holds what arrived."""
-    server = SmtpServer().start()
+    """A real SMTP server (aiosmtpd) on a free loopback port; `.inbox` holds what arrived.
+    It wants a login (`.login`): the server under test reads it from its environment."""
+    server = SmtpServer(login=("plenary-mailer", "env-only-secret-4821")).start()
     yield server
     server.stop()

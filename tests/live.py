@@ -39,6 +39,7 @@ class LiveServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.admin_token = ADMIN
         self.settings = settings
+        self.env: dict[str, str] = {}  # e.g. settings read from the environment alone
         self.process: subprocess.Popen[bytes] | None = None
         # Beside the data directory, not in it: the server creates that itself.
         self.log = data.parent / f"{data.name}-server.log"
@@ -63,6 +64,7 @@ class LiveServer:
         args += self.flags
         self.data.parent.mkdir(parents=True, exist_ok=True)
         env = {k: v for k, v in os.environ.items() if not k.startswith("PLENARY_")}
+        env.update(self.env)
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(args, cwd=ROOT, stdout=log, stderr=log, env=env)
         deadline = time.monotonic() + 30

@@ -4,7 +4,7 @@
 import { io, type Socket } from "socket.io-client";
 import { randomId } from "./dom";
 import { t } from "./i18n";
-import type { Ack, CommandName, Payload, Snapshot, StatePatch, WireError } from "./protocol";
+import type { Ack, CommandName, ParticipantRow, Payload, Snapshot, StatePatch, WireError } from "./protocol";
 
 export type Status = "connecting" | "connected" | "reconnecting" | "refused";
 export type SnapshotListener = (next: Snapshot, previous: Snapshot | null) => void;
@@ -123,7 +123,18 @@ export class Connection {
   private merge(patch: StatePatch): void {
     // Patches older than the held snapshot were overtaken by a re-sync.
     if (!this.snapshot || patch.version < this.snapshot.version) return;
-    this.publish({ ...this.snapshot, ...patch });
+    const { participants_delta: delta, ...keys } = patch;
+    const next = { ...this.snapshot, ...keys };
+    if (delta) {
+      // Rows changed after `since`: what we hold must be at least that recent,
+      // else a change was missed and only a fresh snapshot can repair it.
+      if (delta.since > this.snapshot.version || !next.participants) {
+        this.socket.emit("sync", {});
+        return;
+      }
+      next.participants = upsertRows(next.participants, delta.rows);
+    }
+    this.publish(next);
   }
 
   private publish(next: Snapshot): void {
@@ -147,4 +158,18 @@ export function tokenFromFragment(): string | null {
 /** Keeps a renewed token in the fragment, so a reload uses it. */
 export function storeTokenInFragment(token: string): void {
   history.replaceState(null, "", `${location.pathname}${location.search}#token=${encodeURIComponent(token)}`);
+}
+
+/** `rows` replaces the rows of the same participants; new ones join the end (join order). */
+function upsertRows(held: ParticipantRow[], rows: ParticipantRow[]): ParticipantRow[] {
+  const index = new Map(held.map((row, i) => [row.participant_id, i]));
+  const next = held.slice();
+  for (const row of rows) {
+    const at = index.get(row.participant_id);
+    if (at === undefined) {
+      index.set(row.participant_id, next.length);
+      next.push(row);
+    } else next[at] = row;
+  }
+  return next;
 }

@@ -2,6 +2,7 @@
 // comes generated from the server's Python source, the shapes are declared here.
 
 import {
+  AMENDMENT_STATUSES,
   CHANNELS,
   DEFAULT_GROUPS,
   ERROR_CODES,
@@ -110,6 +111,8 @@ export interface Metrics {
 
 export interface Round {
   round: number;
+  /** The revision of the proposition's wording this round rated. */
+  revision: number;
   /** Absent for participants and hubs until the results are revealed. */
   total?: number;
   counts?: Counts;
@@ -171,7 +174,39 @@ export interface Objection {
   channel: Channel;
 }
 
-export type PropositionStatus = "draft" | "open" | "closed";
+export type PropositionStatus = "draft" | "open" | "closed" | "withdrawn";
+export type AmendmentStatus = (typeof AMENDMENT_STATUSES)[number];
+
+/** A wording a proposition had before its current revision. */
+export interface Wording {
+  revision: number;
+  text: string;
+  source: string | null;
+  translations: Record<string, string>;
+}
+
+/** An amendment as the console sees it: group and channel, never who. */
+export interface Amendment {
+  amendment_id: string;
+  text: string;
+  why: string | null;
+  stakeholder_group: string;
+  channel: Channel;
+  status: AmendmentStatus;
+  note: string | null;
+  revision: number | null;
+  at: number;
+}
+
+/** One's own amendment and what became of it (the proposer's view only). */
+export interface OwnAmendment {
+  amendment_id: string;
+  proposition_id: string;
+  text: string;
+  status: AmendmentStatus;
+  note: string | null;
+  revision: number | null;
+}
 
 export interface Proposition {
   id: string;
@@ -185,6 +220,11 @@ export interface Proposition {
   mark: Mark | null;
   rounds: Round[];
   objections?: Objection[];
+  /** The current wording's revision (1 as added), its translations, the wordings it replaced. */
+  revision: number;
+  translations: Record<string, string>;
+  earlier: Wording[];
+  amendments?: Amendment[]; // facilitator
   consensus?: ConsensusFigures | null; // facilitator: both figures of the current round
   /** The open rating window it can be rated in while not open live. */
   window?: RatingWindow;
@@ -204,9 +244,19 @@ export interface QueueEntry {
 
 export interface Queue {
   current: QueueEntry | null;
+  /** Every waiting entry in order; for participants only the first few (see `Place`). */
   entries: QueueEntry[];
+  /** How many are waiting in all. */
+  length: number;
   /** The list of speakers is closed: no new hands (`queue:close`). */
   closed?: boolean;
+}
+
+/** A participant's own waiting entry and its 1-based position in the queue. */
+export interface Place {
+  entry_id: string;
+  position: number;
+  intent: Intent;
 }
 
 export interface Timer {
@@ -278,10 +328,12 @@ export interface Me {
   language: string | null;
   entry_id: string | null;
   ratings: Record<string, OwnRating>;
+  amendments: OwnAmendment[];
 }
 
 export interface HubSelf extends HubSummary {
   tallies: Record<string, { round: number; counts: Counts; by_group: Record<string, Counts> | null }>;
+  amendments: OwnAmendment[];
 }
 
 export interface ParticipantRow {
@@ -357,14 +409,24 @@ export interface Snapshot {
   hub?: HubSelf;
   participants?: ParticipantRow[];
   speaker_log?: SpeakerTurn[]; // facilitator
+  place?: Place | null; // participant
   opinions?: Opinions | null; // facilitator; display once results are public
   opinion_group?: OwnOpinionGroup | null; // participant: their own group only
   windows?: RatingWindow[]; // facilitator, display, participants
   publication?: Publication; // facilitator
 }
 
-/** A coalesced change: `version` plus any of the snapshot's top-level keys. */
-export type StatePatch = Partial<Omit<Snapshot, "version">> & { version: number };
+/** The console's participant rows that joined or changed after version `since`. */
+export interface ParticipantsDelta {
+  since: number;
+  rows: ParticipantRow[];
+}
+
+/** A coalesced change: `version` plus any of the snapshot's top-level keys, or a delta. */
+export type StatePatch = Partial<Omit<Snapshot, "version">> & {
+  version: number;
+  participants_delta?: ParticipantsDelta;
+};
 
 // ---- Commands: name → payload (generated) and successful ack ----
 
@@ -401,6 +463,14 @@ export interface Acks {
   /** An extension: a new console or projector link; the old one stops working. */
   "links:rotate": { role: "facilitator" | "display"; token: string; url: string };
   "participant:remove": object;
+  /** Extensions: a proposition's wording on the record (docs/protocol.md). */
+  "proposition:edit": { revision: number; round: number };
+  "proposition:withdraw": object;
+  "proposition:undo_close": { round: number };
+  "amendment:propose": { amendment_id: string };
+  "amendment:accept": { proposition_id: string; revision: number; round: number };
+  "amendment:decline": object;
+  "proposition:translate": object;
   /** Extensions: rating windows before and after the live hour, the published outcome. */
   "window:set": { window_id: string };
   "window:cancel": object;
@@ -408,6 +478,8 @@ export interface Acks {
   "outcome:unpublish": object;
   /** An extension: revokes a registrant's invitation link. */
   "registrant:remove": object;
+  /** An extension: who may take part, and whose ratings the suggestion follows. */
+  "admission:set": object;
 }
 
 // A command added on the server without its ack here fails to compile, and so

@@ -10,6 +10,7 @@ table (`deliveries:<session_id>`), not in the event log.
 """
 
 import asyncio
+import contextlib
 import json
 import logging
 import smtplib
@@ -52,15 +53,27 @@ class SmtpConfig:
         )
 
 
+class MailServerError(Exception):
+    """The mail server could not be reached, or refused the connection or the login."""
+
+
 def send_chunk(config: SmtpConfig, letters: list[Letter]) -> dict[str, str | None]:
     """Send `letters` over one connection (blocking: run it in a thread).
-    Returns registrant id → None when the server accepted it, else the reason."""
+    Returns registrant id → None when the server accepted it, else the reason;
+    raises `MailServerError` when no letter could be tried at all."""
     try:
-        with _connect(config) as smtp:
-            return {letter.registrant_id: _send_one(smtp, config, letter) for letter in letters}
+        smtp = _connect(config)
     except (OSError, smtplib.SMTPException) as error:
-        reason = f"the mail server could not be reached or refused the session: {_why(error)}"
-        return {letter.registrant_id: reason for letter in letters}
+        raise MailServerError(
+            f"the mail server could not be reached or refused the login: {_why(error)}"
+        ) from None
+    try:
+        return {letter.registrant_id: _send_one(smtp, config, letter) for letter in letters}
+    except (OSError, smtplib.SMTPServerDisconnected) as error:
+        raise MailServerError(f"the mail server closed the connection: {_why(error)}") from None
+    finally:
+        with contextlib.suppress(OSError, smtplib.SMTPException):
+            smtp.quit()
 
 
 def _connect(config: SmtpConfig) -> smtplib.SMTP:
@@ -84,6 +97,8 @@ def _connect(config: SmtpConfig) -> smtplib.SMTP:
 def _send_one(smtp: smtplib.SMTP, config: SmtpConfig, letter: Letter) -> str | None:
     try:
         refused = smtp.send_message(letter.message(config.sender))
+    except smtplib.SMTPServerDisconnected:
+        raise  # no letter after this one gets through either: send_chunk says so
     except smtplib.SMTPRecipientsRefused as error:
         return "the mail server refused the address: " + "; ".join(
             _why(reason) for reason in error.recipients.values()
@@ -147,18 +162,28 @@ class Mailer:
             chunk = letters[start : start + CHUNK]
             try:
                 results = await asyncio.to_thread(send_chunk, config, chunk)
+            except MailServerError as error:
+                # Nothing more will get through now: every letter left fails with the reason.
+                log.warning("invitations of session %s not sent: %s", session_id, error)
+                self._record(known, {lt.registrant_id: str(error) for lt in letters[start:]})
+                break
             except Exception as error:  # a bug must not leave letters "queued" forever
                 log.exception("sending invitations failed")
                 results = {letter.registrant_id: f"internal error: {error}" for letter in chunk}
-            now = time.time()
-            for registrant_id, reason in results.items():
-                status = "sent" if reason is None else "failed"
-                known[registrant_id] = {"status": status, "reason": reason, "at": now}
+            self._record(known, results)
             await self._save(session_id)
+        await self._save(session_id)
         sent = sum(1 for letter in letters if known[letter.registrant_id]["status"] == "sent")
         log.info(
             "invitations of session %s: %d sent, %d failed", session_id, sent, len(letters) - sent
         )
+
+    @staticmethod
+    def _record(known: dict[str, Status], results: dict[str, str | None]) -> None:
+        now = time.time()
+        for registrant_id, reason in results.items():
+            status = "sent" if reason is None else "failed"
+            known[registrant_id] = {"status": status, "reason": reason, "at": now}
 
     async def _save(self, session_id: str) -> None:
         body = json.dumps(self._statuses.get(session_id, {}), separators=(",", ":"))

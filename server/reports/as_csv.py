@@ -7,6 +7,8 @@ says which log it came from. The speaker log and participation are not in
 this table (they have other columns); they are in the JSON, Markdown and
 HTML reports. A proposition not opened yet has one row without figures; a
 session without propositions, one row with the session, head and version.
+Each round's row names the revision it rated and that wording (`round_text`),
+so a table of several rounds says which words each figure belongs to.
 """
 
 import csv
@@ -43,6 +45,8 @@ COLUMNS: Final = (
     "agreement_score",
     "group_consensus",
     "suggests_rough_consensus",
+    "revision",
+    "round_text",
 )
 # A spreadsheet runs a cell that starts with one of these as a formula.
 _FORMULA: Final = ("=", "+", "-", "@", "\t", "\r")
@@ -97,6 +101,8 @@ def _figures(r: RoundReport, b: Breakdown) -> list[object]:
         _num(s["agreement_score"]),
         _num(r["metrics"]["group_consensus"]) if whole else "",
         str(r["metrics"]["suggests_rough_consensus"]).lower() if whole else "",
+        r["revision"],
+        inert(r["text"]),
     ]
 
 

@@ -16,7 +16,8 @@ from . import opinion_tables, tables
 from .bars import bar, swatch
 from .rows import Breakdown, breakdowns
 from .tables import Column, Table
-from .words import NONE, label, short, when
+from .wording import HTML_MARKS, amendment, earlier_wordings, round_wording, translations
+from .words import NONE, label, provenance, short, when
 
 STYLE: Final = """
 @page { size: A4; margin: 15mm 12mm; }
@@ -39,6 +40,7 @@ code { font-family: ui-monospace, Menlo, Consolas, monospace; word-break: break-
         font-weight: 600; }
 .legend span { margin-right: 1rem; white-space: nowrap; }
 .facts { margin: .3rem 0; } .muted { color: #555; }
+del { color: #b2182b; } ins { color: #1a6e2e; font-weight: 600; text-decoration: none; }
 blockquote { margin: .3rem 0; padding-left: .7rem; border-left: 3px solid #b2182b; }
 figure { margin: .4rem 0; } svg { max-width: 100%; height: auto; }
 @media print {
@@ -145,8 +147,13 @@ def _proposition(p: PropositionReport) -> str:
         f"<h2>{p['position']}. {u(p['text'])}</h2>",
         f"<p>Source: {u(p['source'])} · Status: {label(p['status'])}</p>",
         f"<p>Chair's mark: {marked}</p>",
+        *_wording(p),
+        *([f"<p>{u(carried)}</p>"] if (carried := provenance(p["provenance"])) else []),
         *(_round(r) for r in p["rounds"]),
     ]
+    if p["amendments"]:
+        parts.append("<h3>Amendments from the floor</h3>")
+        parts += ["<ul>", *(f"<li>{amendment(a, u)}</li>" for a in p["amendments"]), "</ul>"]
     if p["shift"]:
         parts += ["<h3>Shift between rounds (agree share)</h3>", _table(tables.shift(p, u), "l")]
     parts.append("<h3>Objections</h3>")
@@ -160,6 +167,19 @@ def _proposition(p: PropositionReport) -> str:
     ]
     parts.append("</section>")
     return "\n".join(parts)
+
+
+def _wording(p: PropositionReport) -> list[str]:
+    parts = []
+    if p["withdrawn_at"] is not None:
+        parts.append(f"<p>Withdrawn {when(p['withdrawn_at'])}; kept here for the record.</p>")
+    for title, lines in (
+        ("Wordings", earlier_wordings(p, u)),
+        ("Translations", translations(p, u)),
+    ):
+        if lines:
+            parts += [f"<h3>{title}</h3>", "<ul>", *(f"<li>{line}</li>" for line in lines), "</ul>"]
+    return parts
 
 
 def _round(r: RoundReport) -> str:
@@ -184,6 +204,7 @@ def _round(r: RoundReport) -> str:
         [
             f'<div class="round-head"><h3>Round {r["round"]} · {r["total"]} ratings</h3>',
             f'<p class="muted">Opened {when(r["opened_at"])}, closed {when(r["closed_at"])}.</p>',
+            *(f'<p class="wording">{line}</p>' for line in round_wording(r, u, HTML_MARKS)),
             f"<figure>{bar(r['counts'])}</figure>",
             f'<p class="facts">{" · ".join(facts)}.</p></div>',
             "<table><thead>" + _row(table.head, "lrl", "th") + "</thead><tbody>",
@@ -199,6 +220,7 @@ _KINDS: Final = {
     "channel": "By channel",
     "hub": "By hub",
     "admission": "Registered and self-declared",
+    "timing": "Inside and outside the live hour",
 }
 _BREAKDOWN: Final[list[Column[Breakdown]]] = [
     Column("Who", lambda b: u(b.title)),

@@ -13,7 +13,8 @@ from facilitation.report import PropositionReport, Report, RoundReport
 from . import opinion_tables, tables
 from .rows import Breakdown, breakdowns
 from .tables import Column, Table
-from .words import NONE, label, short, when
+from .wording import MARKDOWN_MARKS, amendment, earlier_wordings, round_wording, translations
+from .words import NONE, label, provenance, short, when
 
 # Punctuation that starts Markdown or HTML syntax anywhere in a line.
 _INLINE: Final = re.compile(r"([\\`*_\[\]<>|&~#!])")
@@ -107,11 +108,20 @@ def _proposition(p: PropositionReport) -> list[str]:
         ),
         "",
     ]
+    if p["withdrawn_at"] is not None:
+        lines += [f"Withdrawn {when(p['withdrawn_at'])}; kept here for the record.", ""]
+    lines += _wording(p)
+    carried = provenance(p["provenance"])
+    if carried:
+        lines += [md(carried), ""]
     for round_ in p["rounds"]:
         lines += _round(round_)
     if p["shift"]:
         lines += ["### Shift between rounds (agree share)", ""]
         lines += _table(tables.shift(p, md))
+    if p["amendments"]:
+        lines += ["### Amendments from the floor", ""]
+        lines += [f"- {amendment(a, md)}" for a in p["amendments"]] + [""]
     lines += ["### Objections", ""]
     if not p["objections"]:
         lines += ["No comments from those who disagreed or were confused.", ""]
@@ -136,10 +146,22 @@ def _round(r: RoundReport) -> list[str]:
         "",
         f"Opened {when(r['opened_at'])}, closed {when(r['closed_at'])}.",
         "",
+        *(line + "\n" for line in round_wording(r, md, MARKDOWN_MARKS)),
         " · ".join(facts) + ".",
         "",
         *_table(tables.table(_BREAKDOWN, breakdowns(r))),
     ]
+
+
+def _wording(p: PropositionReport) -> list[str]:
+    lines: list[str] = []
+    earlier = earlier_wordings(p, md)
+    if earlier:
+        lines += ["### Wordings", "", *(f"- {line}" for line in earlier), ""]
+    translated = translations(p, md)
+    if translated:
+        lines += ["### Translations", "", *(f"- {line}" for line in translated), ""]
+    return lines
 
 
 # One flat table: a breakdown's kind prefixes its title, and its shares are spelled out.
@@ -149,6 +171,7 @@ _KINDS: Final = {
     "channel": "Channel: ",
     "hub": "Hub: ",
     "admission": "",
+    "timing": "",
 }
 _BREAKDOWN: Final[list[Column[Breakdown]]] = [
     Column("Who", lambda b: _KINDS[b.kind] + md(b.title)),

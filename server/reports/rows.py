@@ -8,7 +8,8 @@ from .words import label
 
 
 class Breakdown(NamedTuple):
-    kind: str  # "all", "group", "channel", "hub", or "admission" (registered or self-declared)
+    kind: str  # "all", "group", "channel", "hub", "admission" (registered or self-declared),
+    # or "timing" (in the live hour or outside it, when anyone rated outside it)
     key: str  # group name, channel, hub id; "" for all
     title: str  # as a reader sees it
     shares: Shares
@@ -32,4 +33,7 @@ def breakdowns(round_: RoundReport) -> list[Breakdown]:
     found += [Breakdown("hub", h["hub_id"], h["name"], h) for h in round_["by_hub"]]
     split = round_.get("by_admission", {})
     found += [Breakdown("admission", k, label(k), s) for k, s in split.items()]
+    timing = round_["by_timing"]
+    if timing["window"]["total"]:
+        found += [Breakdown("timing", k, label(k), s) for k, s in timing.items()]
     return found

@@ -29,6 +29,11 @@ LABELS: Final[dict[str, str]] = {
     "draft": "Draft",
     "open": "Open",
     "closed": "Closed",
+    "withdrawn": "Withdrawn",
+    "proposed": "Waiting",
+    "accepted": "Accepted",
+    "declined": "Declined",
+    "unspecified": "Not given",
     "government": "Government",
     "private_sector": "Private sector",
     "civil_society": "Civil society",
@@ -36,6 +41,8 @@ LABELS: Final[dict[str, str]] = {
     "academia": "Academia",
     "intergovernmental_organization": "Intergovernmental organization",
     "other": "Other",
+    "live": "In the live hour",
+    "window": "Outside the live hour",
     "low_sample": "few ratings",
     "confusion": "confusion",
     "registered": "Registered raters",
@@ -86,3 +93,16 @@ def duration(seconds: float | None) -> str:
 
 def short(head: str) -> str:
     return head[:SHORT_HEAD]
+
+
+def provenance(found: dict[str, object] | None) -> str | None:
+    """Where a carried-forward proposition comes from, in words (None: it was not carried)."""
+    if found is None:
+        return None
+    share = found["agree_share"]
+    agree = percent(share if isinstance(share, float | int) else None)
+    return (
+        f"Carried forward from \u201c{found['title']}\u201d (session {found['session_id']}, "
+        f"head {found['head']}): {label(str(found['status']))}; round {found['round']}, "
+        f"{found['total']} rating(s), agree {agree}."
+    )

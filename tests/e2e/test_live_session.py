@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Dialog, Page, expect
 
 from tests.e2e.conftest import NewContext
 from tests.e2e.views import (
@@ -185,9 +185,19 @@ def test_hub_relays_counts_and_chair_marks_rough_consensus(
 
     # A leaked hub link is replaced: the old console is shut out.
     old_url = hub_url.input_value()
+    asked: list[str] = []  # the console asks first, naming the hub
+
+    def confirm(dialog: Dialog) -> None:
+        asked.append(dialog.message)
+        dialog.accept()
+
+    console.once("dialog", confirm)
     console.get_by_role("button", name="New link: Nairobi hub").click()
     expect(hub_url).not_to_have_value(old_url)
     expect(hub.locator(".fatal")).to_contain_text("This link is no longer valid")
+    assert asked == [
+        "Make a new link for the hub “Nairobi hub”? Its current link stops working at once."
+    ]
     fresh = open_view(new_context(1280, 900), hub_url.input_value())
     expect(fresh.locator(".attendance")).to_have_text("Attendance: 12")
     screenshot(display, "display-1920x1080-marked")
@@ -350,8 +360,11 @@ LONG = [
 def test_the_projector_fits_three_live_propositions(
     live_server: LiveServer, new_context: NewContext, size: dict[str, int]
 ) -> None:
+    # Two raters: published in steps of two (by default, three), so the figures show.
     created = live_server.create_session(
-        title="Outcomes of the IGF main session", propositions=LONG
+        title="Outcomes of the IGF main session",
+        propositions=LONG,
+        settings={"min_group_size": 2},
     )
     ids = [p["id"] for p in created["propositions"]]
     console = open_view(new_context(1440, 1000), created["urls"]["console"])

@@ -3,7 +3,9 @@ session with its own groups and two languages, open its console and projector fr
 the list; the console's session facts; a draft brought in through the preview."""
 
 import re
+from pathlib import Path
 
+import docx
 import httpx
 from playwright.sync_api import Page, expect
 
@@ -100,7 +102,7 @@ MARKDOWN = """# Draft on meaningful access
 
 
 def test_the_console_shows_its_links_and_brings_in_a_draft(
-    live_server: LiveServer, new_context: NewContext
+    live_server: LiveServer, new_context: NewContext, tmp_path: Path
 ) -> None:
     created = live_server.create_session("Draft day")
     page = new_context(1440, 1000).new_page()
@@ -148,3 +150,32 @@ def test_the_console_shows_its_links_and_brings_in_a_draft(
         ),
         ("Hubs are included on equal terms.", "Governance", "Draft on meaningful access, ¶ 4"),
     ]
+
+    # A Word file chosen in the browser goes through the same preview.
+    word = tmp_path / "outcome.docx"
+    document = docx.Document()
+    document.add_heading("Principles", level=1)
+    document.add_paragraph("Data should flow with trust.", style="List Number")
+    document.add_paragraph("Privacy is protected.", style="List Number")
+    document.save(str(word))
+    page.get_by_label("Draft text").fill("")
+    page.get_by_label("Draft file (.docx, .md, .txt)").set_input_files(str(word))
+    page.get_by_label("Title of the draft (source of each proposition)").fill("Outcome")
+    page.get_by_role("button", name="Preview").click()
+    expect(items).to_have_count(2)
+    for i, (text, source) in enumerate(
+        [
+            ("Data should flow with trust.", "Outcome, ¶ 1"),
+            ("Privacy is protected.", "Outcome, ¶ 2"),
+        ]
+    ):
+        expect(items.nth(i).locator("textarea")).to_have_value(text)
+        expect(items.nth(i).locator(".draft-item-source")).to_have_value(source)
+    expect(page.locator(".draft-item .section-title")).to_have_text(["Principles"])
+
+    # A new projector link is asked for first; the old projector is then refused.
+    old_link = display_url.input_value()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="New projector link").click()
+    expect(projector.get_by_text(re.compile("no longer valid"))).to_be_visible()
+    expect(page.locator("input.display-url")).not_to_have_value(old_link)

@@ -66,10 +66,28 @@ async def play(server: LiveServer, created: dict[str, Any]) -> int:
     return version
 
 
-async def unpublish(server: LiveServer, token: str) -> None:
+async def chair_says(server: LiveServer, token: str, name: str) -> dict[str, Any]:
     chair = await Peer(server.url, token).connect()
-    assert (await chair.call("outcome:unpublish")) == {"ok": True}
+    ack = await chair.call(name)
     await chair.close()
+    return ack
+
+
+PLENARY_VERIFY = (sys.executable, "-m", "server", "verify", "--data")
+
+
+def verify(server: LiveServer, session_id: str, head: str) -> str:
+    """`plenary verify --head` as a reader runs it; its output, after checking it passed."""
+    done = subprocess.run(
+        [*PLENARY_VERIFY, str(server.data), session_id, "--head", head],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
 
 
 def at(report: Any, path: str) -> Any:
@@ -139,31 +157,28 @@ def test_the_published_outcome_equals_the_report_and_goes_away(
     assert head == outcome["head"]
     assert serious_violations(page) == []
 
-    verified = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "server",
-            "verify",
-            "--data",
-            str(live_server.data),
-            session_id,
-            "--head",
-            head,
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    assert f"PASS  head {head} is on the chain at seq {version}" in verify(
+        live_server, session_id, head
     )
-    assert verified.returncode == 0, verified.stdout + verified.stderr
-    assert f"PASS  head {head} is on the chain at seq {version}" in verified.stdout
 
-    in_thread(unpublish(live_server, created["tokens"]["facilitator"]))
-    gone = page.goto(f"{live_server.url}/outcome/{session_id}")
-    assert gone is not None
-    assert gone.status == 404
+    # In Arabic, right to left, still axe-clean.
+    page.goto(f"{live_server.url}/outcome/{session_id}?lang=ar")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.get_by_role("heading", name="اعتُرف به توافقًا عامًا")).to_be_visible()
+    assert serious_violations(page) == []
+
+    # Publishing again pins a newer head, which verify finds too.
+    again = in_thread(chair_says(live_server, created["tokens"]["facilitator"], "outcome:publish"))
+    assert again["version"] == version + 1
+    newer = httpx.get(f"{live_server.url}/outcome/{session_id}.json").json()
+    assert (newer["version"], newer["head"] != head) == (version + 1, True)
+    assert f"on the chain at seq {version + 1}" in verify(live_server, session_id, newer["head"])
+
+    gone = in_thread(chair_says(live_server, created["tokens"]["facilitator"], "outcome:unpublish"))
+    assert gone == {"ok": True}
+    answer = page.goto(f"{live_server.url}/outcome/{session_id}")
+    assert answer is not None
+    assert answer.status == 404
     expect(page.get_by_role("heading", name="Outcome not published")).to_be_visible()
     assert "Fund the hubs." not in page.content()
     refused = httpx.get(f"{live_server.url}/outcome/{session_id}.json")

@@ -23,7 +23,12 @@ from tests.live import LiveServer
 from tests.mail import SmtpServer, invitation_link
 from tests.registrants import csv_text, registrant_rows
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    # The test SMTP server takes a login over plain text on loopback (tests/mail.py).
+    pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS"),
+    pytest.mark.filterwarnings("ignore:Session.login_data is deprecated"),  # aiosmtpd's own
+]
 
 
 def upload(console: Page, text: str) -> None:
@@ -43,7 +48,9 @@ def test_invitation_from_the_console_to_two_devices_and_revoked(
     smtp_server: SmtpServer,
     new_context: NewContext,
 ) -> None:
-    server = server_factory(tmp_path / "data", **smtp_server.settings()).start()
+    server = server_factory(tmp_path / "data", **smtp_server.settings())
+    server.env = smtp_server.env()
+    server.start()
     created = server.create_session(
         "Registered plenary",
         ["Invitations reach every stakeholder group."],
@@ -52,7 +59,8 @@ def test_invitation_from_the_console_to_two_devices_and_revoked(
     proposition_id = created["propositions"][0]["id"]
     console = open_view(new_context(1440, 1000), created["urls"]["console"])
     panel = console.locator("section.registrants")
-    expect(panel).to_contain_text("Admission: join code and invitations")
+    expect(panel.get_by_label("Admission")).to_have_value("both")
+    expect(panel.get_by_label("follows the registered raters")).to_be_checked()
 
     # A list with three bad rows: each shown with its row, nothing imported.
     rows = registrant_rows(20)
@@ -111,6 +119,13 @@ def test_invitation_from_the_console_to_two_devices_and_revoked(
     expect(phone.get_by_text("no longer valid")).to_be_visible()
     again = open_view(new_context(**PHONE), link)
     expect(again.get_by_text("no longer valid")).to_be_visible()
+
+    # The chair closes the door to walk-ins, on the record.
+    assert server.post_join(created["join_code"]).status_code == 201
+    panel.get_by_label("Admission").select_option("registered")
+    expect(panel.get_by_label("follows the registered raters")).to_be_hidden()
+    refused = server.post_join(created["join_code"])
+    assert refused.status_code == 403, refused.text
 
 
 def test_the_join_code_of_an_invitation_only_session_shows_no_form(

@@ -35,6 +35,7 @@ PROPS = ("prop-0", "prop-1", "prop-2")
 ENTRIES = tuple(f"ent-{i}" for i in range(5))
 GROUPS = ("government", "civil_society", "academia", "other")
 SPEAKERS = ("Speaker Ama", "Speaker Ben")
+AMENDS = ("am-0", "am-1", "am-2")
 
 
 NAMES = dict(
@@ -133,6 +134,28 @@ def _raise(rng: random.Random) -> tuple[tuple[Any, ...], Actor]:
 def _hub_speaker(rng: random.Random) -> tuple[tuple[Any, ...], Actor]:
     args = (entry(rng), rng.choice(SPEAKERS), group(rng), intent(rng))
     return args, hub_actor(rng.choice(HUBS))
+
+
+def _propose(rng: random.Random) -> tuple[tuple[Any, ...], Actor]:
+    actor = person(rng.choice(PIDS)) if rng.random() < 0.7 else hub_actor(rng.choice(HUBS))
+    text = odd(rng, ("Reworded text", "Text of prop-0", "Another wording"), "")
+    args = (rng.choice(AMENDS), prop(rng), text, odd(rng, (None, "Clearer"), "w" * 1001))
+    return args, actor
+
+
+def _accept(rng: random.Random) -> tuple[tuple[Any, ...], Actor]:
+    text = odd(rng, (None, None, "Edited by the chair"), "t" * 2001)
+    args = (rng.choice(AMENDS), text, rng.choice((None, "Thanks")), rng.random() < 0.5)
+    return args, FACILITATOR
+
+
+def _import_translations(rng: random.Random) -> tuple[tuple[Any, ...], Actor]:
+    content = odd(
+        rng,
+        ("position,fr,ar\n1,Texte,نص\n", "id,es\nprop-1,Texto\n", '[{"position": 2, "fr": "B"}]'),
+        "position,klingon\n1,x\n",
+    )
+    return ("json" if content.startswith("[") else "csv", content), FACILITATOR
 
 
 WINDOWS = ("win-0", "win-1")
@@ -237,6 +260,27 @@ BUILD: dict[str, tuple[int, Build]] = {  # kind: (how often, builder)
     "RotateHubToken": (1, by_facilitator(lambda r: r.choice(HUBS))),
     "RotateLinks": (1, by_facilitator(lambda r: odd(r, ("facilitator", "display"), "hub"))),
     "CreateSession": (1, lambda r: (("s1", "Again", JOIN_CODE), OPERATOR)),
+    "EditProposition": (
+        2,
+        by_facilitator(
+            prop,
+            lambda r: odd(r, ("Text of prop-0", "Revised text", "Third text"), " "),
+            lambda r: r.choice((None, "", "Draft 3")),
+            lambda r: r.random() < 0.5,
+        ),
+    ),
+    "WithdrawProposition": (1, by_facilitator(prop)),
+    "UndoClose": (1, by_facilitator(prop)),
+    "ProposeAmendment": (2, _propose),
+    "AcceptAmendment": (1, _accept),
+    "DeclineAmendment": (1, by_facilitator(lambda r: r.choice(AMENDS), lambda r: "No")),
+    "TranslateProposition": (
+        1,
+        by_facilitator(
+            prop, lambda r: odd(r, ("fr", "ar", "zh"), "tlh"), lambda r: r.choice((None, "Texte"))
+        ),
+    ),
+    "ImportTranslations": (1, _import_translations),
     # Rare, so that most histories stay open long enough to rate.
     "SetSessionStatus": (
         1,
@@ -251,6 +295,13 @@ BUILD: dict[str, tuple[int, Build]] = {  # kind: (how often, builder)
     "ImportRegistrants": (1, _import),
     "RemoveRegistrant": (1, by_facilitator(lambda r: r.choice(PIDS))),
     "OpenInvitation": (2, lambda r: ((r.choice(PIDS),), GUEST)),
+    "SetAdmission": (
+        1,
+        by_facilitator(
+            lambda r: odd(r, ("open", "registered", "both"), "closed"),
+            lambda r: r.choice((None, "all", "registered")),
+        ),
+    ),
 }
 EVERYTHING = {kind: weight for kind, (weight, _) in BUILD.items()}
 # The queue on its own, busy: many hands, moves and removals, few turns.

@@ -88,6 +88,17 @@ SAMPLES: list[ev.Event] = [
     ev.HubTallied(
         "h1", "a", 2, {"agree": 4}, {"youth": {"agree": 3}, "business": {"agree": 1}}, AT
     ),
+    ev.PropositionEdited("a", "Keep it open", None, AT),
+    ev.PropositionRevised("a", 2, "Keep it open and free", "Draft 2, p. 3", None, AT),
+    ev.PropositionRevised("a", 3, "Keep it free", None, "am1", AT),
+    ev.PropositionWithdrawn("b", AT),
+    ev.CloseUndone("a", AT),
+    ev.AmendmentProposed("am1", "a", "p:p1", "youth", "remote", "Keep it free", "Shorter", AT),
+    ev.AmendmentProposed("am2", "a", "h:h1", "other", "hub", "Keep it", None, AT),
+    ev.AmendmentDecided("am1", "accepted", None, 3, AT),
+    ev.AmendmentDecided("am2", "declined", "Out of scope", None, AT),
+    ev.TranslationSet("a", 3, "fr", "Le garder libre", AT),
+    ev.TranslationSet("a", 3, "ar", None, AT),
     ev.RegistrantsImported(
         (
             ("r1", "Amina Diallo", "9f0c" * 8, "youth", "in_room", "fr"),
@@ -97,6 +108,7 @@ SAMPLES: list[ev.Event] = [
     ),
     ev.RegistrantRemoved("r2", AT),
     ev.InvitationOpened("r1", AT),
+    ev.AdmissionSet("both", "registered", AT),
 ]
 
 

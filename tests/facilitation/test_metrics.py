@@ -172,6 +172,7 @@ def test_hub_counts_count_in_n_and_under_other_through_the_whole_pipeline() -> N
     )
     assert body == {
         "round": 1,
+        "revision": 1,
         "total": 12,
         "counts": {**zero, "strongly_agree": 9, "agree": 1, "strongly_disagree": 1, "confused": 1},
         "by_group": {

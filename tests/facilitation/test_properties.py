@@ -270,9 +270,9 @@ def _distribution_hidden_until_revealed(state: SessionState, role: str, shown: A
             if visible:
                 assert "counts" in round_
             elif role == "display":
-                assert set(round_) == {"round", "total"}
+                assert set(round_) == {"round", "revision", "total"}
             else:
-                assert set(round_) == {"round"}
+                assert set(round_) == {"round", "revision"}
 
 
 @settings(max_examples=100, deadline=None)

@@ -3,6 +3,7 @@ invitations that continue one person, removal, admission, and the split of
 registered and self-declared raters."""
 
 import copy
+from typing import Any
 
 import pytest
 
@@ -89,6 +90,26 @@ def test_reading_skips_a_byte_order_mark_and_blank_lines_and_counts_rows_as_show
     ]
 
 
+def test_a_list_saved_with_semicolons_or_tabs_reads_the_same() -> None:
+    for separator in (";", "\t"):
+        text = (
+            HEADER.replace(",", separator)
+            + "\n"
+            + separator.join(("Dupont, Marie", "marie@example.org", "academia", "on-site", "fr"))
+        )
+        rows, problems = read_csv(text)
+        assert problems == []
+        assert [r.values for r in rows] == [
+            {
+                "name": "Dupont, Marie",
+                "email": "marie@example.org",
+                "stakeholder_group": "academia",
+                "channel": "on-site",
+                "language": "fr",
+            }
+        ]
+
+
 def test_a_list_beyond_the_row_limit_is_refused() -> None:
     text = listing(*[f"P{i},p{i}@example.org,other,online,en" for i in range(2001)])
     with pytest.raises(BadRequest, match="at most 2000"):
@@ -133,10 +154,17 @@ def test_an_invitation_opened_twice_continues_one_participant_with_one_rating() 
     imported(state, "Amina Diallo,amina@example.org,civil_society,online,fr")
     before = copy.deepcopy(state)
     assert step(state, c.OpenInvitation("r0"), GUEST) == [ev.InvitationOpened("r0", NOW)]
-    before.participants["r0"] = Participant(
-        "r0", "civil_society", "remote", "Amina Diallo", "fr", NOW, registered=True
-    )
     before.version += 1
+    before.participants["r0"] = Participant(
+        "r0",
+        "civil_society",
+        "remote",
+        "Amina Diallo",
+        "fr",
+        NOW,
+        registered=True,
+        seq=before.version,
+    )
     assert state == before
     # A second device: nothing new, the same person.
     assert step(state, c.OpenInvitation("r0"), GUEST) == []
@@ -249,3 +277,21 @@ def test_outside_the_console_a_small_part_of_the_split_is_not_shown() -> None:
     assert display["metrics_registered"] is None
     console = view(state, "facilitator", "", NOW)["propositions"][0]["rounds"][-1]
     assert console["by_admission"]["registered"]["disagree"] == 1
+
+
+def test_the_chair_changes_admission_and_the_suggestion_basis_on_the_record() -> None:
+    state = both_session("all")
+
+    def round_of(s: SessionState) -> dict[str, Any]:
+        shown: dict[str, Any] = view(s, "facilitator", "", NOW)["propositions"][0]["rounds"][-1]
+        return shown
+
+    assert round_of(state)["metrics"]["suggests_rough_consensus"] is True
+    events = step(state, c.SetAdmission("both", "registered"), FACILITATOR)
+    assert events == [ev.AdmissionSet("both", "registered", NOW)]
+    assert round_of(state)["metrics"]["suggests_rough_consensus"] is False
+    assert step(state, c.SetAdmission("both"), FACILITATOR) == []  # already so
+    step(state, c.SetAdmission("registered"), FACILITATOR)
+    assert state.settings.suggestion_follows == "registered"  # kept when not given
+    refuse(state, c.Join("late", "government", "in_room"), GUEST, "forbidden")
+    refuse(state, lambda: c.SetAdmission("closed"), FACILITATOR, "bad_request")  # type: ignore[arg-type]

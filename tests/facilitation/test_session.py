@@ -301,8 +301,10 @@ def test_join_adds_a_participant() -> None:
     events = step(state, c.Join("p1", "academia", "remote", "  Ana  ", "fr"), GUEST, NOW)
     assert events == [ev.ParticipantJoined("p1", "academia", "remote", "Ana", "fr", NOW)]
     expected = before
-    expected.participants["p1"] = Participant("p1", "academia", "remote", "Ana", "fr", NOW)
     expected.version += 1
+    expected.participants["p1"] = Participant(
+        "p1", "academia", "remote", "Ana", "fr", NOW, seq=expected.version
+    )
     assert state == expected
 
 
@@ -311,8 +313,10 @@ def test_join_without_name_or_language() -> None:
     before = snapshot(state)
     step(state, c.Join("p1", "youth", "in_room", "   "), GUEST, NOW)
     expected = before
-    expected.participants["p1"] = Participant("p1", "youth", "in_room", None, None, NOW)
     expected.version += 1
+    expected.participants["p1"] = Participant(
+        "p1", "youth", "in_room", None, None, NOW, seq=expected.version
+    )
     assert state == expected
 
 
@@ -355,6 +359,7 @@ def test_remove_participant_keeps_their_ratings_and_drops_their_hand() -> None:
     assert events == [ev.ParticipantRemoved("p1", NOW)]
     expected = before
     expected.participants["p1"].removed = True
+    expected.participants["p1"].seq = before.version + 1  # the removal's place in the log
     del expected.queue.entries["e1"]
     del expected.queue.by_owner["p:p1"]
     expected.version += 1
@@ -379,6 +384,7 @@ def test_remove_participant_discarding_ratings_is_an_event_that_untallies_every_
     assert events == [ev.ParticipantRemoved("p1", NOW), ev.RatingsDiscarded("p1", NOW)]
     expected = before
     expected.participants["p1"].removed = True
+    expected.participants["p1"].seq = before.version + 1  # the removal's place in the log
     del expected.queue.entries["e1"]
     del expected.queue.by_owner["p:p1"]
     round1, round2 = expected.propositions["a"].rounds

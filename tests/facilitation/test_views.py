@@ -87,11 +87,13 @@ QUEUE_VIEW: dict[str, Any] = {
             "pinned": False,
         }
     ],
+    "length": 1,
     "closed": False,
 }
 STOPPED = {"running": False, "duration": None, "remaining": None}
 FULL_ROUND: dict[str, Any] = {
     "round": 1,
+    "revision": 1,
     "total": 7,
     "counts": counts(agree=5, disagree=1, confused=1),
     "by_group": {
@@ -134,6 +136,10 @@ PUBLIC_ROUND = {
 }
 
 
+# A proposition's wording as added: revision 1, no translations, nothing earlier.
+FIRST_WORDING: dict[str, Any] = {"revision": 1, "translations": {}, "earlier": []}
+
+
 def propositions(rounds_of_a: list[dict[str, Any]], revealed: bool = False) -> list[Any]:
     return [
         {
@@ -146,6 +152,7 @@ def propositions(rounds_of_a: list[dict[str, Any]], revealed: bool = False) -> l
             "revealed": revealed,
             "mark": None,
             "rounds": rounds_of_a,
+            **FIRST_WORDING,
         },
         {
             "id": "b",
@@ -157,6 +164,7 @@ def propositions(rounds_of_a: list[dict[str, Any]], revealed: bool = False) -> l
             "revealed": False,
             "mark": None,
             "rounds": [],
+            **FIRST_WORDING,
         },
     ]
 
@@ -170,6 +178,7 @@ def test_sections_per_role() -> None:
         "timer",
         "me",
         "windows",
+        "place",
     ]
     assert list(view(state, "display", "", NOW)) == [
         "session",
@@ -188,7 +197,7 @@ def test_participant_sees_only_their_own_and_no_distribution_before_reveal() -> 
     state = scene()
     assert view(state, "participant", "p1", NOW) == {
         "session": SESSION_VIEW,
-        "propositions": propositions([{"round": 1}]),
+        "propositions": propositions([{"round": 1, "revision": 1}]),
         "queue": QUEUE_VIEW,
         "timer": STOPPED,
         "me": {
@@ -199,11 +208,18 @@ def test_participant_sees_only_their_own_and_no_distribution_before_reveal() -> 
             "language": None,
             "entry_id": None,
             "ratings": {"a": {"round": 1, "value": "agree", "comment": "Fine by me"}},
+            "amendments": [],
         },
         "windows": [],
+        "place": None,  # no hand raised
     }
     me = view(state, "participant", "p2", NOW)["me"]
     assert me["entry_id"] == "e2"
+    assert view(state, "participant", "p2", NOW)["place"] == {
+        "entry_id": "e2",
+        "position": 1,
+        "intent": "reply",
+    }
     assert me["ratings"] == {"a": {"round": 1, "value": "disagree", "comment": "Too vague"}}
 
 
@@ -227,7 +243,7 @@ def test_display_sees_the_total_always_and_the_distribution_once_revealed() -> N
     state = scene()
     hidden = {
         "session": SESSION_VIEW,
-        "propositions": propositions([{"round": 1, "total": 7}]),
+        "propositions": propositions([{"round": 1, "revision": 1, "total": 7}]),
         "queue": QUEUE_VIEW,
         "timer": STOPPED,
         "participation": {
@@ -269,11 +285,12 @@ def test_hub_sees_its_own_counts_and_results_only_once_revealed() -> None:
         "tallies": {
             "a": {"round": 1, "counts": counts(agree=4), "by_group": {"other": counts(agree=4)}}
         },
+        "amendments": [],
     }
     hub_view = view(state, "hub", "h1", NOW)
     assert hub_view == {
         "session": SESSION_VIEW,
-        "propositions": propositions([{"round": 1}]),
+        "propositions": propositions([{"round": 1, "revision": 1}]),
         "queue": QUEUE_VIEW,
         "timer": STOPPED,
         "hubs": [
@@ -298,8 +315,8 @@ def test_hub_sees_its_own_counts_and_results_only_once_revealed() -> None:
     open_(state, "a")
     assert view(state, "hub", "h1", NOW)["hub"]["tallies"] == {}
     assert view(state, "hub", "h1", NOW)["propositions"][0]["rounds"] == [
-        {"round": 1},
-        {"round": 2},
+        {"round": 1, "revision": 1},
+        {"round": 2, "revision": 1},
     ]
 
 
@@ -326,6 +343,7 @@ def test_facilitator_sees_everything_and_objections_without_identity() -> None:
     shown = propositions([FULL_ROUND])
     shown[0]["objections"] = objections
     shown[1]["objections"] = []
+    shown[0]["amendments"] = shown[1]["amendments"] = []
     shown[1]["mark"] = {"status": "needs_revision", "note": "Split it"}
     assert full == {
         "session": SESSION_VIEW,
@@ -401,9 +419,9 @@ def test_a_removed_participant_leaves_participation_counts() -> None:
         "hubs": 1,
         "hub_attendance": 40,
     }
-    assert display["queue"] == {"current": None, "entries": [], "closed": False}
+    assert display["queue"] == {"current": None, "entries": [], "length": 0, "closed": False}
     # Their rating stays in the total.
-    assert display["propositions"][0]["rounds"] == [{"round": 1, "total": 7}]
+    assert display["propositions"][0]["rounds"] == [{"round": 1, "revision": 1, "total": 7}]
 
 
 def test_timer_view_computes_remaining_from_now() -> None:
@@ -450,8 +468,22 @@ def test_queue_view_shows_the_current_speaker_and_pins() -> None:
                 "pinned": False,
             },
         ],
+        "length": 2,
         "closed": False,
     }
+
+
+def test_phones_get_the_head_of_a_long_queue_and_their_own_place() -> None:
+    state = scene()
+    for n in range(4, 12):
+        join(state, f"p{n}", "other", "in_room", f"Person {n}")
+        step(state, c.RaiseHand(f"e{n}", "speak"), person(f"p{n}"), NOW + n)
+    console = view(state, "facilitator", "", NOW, ["queue"])["queue"]
+    phone = view(state, "participant", "p11", NOW, ["queue", "place"])
+    assert console["length"] == phone["queue"]["length"] == len(console["entries"]) == 9
+    assert phone["queue"]["entries"] == console["entries"][:5]
+    last = console["entries"][-1]
+    assert phone["place"] == {"entry_id": last["entry_id"], "position": 9, "intent": "speak"}
 
 
 def test_results_document_by_role() -> None:
@@ -460,7 +492,7 @@ def test_results_document_by_role() -> None:
     assert display == {
         "session_id": "s1",
         "version": state.version,
-        "propositions": propositions([{"round": 1, "total": 7}]),
+        "propositions": propositions([{"round": 1, "revision": 1, "total": 7}]),
         "queue": QUEUE_VIEW,
     }
     full = results(state, "facilitator")

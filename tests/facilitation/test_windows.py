@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from facilitation import Actor
 from facilitation import commands as c
 from facilitation import events as ev
+from facilitation.public_outcome import build_outcome
 from facilitation.report import build
 from facilitation.state import Provenance, Publication, RoundState, Window
 
@@ -134,3 +135,15 @@ def test_carried_propositions_come_back_as_drafts_with_their_provenance() -> Non
     assert recorded["head"] == "ab" * 32
     refuse(state, c.CarryForward((item,)), FACILITATOR, "conflict")
     assert before.propositions == {}
+
+
+def test_the_published_outcome_has_the_final_wording_in_every_language() -> None:
+    state = session(propositions=("a",))
+    step(state, c.MarkConsensus("a", "rough_consensus", "Agreed"), FACILITATOR)
+    step(state, c.TranslateProposition("a", "fr", "Texte de a"), FACILITATOR)
+    step(state, c.TranslateProposition("a", "ar", "نص أ"), FACILITATOR)
+    report = build(state, "0" * 64)
+    (recognised,) = build_outcome(report, NOW, None, 3)["recognised"]
+    assert recognised["text"] == "Text of a"
+    assert recognised["translations"] == {"fr": "Texte de a", "ar": "نص أ"}
+    assert recognised["chair_note"] == "Agreed"

@@ -56,6 +56,7 @@ async def test_a_past_outcome_comes_back_with_its_provenance(live_server: LiveSe
         report = (
             await http.get(f"/api/sessions/{new['session_id']}/report.json", headers=auth)
         ).json()
+        page = (await http.get(f"/api/sessions/{new['session_id']}/report.html", headers=auth)).text
 
     carried_ids = by_id.json()["proposition_ids"] + uploaded.json()["proposition_ids"]
     assert len(carried_ids) == 4  # two from each import, never the recognised text
@@ -82,4 +83,5 @@ async def test_a_past_outcome_comes_back_with_its_provenance(live_server: LiveSe
     }
     assert report["propositions"][2]["provenance"] == revised["provenance"]
     assert report["propositions"][0]["provenance"] is None
+    assert f"Carried forward from \u201cIGF 2025\u201d (session {past['session_id']}" in page
     await chair.close()

@@ -116,6 +116,13 @@ def test_bad_drafts_are_refused_clearly(live_server: LiveServer, tmp_path: Path)
     answer = preview(live_server, token, sid, fake, DOCX_TYPE)
     assert answer.status_code == 400
     assert "not a Word .docx document" in answer.json()["error"]["message"]
+    # Larger than any other body may be (max_body_bytes, 256 KiB), within the draft's 2 MiB.
+    big = tmp_path / "big.txt"
+    big.write_text("\n\n".join(f"Point {i}: " + "wording " * 160 for i in range(300)))
+    assert big.stat().st_size > 256 * 1024
+    answer = preview(live_server, token, sid, big, "text/plain")
+    assert answer.status_code == 200, answer.text
+    assert len(answer.json()["items"]) == 300
     huge = tmp_path / "huge.txt"
     huge.write_bytes(b"Too long. " * (MAX_DRAFT_BYTES // 10 + 1))
     answer = preview(live_server, token, sid, huge, "text/plain")

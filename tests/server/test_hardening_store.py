@@ -5,6 +5,8 @@ import os
 import shutil
 import sqlite3
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import httpx
@@ -178,3 +180,38 @@ async def test_a_deleted_data_directory_stops_acknowledgements(
     assert latest_round(console.view, proposition_id)["total"] == 0
     assert len(console.view["participants"]) == 1
     await asyncio.gather(console.close(), phone.close())
+
+
+async def test_a_corrupt_snapshot_row_is_survived_by_replay(
+    server_factory: type[LiveServer], tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    server = server_factory(data, snapshot_every="5").start()
+    created = server.create_session("Snapshots", ["One", "Two"])
+    session_id, first = created["session_id"], created["propositions"][0]["id"]
+    for n in range(6):
+        server.join(created["join_code"], name=f"P{n}")
+    server.stop()  # a clean stop writes the last snapshot
+    with sqlite3.connect(data / "plenary.sqlite3") as db:
+        (seq,) = db.execute(
+            "SELECT seq FROM snapshots WHERE session_id = ?", (session_id,)
+        ).fetchone()
+        assert seq >= 5
+        db.execute(
+            "UPDATE snapshots SET state = ? WHERE session_id = ?", (b"\x00garbage", session_id)
+        )
+    verified = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "server", "verify", "--data", str(data), session_id],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert verified.returncode != 0, verified.stdout
+    assert "replays the log" in verified.stdout + verified.stderr
+    server = server_factory(data).start()
+    console = await Peer(server.url, created["tokens"]["facilitator"]).connect()
+    assert [p["name"] for p in console.view["participants"]] == [f"P{n}" for n in range(6)]
+    assert (await console.call("proposition:open", {"proposition_id": first}))["ok"]
+    await console.close()
+    assert f"snapshot of session {session_id} ignored" in server.log.read_text()

@@ -191,3 +191,30 @@ async def test_the_demo_banner_prints_the_current_generation_of_the_links(
 def link_in(banner: str, label: str) -> str:
     line = next(line for line in banner.splitlines() if label in line)
     return line.split(label, 1)[1].strip()
+
+
+async def test_an_over_long_text_sent_fully_escaped_gets_too_large_not_a_closed_socket(
+    live_server: LiveServer,
+) -> None:
+    """2,001 characters, each as a JSON `\\u` escape (12 KB on the wire): a coded answer,
+    and the connection goes on; the same at the limit is accepted."""
+    created = live_server.create_session(propositions=["Open standards"])
+    url = live_server.url.replace("http", "ws") + "/socket.io/?EIO=4&transport=websocket"
+
+    def escaped(n: int) -> str:
+        return '["proposition:add",{"text":"' + "\\u00e9" * n + '"}]'
+
+    async with websockets.connect(url) as ws:
+        assert str(await ws.recv()).startswith("0{")
+        await ws.send("40" + json.dumps({"token": created["tokens"]["facilitator"]}))
+        assert str(await ws.recv()).startswith("40{")
+        answers: dict[str, Any] = {}
+        for ack_id, packet in {"1": escaped(2001), "2": escaped(2000)}.items():
+            await ws.send(f"42{ack_id}{packet}")
+        while len(answers) < 2:
+            message = str(await asyncio.wait_for(ws.recv(), 10))
+            if message.startswith("43"):
+                ack_id, _, body = message[2:].partition("[")
+                answers[ack_id] = json.loads("[" + body)[0]
+    assert answers["1"]["error"]["code"] == "too_large", answers["1"]
+    assert answers["2"]["ok"], answers["2"]

@@ -127,6 +127,11 @@ async def test_requiring_opinion_consensus_changes_the_suggestion(
     # Same ratings: the tally suggests consensus, but opinion group C does not agree
     # (figure about 0.47 < 0.6), so the session that requires it gets no suggestion.
     assert suggests == [True, False]
+    flags = [
+        latest_round(p.facilitator.view, p.proposition_ids[0])["metrics"]["flags"]
+        for p in (plain, strict)
+    ]
+    assert flags == [[], ["opinion_split"]]
     assert proposition(plain.facilitator.view, first)["consensus"]["opinion_groups"] < 0.6
     for played in (plain, strict):
         await played.close()

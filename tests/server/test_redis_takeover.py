@@ -2,6 +2,8 @@
 another owns, and takes it over within the lease's bound once the owner is killed."""
 
 import asyncio
+import os
+import signal
 import time
 from pathlib import Path
 
@@ -68,3 +70,41 @@ async def test_owner_sigkill_another_worker_takes_over_within_the_lease(
     assert [int(i.split("-")[0]) for i, _ in entries] == list(range(1, len(entries) + 1))
     epoch = redis_server.client().get(f"plenary:lease:{session_id}").split()[1]
     assert epoch == "2"  # one takeover, one new epoch
+
+
+async def test_an_owner_paused_past_its_lease_is_fenced_and_acknowledges_nothing(
+    server_factory: type[LiveServer], tmp_path: Path, redis_server: RedisServer
+) -> None:
+    owner = server_factory(tmp_path / "a", redis=redis_server.url).start()
+    other = server_factory(tmp_path / "b", redis=redis_server.url).start()
+    created = owner.create_session("Pause", ["One"])
+    session_id, pid = created["session_id"], created["propositions"][0]["id"]
+    console = created["tokens"]["facilitator"]
+    facilitator = await Peer(owner.url, console).connect()
+    assert (await facilitator.call("proposition:open", {"proposition_id": pid}))["ok"]
+    phones = [await Peer(owner.url, owner.join(created["join_code"])["token"]).connect()]
+    phones.append(await Peer(owner.url, owner.join(created["join_code"])["token"]).connect())
+    for phone in phones:
+        assert (await phone.call("rating:submit", {"proposition_id": pid, "value": "agree"}))["ok"]
+    logged = redis_server.client().xlen(f"plenary:log:{session_id}")
+
+    assert owner.process is not None
+    os.kill(owner.process.pid, signal.SIGSTOP)  # paused: its lease runs out
+    try:
+        sent = [
+            asyncio.create_task(
+                p.call("rating:submit", {"proposition_id": pid, "value": "disagree"}, timeout=30)
+            )
+            for p in phones
+        ]
+        taken = await asyncio.to_thread(get_results, other, session_id, console)
+        assert taken.status_code == 200, taken.text
+    finally:
+        os.kill(owner.process.pid, signal.SIGCONT)
+    answers = await asyncio.gather(*sent)
+    assert all(a["ok"] is False for a in answers), answers  # the fenced owner acks nothing
+    assert {a["error"]["code"] for a in answers} == {"unavailable"}
+    assert redis_server.client().xlen(f"plenary:log:{session_id}") == logged
+    assert "fenced" in owner.log.read_text()  # its append was attempted, and refused
+    results = await asyncio.to_thread(get_results, other, session_id, console)
+    assert latest_round(results.json(), pid)["counts"]["agree"] == 2

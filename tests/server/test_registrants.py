@@ -2,15 +2,24 @@
 not at all, invitations mailed to a real SMTP server (aiosmtpd), a link that
 continues one person on every device, removal that revokes it, admission."""
 
+import asyncio
 import csv
 import io
 import json
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from tests.live import LiveServer, Peer, latest_round
 from tests.mail import SmtpServer, invitation_link
 from tests.registrants import Registrants, csv_text, registrant_rows
+
+# The test SMTP server takes a login over plain text on loopback (tests/mail.py).
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS"),
+    pytest.mark.filterwarnings("ignore:Session.login_data is deprecated"),  # aiosmtpd's own
+]
 
 
 def log_and_meta(data: Path) -> tuple[str, dict[str, str]]:
@@ -24,7 +33,11 @@ def log_and_meta(data: Path) -> tuple[str, dict[str, str]]:
 async def test_import_mail_open_twice_and_remove(
     server_factory: type[LiveServer], tmp_path: Path, smtp_server: SmtpServer
 ) -> None:
-    server = server_factory(tmp_path / "data", **smtp_server.settings()).start()
+    server = server_factory(tmp_path / "data", **smtp_server.settings())
+    assert smtp_server.login is not None
+    password = smtp_server.login[1]
+    server.env = smtp_server.env()
+    server.start()
     created = server.create_session(
         "Registered plenary", ["Keep the forum open"], settings={"admission": "registered"}
     )
@@ -80,6 +93,10 @@ async def test_import_mail_open_twice_and_remove(
     letter = smtp_server.inbox.to("person3@example.org")
     assert letter["Subject"] == "Your invitation: Registered plenary"
     assert "Registrant 3" in letter.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    # The mail server wanted the login given in the environment; it is stored nowhere.
+    stored = b"".join(path.read_bytes() for path in server.data.iterdir() if path.is_file())
+    assert password.encode() not in stored
+    assert password not in server.log.read_text()
     french = smtp_server.inbox.to("person4@example.org")
     assert french["Subject"] == "Votre invitation : Registered plenary"
     assert registrants.send().json() == {"queued": 1}  # only the one not sent yet
@@ -125,6 +142,52 @@ async def test_import_mail_open_twice_and_remove(
     forged = registrants.open(link[:-4] + "abcd")
     assert forged.status_code == 401
     await facilitator.close()
+
+
+async def test_a_slow_mail_server_never_holds_up_the_session(
+    server_factory: type[LiveServer], tmp_path: Path, smtp_server: SmtpServer
+) -> None:
+    server = server_factory(tmp_path / "data", **smtp_server.settings())
+    server.env = smtp_server.env()
+    server.start()
+    created = server.create_session("Slow mail", ["Rate me while letters go out"])
+    registrants = Registrants(server, created)
+    assert registrants.upload(csv_text(registrant_rows(40))).status_code == 201
+    smtp_server.inbox.delay = 0.1  # 40 letters: at least four seconds of sending
+    facilitator = await Peer(server.url, created["tokens"]["facilitator"]).connect()
+    proposition_id = created["propositions"][0]["id"]
+    phone = await Peer(server.url, server.join(created["join_code"])["token"]).connect()
+    assert registrants.send().json() == {"queued": 40}
+    loop = asyncio.get_running_loop()
+    began = loop.time()
+    assert (await facilitator.call("proposition:open", {"proposition_id": proposition_id}))["ok"]
+    rating = {"proposition_id": proposition_id, "value": "agree"}
+    assert (await phone.call("rating:submit", rating))["ok"]
+    answered = loop.time() - began
+    pending = [r for r in registrants.listed() if r["delivery"]["status"] == "queued"]
+    assert answered < 1.0, answered
+    assert pending, "the letters were all sent before the rating: the test proves nothing"
+    assert len(registrants.until_delivered(40)) == 40
+    await phone.close()
+    await facilitator.close()
+
+
+def test_a_refused_login_fails_every_letter_with_the_reason(
+    server_factory: type[LiveServer], tmp_path: Path, smtp_server: SmtpServer
+) -> None:
+    server = server_factory(tmp_path / "data", **smtp_server.settings())
+    server.env = {"PLENARY_SMTP_USER": "plenary-mailer", "PLENARY_SMTP_PASSWORD": "wrong"}
+    server.start()
+    registrants = Registrants(server, server.create_session("Login refused"))
+    assert registrants.upload(csv_text(registrant_rows(30))).status_code == 201
+    assert registrants.send().json() == {"queued": 30}
+    listed = registrants.until_delivered(30, timeout=15)
+    reasons = {r["delivery"]["status"] + ": " + r["delivery"]["reason"] for r in listed}
+    assert len(reasons) == 1  # one refused login, the same reason for all 30
+    (reason,) = reasons
+    assert reason.startswith("failed: the mail server could not be reached or refused the login")
+    assert "535" in reason  # the server's own answer: authentication failed
+    assert smtp_server.inbox.messages == []
 
 
 async def test_both_admission_splits_registered_and_self_declared_raters(

@@ -64,6 +64,28 @@ SAMPLES: dict[str, tuple[dict[str, Any], c.Command]] = {
         {"participant_id": "x1", "discard_ratings": True},
         c.RemoveParticipant("x1", True),
     ),
+    "proposition:edit": (
+        {"proposition_id": "p1", "text": "Keep it free", "source": "", "new_round": True},
+        c.EditProposition("p1", "Keep it free", "", True),
+    ),
+    "proposition:withdraw": ({"proposition_id": "p1"}, c.WithdrawProposition("p1")),
+    "proposition:undo_close": ({"proposition_id": "p1"}, c.UndoClose("p1")),
+    "amendment:propose": (
+        {"proposition_id": "p1", "text": "Keep it free", "why": "Shorter"},
+        c.ProposeAmendment("*", "p1", "Keep it free", "Shorter"),
+    ),
+    "amendment:accept": (
+        {"amendment_id": "a1", "text": "Keep it", "note": "Edited", "new_round": True},
+        c.AcceptAmendment("a1", "Keep it", "Edited", True),
+    ),
+    "amendment:decline": (
+        {"amendment_id": "a1", "note": "Out of scope"},
+        c.DeclineAmendment("a1", "Out of scope"),
+    ),
+    "proposition:translate": (
+        {"proposition_id": "p1", "language": "fr", "text": "Le garder"},
+        c.TranslateProposition("p1", "fr", "Le garder"),
+    ),
     "window:set": (
         {"proposition_id": "p1", "opens_at": "2026-12-03T09:00", "closes_at": "2026-12-04T09:00"},
         c.SetWindow("*", "p1", "2026-12-03T09:00", "2026-12-04T09:00"),
@@ -72,9 +94,13 @@ SAMPLES: dict[str, tuple[dict[str, Any], c.Command]] = {
     "outcome:publish": ({"note": "Thanks"}, c.PublishOutcome("Thanks")),
     "outcome:unpublish": ({}, c.UnpublishOutcome()),
     "registrant:remove": ({"registrant_id": "r9"}, c.RemoveRegistrant("r9")),
+    "admission:set": (
+        {"admission": "both", "suggestion_follows": "registered"},
+        c.SetAdmission("both", "registered"),
+    ),
 }
 # chosen by the server: compared as "*"
-NEW_IDS = ("entry_id", "proposition_id", "hub_id", "window_id")
+NEW_IDS = ("entry_id", "proposition_id", "hub_id", "window_id", "amendment_id")
 
 
 def built(name: str, payload: dict[str, Any]) -> c.Command:

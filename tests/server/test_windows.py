@@ -78,7 +78,12 @@ async def test_a_window_before_the_live_hour(live_server: LiveServer) -> None:
             f"{live_server.url}/api/sessions/{created['session_id']}/report.json",
             headers={"Authorization": f"Bearer {created['tokens']['facilitator']}"},
         )
+        page = await http.get(
+            f"{live_server.url}/api/sessions/{created['session_id']}/report.md",
+            headers={"Authorization": f"Bearer {created['tokens']['facilitator']}"},
+        )
     report = answer.json()
+    assert "Outside the live hour" in page.text
     rounds = report["propositions"][0]["rounds"]
     timing = [(r["by_timing"]["live"]["total"], r["by_timing"]["window"]["total"]) for r in rounds]
     assert timing == [(0, 1), (1, 0)]

@@ -10,10 +10,11 @@ export const LANGUAGES = ["ar", "zh", "en", "fr", "ru", "es"] as const;
 export const ROLES = ["facilitator", "participant", "hub", "display"] as const;
 export const LINK_ROLES = ["facilitator", "display"] as const;
 export const TIMER_ACTIONS = ["start", "pause", "reset"] as const;
+export const AMENDMENT_STATUSES = ["proposed", "accepted", "declined", "withdrawn"] as const;
 export const ERROR_CODES = ["bad_request", "unauthorized", "forbidden", "not_found", "conflict", "closed", "too_large", "too_slow", "rate_limited", "internal", "unavailable"] as const;
-export const LIMITS = {"comment": 1000, "name": 80, "title": 200, "proposition": 2000, "source": 500, "note": 2000, "attendance": 100000, "timer_seconds": 86400} as const;
+export const LIMITS = {"comment": 1000, "name": 80, "title": 200, "proposition": 2000, "source": 500, "note": 2000, "why": 1000, "attendance": 100000, "timer_seconds": 86400} as const;
 
-export const COMMAND_NAMES = ["sync", "auth:refresh", "rating:submit", "hand:raise", "hand:lower", "hub:tally", "hub:speaker", "proposition:add", "proposition:move", "proposition:open", "proposition:close", "results:reveal", "queue:next", "queue:yield", "queue:close", "display:show", "queue:move", "queue:remove", "timer:set", "consensus:mark", "hub:invite", "hub:update", "hub:rotate", "links:rotate", "participant:remove", "window:set", "window:cancel", "outcome:publish", "outcome:unpublish", "registrant:remove"] as const;
+export const COMMAND_NAMES = ["sync", "auth:refresh", "rating:submit", "hand:raise", "hand:lower", "hub:tally", "hub:speaker", "proposition:add", "proposition:move", "proposition:open", "proposition:close", "results:reveal", "queue:next", "queue:yield", "queue:close", "display:show", "queue:move", "queue:remove", "timer:set", "consensus:mark", "hub:invite", "hub:update", "hub:rotate", "links:rotate", "participant:remove", "proposition:edit", "proposition:withdraw", "proposition:undo_close", "amendment:propose", "amendment:accept", "amendment:decline", "proposition:translate", "window:set", "window:cancel", "outcome:publish", "outcome:unpublish", "admission:set", "registrant:remove"] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 /** Each command's payload, as the server validates it. */
@@ -43,9 +44,17 @@ export interface Payloads {
   "hub:rotate": { hub_id: string };
   "links:rotate": { role: "facilitator" | "display" };
   "participant:remove": { participant_id: string; discard_ratings?: boolean };
+  "proposition:edit": { proposition_id: string; text: string; source?: string | null; new_round?: boolean };
+  "proposition:withdraw": { proposition_id: string };
+  "proposition:undo_close": { proposition_id: string };
+  "amendment:propose": { proposition_id: string; text: string; why?: string | null; stakeholder_group?: string | null };
+  "amendment:accept": { amendment_id: string; text?: string | null; note?: string | null; new_round?: boolean };
+  "amendment:decline": { amendment_id: string; note?: string | null };
+  "proposition:translate": { proposition_id: string; language: string; text: string | null };
   "window:set": { proposition_id?: string | null; opens_at: string; closes_at: string };
   "window:cancel": { window_id: string };
   "outcome:publish": { note?: string | null };
   "outcome:unpublish": {};
+  "admission:set": { admission: "open" | "registered" | "both"; suggestion_follows?: "all" | "registered" | null };
   "registrant:remove": { registrant_id: string };
 }

@@ -11,10 +11,12 @@ import { opinionsPanel } from "./opinions";
 import { hubsPanel, participantsPanel } from "./people";
 import { projectorPanel } from "./projector";
 import { propositionsPanel, type Panel } from "./propositions";
+import { publishPanel } from "./publish";
 import { queuePanel } from "./queue";
 import { registrantsPanel } from "./registrants";
 import { sessionPanel } from "./session";
 import { speakerLogPanel } from "./speaker-log";
+import { windowsPanel } from "./windows";
 
 export function start(): void {
   const view = openLinkedView("view-console", t("console_title"));
@@ -32,6 +34,8 @@ export function start(): void {
       speakerLogPanel(),
       opinionsPanel(),
       sessionPanel(ctx),
+      windowsPanel(ctx),
+      publishPanel(ctx),
       hubsPanel(ctx),
       participantsPanel(ctx),
       registrantsPanel(ctx, () => connection.snapshot?.session.session_id ?? ""),

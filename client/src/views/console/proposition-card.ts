@@ -16,7 +16,12 @@ import {
   type Proposition,
   type Round,
 } from "../../protocol";
+import { amendmentsPanel } from "./amendments";
+import { provenanceNote, timingTable, windowBadge } from "./carried";
 import type { ConsoleContext } from "./context";
+import { reorderControls } from "./reorder";
+import { translationsEditor } from "./translations";
+import { wordingTools } from "./wording";
 import { consensusFigures } from "./opinions";
 
 export interface PropositionCard {
@@ -25,7 +30,13 @@ export interface PropositionCard {
   update(p: Proposition, position: number, count: number): void;
 }
 
-export function propositionCard(p: Proposition, { run }: ConsoleContext): PropositionCard {
+export function propositionCard(p: Proposition, ctx: ConsoleContext): PropositionCard {
+  const { run } = ctx;
+  // Wording, order, amendments and translations live in their own modules.
+  const wording = wordingTools(ctx);
+  const reorder = reorderControls(ctx);
+  const amendments = amendmentsPanel(ctx);
+  const translations = translationsEditor(ctx);
   let current = p;
   let position = 1;
   let count = 1;
@@ -34,6 +45,7 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
   const badges = h("div", { class: "row badges" });
   const text = h("h3", { class: "prop-text", dir: "auto" });
   const source = h("p", { class: "meta" });
+  const carried = h("div", {});
   const lifecycle = h("button", { type: "button", class: "primary" });
   lifecycle.addEventListener("click", () => {
     const id = current.id;
@@ -120,7 +132,16 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
     h("div", { class: "row card-head" }, badges, fold),
     text,
     source,
-    h("div", { class: "row controls" }, lifecycle, reveal, h("span", { class: "order" }, moveUp, moveDown)),
+    wording.el,
+    carried,
+    h(
+      "div",
+      { class: "row controls" },
+      lifecycle,
+      reveal,
+      wording.buttons,
+      h("span", { class: "order" }, moveUp, moveDown, reorder.el),
+    ),
     total,
     bar.el,
     metrics,
@@ -128,6 +149,8 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
     breakdown,
     earlier,
     objections,
+    amendments.el,
+    translations.el,
     markForm,
   );
 
@@ -137,7 +160,9 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
       badges,
       h("span", { class: `badge status-${current.status}` }, t(`status_${current.status}`)),
       current.round > 0 ? h("span", { class: "badge" }, t("round_n", { n: current.round })) : null,
+      current.revision > 1 ? h("span", { class: "badge" }, t("revision_n", { n: current.revision })) : null,
       current.revealed ? h("span", { class: "badge revealed" }, t("revealed")) : null,
+      windowBadge(current),
       current.mark && current.mark.status !== "unmarked"
         ? h(
             "span",
@@ -149,10 +174,16 @@ export function propositionCard(p: Proposition, { run }: ConsoleContext): Propos
     setText(text, current.text);
     setText(source, current.source ?? "");
     source.hidden = !current.source;
+    replace(carried, provenanceNote(current));
     setText(
       lifecycle,
       current.status === "open" ? t("close") : current.status === "closed" ? t("reopen") : t("open"),
     );
+    lifecycle.hidden = current.status === "withdrawn";
+    wording.update(current);
+    reorder.update(current, position, count);
+    amendments.update(current);
+    translations.update(current);
     setText(reveal, current.revealed ? t("hide") : t("reveal"));
     reveal.setAttribute("aria-pressed", String(current.revealed));
     reveal.hidden = current.round === 0;
@@ -245,6 +276,7 @@ function metricsList(m: Metrics): HTMLElement[] {
 function flagLabel(flag: string): string {
   if (flag === "low_sample") return t("flag_low_sample");
   if (flag === "confusion") return t("flag_confusion");
+  if (flag === "opinion_split") return t("flag_opinion_split");
   return flag;
 }
 
@@ -261,6 +293,8 @@ function breakdownTables(round: Round): HTMLElement[] {
     });
     if (rows.length > 0) tables.push(countsTable(t("by_channel"), rows));
   }
+  const timing = timingTable(round);
+  if (timing) tables.push(timing);
   return tables;
 }
 

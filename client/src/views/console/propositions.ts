@@ -5,6 +5,8 @@ import { t } from "../../i18n";
 import type { Snapshot } from "../../protocol";
 import type { ConsoleContext } from "./context";
 import { propositionCard, type PropositionCard } from "./proposition-card";
+import { acceptDrops } from "./reorder";
+import { translationsImport } from "./translations";
 
 export interface Panel {
   el: HTMLElement;
@@ -48,6 +50,7 @@ export function propositionsPanel(ctx: ConsoleContext): Panel {
   });
 
   const list = h("div", { class: "prop-list" });
+  acceptDrops(list, ctx);
   // With a long agenda the open proposition is one click away.
   const jump = h("button", { type: "button", class: "small jump-open", hidden: true }, t("jump_open"));
   jump.addEventListener("click", () => {
@@ -61,6 +64,7 @@ export function propositionsPanel(ctx: ConsoleContext): Panel {
     { class: "panel propositions", "aria-labelledby": "h-props" },
     h("h2", { id: "h-props" }, t("propositions")),
     form,
+    translationsImport(ctx),
     jump,
     empty,
     list,

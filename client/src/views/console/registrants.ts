@@ -26,8 +26,7 @@ export function registrantsPanel(ctx: ConsoleContext, sessionId: () => string): 
   const problems = h("div", { class: "row-problems", role: "alert" });
   const exportButton = h("button", { type: "button" }, t("export_links"));
   const sendButton = h("button", { type: "button" }, t("send_invitations"));
-  const admission = h("p", { class: "admission" });
-  const follows = h("p", { class: "muted" }, t("suggestion_registered"));
+  const admission = admissionForm(ctx);
   const empty = h("p", { class: "muted" }, t("no_registrants"));
   const body = h("tbody", {});
   const table = h(
@@ -50,8 +49,7 @@ export function registrantsPanel(ctx: ConsoleContext, sessionId: () => string): 
     "section",
     { class: "panel registrants", "aria-labelledby": "h-registrants" },
     h("h2", { id: "h-registrants" }, t("registrants")),
-    admission,
-    follows,
+    admission.el,
     form,
     problems,
     h("div", { class: "row" }, exportButton, sendButton),
@@ -142,15 +140,55 @@ export function registrantsPanel(ctx: ConsoleContext, sessionId: () => string): 
     el,
     update(s: Snapshot) {
       const settings = s.session.settings;
-      const mode = settings.admission ?? "open";
-      setText(admission, t("admission_is", { mode: t(`admission_${mode}`) }));
-      follows.hidden = !(mode === "both" && settings.suggestion_follows === "registered");
+      admission.update(settings.admission ?? "open", settings.suggestion_follows ?? "all");
       // Someone came through their link, or the list changed: show it.
       const now = `${s.session.session_id}/${s.participation?.registered ?? 0}/${s.participation?.invited ?? 0}`;
       if (now !== seen) {
         seen = now;
         void refresh();
       }
+    },
+  };
+}
+
+type Admission = "open" | "registered" | "both";
+
+/** Who may take part (`admission:set`), and whether the suggestion follows the registered raters. */
+function admissionForm(ctx: ConsoleContext): {
+  el: HTMLElement;
+  update(mode: Admission, follows: string): void;
+} {
+  const selectId = uid("admission");
+  const select = h(
+    "select",
+    { id: selectId },
+    ...(["open", "registered", "both"] as const).map((mode) =>
+      h("option", { value: mode }, t(`admission_${mode}`)),
+    ),
+  );
+  const box = h("input", { type: "checkbox" });
+  const boxLabel = h("label", { class: "choice" }, box, h("span", {}, t("suggestion_registered")));
+  const save = (): void => {
+    const admission = select.value as Admission;
+    void ctx.run("admission:set", {
+      admission,
+      suggestion_follows: box.checked ? "registered" : "all",
+    });
+  };
+  select.addEventListener("change", save);
+  box.addEventListener("change", save);
+  return {
+    el: h(
+      "div",
+      { class: "admission-form" },
+      h("div", { class: "field" }, h("label", { for: selectId }, t("admission_label")), select),
+      boxLabel,
+    ),
+    update(mode, follows) {
+      if (document.activeElement !== select) select.value = mode;
+      box.checked = follows === "registered";
+      // The split, and so a suggestion of the registered raters alone, exists with `both` only.
+      boxLabel.hidden = mode !== "both";
     },
   };
 }

@@ -120,7 +120,7 @@ function sharedLinks(ctx: ConsoleContext, links: Links, refresh: () => Promise<v
       rotate("display", t("rotate_display"), t("confirm_rotate_display")),
       rotate("facilitator", t("rotate_console"), t("confirm_rotate_console")),
     ),
-    ...links.hubs.map((hub) => copyField(t("hub_link_of", { name: hub.name }), hub.url, "hub-url")),
+    ...links.hubs.map((hub) => copyField(t("hub_link_of", { name: hub.name }), hub.url, "hub-link-url")),
   ];
 }
 

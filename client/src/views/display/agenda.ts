@@ -4,10 +4,11 @@ import { divergingBar, type DivergingBar } from "../../bars";
 import { h, setText, syncList } from "../../dom";
 import { markLabel, percent, t } from "../../i18n";
 import { latestRound, type Proposition, type Snapshot } from "../../protocol";
+import { projectorLanguages, showText, textIn } from "../../wording";
 
 interface AgendaItem {
   el: HTMLElement;
-  update(p: Proposition, position: number): void;
+  update(p: Proposition, position: number, language: string | null): void;
 }
 
 export function agendaList(): { el: HTMLElement; update(s: Snapshot): void } {
@@ -22,7 +23,8 @@ export function agendaList(): { el: HTMLElement; update(s: Snapshot): void } {
         s.propositions,
         (p) => p.id,
         agendaItem,
-        (item, p) => item.update(p, s.propositions.indexOf(p) + 1),
+        (item, p) =>
+          item.update(p, s.propositions.indexOf(p) + 1, projectorLanguages(s.session.languages)[0]),
         items,
       );
       // A draft's section title above the first of its propositions.
@@ -53,7 +55,7 @@ function agendaItem(p: Proposition): AgendaItem {
   );
   return {
     el,
-    update(next, position) {
+    update(next, position, language) {
       const round = latestRound(next);
       setText(number, `${position}.`);
       setText(
@@ -71,7 +73,7 @@ function agendaItem(p: Proposition): AgendaItem {
       setText(mark, marked ? markLabel(marked.status) : "");
       setText(note, marked?.note ?? "");
       note.hidden = !marked?.note;
-      setText(text, next.text);
+      showText(text, textIn(next, language));
       const share = round?.metrics?.agree_share;
       setText(
         rated,

@@ -6,6 +6,7 @@ import { divergingBar, scaleLegend } from "../../bars";
 import { h, setText } from "../../dom";
 import { markLabel, percent, t } from "../../i18n";
 import { latestRound, type Proposition, type Round, type Snapshot } from "../../protocol";
+import { projectorLanguages, showText, textIn } from "../../wording";
 
 export interface FocusCard {
   id: string;
@@ -23,6 +24,7 @@ export function focusCard(p: Proposition): FocusCard {
   const rated = h("p", { class: "rated" });
   const text = h("h2", { class: "prop-text", dir: "auto" });
   const textBox = h("div", { class: "text-box" }, text);
+  const also = h("p", { class: "prop-also", dir: "auto" });
   const note = h("p", { class: "mark-note", dir: "auto" });
   const figures = h("ul", { class: "figures" });
   const shift = h("p", { class: "shift" });
@@ -34,6 +36,7 @@ export function focusCard(p: Proposition): FocusCard {
     { class: "dcard focus", "data-proposition": p.id },
     h("div", { class: "dcard-top" }, status, section, mark, rated),
     textBox,
+    also,
     note,
     figures,
     shift,
@@ -66,7 +69,12 @@ export function focusCard(p: Proposition): FocusCard {
       setText(mark, marked ? markLabel(marked.status) : "");
       setText(note, marked?.note ?? "");
       note.hidden = !marked?.note;
-      setText(text, next.text);
+      // The session's main language, and one more if the link asks for it.
+      const [main, second] = projectorLanguages(s.session.languages);
+      showText(text, textIn(next, main));
+      const other = second ? textIn(next, second) : null;
+      also.hidden = !other?.lang;
+      if (other?.lang) showText(also, other);
       setText(rated, t("rated_n", { n: total }));
       const counts = round?.counts;
       bar.el.hidden = !counts;

@@ -12,6 +12,7 @@ import { openLinkedView, renderSnapshots } from "../../linked-view";
 import { latestRound, type Proposition, type Snapshot } from "../../protocol";
 import type { Shell } from "../../shell";
 import { speakerLine } from "../../speakers";
+import { hubAmendments } from "./amend";
 import { hubFloor, speakerForm } from "./speakers";
 import { tallyForm, type TallyForm } from "./tally";
 
@@ -32,6 +33,7 @@ function mountHub(shell: Shell, connection: Connection): (s: Snapshot) => void {
   const results = h("div", { class: "results" });
   const floor = hubFloor(shell, connection);
   const speaker = speakerForm(shell, connection);
+  const amendments = hubAmendments(shell, connection);
   replace(
     shell.main,
     attendance,
@@ -54,6 +56,7 @@ function mountHub(shell: Shell, connection: Connection): (s: Snapshot) => void {
       listClosed,
     ),
     speaker.el,
+    amendments.el,
     h("section", { "aria-labelledby": "h-results" }, h("h2", { id: "h-results" }, t("results")), results),
   );
   const forms = new Map<string, TallyForm>();
@@ -79,6 +82,7 @@ function mountHub(shell: Shell, connection: Connection): (s: Snapshot) => void {
     listClosed.hidden = !s.queue.closed;
     floor.update(s);
     speaker.update(s);
+    amendments.update(s);
     const told = s.propositions.filter((p) => latestRound(p)?.counts || isMarked(p));
     replace(results, ...told.map(resultCard));
     if (told.length === 0) replace(results, h("p", { class: "muted" }, t("results_hidden")));

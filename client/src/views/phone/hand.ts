@@ -7,6 +7,7 @@ import { INTENTS, type Intent, type Snapshot } from "../../protocol";
 import type { Shell } from "../../shell";
 import { speakerLine } from "../../speakers";
 import { countdown } from "../../timer";
+import { ownPlace } from "./place";
 
 /** Brings the "you have the floor" notice into view, and buzzes where the phone can. */
 function callToFloor(floor: HTMLElement): void {
@@ -96,7 +97,8 @@ export function handPanel(connection: Connection, shell: Shell): HandPanel {
     const ack = await connection.command("hand:raise", { intent }, { retry: true });
     raise.disabled = false;
     if (!ack.ok) return shell.showError(ack.error);
-    connection.update((s) => (s.me ? { ...s, me: { ...s.me, entry_id: ack.entry_id } } : s));
+    const place = { entry_id: ack.entry_id, position: ack.position, intent };
+    connection.update((s) => (s.me ? { ...s, me: { ...s.me, entry_id: ack.entry_id }, place } : s));
   }
   raise.addEventListener("click", () => void raiseHand());
   lower.addEventListener("click", async () => {
@@ -115,8 +117,8 @@ export function handPanel(connection: Connection, shell: Shell): HandPanel {
       // Given the floor, the entry leaves the queue and the server's `me`
       // forgets it; the id remembered here still recognises the speaker.
       const hasFloor = s.queue.current !== null && s.queue.current.entry_id === (mine ?? rememberedEntry());
-      const index = mine === null ? -1 : s.queue.entries.findIndex((e) => e.entry_id === mine);
-      waiting = index >= 0;
+      const place = hasFloor ? null : ownPlace(s, mine);
+      waiting = place !== null;
       if (hasFloor && !wasFloor) {
         shell.announce(t("announce_floor"), true);
         callToFloor(floor);
@@ -139,16 +141,15 @@ export function handPanel(connection: Connection, shell: Shell): HandPanel {
       floor.hidden = !hasFloor;
       el.classList.toggle("has-floor", hasFloor);
       el.classList.toggle("is-waiting", waiting);
-      setText(position, waiting ? t("queue_position", { n: index + 1 }) : "");
+      setText(position, place ? t("queue_position", { n: place.position }) : "");
       position.hidden = !waiting;
       const current = s.queue.current;
       if (current && !hasFloor) replace(speaking, t("speaking_now"), ": ", speakerLine(current));
       else replace(speaking);
       speaking.hidden = !current || hasFloor;
-      if (waiting) {
-        const entry = s.queue.entries[index];
-        if (entry && document.activeElement?.getAttribute("name") !== "intent") {
-          intent = entry.intent;
+      if (place) {
+        if (document.activeElement?.getAttribute("name") !== "intent") {
+          intent = place.intent;
           for (const r of radios) r.input.checked = r.value === intent;
         }
       }

@@ -7,6 +7,7 @@ import { h, replace, setText, syncList } from "../../dom";
 import { channelLabel, groupLabel, markLabel, onLanguage, t } from "../../i18n";
 import type { Proposition, Snapshot } from "../../protocol";
 import { createShell, type Shell } from "../../shell";
+import { ownAmendments } from "./amend";
 import { normaliseJoinCode } from "../../join-code";
 import { handPanel } from "./hand";
 import { fetchJoinInfo, joinForm, storeToken, tokenKey } from "./join-form";
@@ -71,8 +72,9 @@ export function participate(shell: Shell, joinCode: string, token: string, reope
   const empty = h("p", { class: "empty card" }, t("no_open"));
   const list = h("div", { class: "props" });
   const hand = handPanel(connection, shell);
+  const amendments = ownAmendments();
   const outcomes = outcomesPanel();
-  replace(shell.main, whoami, ownGroup, empty, list, hand.el, outcomes.el);
+  replace(shell.main, whoami, ownGroup, empty, list, amendments.el, hand.el, outcomes.el);
 
   const cards = new Map<string, RatingCard>();
   const render = (s: Snapshot): void => {
@@ -86,17 +88,18 @@ export function participate(shell: Shell, joinCode: string, token: string, reope
     setText(ownGroup, own ? t("opinion_own", { label: own.label, groups: own.groups }) : "");
     ownGroup.hidden = !own;
     const shown = s.propositions.filter(isShownOnPhone);
-    empty.hidden = shown.some((p) => p.status === "open");
+    empty.hidden = shown.some((p) => p.status === "open" || p.window !== undefined);
     setText(empty, t("no_open"));
     syncList(
       list,
       shown,
       (p) => p.id,
       (p) => ratingCard(p, connection, shell),
-      (card, p) => card.update(p, s.me?.ratings[p.id]),
+      (card, p) => card.update(p, s.me?.ratings[p.id], s.session.settings.time_zone),
       cards,
     );
     hand.update(s);
+    amendments.update(s);
     outcomes.update(s);
   };
   connection.onSnapshot((next, previous) => {
@@ -111,9 +114,10 @@ export function participate(shell: Shell, joinCode: string, token: string, reope
   });
 }
 
-/** Open propositions to rate, and closed ones whose results were revealed or that the chair marked. */
+/** Open propositions to rate (live or in a rating window), and closed ones whose results were revealed or that the chair marked. */
 function isShownOnPhone(p: Proposition): boolean {
-  return p.status === "open" || (p.status === "closed" && (p.revealed || isMarked(p)));
+  const ended = p.status === "closed" && (p.revealed || isMarked(p));
+  return p.status === "open" || p.window !== undefined || ended;
 }
 
 function isMarked(p: Proposition): boolean {

@@ -5,6 +5,7 @@ import { divergingBar } from "../../bars";
 import type { Connection } from "../../connection";
 import { h, setText, uid } from "../../dom";
 import { markLabel, scaleLabel, t } from "../../i18n";
+import { moment } from "../../moments";
 import {
   COMMENT_MAX,
   SCALE,
@@ -14,16 +15,21 @@ import {
   type ScaleKey,
 } from "../../protocol";
 import type { Shell } from "../../shell";
+import { amendForm } from "./amend";
+import { translatedText } from "./translated";
 
 export interface RatingCard {
   el: HTMLElement;
-  update(p: Proposition, own: OwnRating | undefined): void;
+  /** `zone`: the session's time zone, in which a rating window's end is shown. */
+  update(p: Proposition, own: OwnRating | undefined, zone?: string): void;
 }
 
 export function ratingCard(p: Proposition, connection: Connection, shell: Shell): RatingCard {
   const textId = uid("prop");
   const text = h("h2", { id: textId, class: "prop-text", dir: "auto" }, p.text);
   const meta = h("p", { class: "meta" });
+  const translated = translatedText(text);
+  const amend = amendForm(p, connection, shell);
   const buttons = new Map<ScaleKey, HTMLButtonElement>();
   const grid = h("div", { class: "rate-grid", role: "group", "aria-labelledby": textId });
   for (const value of SCALE) {
@@ -52,6 +58,7 @@ export function ratingCard(p: Proposition, connection: Connection, shell: Shell)
   const sendComment = h("button", { type: "button", class: "secondary" }, t("send_comment"));
   const withdraw = h("button", { type: "button", class: "link danger" }, t("withdraw"));
   const closedNote = h("p", { class: "closed-note" }, t("closed_for_rating"));
+  const untilNote = h("p", { class: "until-note" });
   // The chair's outcome, told to everyone: the mark and the note.
   const outcome = h("div", { class: "outcome", role: "status" });
   const bar = divergingBar();
@@ -60,7 +67,9 @@ export function ratingCard(p: Proposition, connection: Connection, shell: Shell)
     "article",
     { class: "card prop", "data-proposition": p.id },
     text,
+    translated.toggle,
     meta,
+    untilNote,
     grid,
     mine,
     h(
@@ -71,6 +80,7 @@ export function ratingCard(p: Proposition, connection: Connection, shell: Shell)
       h("div", { class: "why-actions" }, counter, commentSent, sendComment),
     ),
     withdraw,
+    amend.el,
     closedNote,
     outcome,
     results,
@@ -79,11 +89,14 @@ export function ratingCard(p: Proposition, connection: Connection, shell: Shell)
   let current = p;
   let own: OwnRating | undefined;
   let busy = false;
+  let zone: string | undefined;
+  // Ratable while the chair has it open, or inside a rating window.
+  const ratable = (): boolean => current.status === "open" || current.window !== undefined;
 
   const refreshCounter = (): void => {
     setText(counter, t("chars_left", { n: comment.value.length, max: COMMENT_MAX }));
     sendComment.disabled =
-      busy || !own?.value || current.status !== "open" || comment.value === (own.comment ?? "");
+      busy || !own?.value || !ratable() || comment.value === (own.comment ?? "");
     const sent = Boolean(own?.comment) && comment.value.trim() === own?.comment;
     setText(commentSent, sent ? t("comment_sent") : "");
   };
@@ -126,9 +139,16 @@ export function ratingCard(p: Proposition, connection: Connection, shell: Shell)
   }
 
   function render(): void {
-    const open = current.status === "open";
+    const open = ratable();
     const value = own?.value ?? null;
-    setText(text, current.text);
+    const inWindow = current.status === "open" ? undefined : current.window;
+    setText(
+      untilNote,
+      inWindow ? t("rate_until", { time: moment(inWindow.closes_at, zone), zone: zone ?? "UTC" }) : "",
+    );
+    untilNote.hidden = !inWindow;
+    translated.update(current);
+    amend.update(current);
     setText(meta, current.round > 1 ? t("round_n", { n: current.round }) : "");
     for (const [key, button] of buttons) {
       setText(button, scaleLabel(key));
@@ -149,7 +169,8 @@ export function ratingCard(p: Proposition, connection: Connection, shell: Shell)
 
   return {
     el,
-    update(next, nextOwn) {
+    update(next, nextOwn, nextZone) {
+      zone = nextZone;
       const roundChanged = next.round !== current.round;
       current = next;
       // A rating of an earlier round is not this round's rating.
