@@ -42,9 +42,18 @@ ROLE_SECTIONS: Final[dict[str, tuple[str, ...]]] = {
     "hub": ("session", "propositions", "queue", "timer", "hubs", "hub"),
 }
 OBJECTING: Final = frozenset({DISAGREE, STRONGLY_DISAGREE, CONFUSED})
-# Phones get the head of the queue, its length and their own `place`, never the
-# whole queue: with two thousand hands up, each change would be megabytes to every phone.
+# No live view carries the whole queue: with two thousand hands up, each change would
+# be megabytes to every screen. Phones, the projector and hubs get its head (what they
+# show), its `length`, and their own entries apart (a phone's `place`, a hub's `own`);
+# the console a page, and further pages on request (`queue:page`).
 QUEUE_PAGE: Final = 5
+CONSOLE_PAGE: Final = 50
+QUEUE_HEAD: Final[dict[str, int]] = {
+    "participant": QUEUE_PAGE,
+    "display": QUEUE_PAGE,
+    "hub": QUEUE_PAGE,
+    "facilitator": CONSOLE_PAGE,
+}
 
 # Which sections of the views an event can change: the shell recomputes only these.
 _ALL: Final = frozenset(ROLE_SECTIONS["facilitator"]) | {"me", "hub", "place"}
@@ -339,19 +348,39 @@ def entry_view(entry: Entry) -> View:
     }
 
 
-def queue(state: SessionState, role: str = "facilitator", *_: object) -> View:
-    """The floor and the waiting entries in order; for participants only the first
-    `QUEUE_PAGE` of them (their own place comes apart, in `place`)."""
+def queue(state: SessionState, role: str = "results", subject: str = "", *_: object) -> View:
+    """The floor and the waiting entries in order: for a live role only the first
+    `QUEUE_HEAD[role]` of them; a hub's own waiting entries also come apart, with their
+    positions (a phone's come in `place`)."""
     current = state.queue.current
     waiting = ordered(state.queue, state.settings.queue_policy)
-    shown = waiting[:QUEUE_PAGE] if role == "participant" else waiting
-    return {
+    bound = QUEUE_HEAD.get(role)
+    shown = waiting if bound is None else waiting[:bound]
+    body: View = {
         "current": None
         if current is None
         else {**entry_view(current.entry), "started_at": current.started_at},
         "entries": [entry_view(e) for e in shown],
         "length": len(waiting),
         "closed": state.queue.closed,
+    }
+    if role == "hub":
+        body["own"] = [
+            {**entry_view(e), "position": position}
+            for position, e in enumerate(waiting, 1)
+            if e.hub_id == subject
+        ]
+    return body
+
+
+def queue_page(state: SessionState, offset: int) -> View:
+    """The console's page of waiting entries from `offset` (0-based), at most
+    `CONSOLE_PAGE` of them, and how many wait in all."""
+    waiting = ordered(state.queue, state.settings.queue_policy)
+    return {
+        "offset": offset,
+        "entries": [entry_view(e) for e in waiting[offset : offset + CONSOLE_PAGE]],
+        "length": len(waiting),
     }
 
 

@@ -128,7 +128,8 @@ def command_table() -> str:
         entry = LOCAL.get(name) or COMMANDS[name]
         fields = payload_fields(payload_model(name))
         payload = ", ".join(f"{f}{'' if req else '?'}" for f, req, _ in fields)
-        who = "any role" if name in LOCAL else ", ".join(sorted(entry.roles))
+        local = name in LOCAL and len(entry.roles) == len(v.ROLES)
+        who = "any role" if local else ", ".join(sorted(entry.roles))
         ack = ", ".join(["ok", *entry.ack_fields])
         rows.append(f"| `{name}` | {who} | `{{{payload}}}` | `{{{ack}}}` |")
     return "\n".join(rows)

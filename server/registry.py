@@ -88,10 +88,11 @@ class LocalEntry:
     payload: type[w.Payload]
     ack_fields: tuple[str, ...]
     summary: str
+    only: frozenset[ActorRole] = frozenset()  # the roles that may give it; empty: any
 
     @property
     def roles(self) -> frozenset[ActorRole]:
-        return frozenset(ROLES)
+        return self.only or frozenset(ROLES)
 
 
 def entry(
@@ -340,6 +341,13 @@ LOCAL: Final[dict[str, LocalEntry]] = {
     for e in (
         LocalEntry("sync", w.Empty, (), "a fresh `snapshot` follows the ack"),
         LocalEntry("auth:refresh", w.Empty, ("token",), "the same role and session, new expiry"),
+        LocalEntry(
+            "queue:page",
+            w.QueuePage,
+            ("version", "offset", "entries", "length"),
+            "up to 50 waiting entries from `offset` (0-based), and how many wait",
+            frozenset({"facilitator"}),
+        ),
     )
 }
 

@@ -16,6 +16,7 @@ from typing import Any, Final
 import socketio
 
 from facilitation import Actor, FacilitationError
+from facilitation.views import queue_page
 from facilitation.vocabulary import LinkRole
 
 from .auth import Authenticator, Claims
@@ -25,7 +26,7 @@ from .registry import COMMANDS, LOCAL, Effects
 from .runner import Request, SessionRunner, fingerprint
 from .sessions import Sessions
 from .views import hub_link, personal, role_view, room, shared_link, snapshot
-from .wire import parse
+from .wire import Payload, QueuePage, parse
 from .wire_json import MALFORMED
 
 log = logging.getLogger("plenary.sockets")
@@ -61,7 +62,11 @@ class Gateway:
         self._tasks: set[asyncio.Task[None]] = set()
         # Set by the composition root: deletes a removed registrant's address.
         self.forget_registrant: Callable[[str, str], Awaitable[None]] = _nothing_to_forget
-        self._local: Final = {"sync": self._sync, "auth:refresh": self._refresh}
+        self._local: Final = {
+            "sync": self._sync,
+            "auth:refresh": self._refresh,
+            "queue:page": self._queue_page,
+        }
         assert set(self._local) == set(LOCAL), "every local command has its handler"
         sio.on("connect", self.connect)
         sio.on("disconnect", self.disconnect)
@@ -124,8 +129,9 @@ class Gateway:
         self._auth.check(c.claims, c.runner.state)  # revoked since connecting?
         local = LOCAL.get(name)
         if local is not None:
-            parse(local.payload, data)
-            return await self._local[name](c, sid)
+            if c.claims.role not in local.roles:
+                raise ApiError("forbidden", f"{name} is for the {', '.join(sorted(local.roles))}.")
+            return await self._local[name](c, sid, parse(local.payload, data))
         entry = COMMANDS[name]
         payload = parse(entry.payload, data)
         request = None
@@ -137,11 +143,21 @@ class Gateway:
             ack = await entry.after(_Effects(self, sid), c.runner, payload, ack)
         return ack
 
-    async def _sync(self, _: Connection, sid: str) -> dict[str, Any]:
+    async def _sync(self, _: Connection, sid: str, __: Payload) -> dict[str, Any]:
         self._background(self._send_snapshot(sid))
         return {"ok": True}
 
-    async def _refresh(self, c: Connection, sid: str) -> dict[str, Any]:
+    async def _queue_page(self, c: Connection, _: str, payload: Payload) -> dict[str, Any]:
+        """A page of the queue beyond the console's first, for the chair to reach any entry."""
+        assert isinstance(payload, QueuePage)
+        runner = c.runner
+
+        def page() -> dict[str, Any]:
+            return {"version": runner.state.version, **queue_page(runner.state, payload.offset)}
+
+        return {"ok": True, **await runner.read(page)}
+
+    async def _refresh(self, c: Connection, sid: str, _: Payload) -> dict[str, Any]:
         claims = c.claims
         token = self._auth.issue(claims.session_id, claims.role, claims.subject, claims.epoch)
         self.adopt(sid, token)

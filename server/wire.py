@@ -155,6 +155,10 @@ class QueueNextPayload(Payload):
     seconds: int | None = None
 
 
+class QueuePage(Payload):
+    offset: Annotated[int, Field(ge=0, le=1_000_000)] = 0
+
+
 class QueueClose(Payload):
     closed: bool
 

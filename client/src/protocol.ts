@@ -244,10 +244,13 @@ export interface QueueEntry {
 
 export interface Queue {
   current: QueueEntry | null;
-  /** Every waiting entry in order; for participants only the first few (see `Place`). */
+  /** The head of the waiting entries in order: the console's first 50 (more with
+   * `queue:page`), the first 5 for everyone else (a phone's own in `Place`). */
   entries: QueueEntry[];
   /** How many are waiting in all. */
   length: number;
+  /** A hub's own waiting entries, with their 1-based positions. */
+  own?: (QueueEntry & { position: number })[];
   /** The list of speakers is closed: no new hands (`queue:close`). */
   closed?: boolean;
 }
@@ -434,6 +437,8 @@ export type StatePatch = Partial<Omit<Snapshot, "version">> & {
 export interface Acks {
   sync: object;
   "auth:refresh": { token: string };
+  /** An extension: the console's page of waiting entries from `offset`. */
+  "queue:page": { version: number; offset: number; entries: QueueEntry[]; length: number };
   "rating:submit": { round: number };
   "hand:raise": { entry_id: string; position: number };
   "hand:lower": object;

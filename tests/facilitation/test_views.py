@@ -291,7 +291,7 @@ def test_hub_sees_its_own_counts_and_results_only_once_revealed() -> None:
     assert hub_view == {
         "session": SESSION_VIEW,
         "propositions": propositions([{"round": 1, "revision": 1}]),
-        "queue": QUEUE_VIEW,
+        "queue": {**QUEUE_VIEW, "own": []},  # no speaker of this hub waits
         "timer": STOPPED,
         "hubs": [
             {"hub_id": "h1", "name": "Nairobi hub", "attendance": 40},

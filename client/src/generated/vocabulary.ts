@@ -14,13 +14,14 @@ export const AMENDMENT_STATUSES = ["proposed", "accepted", "declined", "withdraw
 export const ERROR_CODES = ["bad_request", "unauthorized", "forbidden", "not_found", "conflict", "closed", "too_large", "too_slow", "rate_limited", "internal", "unavailable"] as const;
 export const LIMITS = {"comment": 1000, "name": 80, "title": 200, "proposition": 2000, "source": 500, "note": 2000, "why": 1000, "attendance": 100000, "timer_seconds": 86400} as const;
 
-export const COMMAND_NAMES = ["sync", "auth:refresh", "rating:submit", "hand:raise", "hand:lower", "hub:tally", "hub:speaker", "proposition:add", "proposition:move", "proposition:open", "proposition:close", "results:reveal", "queue:next", "queue:yield", "queue:close", "display:show", "queue:move", "queue:remove", "timer:set", "consensus:mark", "hub:invite", "hub:update", "hub:rotate", "links:rotate", "participant:remove", "proposition:edit", "proposition:withdraw", "proposition:undo_close", "amendment:propose", "amendment:accept", "amendment:decline", "proposition:translate", "window:set", "window:cancel", "outcome:publish", "outcome:unpublish", "admission:set", "registrant:remove"] as const;
+export const COMMAND_NAMES = ["sync", "auth:refresh", "queue:page", "rating:submit", "hand:raise", "hand:lower", "hub:tally", "hub:speaker", "proposition:add", "proposition:move", "proposition:open", "proposition:close", "results:reveal", "queue:next", "queue:yield", "queue:close", "display:show", "queue:move", "queue:remove", "timer:set", "consensus:mark", "hub:invite", "hub:update", "hub:rotate", "links:rotate", "participant:remove", "proposition:edit", "proposition:withdraw", "proposition:undo_close", "amendment:propose", "amendment:accept", "amendment:decline", "proposition:translate", "window:set", "window:cancel", "outcome:publish", "outcome:unpublish", "admission:set", "registrant:remove"] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 /** Each command's payload, as the server validates it. */
 export interface Payloads {
   "sync": {};
   "auth:refresh": {};
+  "queue:page": { offset?: number };
   "rating:submit": { proposition_id: string; value: "strongly_agree" | "agree" | "neutral" | "disagree" | "strongly_disagree" | "confused" | null; comment?: string | null };
   "hand:raise": { intent: "point_of_order" | "reply" | "clarify" | "speak"; proposition_id?: string | null };
   "hand:lower": {};

@@ -367,6 +367,8 @@ export const ar: Strings = {
   shift_line: "الجولة {from} ← الجولة {to}: الموافقة {before} ← {after} ({points} نقطة)",
   list_closed: "قائمة المتحدثين مغلقة.",
   more_waiting: "+{n} آخرون في الانتظار",
+  queue_show_more: "عرض المزيد من المتحدثين",
+  queue_showing: "يُعرض {shown} من أصل {n} في الانتظار.",
   code_hint: "الرمز معروض على الشاشة في القاعة.",
   code_title: "الانضمام إلى جلسة",
   code_label: "رمز الجلسة",

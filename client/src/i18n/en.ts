@@ -373,6 +373,8 @@ export const en = {
   shift_line: "Round {from} → round {to}: {before} → {after} agree ({points} points)",
   list_closed: "The list of speakers is closed.",
   more_waiting: "+{n} more waiting",
+  queue_show_more: "Show more speakers",
+  queue_showing: "Showing {shown} of {n} waiting.",
   code_hint: "The code is shown on the screen in the room.",
   code_title: "Join a session",
   code_label: "Session code",

@@ -369,6 +369,8 @@ export const es: Strings = {
   shift_line: "Ronda {from} → ronda {to}: {before} → {after} de acuerdo ({points} puntos)",
   list_closed: "La lista de oradores está cerrada.",
   more_waiting: "+{n} más en espera",
+  queue_show_more: "Mostrar más oradores",
+  queue_showing: "Se muestran {shown} de {n} en espera.",
   code_hint: "El código aparece en la pantalla de la sala.",
   code_title: "Unirse a una sesión",
   code_label: "Código de la sesión",

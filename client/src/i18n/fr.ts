@@ -369,6 +369,8 @@ export const fr: Strings = {
   shift_line: "Tour {from} → tour {to} : {before} → {after} d’accord ({points} points)",
   list_closed: "La liste des orateurs est close.",
   more_waiting: "+{n} autres en attente",
+  queue_show_more: "Afficher plus d’orateurs",
+  queue_showing: "{shown} sur {n} en attente affichés.",
   code_hint: "Le code est affiché sur l’écran de la salle.",
   code_title: "Rejoindre une session",
   code_label: "Code de la session",

@@ -369,6 +369,8 @@ export const ru: Strings = {
   shift_line: "Раунд {from} → раунд {to}: {before} → {after} согласны ({points} п.)",
   list_closed: "Список выступающих закрыт.",
   more_waiting: "Ещё ожидают: {n}",
+  queue_show_more: "Показать ещё выступающих",
+  queue_showing: "Показано {shown} из {n} ожидающих.",
   code_hint: "Код показан на экране в зале.",
   code_title: "Присоединиться к сессии",
   code_label: "Код сессии",

@@ -364,6 +364,8 @@ export const zh: Strings = {
   shift_line: "第 {from} 轮 → 第 {to} 轮：同意 {before} → {after}（{points} 个百分点）",
   list_closed: "发言名单已关闭。",
   more_waiting: "另有 {n} 人等候",
+  queue_show_more: "显示更多发言人",
+  queue_showing: "显示 {n} 位等候者中的 {shown} 位。",
   code_hint: "代码显示在会场的屏幕上。",
   code_title: "加入会议",
   code_label: "会议代码",

@@ -1,5 +1,8 @@
 // The speaker queue as the chair runs it: who has the floor and for how
-// long, call the next speaker, move or remove entries, run the timer.
+// long, call the next speaker, move or remove entries, run the timer. Live
+// updates carry the first page of the queue (50 entries) and its length; "show
+// more" fetches further pages with `queue:page`, refreshed while shown, so
+// every entry can be moved or removed by its id and absolute position.
 import { h, replace, setText, uid } from "../../dom";
 import { intentLabel, t } from "../../i18n";
 import type { QueueEntry, Snapshot } from "../../protocol";
@@ -7,6 +10,9 @@ import { speakerLine, speakerName } from "../../speakers";
 import { countdown, formatSeconds } from "../../timer";
 import type { ConsoleContext } from "./context";
 import type { Panel } from "./propositions";
+
+/** How many waiting entries the console's live view and each `queue:page` carry. */
+const CONSOLE_PAGE = 50;
 
 export function queuePanel(ctx: ConsoleContext): Panel {
   const current = h("div", { class: "current-speaker" });
@@ -71,6 +77,28 @@ export function queuePanel(ctx: ConsoleContext): Panel {
 
   const list = h("ol", { class: "queue-list" });
   const empty = h("p", { class: "muted" }, t("queue_empty"));
+  const showing = h("p", { class: "queue-showing muted", role: "status" });
+  const showMore = h("button", { type: "button", class: "small queue-more" }, t("queue_show_more"));
+  // Entries beyond the first page, as last fetched, and how many pages are wanted.
+  let beyond: QueueEntry[] = [];
+  let pagesWanted = 0;
+  let fetching = 0; // the latest fetch: an older one's answer is dropped
+  const fetchBeyond = async (): Promise<void> => {
+    const mine = ++fetching;
+    const found: QueueEntry[] = [];
+    for (let page = 1; page <= pagesWanted; page++) {
+      const ack = await ctx.run("queue:page", { offset: page * CONSOLE_PAGE });
+      if (!ack || mine !== fetching) return;
+      found.push(...ack.entries);
+      if (ack.entries.length < CONSOLE_PAGE) break;
+    }
+    beyond = found;
+    if (latest) render(latest);
+  };
+  showMore.addEventListener("click", () => {
+    pagesWanted += 1;
+    void fetchBeyond();
+  });
   const el = h(
     "section",
     { class: "panel queue", "aria-labelledby": "h-queue" },
@@ -83,6 +111,7 @@ export function queuePanel(ctx: ConsoleContext): Panel {
     timer,
     empty,
     list,
+    h("div", { class: "row" }, showing, showMore),
   );
   let secondsInitialised = false;
 
@@ -130,6 +159,20 @@ export function queuePanel(ctx: ConsoleContext): Panel {
   };
 
   let latest: Snapshot | null = null;
+  let shownQueue: Snapshot["queue"] | null = null;
+  const render = (s: Snapshot): void => {
+    const head = s.queue.entries;
+    // Entries fetched beyond the first page, minus any that moved into it since.
+    const ids = new Set(head.map((e) => e.entry_id));
+    const entries =
+      head.length < CONSOLE_PAGE ? head : [...head, ...beyond.filter((e) => !ids.has(e.entry_id))];
+    const count = s.queue.length;
+    replace(list, ...entries.map((e, i) => entryItem(e, i, count)));
+    const more = entries.length < count;
+    setText(showing, more ? t("queue_showing", { shown: entries.length, n: count }) : "");
+    showing.hidden = !more;
+    showMore.hidden = !more;
+  };
   nextSeconds.addEventListener("input", () => {
     if (latest) setText(nextHint, nextTimeHint(latest, Math.round(Number(nextSeconds.value))));
   });
@@ -155,12 +198,13 @@ export function queuePanel(ctx: ConsoleContext): Panel {
       setText(listState, listClosed ? t("list_closed") : "");
       empty.hidden = s.queue.entries.length > 0;
       setText(empty, t("queue_empty"));
-      const entries = s.queue.entries;
-      replace(list, ...entries.map((e, i) => entryItem(e, i, entries.length)));
+      render(s);
+      // A state patch replaces `queue` whole, so a new object means the queue changed.
+      if (pagesWanted > 0 && s.queue !== shownQueue) void fetchBeyond();
+      shownQueue = s.queue;
     },
   };
 }
-
 /** Says which time the next speaker gets: the one typed here, else their intent's. */
 function nextTimeHint(s: Snapshot, typed: number): string {
   const who = s.queue.entries[0];

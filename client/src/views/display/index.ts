@@ -156,7 +156,7 @@ function sidePanel(): { el: HTMLElement; update(s: Snapshot): void; fitKey(): st
           ),
         ),
       );
-      const hidden = s.queue.entries.length - next.length;
+      const hidden = s.queue.length - next.length;
       setText(more, hidden > 0 ? t("more_waiting", { n: hidden }) : "");
       more.hidden = hidden <= 0;
       nextList.hidden = next.length === 0;

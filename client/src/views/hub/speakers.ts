@@ -87,10 +87,9 @@ export function speakerForm(shell: Shell, connection: Connection): Part {
         groups = list.join("\n");
         replace(group, ...list.map((g) => h("option", { value: g }, groupLabel(g))));
       }
-      const hubId = s.hub?.hub_id;
-      const waiting = s.queue.entries
-        .map((e, i) => ({ e, position: i + 1 }))
-        .filter(({ e }) => hubId !== undefined && e.hub_id === hubId);
+      // The hub's own entries come with their positions (`queue.own`): the
+      // queue itself is only its head.
+      const waiting = (s.queue.own ?? []).map((e) => ({ e, position: e.position }));
       replace(
         mine,
         ...waiting.map(({ e, position }) =>
@@ -98,7 +97,7 @@ export function speakerForm(shell: Shell, connection: Connection): Part {
         ),
       );
       if (!added) return;
-      const position = s.queue.entries.findIndex((e) => e.entry_id === added?.entryId) + 1;
+      const position = waiting.find(({ e }) => e.entry_id === added?.entryId)?.position ?? 0;
       if (position === added.position) setText(status, t("speaker_added", { n: position }));
       else if (position > 0) setText(status, t("own_speaker_at", { name: added.name, n: position }));
       else if (s.queue.current?.entry_id === added.entryId) {
