@@ -8,13 +8,22 @@ Rules this module keeps:
   only its own person's group.
 - The report's section is a function of the log alone: `of_state` computes the
   groups from scratch (labels by size), so `plenary verify` recomputes the same
-  figures from the same events.
+  figures from the same events. So does `of_round`, the groups of round k of
+  every proposition that had one: rows and entries are inserted sorted, so the
+  order ratings arrived in does not matter.
 """
 
 from math import isclose
 from typing import Any, Final, TypedDict
 
-from .opinions import Opinions, Representative, compute, stakeholder_consensus
+from .opinions import (
+    OpinionMatrix,
+    Opinions,
+    Representative,
+    compute,
+    position,
+    stakeholder_consensus,
+)
 from .settings import ConsensusThresholds
 from .state import Proposition, SessionState
 from .tally import metrics
@@ -42,14 +51,23 @@ class GroupReport(TypedDict):
 class RoundFigures(TypedDict):
     round: int
     stakeholder_consensus: float | None
-    opinion_consensus: float | None  # latest round only: earlier rounds left the map
+    opinion_consensus: float | None  # over the groups of this round number (`of_round`)
 
 
 class PropositionFigures(TypedDict):
     id: str
     position: int
     rounds: list[RoundFigures]
+    opinion_consensus: float | None  # the live map's (latest rounds), as the console showed it
     suggests_rough_consensus: bool  # the latest round's, with the opinion requirement
+
+
+class RoundGroups(TypedDict):
+    round: int
+    propositions: int  # how many propositions had a round of this number
+    placed: int
+    groups: list[GroupReport]
+    hidden: int
 
 
 class OpinionReport(TypedDict):
@@ -58,12 +76,44 @@ class OpinionReport(TypedDict):
     groups: list[GroupReport]  # groups of at least min_group_size, by label
     hidden: int  # placed participants in smaller groups (not listed)
     min_opinion_consensus: float
+    rounds: list[RoundGroups]  # round 1 = each proposition's first round, and so on
     propositions: list[PropositionFigures]
 
 
 def of_state(state: SessionState) -> Opinions:
     """The groups a from-scratch computation of the log's ratings gives."""
     return compute(state.opinions)
+
+
+def round_matrix(state: SessionState, number: int) -> OpinionMatrix:
+    """The matrix of round `number`: a column per proposition that had such a round
+    (in the order added), each participant's latest rating in it, valued as in the
+    live matrix. Built sorted, so it does not depend on the order ratings came in."""
+    matrix = OpinionMatrix()
+    with_round = [
+        pid for pid in state.opinions.columns if len(state.propositions[pid].rounds) >= number
+    ]
+    for pid in with_round:
+        matrix.add_column(pid)
+    entries = sorted(
+        (participant, pid, rating.value)
+        for pid in with_round
+        for participant, rating in state.propositions[pid].rounds[number - 1].ratings.items()
+    )
+    for participant, pid, value in entries:
+        x = position(value)
+        if x is not None:
+            matrix.set(participant, pid, x)
+    return matrix
+
+
+def of_round(state: SessionState, number: int) -> Opinions:
+    """The groups of round `number`, from scratch (labels by size)."""
+    return compute(round_matrix(state, number))
+
+
+def round_count(state: SessionState) -> int:
+    return max((len(p.rounds) for p in state.propositions.values()), default=0)
 
 
 def requires(thresholds: ConsensusThresholds) -> bool:
@@ -223,12 +273,14 @@ def _positions(state: SessionState) -> dict[str, int]:
 
 
 def report(state: SessionState) -> OpinionReport:
-    """The report's opinion section: the latest round's suggestion is the tally's
-    (`metrics`) with the opinion requirement added."""
+    """The report's opinion section: the live map's groups (each proposition's latest
+    round), the groups of each round number, and per proposition and round both
+    consensus figures. The latest round's suggestion is the tally's (`metrics`) with
+    the opinion requirement added, on the live map's figure as the console showed it."""
     opinions = of_state(state)
     thresholds = state.settings.consensus
     positions = _positions(state)
-    shown = set(shown_groups(state, opinions))
+    per_round = [of_round(state, k) for k in range(1, round_count(state) + 1)]
     figures: list[PropositionFigures] = []
     for pid in state.order:
         p = state.propositions[pid]
@@ -237,7 +289,7 @@ def report(state: SessionState) -> OpinionReport:
             {
                 "round": r.number,
                 "stakeholder_consensus": _stakeholder(p, r.number),
-                "opinion_consensus": figure if r.number == p.round else None,
+                "opinion_consensus": per_round[r.number - 1].consensus.get(pid),
             }
             for r in p.rounds
         ]
@@ -246,12 +298,38 @@ def report(state: SessionState) -> OpinionReport:
                 "id": pid,
                 "position": positions[pid],
                 "rounds": rounds,
+                "opinion_consensus": figure,
                 "suggests_rough_consensus": bool(p.rounds)
                 and suggestion(_suggests(p, thresholds), figure, thresholds),
             }
         )
     return {
         "scope": SCOPE,
+        **_groups_report(state, opinions, positions),
+        "min_opinion_consensus": thresholds.min_opinion_consensus,
+        "rounds": [
+            {
+                "round": k,
+                "propositions": len(found.columns),
+                **_groups_report(state, found, positions),
+            }
+            for k, found in enumerate(per_round, start=1)
+        ],
+        "propositions": figures,
+    }
+
+
+class _Groups(TypedDict):
+    placed: int
+    groups: list[GroupReport]
+    hidden: int
+
+
+def _groups_report(state: SessionState, opinions: Opinions, positions: dict[str, int]) -> _Groups:
+    """Groups of at least `min_group_size` with their representative propositions; the
+    people in smaller groups only counted."""
+    shown = set(shown_groups(state, opinions))
+    return {
         "placed": len(opinions.points),
         "groups": [
             {
@@ -263,8 +341,6 @@ def report(state: SessionState) -> OpinionReport:
             if g.label in shown
         ],
         "hidden": sum(g.size for g in opinions.groups if g.label not in shown),
-        "min_opinion_consensus": thresholds.min_opinion_consensus,
-        "propositions": figures,
     }
 
 

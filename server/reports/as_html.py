@@ -266,8 +266,8 @@ def _participation(report: Report) -> str:
 def _opinions(report: Report) -> str:
     parts = ["<section>", f"<h2>{opinion_tables.TITLE}</h2>"]
     parts.append(f"<p>{escape(opinion_tables.intro(report))}</p>")
-    if report["opinions"]["groups"]:
-        parts.append(_table(opinion_tables.groups(report, u), "lrl"))
+    if opinion_tables.has_groups(report):
+        parts.append(_table(opinion_tables.groups(report, u), "llrl"))
     parts += [_table(opinion_tables.figures(report, u), "lllrrl"), "</section>"]
     return "\n".join(parts)
 

@@ -211,7 +211,7 @@ def _participation(report: Report) -> list[str]:
 
 def _opinions(report: Report) -> list[str]:
     lines = [f"## {opinion_tables.TITLE}", "", opinion_tables.intro(report), ""]
-    if report["opinions"]["groups"]:
+    if opinion_tables.has_groups(report):
         lines += _table(opinion_tables.groups(report, md))
     return lines + _table(opinion_tables.figures(report, md))
 

@@ -3,16 +3,25 @@
 The opinion section of a report (`facilitation.opinion_record.report`) is
 derived from the log alone, so it can be recomputed: the log is replayed up to
 the event the report was made at (its `version`, whose hash must be the
-report's `head`), the groups are computed from scratch, and every figure is
-compared. A report made while the session went on is checked at its own
-point of the log, not against later ratings.
+report's `head`), the groups are computed from scratch (the live map's and
+each round number's), and every figure is compared. A report made while the
+session went on is checked at its own point of the log, not against later
+ratings.
 """
 
 import json
 from pathlib import Path
 from typing import Any
 
-from facilitation.opinion_record import differences, of_state, report, shown_groups
+from facilitation.opinion_record import (
+    differences,
+    of_round,
+    of_state,
+    report,
+    round_count,
+    shown_groups,
+)
+from facilitation.opinions import Opinions
 from facilitation.state import SessionState
 
 from .offline import LogFailure, read, verify
@@ -56,22 +65,29 @@ def compare(data: Path, session_id: str, given: dict[str, Any]) -> list[str]:
 
 
 def opinion_lines(state: SessionState) -> list[str]:
-    """The opinion groups recomputed from the log, for verify's output."""
+    """The opinion groups recomputed from the log, for verify's output: the live map's
+    (each proposition's latest round), then each round number's."""
     opinions = of_state(state)
+    lines = [f"  opinions recomputed: {_groups_line(state, opinions)}"]
+    for position, pid in enumerate(state.order, start=1):
+        figure = opinions.consensus.get(pid)
+        if figure is not None:
+            lines.append(f"    {position}. consensus across opinion groups {percent(figure)}")
+    for number in range(1, round_count(state) + 1):
+        lines.append(f"    round {number}: {_groups_line(state, of_round(state, number))}")
+    return lines
+
+
+def _groups_line(state: SessionState, opinions: Opinions) -> str:
     shown = set(shown_groups(state, opinions))
     sizes = ", ".join(
         f"{g.label}: {g.size}" if g.label in shown else f"{g.label}: below {_least(state)}"
         for g in opinions.groups
     )
-    lines = [
-        f"  opinions recomputed: {len(opinions.points)} placed, "
+    return (
+        f"{len(opinions.points)} placed, "
         f"{len(opinions.groups)} group(s){' (' + sizes + ')' if sizes else ''}"
-    ]
-    for position, pid in enumerate(state.order, start=1):
-        figure = opinions.consensus.get(pid)
-        if figure is not None:
-            lines.append(f"    {position}. consensus across opinion groups {percent(figure)}")
-    return lines
+    )
 
 
 def _least(state: SessionState) -> int:

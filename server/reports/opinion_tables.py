@@ -14,27 +14,34 @@ TITLE = "Opinion groups"
 
 def intro(report: Report) -> str:
     section = report["opinions"]
-    shown = len(section["groups"])
-    hidden = section["hidden"]
-    smaller = f"; {hidden} in smaller groups, not listed" if hidden else ""
-    return (
-        f"{section['placed']} people placed on the opinion map; {shown} opinion group(s) "
-        f"listed{smaller}. Computed from the log over each proposition's latest round "
-        "(docs/opinions.md); `plenary verify --report` recomputes them."
+    per_round = "; ".join(
+        f"round {r['round']}: {r['placed']} placed, {len(r['groups'])} group(s) listed"
+        + (f", {r['hidden']} in smaller groups, not listed" if r["hidden"] else "")
+        for r in section["rounds"]
     )
+    return (
+        f"Opinion groups of each round number (round 1 is each proposition's first round): "
+        f"{per_round or 'no round yet'}. Computed from the log (docs/opinions.md); "
+        "`plenary verify --report` recomputes them."
+    )
+
+
+def has_groups(report: Report) -> bool:
+    return any(r["groups"] for r in report["opinions"]["rounds"])
 
 
 def groups(report: Report, esc: Escape) -> Table:
     texts = {p["id"]: p["text"] for p in report["propositions"]}
     rows = []
-    for g in report["opinions"]["groups"]:
-        reps = "; ".join(
-            f"{r['position']}. {esc(texts.get(r['id'], ''))} "
-            f"({r['direction']} {percent(r['probability'])})"
-            for r in g["representative"]
-        )
-        rows.append([str(g["label"]), str(g["size"]), reps or NONE])
-    return Table(["Group", "People", "Representative propositions"], rows)
+    for round_ in report["opinions"]["rounds"]:
+        for g in round_["groups"]:
+            reps = "; ".join(
+                f"{r['position']}. {esc(texts.get(r['id'], ''))} "
+                f"({r['direction']} {percent(r['probability'])})"
+                for r in g["representative"]
+            )
+            rows.append([str(round_["round"]), str(g["label"]), str(g["size"]), reps or NONE])
+    return Table(["Round", "Group", "People", "Representative propositions"], rows)
 
 
 def figures(report: Report, esc: Escape) -> Table:

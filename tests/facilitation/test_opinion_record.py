@@ -1,5 +1,6 @@
 """What the views and the report show of opinion groups (facilitation/opinion_record.py)."""
 
+from copy import deepcopy
 from dataclasses import replace
 
 import pytest
@@ -10,6 +11,7 @@ from facilitation.opinion_record import (
     console,
     differences,
     display,
+    of_round,
     own_group,
     report,
     suggestion,
@@ -117,3 +119,68 @@ def test_stricter_setting_withholds_the_reports_suggestion() -> None:
         False,
         True,
     )
+
+
+def two_rounds(reverse: bool = False) -> SessionState:
+    """Round 1 by three profiles (5, 5, 5); in round 2 profile B's people (u1*) rate as
+    profile A does, so round 2 has two camps: A with B (10) and C (5). `reverse`
+    submits every round's ratings in the opposite order."""
+    state = session()
+
+    def run(command: c.Command, actor: Actor) -> None:
+        for event in decide(state, command, actor, 2.0):
+            apply(state, event)
+
+    people = [(k, i) for k in range(3) for i in range(5)]
+    for j in range(4):
+        run(c.CloseProposition(f"p{j}"), Actor("facilitator"))
+        run(c.OpenProposition(f"p{j}"), Actor("facilitator"))
+        for k, i in reversed(people) if reverse else people:
+            camp = 0 if k == 1 else k
+            value = PROFILES[camp][j] if j != 1 + i % 3 or i == 0 else "neutral"
+            run(c.SubmitRating(f"p{j}", value), Actor("participant", f"u{k}{i}"))
+    return state
+
+
+def test_each_round_has_its_own_groups_and_figures() -> None:
+    state = two_rounds()
+    section = report(state)
+    first, second = section["rounds"]
+    assert (first["round"], first["placed"], first["hidden"]) == (1, 15, 0)
+    assert sorted(g["size"] for g in first["groups"]) == [5, 5, 5]
+    assert (second["round"], second["placed"], second["hidden"]) == (2, 15, 0)
+    assert [g["size"] for g in second["groups"]] == [10, 5]
+    members = {g.size: set(g.members) for g in of_round(state, 2).groups}
+    assert members[10] == {f"u{k}{i}" for k in (0, 1) for i in range(5)}
+    assert {frozenset(g.members) for g in of_round(state, 1).groups} == {
+        frozenset(f"u{k}{i}" for i in range(5)) for k in range(3)
+    }
+    assert all(g["representative"] for r in section["rounds"] for g in r["groups"])
+    p0 = section["propositions"][0]["rounds"]
+    # Round 1: A and B agree (5 of 5 each), C neutral: ((6/7)^2 * 1/7)^(1/3).
+    assert p0[0]["opinion_consensus"] == pytest.approx(((6 / 7) ** 2 / 7) ** (1 / 3))
+    # Round 2: A with B agree (10 of 10), C neutral: (11/12 * 1/7)^(1/2).
+    assert p0[1]["opinion_consensus"] == pytest.approx((11 / 12 / 7) ** 0.5)
+    # Stakeholder groups: one declared group of 15, 10 agree, in both rounds: 11/17.
+    assert [r["stakeholder_consensus"] for r in p0] == pytest.approx([11 / 17, 11 / 17])
+    # The live map holds the latest rounds: its groups and figure are round 2's.
+    assert section["groups"] == second["groups"]
+    assert section["propositions"][0]["opinion_consensus"] == p0[1]["opinion_consensus"]
+
+
+def test_round_groups_do_not_depend_on_the_order_of_ratings() -> None:
+    assert report(two_rounds())["rounds"] == report(two_rounds(reverse=True))["rounds"]
+
+
+def test_a_changed_round_one_figure_is_named() -> None:
+    section = report(two_rounds())
+    given = deepcopy(section)
+    figure = section["propositions"][0]["rounds"][0]["opinion_consensus"]
+    assert figure is not None
+    given["propositions"][0]["rounds"][0]["opinion_consensus"] = figure + 0.01
+    given["rounds"][0]["groups"][0]["size"] = 4
+    assert differences(section, given) == [
+        "opinions.propositions[0].rounds[0].opinion_consensus: the report says "
+        f"{figure + 0.01!r}, the log gives {figure!r}",
+        "opinions.rounds[0].groups[0].size: the report says 4, the log gives 5",
+    ]
