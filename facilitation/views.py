@@ -11,6 +11,8 @@ Rules this module keeps:
   entry shows the name a person gave (raising a hand is public).
 """
 
+import hashlib
+import json
 from collections.abc import Iterable
 from typing import Any, Final
 
@@ -364,6 +366,8 @@ def queue(state: SessionState, role: str = "results", subject: str = "", *_: obj
         "length": len(waiting),
         "closed": state.queue.closed,
     }
+    if role == "facilitator" and bound is not None and len(waiting) > bound:
+        body["beyond"] = _digest(waiting[bound:])
     if role == "hub":
         body["own"] = [
             {**entry_view(e), "position": position}
@@ -371,6 +375,14 @@ def queue(state: SessionState, role: str = "results", subject: str = "", *_: obj
             if e.hub_id == subject
         ]
     return body
+
+
+def _digest(entries: list[Entry]) -> str:
+    """A short fingerprint of the entries beyond the console's page: a move or a new
+    intent out there changes the console's `queue` though its page stays the same, so
+    a console showing further pages knows to fetch them again."""
+    text = json.dumps([entry_view(e) for e in entries], sort_keys=True)
+    return hashlib.blake2b(text.encode(), digest_size=6).hexdigest()
 
 
 def queue_page(state: SessionState, offset: int) -> View:

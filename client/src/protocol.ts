@@ -249,6 +249,8 @@ export interface Queue {
   entries: QueueEntry[];
   /** How many are waiting in all. */
   length: number;
+  /** Console: a fingerprint of the entries beyond its page; it changes with them. */
+  beyond?: string;
   /** A hub's own waiting entries, with their 1-based positions. */
   own?: (QueueEntry & { position: number })[];
   /** The list of speakers is closed: no new hands (`queue:close`). */

@@ -59,6 +59,12 @@ async def test_no_live_view_carries_the_whole_queue_yet_the_chair_reaches_every_
     assert (page["length"], page["offset"], len(page["entries"])) == (WAITING, 150, 50)
     assert page["entries"][-1]["entry_id"] == own
     assert (await console.call("queue:page", {"offset": WAITING}))["entries"] == []
+    # A move out beyond the page still reaches the console, as a new `beyond`.
+    beyond = console.view["queue"]["beyond"]
+    assert (await console.call("queue:move", {"entry_id": own, "position": WAITING - 1}))["ok"]
+    await console.until(lambda v: v["queue"]["beyond"] != beyond)
+    page = await console.call("queue:page", {"offset": 150})
+    assert page["entries"][-2]["entry_id"] == own
     assert (await console.call("queue:move", {"entry_id": own, "position": 1}))["ok"]
     await console.until(lambda v: v["queue"]["entries"][0]["entry_id"] == own)
     await hub.until(lambda v: v["queue"]["own"][0]["position"] == 1)
