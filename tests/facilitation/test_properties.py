@@ -76,6 +76,8 @@ def recount(log: list[ev.Event]) -> dict[tuple[str, int], Recount]:
             is_open.add(event.proposition_id)
         elif isinstance(event, ev.PropositionClosed):
             is_open.discard(event.proposition_id)
+        elif isinstance(event, ev.CloseUndone):  # the chair's round is live again
+            is_open.add(event.proposition_id)
         elif isinstance(event, ev.WindowSet):
             windows[event.window_id] = event.proposition_id
         elif isinstance(event, ev.WindowOpened):
