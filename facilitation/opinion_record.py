@@ -17,6 +17,7 @@ from math import isclose
 from typing import Any, Final, TypedDict
 
 from .opinions import (
+    Group,
     OpinionMatrix,
     Opinions,
     Representative,
@@ -152,6 +153,16 @@ def _rep(r: Representative, positions: dict[str, int]) -> RepresentativeReport:
     }
 
 
+def _group(g: Group, positions: dict[str, int]) -> GroupReport:
+    """One group as the console and the report list it: label, size, representative
+    propositions (never its members)."""
+    return {
+        "label": g.label,
+        "size": g.size,
+        "representative": [_rep(r, positions) for r in g.representative],
+    }
+
+
 def _stakeholder(p: Proposition, number: int) -> float | None:
     round_ = p.rounds[number - 1]
     return stakeholder_consensus(round_.tally.by_group)
@@ -173,14 +184,7 @@ def console(state: SessionState, opinions: Opinions | None) -> dict[str, Any]:
     )
     return {
         "placed": len(opinions.points),
-        "groups": [
-            {
-                "label": g.label,
-                "size": g.size,
-                "representative": [_rep(r, positions) for r in g.representative],
-            }
-            for g in opinions.groups
-        ],
+        "groups": [_group(g, positions) for g in opinions.groups],
         "points": [[x, y, label] for x, y, label in _by_label(points)],
         "min_group_size": _least(state),
     }
@@ -331,15 +335,7 @@ def _groups_report(state: SessionState, opinions: Opinions, positions: dict[str,
     shown = set(shown_groups(state, opinions))
     return {
         "placed": len(opinions.points),
-        "groups": [
-            {
-                "label": g.label,
-                "size": g.size,
-                "representative": [_rep(r, positions) for r in g.representative],
-            }
-            for g in opinions.groups
-            if g.label in shown
-        ],
+        "groups": [_group(g, positions) for g in opinions.groups if g.label in shown],
         "hidden": sum(g.size for g in opinions.groups if g.label not in shown),
     }
 

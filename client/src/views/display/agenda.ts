@@ -2,9 +2,10 @@
 // the chair's mark and, once revealed, its agree share; the open ones stand out.
 import { divergingBar, type DivergingBar } from "../../bars";
 import { h, setText, syncList } from "../../dom";
-import { markLabel, percent, t } from "../../i18n";
+import { percent, t } from "../../i18n";
 import { latestRound, type Proposition, type Snapshot } from "../../protocol";
 import { projectorLanguages, showText, textIn } from "../../wording";
+import { showMark } from "./mark";
 
 interface AgendaItem {
   el: HTMLElement;
@@ -65,14 +66,7 @@ function agendaItem(p: Proposition): AgendaItem {
           : t(`status_${next.status}`),
       );
       el.classList.toggle("is-open", next.status === "open");
-      const marked = next.mark && next.mark.status !== "unmarked" ? next.mark : null;
-      mark.hidden = !marked;
-      mark.className = `badge mark${marked ? ` mark-${marked.status}` : ""}`;
-      if (marked) mark.dataset.mark = marked.status;
-      else delete mark.dataset.mark;
-      setText(mark, marked ? markLabel(marked.status) : "");
-      setText(note, marked?.note ?? "");
-      note.hidden = !marked?.note;
+      showMark(mark, note, next);
       showText(text, textIn(next, language));
       const share = round?.metrics?.agree_share;
       setText(

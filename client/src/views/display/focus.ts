@@ -4,9 +4,10 @@
 // before deliberation to the round after.
 import { divergingBar, scaleLegend } from "../../bars";
 import { h, setText } from "../../dom";
-import { markLabel, percent, t } from "../../i18n";
+import { percent, t } from "../../i18n";
 import { latestRound, type Proposition, type Round, type Snapshot } from "../../protocol";
 import { projectorLanguages, showText, textIn } from "../../wording";
+import { showMark } from "./mark";
 
 export interface FocusCard {
   id: string;
@@ -61,14 +62,7 @@ export function focusCard(p: Proposition): FocusCard {
       el.classList.toggle("is-open", next.status === "open");
       setText(section, next.section ?? "");
       section.hidden = !next.section;
-      const marked = next.mark && next.mark.status !== "unmarked" ? next.mark : null;
-      mark.hidden = !marked;
-      mark.className = `badge mark${marked ? ` mark-${marked.status}` : ""}`;
-      if (marked) mark.dataset.mark = marked.status;
-      else delete mark.dataset.mark;
-      setText(mark, marked ? markLabel(marked.status) : "");
-      setText(note, marked?.note ?? "");
-      note.hidden = !marked?.note;
+      showMark(mark, note, next);
       // The session's main language, and one more if the link asks for it.
       const [main, second] = projectorLanguages(s.session.languages);
       showText(text, textIn(next, main));
