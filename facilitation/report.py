@@ -21,7 +21,7 @@ from .opinion_record import OpinionReport
 from .opinion_record import report as opinion_report
 from .state import Participant, Proposition, RoundState, SessionState, Turn, Vector
 from .tally import ShareMetrics, as_counts, metrics, share_metrics
-from .views import objections, provenance
+from .views import AmendmentView, amendment_view, amendments_of, objections, provenance
 from .vocabulary import PARTICIPANT_CHANNELS, TIMINGS
 from .windows import windows
 from .wordiff import Change, word_diff
@@ -87,18 +87,9 @@ class WordingReport(TypedDict):
     amendment_id: str | None
 
 
-class AmendmentReport(TypedDict):
-    """An amendment from the floor: group and channel, never who."""
+class AmendmentReport(AmendmentView):
+    """An amendment from the floor, with when the chair decided it."""
 
-    amendment_id: str
-    text: str
-    why: str | None
-    stakeholder_group: str
-    channel: str
-    status: str
-    note: str | None
-    revision: int | None
-    at: float
     decided_at: float | None
 
 
@@ -284,20 +275,8 @@ def _proposition(
 
 def _amendments(state: SessionState, p: Proposition) -> list[AmendmentReport]:
     return [
-        {
-            "amendment_id": a.amendment_id,
-            "text": a.text,
-            "why": a.why,
-            "stakeholder_group": a.stakeholder_group,
-            "channel": a.channel,
-            "status": a.status,
-            "note": a.note,
-            "revision": a.revision,
-            "at": a.at,
-            "decided_at": a.decided_at,
-        }
-        for a in state.amendments.values()
-        if a.proposition_id == p.proposition_id
+        {**amendment_view(a), "decided_at": a.decided_at}
+        for a in amendments_of(state, p.proposition_id)
     ]
 
 

@@ -14,7 +14,7 @@ Rules this module keeps:
 import hashlib
 import json
 from collections.abc import Iterable
-from typing import Any, Final
+from typing import Any, Final, TypedDict
 
 from . import events as ev
 from .publication import publication
@@ -264,9 +264,7 @@ def propositions(state: SessionState, role: str, *_: object) -> list[View]:
             item["window"] = window_view(window)
         if role == "facilitator":
             item["objections"] = objections(p)
-            item["amendments"] = [
-                amendment_view(a) for a in state.amendments.values() if a.proposition_id == pid
-            ]
+            item["amendments"] = [amendment_view(a) for a in amendments_of(state, pid)]
             if p.provenance is not None:
                 item["provenance"] = provenance(p)
         shown.append(item)
@@ -290,8 +288,25 @@ def wording_view(p: Proposition) -> View:
     }
 
 
-def amendment_view(a: Amendment) -> View:
-    """An amendment as the console sees it: group and channel, never who."""
+class AmendmentView(TypedDict):
+    """An amendment as the console and the report show it: group and channel, never who."""
+
+    amendment_id: str
+    text: str
+    why: str | None
+    stakeholder_group: str
+    channel: str
+    status: str
+    note: str | None
+    revision: int | None
+    at: float
+
+
+def amendments_of(state: SessionState, proposition_id: str) -> list[Amendment]:
+    return [a for a in state.amendments.values() if a.proposition_id == proposition_id]
+
+
+def amendment_view(a: Amendment) -> AmendmentView:
     return {
         "amendment_id": a.amendment_id,
         "text": a.text,

@@ -6,6 +6,7 @@ import os
 import signal
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -22,16 +23,29 @@ def get_results(worker: LiveServer, session_id: str, token: str) -> httpx.Respon
     )
 
 
-async def test_owner_sigkill_another_worker_takes_over_within_the_lease(
+async def _two_workers_one_open_proposition(
     server_factory: type[LiveServer], tmp_path: Path, redis_server: RedisServer
-) -> None:
+) -> tuple[LiveServer, LiveServer, dict[str, Any]]:
+    """Two workers on one Redis; a session made on the first (its owner), with its one
+    proposition open."""
     owner = server_factory(tmp_path / "a", redis=redis_server.url).start()
     other = server_factory(tmp_path / "b", redis=redis_server.url).start()
     created = owner.create_session("Takeover", ["One"])
+    pid = created["propositions"][0]["id"]
+    facilitator = await Peer(owner.url, created["tokens"]["facilitator"]).connect()
+    assert (await facilitator.call("proposition:open", {"proposition_id": pid}))["ok"]
+    await facilitator.close()
+    return owner, other, created
+
+
+async def test_owner_sigkill_another_worker_takes_over_within_the_lease(
+    server_factory: type[LiveServer], tmp_path: Path, redis_server: RedisServer
+) -> None:
+    owner, other, created = await _two_workers_one_open_proposition(
+        server_factory, tmp_path, redis_server
+    )
     session_id, pid = created["session_id"], created["propositions"][0]["id"]
     console = created["tokens"]["facilitator"]
-    facilitator = await Peer(owner.url, console).connect()
-    assert (await facilitator.call("proposition:open", {"proposition_id": pid}))["ok"]
     tokens = [owner.join(created["join_code"])["token"] for _ in range(10)]
     phones = await asyncio.gather(*(Peer(owner.url, t).connect() for t in tokens))
     acks = await asyncio.gather(
@@ -75,13 +89,11 @@ async def test_owner_sigkill_another_worker_takes_over_within_the_lease(
 async def test_an_owner_paused_past_its_lease_is_fenced_and_acknowledges_nothing(
     server_factory: type[LiveServer], tmp_path: Path, redis_server: RedisServer
 ) -> None:
-    owner = server_factory(tmp_path / "a", redis=redis_server.url).start()
-    other = server_factory(tmp_path / "b", redis=redis_server.url).start()
-    created = owner.create_session("Pause", ["One"])
+    owner, other, created = await _two_workers_one_open_proposition(
+        server_factory, tmp_path, redis_server
+    )
     session_id, pid = created["session_id"], created["propositions"][0]["id"]
     console = created["tokens"]["facilitator"]
-    facilitator = await Peer(owner.url, console).connect()
-    assert (await facilitator.call("proposition:open", {"proposition_id": pid}))["ok"]
     phones = [await Peer(owner.url, owner.join(created["join_code"])["token"]).connect()]
     phones.append(await Peer(owner.url, owner.join(created["join_code"])["token"]).connect())
     for phone in phones:
