@@ -9,8 +9,9 @@ deadline after it opens, and after each response.
 """
 
 import asyncio
+import functools
 import resource
-from typing import Any
+from typing import Any, cast
 
 # uvicorn[standard] (our dependency) brings httptools, which uvicorn's "auto" picks.
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -20,11 +21,14 @@ class _HeaderDeadline(asyncio.Protocol):
     """Closes a connection that has not sent a whole request head `header_timeout` after
     it opened or after its last response; a websocket it was upgraded to is left alone."""
 
-    header_timeout: float = 10.0
     cycle: Any
     transport: Any
     loop: asyncio.AbstractEventLoop
     _deadline: asyncio.TimerHandle | None = None
+
+    def __init__(self, *args: Any, header_timeout: float = 10.0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # uvicorn's protocol: config, server_state, …
+        self.header_timeout = header_timeout
 
     def connection_made(self, transport: Any) -> None:
         super().connection_made(transport)
@@ -59,8 +63,13 @@ class _Deadline(_HeaderDeadline, HttpToolsProtocol):
 
 
 def header_timeout_protocol(seconds: float) -> type[asyncio.Protocol]:
-    """uvicorn's default HTTP protocol, closing connections slow to send a request head."""
-    return type("HeaderTimeoutProtocol", (_Deadline,), {"header_timeout": seconds})
+    """uvicorn's default HTTP protocol, closing connections slow to send a request head.
+
+    A partial of a module-level class, not a class made at run time: uvicorn's
+    config is pickled to each worker process (`--workers`), and a partial pickles.
+    uvicorn only ever calls what `http=` names, as a class would be called.
+    """
+    return cast(type[asyncio.Protocol], functools.partial(_Deadline, header_timeout=seconds))
 
 
 def raise_open_files_limit() -> int:

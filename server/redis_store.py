@@ -332,7 +332,11 @@ class RedisStore:
 
     def status(self) -> dict[str, Any]:
         """What /healthz adds for a load balancer: the store and the sessions owned here."""
-        return {"store": "redis", "owned_sessions": len(self.leases.held)}
+        return {
+            "store": "redis",
+            "owned_sessions": len(self.leases.held),
+            "worker": self.leases.owner,
+        }
 
     def _lose(self, session_id: str, reason: str) -> None:
         log.error("REFUSING session %s: %s", session_id, reason)

@@ -25,6 +25,15 @@ class Settings:
         default=8000,
         metadata={"help": ("TCP port to listen on.")},
     )
+    workers: int = field(
+        default=1,
+        metadata={
+            "help": (
+                "Worker processes serving the one port; above 1 needs `--redis` (each worker"
+                " accepts any connection and shares the sessions through Redis)."
+            )
+        },
+    )
     data: Path = field(
         default=Path("./data"),
         metadata={

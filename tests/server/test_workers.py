@@ -1,0 +1,170 @@
+"""`plenary serve --workers N`: N real worker processes on one port, supervised.
+
+Each HTTP client below keeps one keep-alive connection, so `/healthz`'s
+`worker` (the lease owner name, `host/pid/random`) tells which process holds
+that connection.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.live import ROOT, LiveServer, free_port
+from tests.redis_live import RedisServer
+
+
+def wait_for(check: Callable[[], Any], seconds: float, what: str) -> Any:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if found := check():
+            return found
+        time.sleep(0.05)
+    raise AssertionError(f"not within {seconds} s: {what}")
+
+
+class Pinned:
+    """One HTTP client on one connection, and the worker that accepted it."""
+
+    def __init__(self, url: str) -> None:
+        self.client = httpx.Client(base_url=url, limits=httpx.Limits(max_connections=1))
+        self.worker, self.address = self.health()
+
+    def health(self) -> tuple[str, tuple[str, int]]:
+        answer = self.client.get("/healthz", timeout=5)
+        assert answer.status_code == 200, answer.text
+        return answer.json()["worker"], answer.extensions["network_stream"].get_extra_info(
+            "client_addr"
+        )
+
+    @property
+    def pid(self) -> int:
+        return int(self.worker.split("/")[1])
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@pytest.fixture
+def pinned() -> Iterator[list[Pinned]]:
+    clients: list[Pinned] = []
+    yield clients
+    for client in clients:
+        client.client.close()
+
+
+def test_three_workers_share_the_port_a_killed_one_is_replaced_sigterm_stops_all(
+    server_factory: type[LiveServer],
+    tmp_path: Path,
+    redis_server: RedisServer,
+    pinned: list[Pinned],
+) -> None:
+    server = server_factory(
+        tmp_path / "data", redis=redis_server.url, workers="3", keep_alive_s="60"
+    ).start()
+
+    def three_workers_seen() -> bool:
+        pinned.append(Pinned(server.url))
+        return len({p.worker for p in pinned}) == 3
+
+    wait_for(three_workers_seen, 20, "connections accepted by three different workers")
+    first = {p.worker for p in pinned}
+    assert all(alive(p.pid) for p in pinned)
+
+    # A session made through the port is owned (its lease) by one of the three.
+    created = server.create_session("Three workers", ["One"])
+    redis = redis_server.client()
+    lease = redis.get(f"plenary:lease:{created['session_id']}")
+    owner = lease.split()[0]
+    assert owner in first
+
+    victim = next(p for p in pinned if p.worker != owner)
+    os.kill(victim.pid, signal.SIGKILL)
+    # The others keep their connections: the same worker answers on the same socket.
+    for other in (p for p in pinned if p.worker != victim.worker):
+        assert other.health() == (other.worker, other.address)
+
+    def a_new_worker() -> set[str]:
+        pinned.append(Pinned(server.url))
+        return {pinned[-1].worker} - first
+
+    replacement = wait_for(a_new_worker, 20, "a worker started in place of the killed one")
+    assert not alive(victim.pid)
+    assert redis.get(f"plenary:lease:{created['session_id']}") == lease
+
+    # SIGTERM to the parent stops every worker cleanly; each releases its leases.
+    assert server.process is not None
+    parent = server.process
+    parent.send_signal(signal.SIGTERM)
+    assert parent.wait(timeout=20) == 0
+    server.process = None
+    workers = {int(w.split("/")[1]) for w in first | replacement} - {victim.pid}
+    assert not [pid for pid in workers if alive(pid)]
+    assert list(redis.scan_iter("plenary:lease:*")) == []
+
+
+def serve(*args: str, env: dict[str, str] | None = None, timeout: float = 30) -> Any:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("PLENARY_")}
+    return subprocess.run(
+        [sys.executable, "-m", "server", "serve", "--host", "127.0.0.1", *args],
+        cwd=ROOT,
+        env={**base, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def listening(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.mark.parametrize("how", ["option", "environment"])
+def test_more_than_one_worker_without_redis_is_refused_before_listening(
+    tmp_path: Path, how: str
+) -> None:
+    port = free_port()
+    args = ["--port", str(port), "--data", str(tmp_path / "data")]
+    if how == "option":
+        done = serve(*args, "--workers", "2")
+    else:
+        done = serve(*args, env={"PLENARY_WORKERS": "2"})
+    assert done.returncode == 2
+    assert "--workers 2 needs --redis URL" in done.stderr
+    assert not listening(port)
+    assert not (tmp_path / "data").exists()
+
+
+def test_a_worker_that_cannot_start_stops_the_parent_non_zero(tmp_path: Path) -> None:
+    careless = RedisServer(tmp_path / "redis", "--appendonly", "no").start()
+    try:
+        port = free_port()
+        started = time.monotonic()
+        done = serve(
+            "--port", str(port), "--data", str(tmp_path / "data"),
+            "--redis", careless.url, "--workers", "2",
+        )  # fmt: skip
+        took = time.monotonic() - started
+    finally:
+        careless.stop()
+    assert done.returncode != 0
+    assert "appendonly is 'no'" in done.stderr
+    assert "failed to start" in done.stderr
+    assert "every worker was stopped" in done.stderr
+    assert "Plenary is serving" not in done.stdout
+    assert not listening(port)
+    assert took < 20
