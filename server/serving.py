@@ -14,6 +14,7 @@ which the supervisor stops every worker; the parent then exits non-zero.
 
 import functools
 import multiprocessing
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -98,7 +99,7 @@ def serve_workers(settings: Settings) -> None:
     announced = multiprocessing.get_context("spawn").Value("b", 0)
     config = uvicorn_config(
         settings,
-        functools.partial(worker_app, settings, announced),
+        functools.partial(worker_app, settings, announced, os.getpid()),
         factory=True,
         workers=settings.workers,
     )

@@ -10,7 +10,11 @@ started again, for ever.
 """
 
 import logging
+import os
+import signal
 import sys
+import threading
+import time
 from collections.abc import Callable
 from multiprocessing.sharedctypes import Synchronized
 from typing import TYPE_CHECKING
@@ -25,8 +29,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("plenary")
 
 
-def worker_app(settings: Settings, announced: "Synchronized[int]") -> "ASGIApp":
+def worker_app(settings: Settings, announced: "Synchronized[int]", parent: int) -> "ASGIApp":
     """In each worker process (uvicorn's app factory): its own claim and its own app."""
+    _stop_with(parent)
     from . import logs
     from .app import claim_store, create_app
     from .datadir import DataDirError
@@ -55,3 +60,20 @@ def _once(flag: "Synchronized[int]") -> Callable[[], bool]:
         return not was
 
     return first
+
+
+def _stop_with(parent: int) -> None:
+    """Stop this worker cleanly (SIGTERM: it releases its leases) once `parent` is gone.
+
+    A parent killed outright (SIGKILL, the out-of-memory killer) cannot stop its
+    workers, and they would go on serving the port unsupervised, holding
+    leases, until someone found them.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        log.warning("the parent process %d is gone: this worker stops", parent)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()

@@ -51,11 +51,12 @@ class Pinned:
 
 
 def alive(pid: int) -> bool:
+    """Running, not a zombie (an orphan's reaper may be slow, or none in a container)."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
         return False
-    return True
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 @pytest.fixture
@@ -114,6 +115,32 @@ def test_three_workers_share_the_port_a_killed_one_is_replaced_sigterm_stops_all
     workers = {int(w.split("/")[1]) for w in first | replacement} - {victim.pid}
     assert not [pid for pid in workers if alive(pid)]
     assert list(redis.scan_iter("plenary:lease:*")) == []
+
+
+def test_workers_stop_cleanly_when_their_parent_is_killed(
+    server_factory: type[LiveServer],
+    tmp_path: Path,
+    redis_server: RedisServer,
+    pinned: list[Pinned],
+) -> None:
+    server = server_factory(
+        tmp_path / "data", redis=redis_server.url, workers="2", keep_alive_s="60"
+    ).start()
+
+    def both_workers_seen() -> bool:
+        pinned.append(Pinned(server.url))
+        return len({p.worker for p in pinned}) == 2
+
+    wait_for(both_workers_seen, 20, "connections accepted by both workers")
+    created = server.create_session("Orphans", ["One"])
+    redis = redis_server.client()
+    assert redis.get(f"plenary:lease:{created['session_id']}") is not None
+
+    server.kill()  # SIGKILL to the parent: it cannot stop its workers itself
+    workers = {p.pid for p in pinned}
+    wait_for(lambda: not any(alive(pid) for pid in workers), 15, "every worker stopped")
+    assert list(redis.scan_iter("plenary:lease:*")) == []  # released, not expired (4 s)
+    assert not listening(server.port)
 
 
 def serve(*args: str, env: dict[str, str] | None = None, timeout: float = 30) -> Any:
