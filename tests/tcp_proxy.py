@@ -79,6 +79,10 @@ class TcpProxy:
         except OSError:
             writer.close()
             return
+        if self._cut:  # cut while this one was connecting upstream
+            writer.close()
+            up_writer.close()
+            return
         self._writers |= {writer, up_writer}
         await asyncio.gather(self._pipe(reader, up_writer), self._pipe(up_reader, writer))
 
