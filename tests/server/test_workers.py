@@ -124,7 +124,7 @@ def test_workers_stop_cleanly_when_their_parent_is_killed(
     pinned: list[Pinned],
 ) -> None:
     server = server_factory(
-        tmp_path / "data", redis=redis_server.url, workers="2", keep_alive_s="60"
+        tmp_path / "data", redis=redis_server.url, workers="2", header_timeout_s="1"
     ).start()
 
     def both_workers_seen() -> bool:
@@ -132,6 +132,10 @@ def test_workers_stop_cleanly_when_their_parent_is_killed(
         return len({p.worker for p in pinned}) == 2
 
     wait_for(both_workers_seen, 20, "connections accepted by both workers")
+    # The single process's edges hold in every worker (a few connections reach both).
+    assert half_sent_requests_are_closed(server.port, 6)
+    for _ in range(6):
+        assert "permessage-deflate" not in websocket_upgrade(server.port)
     created = server.create_session("Orphans", ["One"])
     redis = redis_server.client()
     assert redis.get(f"plenary:lease:{created['session_id']}") is not None
@@ -141,6 +145,34 @@ def test_workers_stop_cleanly_when_their_parent_is_killed(
     wait_for(lambda: not any(alive(pid) for pid in workers), 15, "every worker stopped")
     assert list(redis.scan_iter("plenary:lease:*")) == []  # released, not expired (4 s)
     assert not listening(server.port)
+
+
+def half_sent_requests_are_closed(port: int, count: int) -> bool:
+    """Request heads left unfinished are closed by the server after `header_timeout_s`."""
+    links = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(count)]
+    try:
+        for link in links:
+            link.sendall(b"GET /healthz HTT")
+        return all(link.recv(1) == b"" for link in links)  # EOF; a timeout raises instead
+    finally:
+        for link in links:
+            link.close()
+
+
+def websocket_upgrade(port: int) -> str:
+    """The head of the answer to a websocket upgrade offering permessage-deflate."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as link:
+        link.sendall(
+            b"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+            b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+            b"Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n"
+        )
+        head = b""
+        while b"\r\n\r\n" not in head:
+            head += link.recv(4096)
+    assert head.startswith(b"HTTP/1.1 101"), head
+    return head.split(b"\r\n\r\n")[0].decode("latin-1").lower()
 
 
 def serve(*args: str, env: dict[str, str] | None = None, timeout: float = 30) -> Any:
