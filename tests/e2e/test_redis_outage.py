@@ -1,5 +1,6 @@
 """A phone on a worker whose Redis is killed: the rating tapped meanwhile waits calmly,
-is sent again with its request_id until the server answers, and is recorded once."""
+is sent again with its request_id until the server answers, and is recorded once;
+the same when the phone's socket itself is down."""
 
 import json
 from collections.abc import Iterator
@@ -35,7 +36,7 @@ def worker(tmp_path: Path, redis_server: RedisServer) -> Iterator[LiveServer]:
     server.stop()
 
 
-def test_a_rating_tapped_while_redis_is_down_waits_then_is_recorded_once(
+def test_a_rating_tapped_while_the_server_cannot_record_waits_then_is_recorded_once(
     worker: LiveServer, redis_server: RedisServer, new_context: NewContext
 ) -> None:
     created = worker.create_session(title="Outage", propositions=["One."])
@@ -65,15 +66,33 @@ def test_a_rating_tapped_while_redis_is_down_waits_then_is_recorded_once(
     expect(prop.locator(".mine")).to_have_text("Your rating: Agree")
     expect(phone.locator(".notice")).to_be_hidden()
 
-    entries = redis_server.client().xrange(f"plenary:log:{created['session_id']}")
-    ratings = [
-        (json.loads(fields["b"]), fields.get("r"))
-        for _, fields in entries
-        if json.loads(fields["b"])["type"] == "rating_submitted"
+    ratings = logged_ratings(redis_server, created["session_id"])
+    assert ratings == [(pid, "agree")]  # sent at least twice (the first refused), recorded once
+
+    # The socket itself down (the worker stopped): a tap waits the same way, and is
+    # sent once the phone is connected again.
+    worker.stop()
+    expect(banner).to_have_text("Reconnecting…")
+    prop.locator("button[data-value='disagree']").click()
+    expect(banner).to_have_text(WAITING_EN)
+    worker.start()  # same port; it loads the session from Redis
+    expect(banner).to_be_hidden(timeout=15_000)  # socket.io waits up to 5 s between tries
+    expect(prop.locator(".mine")).to_have_text("Your rating: Disagree")
+    assert logged_ratings(redis_server, created["session_id"]) == [
+        (pid, "agree"),
+        (pid, "disagree"),
     ]
-    assert len(ratings) == 1, ratings  # sent at least twice (the first refused), recorded once
-    body, request = ratings[0]
-    assert (body["proposition_id"], body["value"]) == (pid, "agree")
-    assert request is not None  # with the request_id every send carried
-    seqs = [int(entry_id.split("-")[0]) for entry_id, _ in entries]
-    assert seqs == list(range(1, len(entries) + 1))
+
+
+def logged_ratings(redis_server: RedisServer, session_id: str) -> list[tuple[str, str]]:
+    """(proposition, value) of every rating in the session's log, each with the
+    request_id its sends carried; the seqs must be contiguous."""
+    entries = redis_server.client().xrange(f"plenary:log:{session_id}")
+    assert [int(i.split("-")[0]) for i, _ in entries] == list(range(1, len(entries) + 1))
+    found = []
+    for _, fields in entries:
+        body = json.loads(fields["b"])
+        if body["type"] == "rating_submitted":
+            assert fields.get("r"), body  # recorded with its request_id
+            found.append((body["proposition_id"], body["value"]))
+    return found
