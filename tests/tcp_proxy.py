@@ -5,7 +5,9 @@ It runs its own event loop in a thread, so a test may call blocking helpers
 without stalling the proxy. `cut()` closes every open connection at once and
 refuses (accepts, then closes) every new one until `restore()`: to the worker
 it looks like Redis went away, while redis-server itself and the other
-workers' links stay up.
+workers' links stay up. `stall()` is the harsher partition: connections stay
+open and new ones are accepted, but every byte is lost, so the worker hears
+nothing and must time out.
 """
 
 import asyncio
@@ -25,6 +27,7 @@ class TcpProxy:
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.refused = 0  # connections refused while cut
         self._cut = False
+        self._silent = False
         self._writers: set[asyncio.StreamWriter] = set()
         self._loop = asyncio.new_event_loop()
         self._server: asyncio.Server | None = None
@@ -38,6 +41,10 @@ class TcpProxy:
     def cut(self) -> None:
         """Close every open connection, and refuse new ones until `restore()`."""
         self._call(self._cut_all())
+
+    def stall(self) -> None:
+        """Forward nothing, in either direction, until `restore()`."""
+        self._call(self._stall())
 
     def restore(self) -> None:
         self._call(self._restore())
@@ -60,8 +67,11 @@ class TcpProxy:
             writer.close()
         self._writers.clear()
 
+    async def _stall(self) -> None:
+        self._silent = True
+
     async def _restore(self) -> None:
-        self._cut = False
+        self._cut = self._silent = False
 
     async def _close(self) -> None:
         await self._cut_all()
@@ -89,6 +99,8 @@ class TcpProxy:
     async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             while data := await reader.read(CHUNK):
+                if self._silent:
+                    continue  # lost on the way, as in a partition
                 writer.write(data)
                 await writer.drain()
         except (ConnectionError, OSError):

@@ -183,6 +183,37 @@ async def test_a_worker_cut_off_from_redis_answers_unavailable_and_loses_nothing
     assert set(logged) <= {s.request_id for s in sent}
 
 
+async def test_a_worker_whose_redis_link_goes_silent_answers_unavailable_within_seconds(
+    server_factory: type[LiveServer], tmp_path: Path, redis_server: RedisServer, proxy: TcpProxy
+) -> None:
+    """A partition rather than a refusal: nothing comes back, so the worker must time
+    out (1.5 s a try, two tries) instead of waiting on Redis for ever."""
+    a = server_factory(tmp_path / "a", redis=proxy.url).start()
+    created, pid = await open_session(a, "Silent")
+    phones = await phones_on(a, created["join_code"], 2)
+    assert (await _rate_once(phones[0], pid, "before")).answer["ok"]
+
+    proxy.stall()
+    answers = await asyncio.gather(
+        *(_rate_once(p, pid, f"silent{i}") for i, p in enumerate(phones))
+    )
+    assert [s.answer["error"]["code"] for s in answers] == ["unavailable"] * 2, answers
+    assert max(s.answered_at - s.sent_at for s in answers) < 7  # 1.5-4.5 s seen
+    down = await health(a)
+    assert down.status_code == 503
+    assert "Redis cannot be reached" in down.json()["reason"]
+    assert all(p.client.connected for p in phones)
+
+    proxy.restore()
+    again = await _retried(phones[1], pid, "silent1")  # the same request_id, resent
+    assert again == {"ok": True, "round": 1}, again
+    logged = logged_request_ids(redis_server, created["session_id"])
+    assert "before" in logged
+    assert logged.count("silent1") == 1
+    verified = plenary("verify", "--redis", redis_server.url, created["session_id"])
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+
+
 async def _rate_once(phone: Peer, pid: str, request_id: str) -> Sent:
     payload = {"proposition_id": pid, "value": "confused", "request_id": request_id}
     began = time.monotonic()
