@@ -100,6 +100,7 @@ class SessionRunner:
         self._stale: ApiError | None = None  # a failed reload: refuse until one succeeds
         self.opinions: Opinions | None = None  # latest opinion groups (server/opinions.py)
         self._taken: list[_Command | _Read] = []  # the items of the batch in hand
+        self._stopped = False
 
     @property
     def owner(self) -> bool:
@@ -129,10 +130,13 @@ class SessionRunner:
         self._task = asyncio.create_task(self._run(), name=f"runner:{self.session_id}")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
-            self._task = None
+        self._stopped = True
+        task, self._task = self._task, None
+        # Cancelled until it is done: redis-py may turn a cancellation during a
+        # command into an error the loop handles, and the loop would go on.
+        while task is not None and not task.done():
+            task.cancel()
+            await asyncio.wait([task], timeout=0.1)
         # Whoever still waits is answered (a batch cut off mid-append may or may not
         # be in the log: `unavailable` asks for a retry, which request_ids make safe).
         while not self._queue.empty():
@@ -165,7 +169,7 @@ class SessionRunner:
         return await done
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopped:
             items = self._taken = [await self._queue.get()]
             while len(items) < MAX_BATCH and not self._queue.empty():
                 items.append(self._queue.get_nowait())
