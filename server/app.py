@@ -19,6 +19,7 @@ from facilitation import FacilitationError
 
 from . import gc_tuning, static, wire_json
 from .auth import Authenticator
+from .cluster import Cluster
 from .datadir import Claimed, claim
 from .drafts import MAX_DRAFT_BYTES
 from .errors import ApiError
@@ -94,6 +95,8 @@ def create_app(
 
     fanout = Fanout(emit, settings.flush_ms / 1000, settings.participant_flush_ms / 1000)
     sessions = Sessions(store, fanout, settings.snapshot_every, settings.public_url)
+    cluster = Cluster(store, sessions) if isinstance(store, RedisStore) else None
+    sessions.cluster = cluster
     feed = OpinionFeed(emit, fanout)
     sessions.opinions.on_result.append(feed.on_result)
     sessions.opinions.on_change.append(feed.on_change)
@@ -104,7 +107,7 @@ def create_app(
         settings.public_url,
         store.healthy,
         settings.max_joins_per_session,
-        store.status if isinstance(store, RedisStore) else dict,
+        _status(store, cluster),
     )
     operator = OperatorApi(api, sessions, auth, data)
     mailer = Mailer(SmtpConfig.from_settings(settings), store)
@@ -115,6 +118,8 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         await store.open()
+        if cluster is not None:  # listening for forwarded commands before owning any session
+            await cluster.start()
         await sessions.start()
         where = settings.redis_url or data
         log.info("%d stored session(s) in %s, each loaded on first use", sessions.stored, where)
@@ -128,6 +133,8 @@ def create_app(
         await mailer.close()
         await fanout.close()
         await sessions.stop()
+        if cluster is not None:
+            await cluster.close()
         await store.close()
 
     limit = settings.max_body_bytes
@@ -182,6 +189,14 @@ def claim_store(settings: Settings) -> Claimed:
             settings.init,
         )
     return claim(settings.data, settings.admin_token, settings.init)
+
+
+def _status(store: Store, cluster: Cluster | None) -> Callable[[], dict[str, Any]]:
+    """What /healthz adds: on Redis, the sessions this worker owns and replicates."""
+    if not isinstance(store, RedisStore) or cluster is None:
+        return dict
+    redis_store = store
+    return lambda: {**redis_store.status(), **cluster.counts()}
 
 
 def _origin_check(allowed: tuple[str, ...]) -> Callable[[str | None, dict[str, Any]], bool]:

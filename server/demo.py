@@ -9,7 +9,7 @@ from facilitation import Actor
 from facilitation import commands as c
 
 from .app import Parts
-from .runner import SessionRunner
+from .live import LiveSession
 from .sessions import new_id
 from .views import hub_link
 
@@ -28,7 +28,7 @@ PROPOSITIONS = (
 DEMO_KEY = "demo_session"
 
 
-async def ensure_demo(parts: Parts, base_url: str) -> SessionRunner:
+async def ensure_demo(parts: Parts, base_url: str) -> LiveSession:
     """The demo session of this data directory, created on first use."""
     known = await parts.store.get_meta(DEMO_KEY)
     if known is not None:
@@ -45,7 +45,7 @@ async def ensure_demo(parts: Parts, base_url: str) -> SessionRunner:
     return runner
 
 
-def print_banner(parts: Parts, runner: SessionRunner, out: TextIO = sys.stdout) -> None:
+def print_banner(parts: Parts, runner: LiveSession, out: TextIO = sys.stdout) -> None:
     created = parts.api.created(runner)
     hub_id = next(iter(runner.state.hubs), None)
     lines = [

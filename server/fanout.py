@@ -17,7 +17,7 @@ from typing import Any
 
 from facilitation.views import participants_since, places
 
-from .runner import SessionRunner
+from .live import LiveSession
 from .views import personal, role_view, room, sections_of
 
 log = logging.getLogger("plenary.fanout")
@@ -64,12 +64,12 @@ class Fanout:
         self._intervals = (interval, max(interval, participant_interval))
         self._feeds: dict[str, tuple[_SessionFeed, _SessionFeed]] = {}
 
-    def watch(self, runner: SessionRunner) -> None:
+    def watch(self, runner: LiveSession) -> None:
         """Start following a session loaded from the store: what its clients hold
         is its state now (a new session is followed from its first event)."""
         self._feeds_of(runner)
 
-    def _feeds_of(self, runner: SessionRunner) -> tuple[_SessionFeed, _SessionFeed]:
+    def _feeds_of(self, runner: LiveSession) -> tuple[_SessionFeed, _SessionFeed]:
         feeds = self._feeds.get(runner.session_id)
         if feeds is None:
             version = runner.state.version
@@ -82,7 +82,7 @@ class Fanout:
                 feed.task = asyncio.create_task(self._pump(runner, feed))
         return feeds
 
-    def changed(self, runner: SessionRunner, sections: frozenset[str]) -> None:
+    def changed(self, runner: LiveSession, sections: frozenset[str]) -> None:
         feeds = self._feeds_of(runner)
         if "propositions" in sections:  # a reveal can show the projector's opinion map
             sections = sections | {"opinions"}
@@ -97,7 +97,7 @@ class Fanout:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
 
-    async def _pump(self, runner: SessionRunner, feed: _SessionFeed) -> None:
+    async def _pump(self, runner: LiveSession, feed: _SessionFeed) -> None:
         while True:
             await feed.wake.wait()
             feed.wake.clear()
@@ -111,7 +111,7 @@ class Fanout:
             await self._sleep(feed.interval)
 
     def _updates(
-        self, runner: SessionRunner, feed: _SessionFeed, sections: set[str]
+        self, runner: LiveSession, feed: _SessionFeed, sections: set[str]
     ) -> list[tuple[str, dict[str, Any]]]:
         now = self._clock()
         if feed.participants:
@@ -135,7 +135,7 @@ class Fanout:
 
     def _changed_sections(
         self,
-        runner: SessionRunner,
+        runner: LiveSession,
         feed: _SessionFeed,
         name: str,
         role: str,
@@ -153,7 +153,7 @@ class Fanout:
         return changed
 
     @staticmethod
-    def _participant_rows(runner: SessionRunner, feed: _SessionFeed) -> dict[str, Any]:
+    def _participant_rows(runner: LiveSession, feed: _SessionFeed) -> dict[str, Any]:
         """The console's participant rows changed since it was last sent any."""
         rows = participants_since(runner.state, feed.rows_since)
         if not rows:
@@ -163,7 +163,7 @@ class Fanout:
         return {"participants_delta": delta}
 
     @staticmethod
-    def _places(runner: SessionRunner, feed: _SessionFeed) -> list[tuple[str, Any]]:
+    def _places(runner: LiveSession, feed: _SessionFeed) -> list[tuple[str, Any]]:
         """(personal room, place) for each phone whose place in the queue changed."""
         now, before = places(runner.state), feed.places
         feed.places = now
@@ -174,7 +174,7 @@ class Fanout:
         ]
 
 
-def _key(section: str, value: Any, runner: SessionRunner) -> Any:
+def _key(section: str, value: Any, runner: LiveSession) -> Any:
     """What decides whether a section changed. The timer's `remaining` moves with
     the clock, so the timer is compared by its stored state instead."""
     if section == "timer":

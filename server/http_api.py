@@ -16,8 +16,8 @@ from facilitation.views import results
 
 from .auth import Authenticator, Claims, bearer
 from .errors import ApiError
+from .live import LiveSession
 from .ratelimit import JoinLimiter
-from .runner import SessionRunner
 from .sessions import Sessions, new_id
 from .views import shared_links
 from .wire import CreateSessionBody, JoinBody, parse
@@ -71,7 +71,7 @@ class HttpApi:
         )
         return JSONResponse(self.created(runner), status_code=201)
 
-    def created(self, runner: SessionRunner) -> dict[str, Any]:
+    def created(self, runner: LiveSession) -> dict[str, Any]:
         """The create answer: links, tokens, propositions (also printed by `serve --demo`)."""
         links = shared_links(self._auth, runner)
         return {
@@ -151,7 +151,7 @@ class HttpApi:
         )
         return answer
 
-    def _refuse_removed_device(self, request: Request, runner: SessionRunner) -> None:
+    def _refuse_removed_device(self, request: Request, runner: LiveSession) -> None:
         """Refuse a join from a device whose last participant here was removed.
 
         Only as strong as the cookie: clearing cookies or another browser gets
@@ -175,7 +175,7 @@ class HttpApi:
 
     async def authorize(
         self, request: Request, roles: tuple[str, ...]
-    ) -> tuple[SessionRunner, Claims]:
+    ) -> tuple[LiveSession, Claims]:
         """The session of the path, if the bearer token is for it and of one of `roles`."""
         session_id = request.path_params["session_id"]
         claims = self._auth.verify(bearer(request.headers.get("authorization")), session_id)
@@ -188,7 +188,7 @@ class HttpApi:
     def base_url(self, request: Request) -> str:
         return self._public_url or f"{request.url.scheme}://{request.url.netloc}"
 
-    async def _runner_by_code(self, request: Request, code: str) -> SessionRunner:
+    async def _runner_by_code(self, request: Request, code: str) -> LiveSession:
         # The socket's peer, or (only behind a proxy named in trusted_proxies)
         # the address that proxy forwarded for: uvicorn resolves it.
         address = request.client.host if request.client else "?"

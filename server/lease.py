@@ -120,6 +120,13 @@ class Leases:
                 return None
             await asyncio.sleep(pause)
 
+    async def release(self, session_id: str) -> None:
+        """Give the lease up now, so another worker may take the session at once."""
+        held = self.held.pop(session_id, None)
+        if held is not None:
+            with contextlib.suppress(RedisError):
+                await self._release(keys=[lease_key(session_id)], args=[held])
+
     async def _renew_forever(self) -> None:
         while not await pause(self._stopping, RENEW_EVERY_S):
             for session_id, held in list(self.held.items()):

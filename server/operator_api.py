@@ -26,7 +26,7 @@ from .auth import Authenticator
 from .drafts import MAX_DRAFT_BYTES, read_draft
 from .errors import ApiError
 from .http_api import HttpApi, _json
-from .runner import SessionRunner
+from .live import LiveSession
 from .sessions import Sessions
 from .views import hub_link, shared_links
 from .wire import SessionStatusBody, SettingsCheckBody, parse
@@ -82,10 +82,10 @@ class OperatorApi:
         found.sort(key=lambda s: s["created_at"], reverse=True)
         return JSONResponse({"sessions": found})
 
-    async def _summary(self, runner: SessionRunner) -> dict[str, Any]:
+    async def _summary(self, runner: LiveSession) -> dict[str, Any]:
         return await runner.read(lambda: self._summary_now(runner))
 
-    def _summary_now(self, runner: SessionRunner) -> dict[str, Any]:
+    def _summary_now(self, runner: LiveSession) -> dict[str, Any]:
         state = runner.state
         return {
             "session_id": runner.session_id,
@@ -110,13 +110,14 @@ class OperatorApi:
 
     async def links(self, request: Request) -> Response:
         """Every link of the session as of now, rotating none: for the operator or the chair."""
+        runner: LiveSession
         if self._auth.is_admin(request.headers.get("authorization")):
             runner = await self._sessions.get(request.path_params["session_id"])
         else:
             runner, _ = await self._api.authorize(request, ("facilitator",))
         return JSONResponse(await runner.read(lambda: self._links(runner, qr=True)))
 
-    def _links(self, runner: SessionRunner, qr: bool = False) -> dict[str, Any]:
+    def _links(self, runner: LiveSession, qr: bool = False) -> dict[str, Any]:
         state: SessionState = runner.state
         shared = shared_links(self._auth, runner)
         data, sid = shlex.quote(self._data), shlex.quote(runner.session_id)

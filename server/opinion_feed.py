@@ -19,7 +19,7 @@ from facilitation.opinion_record import own_group, results_public
 from facilitation.opinions import Opinions
 
 from .fanout import Emit, Fanout
-from .runner import SessionRunner
+from .live import LiveSession
 from .views import personal
 
 log = logging.getLogger("plenary.opinions")
@@ -33,11 +33,11 @@ class OpinionFeed:
         self._public: dict[str, bool] = {}  # session -> results public when last looked
         self._tasks: set[asyncio.Task[None]] = set()
 
-    def on_result(self, runner: SessionRunner, result: Opinions) -> None:
+    def on_result(self, runner: LiveSession, result: Opinions) -> None:
         self._fanout.changed(runner, SECTIONS)
         self._tell_changes(runner, result)
 
-    def on_change(self, runner: SessionRunner, touched: frozenset[str]) -> None:
+    def on_change(self, runner: LiveSession, touched: frozenset[str]) -> None:
         """A reveal (or hiding every result) changes what phones may know; O(1) otherwise."""
         if "propositions" not in touched or runner.opinions is None:
             return
@@ -46,7 +46,7 @@ class OpinionFeed:
             self._public[runner.session_id] = public
             self._tell_changes(runner, runner.opinions)
 
-    def _tell_changes(self, runner: SessionRunner, result: Opinions) -> None:
+    def _tell_changes(self, runner: LiveSession, result: Opinions) -> None:
         self._public[runner.session_id] = results_public(runner.state)
         told = self._told.setdefault(runner.session_id, {})
         state = runner.state
@@ -63,7 +63,7 @@ class OpinionFeed:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _tell(self, runner: SessionRunner, changes: dict[str, Any]) -> None:
+    async def _tell(self, runner: LiveSession, changes: dict[str, Any]) -> None:
         version = runner.state.version
         try:
             for participant_id, group in sorted(changes.items()):

@@ -21,13 +21,13 @@ from dataclasses import dataclass
 
 from facilitation.opinions import Opinions, compute, copy_of
 
-from .runner import SessionRunner
+from .live import LiveSession
 
 log = logging.getLogger("plenary.opinions")
 
 Clock = Callable[[], float]
-OnResult = Callable[[SessionRunner, Opinions], None]
-ChangeHook = Callable[[SessionRunner, frozenset[str]], None]
+OnResult = Callable[[LiveSession, Opinions], None]
+ChangeHook = Callable[[LiveSession, frozenset[str]], None]
 
 
 @dataclass(slots=True)
@@ -49,7 +49,7 @@ class OpinionGroups:
         self.on_result: list[OnResult] = []
         self.on_change: list[ChangeHook] = []  # every committed batch, as runners report it
 
-    def attach(self, runner: SessionRunner) -> None:
+    def attach(self, runner: LiveSession) -> None:
         runner.listeners.append(self.changed)
 
     def latest(self, session_id: str) -> Opinions | None:
@@ -60,14 +60,14 @@ class OpinionGroups:
         watch = self._watches.get(session_id)
         return 0 if watch is None else watch.recomputes
 
-    def changed(self, runner: SessionRunner, touched: frozenset[str]) -> None:
+    def changed(self, runner: LiveSession, touched: frozenset[str]) -> None:
         """Runner listener: O(1) unless a recompute is due."""
         if "propositions" in touched:
             self._consider(runner)
         for hook in self.on_change:
             hook(runner, touched)
 
-    def _consider(self, runner: SessionRunner) -> None:
+    def _consider(self, runner: LiveSession) -> None:
         watch = self._watches.get(runner.session_id)
         if watch is None:  # the first period starts now, not at the clock's origin
             watch = self._watches[runner.session_id] = _Watch(done_at=self._clock())
@@ -85,11 +85,11 @@ class OpinionGroups:
             loop = asyncio.get_running_loop()
             watch.timer = loop.call_later(wait, self._on_timer, runner, watch)
 
-    def _on_timer(self, runner: SessionRunner, watch: _Watch) -> None:
+    def _on_timer(self, runner: LiveSession, watch: _Watch) -> None:
         watch.timer = None
         self._consider(runner)
 
-    async def _recompute(self, runner: SessionRunner, watch: _Watch) -> None:
+    async def _recompute(self, runner: LiveSession, watch: _Watch) -> None:
         revision = watch.done_revision
         try:
             # Between two batches: only committed ratings, none whose append is in flight.

@@ -37,7 +37,7 @@ from redis.retry import Retry
 
 from .chain import GENESIS
 from .errors import ApiError
-from .lease import TTL_MS, Leases, pause
+from .lease import TTL_MS, Leases, lease_key, pause
 from .store import Loaded, RequestRecord, StoredEvent
 
 log = logging.getLogger("plenary.redis")
@@ -201,14 +201,30 @@ class RedisStore:
                 )
             return await self._read(session_id, requests_since)
 
+    async def read_replica(self, session_id: str) -> Loaded:
+        """The session's snapshot and the events after it, without its lease
+        (a replica's load: server/replica.py); the same checks for lost data."""
+        self._refuse_lost(session_id)
+        with self._reachable():
+            # The tip first: the owner may append while this reads, never shorten.
+            tip = int(cast(str | None, await self.redis.hget(key("tip", session_id), "seq")) or 0)
+            loaded = await self._read_log(session_id)
+        last = loaded.events[-1].seq if loaded.events else loaded.snapshot_seq
+        if last < tip:
+            log.error("session %s: log ends at seq %d before its tip %d", session_id, last, tip)
+            raise ApiError("unavailable", f"Redis holds session {session_id}'s log only in part.")
+        return loaded
+
+    async def lease_values(self, session_ids: Sequence[str]) -> dict[str, str | None]:
+        """Each session's lease `"<owner> <epoch>"` now, None where it is free."""
+        if not session_ids:
+            return {}
+        with self._reachable():
+            values = await self.redis.mget([lease_key(s) for s in session_ids])
+        return dict(zip(session_ids, cast(list[str | None], values), strict=True))
+
     async def _read(self, session_id: str, requests_since: float) -> Loaded:
-        loaded = Loaded()
-        snapshot = await self._hash(key("snapshot", session_id))
-        if snapshot:
-            loaded.snapshot_seq = int(snapshot["seq"])
-            loaded.snapshot_head = snapshot["head"]
-            loaded.snapshot = snapshot["state"].encode()
-        loaded.events = [e async for e in self._entries(session_id, loaded.snapshot_seq + 1)]
+        loaded = await self._read_log(session_id)
         records = cast(
             list[str],
             await self.redis.zrangebyscore(key("requests", session_id), requests_since, "+inf"),
@@ -227,6 +243,17 @@ class RedisStore:
                 f"but this worker saw seq {max(seen, seq)}: Redis lost acknowledged events",
             )
         self._tips[session_id] = (seq, head)
+        return loaded
+
+    async def _read_log(self, session_id: str) -> Loaded:
+        """The latest snapshot and the events after it."""
+        loaded = Loaded()
+        snapshot = await self._hash(key("snapshot", session_id))
+        if snapshot:
+            loaded.snapshot_seq = int(snapshot["seq"])
+            loaded.snapshot_head = snapshot["head"]
+            loaded.snapshot = snapshot["state"].encode()
+        loaded.events = [e async for e in self._entries(session_id, loaded.snapshot_seq + 1)]
         return loaded
 
     async def append(self, session_id: str, events: Sequence[StoredEvent]) -> None:

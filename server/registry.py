@@ -21,7 +21,7 @@ from facilitation.vocabulary import ROLES, LinkRole
 
 from . import wire as w
 from .auth import Claims
-from .runner import SessionRunner
+from .live import LiveSession
 from .sessions import new_id
 from .views import personal, room
 
@@ -33,11 +33,11 @@ Ack = dict[str, Any]
 class Effects(Protocol):
     """What may follow a durable command outside the log; the gateway provides it."""
 
-    def hub_link(self, runner: SessionRunner, hub_id: str) -> tuple[str, str]:
+    def hub_link(self, runner: LiveSession, hub_id: str) -> tuple[str, str]:
         """A token for the hub's current link generation, and its console link."""
         ...
 
-    def link(self, runner: SessionRunner, role: LinkRole) -> tuple[str, str]:
+    def link(self, runner: LiveSession, role: LinkRole) -> tuple[str, str]:
         """A token for the current generation of a shared link, and the link."""
         ...
 
@@ -49,16 +49,16 @@ class Effects(Protocol):
         """The caller's connection goes on under `token`."""
         ...
 
-    async def tell(self, runner: SessionRunner, participant_id: str) -> None:
+    async def tell(self, runner: LiveSession, participant_id: str) -> None:
         """Send one participant's connections their own `me` section, now."""
         ...
 
-    async def forget_registrant(self, runner: SessionRunner, registrant_id: str) -> None:
+    async def forget_registrant(self, runner: LiveSession, registrant_id: str) -> None:
         """Delete a removed registrant's email address and delivery status."""
         ...
 
 
-After = Callable[[Effects, SessionRunner, P, Ack], Awaitable[Ack]]
+After = Callable[[Effects, LiveSession, P, Ack], Awaitable[Ack]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,28 +107,28 @@ def entry(
     return CommandEntry(name, payload, command, build, after, added_fields)
 
 
-async def _hub_link(fx: Effects, runner: SessionRunner, hub_id: str, ack: Ack) -> Ack:
+async def _hub_link(fx: Effects, runner: LiveSession, hub_id: str, ack: Ack) -> Ack:
     token, url = fx.hub_link(runner, hub_id)
     return {**ack, "hub_id": hub_id, "token": token, "url": url}
 
 
-async def _invited(fx: Effects, runner: SessionRunner, _: w.HubInvite, ack: Ack) -> Ack:
+async def _invited(fx: Effects, runner: LiveSession, _: w.HubInvite, ack: Ack) -> Ack:
     return await _hub_link(fx, runner, ack["hub_id"], ack)
 
 
-async def _rotated(fx: Effects, runner: SessionRunner, p: w.HubRef, ack: Ack) -> Ack:
+async def _rotated(fx: Effects, runner: LiveSession, p: w.HubRef, ack: Ack) -> Ack:
     epoch = runner.state.hubs[p.hub_id].epoch
     await fx.close(room(runner.session_id, "hub", p.hub_id), lambda claims: claims.epoch != epoch)
     return await _hub_link(fx, runner, p.hub_id, ack)
 
 
-async def _removed(fx: Effects, runner: SessionRunner, p: w.ParticipantRemove, ack: Ack) -> Ack:
+async def _removed(fx: Effects, runner: LiveSession, p: w.ParticipantRemove, ack: Ack) -> Ack:
     await fx.close(personal(runner.session_id, p.participant_id), lambda _: True)
     return ack
 
 
 async def _registrant_removed(
-    fx: Effects, runner: SessionRunner, p: w.RegistrantRef, ack: Ack
+    fx: Effects, runner: LiveSession, p: w.RegistrantRef, ack: Ack
 ) -> Ack:
     # Their link is revoked by the log; their open connections end here.
     await fx.close(personal(runner.session_id, p.registrant_id), lambda _: True)
@@ -136,7 +136,7 @@ async def _registrant_removed(
     return ack
 
 
-async def _links_rotated(fx: Effects, runner: SessionRunner, p: w.LinksRotate, ack: Ack) -> Ack:
+async def _links_rotated(fx: Effects, runner: LiveSession, p: w.LinksRotate, ack: Ack) -> Ack:
     epoch = runner.state.link_epochs.get(p.role, 0)
     token, url = fx.link(runner, p.role)
     if p.role == "facilitator":
@@ -146,7 +146,7 @@ async def _links_rotated(fx: Effects, runner: SessionRunner, p: w.LinksRotate, a
 
 
 async def _amendment_decided(
-    fx: Effects, runner: SessionRunner, p: w.AmendmentAccept | w.AmendmentDecline, ack: Ack
+    fx: Effects, runner: LiveSession, p: w.AmendmentAccept | w.AmendmentDecline, ack: Ack
 ) -> Ack:
     """The proposer's phone shows what became of their amendment (a hub's shows it
     through its own `hub` section, which the fan-out sends)."""

@@ -30,16 +30,15 @@ from facilitation import snapshot as snap
 from facilitation.commands import Command
 from facilitation.errors import BadRequest
 from facilitation.opinions import Opinions
-from facilitation.views import TOUCHES
 
 from .chain import GENESIS, canonical, link, short
 from .errors import ApiError, refusal
-from .store import RequestRecord, Store, StoredEvent, StoreUnavailable
+from .live import ChangeListener, Request, touched_by
+from .store import Loaded, RequestRecord, Store, StoredEvent, StoreUnavailable
 
 log = logging.getLogger("plenary.runner")
 T = TypeVar("T")
 Ack = dict[str, Any]
-ChangeListener = Callable[["SessionRunner", frozenset[str]], None]
 Clock = Callable[[], float]
 
 REQUEST_MEMORY: Final = 24 * 3600.0
@@ -48,17 +47,11 @@ REQUEST_MEMORY: Final = 24 * 3600.0
 # burst benchmark, 64 gave ack p99 1.1x the bare transport's and 1,000 gave 2.4x.
 MAX_BATCH: Final = 64
 _INTERNAL: Final = "The server could not record this; nothing was changed. Please try again."
+_STOPPED: Final = "This session moved to another worker just now: send it again."
 _UNAVAILABLE: Final = (
     "The server cannot record anything right now (its data store is gone or unreachable);"
     " nothing was changed. Try again in a moment."
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Request:
-    holder: str
-    request_id: str
-    fingerprint: str
 
 
 def fingerprint(name: str, payload: dict[str, Any]) -> str:
@@ -106,6 +99,12 @@ class SessionRunner:
         self.base_url = ""  # where the session's links point; empty: relative links
         self._stale: ApiError | None = None  # a failed reload: refuse until one succeeds
         self.opinions: Opinions | None = None  # latest opinion groups (server/opinions.py)
+        self._taken: list[_Command | _Read] = []  # the items of the batch in hand
+        self._stopped = False
+
+    @property
+    def owner(self) -> bool:
+        return True
 
     @property
     def head_short(self) -> str | None:
@@ -122,28 +121,30 @@ class SessionRunner:
     async def load(self) -> None:
         """Rebuild the state from the latest snapshot and the events after it."""
         loaded = await self._store.load(self.session_id, self._clock() - REQUEST_MEMORY)
-        state, head, seq = SessionState(), GENESIS, 0
-        if loaded.snapshot is not None:
-            restored = _restore(self.session_id, loaded.snapshot, loaded.snapshot_seq)
-            if restored is not None:
-                state, head, seq = restored, loaded.snapshot_head or GENESIS, loaded.snapshot_seq
-        events: Iterable[StoredEvent] = loaded.events
-        if seq != loaded.snapshot_seq:  # no usable snapshot: replay everything
-            events = [e async for e in self._store.events(self.session_id)]
-        for stored in events:
-            apply(state, ev.from_json(json.loads(stored.body)))
-            head = stored.hash
-        self.state, self.head, self._snapshot_seq = state, head, seq
+        self.state, self.head, self._snapshot_seq = await rebuild(
+            self.session_id, loaded, self._store
+        )
         self._requests = {(r.holder, r.request_id): r for r in loaded.requests}
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name=f"runner:{self.session_id}")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
-            self._task = None
+        self._stopped = True
+        task, self._task = self._task, None
+        # Cancelled until it is done: redis-py may turn a cancellation during a
+        # command into an error the loop handles, and the loop would go on.
+        while task is not None and not task.done():
+            task.cancel()
+            await asyncio.wait([task], timeout=0.1)
+        # Whoever still waits is answered (a batch cut off mid-append may or may not
+        # be in the log: `unavailable` asks for a retry, which request_ids make safe).
+        while not self._queue.empty():
+            self._taken.append(self._queue.get_nowait())
+        _refuse_all(
+            [i for i in self._taken if not i.done.done()], ApiError("unavailable", _STOPPED)
+        )
+        self._taken = []
         if self.state.version > self._snapshot_seq:
             await self._snapshot()
 
@@ -168,8 +169,8 @@ class SessionRunner:
         return await done
 
     async def _run(self) -> None:
-        while True:
-            items = [await self._queue.get()]
+        while not self._stopped:
+            items = self._taken = [await self._queue.get()]
             while len(items) < MAX_BATCH and not self._queue.empty():
                 items.append(self._queue.get_nowait())
             if self._stale is not None and not await self._reload():
@@ -263,7 +264,7 @@ class SessionRunner:
         for event, row in zip(events, stored, strict=True):
             apply(self.state, event)
             self.head = row.hash
-            batch.touched |= TOUCHES[type(event)]
+            batch.touched |= touched_by(event)
         ack = {"ok": True, **outcome(self.state, pending.command, pending.actor)}
         if request is not None:
             record = RequestRecord(
@@ -300,6 +301,22 @@ class SessionRunner:
         self._snapshot_seq = self.state.version
         cutoff = self._clock() - REQUEST_MEMORY
         self._requests = {k: r for k, r in self._requests.items() if r.at >= cutoff}
+
+
+async def rebuild(session_id: str, loaded: Loaded, store: Store) -> tuple[SessionState, str, int]:
+    """(state, head, the snapshot's seq) from a snapshot and the events after it."""
+    state, head, seq = SessionState(), GENESIS, 0
+    if loaded.snapshot is not None:
+        restored = _restore(session_id, loaded.snapshot, loaded.snapshot_seq)
+        if restored is not None:
+            state, head, seq = restored, loaded.snapshot_head or GENESIS, loaded.snapshot_seq
+    events: Iterable[StoredEvent] = loaded.events
+    if seq != loaded.snapshot_seq:  # no usable snapshot: replay everything
+        events = [e async for e in store.events(session_id)]
+    for stored in events:
+        apply(state, ev.from_json(json.loads(stored.body)))
+        head = stored.hash
+    return state, head, seq
 
 
 def _restore(session_id: str, blob: bytes, seq: int) -> SessionState | None:

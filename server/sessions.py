@@ -5,16 +5,22 @@ import logging
 import secrets
 import time
 import uuid
+from typing import TYPE_CHECKING
 
 from facilitation import Actor
 from facilitation.commands import CreateSession
 
 from .errors import ApiError
 from .fanout import Fanout
+from .live import ChangeListener
 from .opinions import OpinionGroups
 from .runner import SessionRunner
+from .served import Inner, Served
 from .store import Store
 from .windows import WindowScheduler
+
+if TYPE_CHECKING:
+    from .cluster import Cluster
 
 # Codes are read off a projector and typed on phones: no letter that looks like
 # a digit of the alphabet (O, I, L), and `normalise_join_code` reads those as
@@ -23,6 +29,7 @@ JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ0123456789"
 JOIN_CODE_LENGTH = 8
 RELIST_EVERY_S = 0.2
 log = logging.getLogger("plenary.sessions")
+
 _LOOK_ALIKES = str.maketrans({"O": "0", "I": "1", "L": "1", " ": None, "-": None})
 
 
@@ -41,20 +48,23 @@ def new_join_code() -> str:
 
 class Sessions:
     """Sessions are loaded on first use: a server with many past sessions starts
-    serving at once, and only the sessions people open cost memory."""
+    serving at once, and only the sessions people open cost memory. On Redis
+    (`cluster` set) a session another worker owns is served from a replica."""
 
     def __init__(self, store: Store, fanout: Fanout, snapshot_every: int, public_url: str) -> None:
         self._store = store
         self._fanout = fanout
         self._snapshot_every = snapshot_every
         self._public_url = public_url.rstrip("/")
-        self._runners: dict[str, SessionRunner] = {}
+        self._served: dict[str, Served] = {}
         self._stored: dict[str, str] = {}  # session id -> join code, loaded or not
         self._by_code: dict[str, str] = {}
         self._loading: dict[str, asyncio.Lock] = {}
         self._listed_at = 0.0
         self.opinions = OpinionGroups()
         self.windows = WindowScheduler(store)
+        self.listeners: list[ChangeListener] = []  # told of every session's changes
+        self.cluster: Cluster | None = None  # set on Redis by the composition root
 
     async def start(self) -> None:
         self._stored = await self._store.sessions()
@@ -64,7 +74,8 @@ class Sessions:
         for session_id in await self.windows.pending_sessions():
             if session_id in self._stored:
                 try:
-                    await self.get(session_id)
+                    if self.cluster is None or await self.cluster.free(session_id):
+                        await self.get(session_id)
                 except ApiError as error:  # on Redis: another worker owns it and keeps them
                     log.warning("session %s with windows not loaded here: %s", session_id, error)
 
@@ -81,12 +92,23 @@ class Sessions:
 
     async def stop(self) -> None:
         self.windows.stop()
-        for runner in self._runners.values():
-            await runner.stop()
+        for served in self._served.values():
+            await served.stop()
 
     def ids(self) -> list[str]:
         """Every stored session's id, loaded or not."""
         return list(self._stored)
+
+    def all(self) -> list[Served]:
+        """The sessions served here now."""
+        return list(self._served.values())
+
+    def loaded(self, session_id: str) -> Served | None:
+        return self._served.get(session_id)
+
+    def lock(self, session_id: str) -> asyncio.Lock:
+        """Held while a session is loaded, taken over or handed on."""
+        return self._loading.setdefault(session_id, asyncio.Lock())
 
     @property
     def stored(self) -> int:
@@ -97,43 +119,41 @@ class Sessions:
             pass
         return code
 
-    async def create(self, command: CreateSession, base_url: str) -> SessionRunner:
-        runner = self._runner(command.session_id)
+    async def create(self, command: CreateSession, base_url: str) -> Served:
+        runner = self.new_runner(command.session_id)
         runner.start()
         ack = await runner.submit(command, Actor("operator"))
         if not ack["ok"]:
             await runner.stop()
             raise ApiError(ack["error"]["code"], ack["error"]["message"])
-        runner.base_url = self._public_url or base_url.rstrip("/")
-        await self._store.set_meta(f"base_url:{command.session_id}", runner.base_url)
-        self._runners[command.session_id] = runner
+        served = self._serve(runner, self._public_url or base_url.rstrip("/"))
+        await self._store.set_meta(f"base_url:{command.session_id}", served.base_url)
         self._stored[command.session_id] = command.join_code
         self._by_code[command.join_code] = command.session_id
-        return runner
+        return served
 
-    async def get(self, session_id: str) -> SessionRunner:
-        runner = self._runners.get(session_id)
-        if runner is not None:
-            return runner
+    async def get(self, session_id: str) -> Served:
+        served = self._served.get(session_id)
+        if served is not None:
+            return served
         if session_id not in self._stored:
             await self._relist()
         if session_id not in self._stored:
             raise ApiError("not_found", "There is no such session on this server.")
-        lock = self._loading.setdefault(session_id, asyncio.Lock())
-        async with lock:  # two first requests at once load the session once
-            if session_id not in self._runners:
-                runner = self._runner(session_id)
-                await runner.load()
-                runner.base_url = (
+        async with self.lock(session_id):  # two first requests at once load the session once
+            if session_id not in self._served:
+                inner = await (
+                    self.load_runner(session_id)
+                    if self.cluster is None
+                    else self.cluster.open(session_id)
+                )
+                base_url = (
                     self._public_url or await self._store.get_meta(f"base_url:{session_id}") or ""
                 )
-                runner.start()
-                self._fanout.watch(runner)
-                self._runners[session_id] = runner
-                self.windows.check(runner)
-        return self._runners[session_id]
+                self._serve(inner, base_url)
+        return self._served[session_id]
 
-    async def by_join_code(self, code: str) -> SessionRunner:
+    async def by_join_code(self, code: str) -> Served:
         session_id = self._by_code.get(normalise_join_code(code))
         if session_id is None:
             await self._relist()
@@ -145,9 +165,28 @@ class Sessions:
             )
         return await self.get(session_id)
 
-    def _runner(self, session_id: str) -> SessionRunner:
-        runner = SessionRunner(session_id, self._store, self._snapshot_every)
-        runner.listeners.append(self._fanout.changed)
-        self.opinions.attach(runner)
-        self.windows.attach(runner)
+    def new_runner(self, session_id: str) -> SessionRunner:
+        return SessionRunner(session_id, self._store, self._snapshot_every)
+
+    async def load_runner(self, session_id: str) -> SessionRunner:
+        runner = self.new_runner(session_id)
+        await runner.load()
+        runner.start()
         return runner
+
+    async def swap(self, served: Served, inner: Inner) -> None:
+        """Serve `served` from `inner` (a takeover, or a lease lost); call with its lock held."""
+        old = served.swap(inner)
+        await old.stop()
+        self.windows.check(served)  # kept by the owner only
+
+    def _serve(self, inner: Inner, base_url: str) -> Served:
+        served = Served(inner, base_url)
+        served.listeners.append(self._fanout.changed)
+        self.opinions.attach(served)
+        self.windows.attach(served)
+        served.listeners.extend(self.listeners)
+        self._fanout.watch(served)
+        self._served[served.session_id] = served
+        self.windows.check(served)
+        return served

@@ -22,9 +22,10 @@ from facilitation.vocabulary import LinkRole
 from . import gc_tuning
 from .auth import Authenticator, Claims
 from .errors import ApiError, refusal
+from .live import REVOKED, LiveSession, Request
 from .ratelimit import TokenBucket
 from .registry import COMMANDS, LOCAL, Effects
-from .runner import Request, SessionRunner, fingerprint
+from .runner import fingerprint
 from .sessions import Sessions
 from .views import hub_link, personal, role_view, room, shared_link, snapshot
 from .wire import Payload, QueuePage, parse
@@ -45,7 +46,7 @@ RATES: Final[dict[str, tuple[float, float]]] = {
 @dataclass(slots=True)
 class Connection:
     claims: Claims
-    runner: SessionRunner
+    runner: LiveSession
     bucket: TokenBucket
     # Built once per connection (and on a new token), not once per command.
     actor: Actor
@@ -67,6 +68,10 @@ class Gateway:
             "queue:page": self._queue_page,
         }
         assert set(self._local) == set(LOCAL), "every local command has its handler"
+        self._busy: set[str] = set()  # connections whose command is being answered
+        self._recheck: set[str] = set()  # busy ones to check again once answered
+        self._sweeping: set[str] = set()  # sessions with a sweep scheduled
+        sessions.listeners.append(self.changed)
         sio.on("connect", self.connect)
         sio.on("disconnect", self.disconnect)
         sio.on("*", self.command)
@@ -107,6 +112,7 @@ class Gateway:
             return refusal(
                 ApiError("rate_limited", "Too many requests: wait a moment and try again.")
             )
+        self._busy.add(sid)
         try:
             return await self._command(connection, sid, name, args[0] if args else None)
         except ApiError as error:
@@ -121,6 +127,11 @@ class Gateway:
                     "Something went wrong on the server; nothing was changed. Please try again.",
                 )
             )
+        finally:
+            self._busy.discard(sid)
+            if sid in self._recheck:
+                self._recheck.discard(sid)
+                self._background(self._sweep_one(sid))
 
     async def _command(self, c: Connection, sid: str, name: str, data: object) -> dict[str, Any]:
         if name == MALFORMED and isinstance(data, dict):
@@ -181,13 +192,39 @@ class Gateway:
             delay, lambda: self._background(self._sio.disconnect(sid))
         )
 
+    def changed(self, session: LiveSession, sections: frozenset[str]) -> None:
+        """A committed batch revoked tokens: this worker closes its own sockets whose
+        claims no longer pass, whichever worker ran the command (at most one sweep
+        of a session's connections waits at a time)."""
+        if REVOKED in sections and session.session_id not in self._sweeping:
+            self._sweeping.add(session.session_id)
+            self._background(self._sweep(session))
+
+    async def _sweep(self, session: LiveSession) -> None:
+        self._sweeping.discard(session.session_id)
+        for sid, connection in list(self._connections.items()):
+            if connection.runner is session:
+                await self._sweep_one(sid)
+
+    async def _sweep_one(self, sid: str) -> None:
+        connection = self._connections.get(sid)
+        if connection is None:
+            return
+        try:
+            self._auth.check(connection.claims, connection.runner.state)
+        except ApiError:
+            if sid in self._busy:  # it may be the caller taking its new token (links:rotate)
+                self._recheck.add(sid)
+            else:
+                await self._sio.disconnect(sid)
+
     async def close(self, room_name: str, which: Callable[[Claims], bool], keep: str) -> None:
         for sid, _ in list(self._sio.manager.get_participants("/", room_name)):
             connection = self._connections.get(sid)
             if sid != keep and connection is not None and which(connection.claims):
                 await self._sio.disconnect(sid)
 
-    async def tell(self, runner: SessionRunner, participant_id: str) -> None:
+    async def tell(self, runner: LiveSession, participant_id: str) -> None:
         """A `state` patch with the participant's own `me`, to their connections only."""
 
         def patch() -> dict[str, Any]:
@@ -227,10 +264,10 @@ class _Effects(Effects):
     def __init__(self, gateway: Gateway, sid: str) -> None:
         self._gateway, self._sid = gateway, sid
 
-    def hub_link(self, runner: SessionRunner, hub_id: str) -> tuple[str, str]:
+    def hub_link(self, runner: LiveSession, hub_id: str) -> tuple[str, str]:
         return hub_link(self._gateway.auth, runner, hub_id)
 
-    def link(self, runner: SessionRunner, role: LinkRole) -> tuple[str, str]:
+    def link(self, runner: LiveSession, role: LinkRole) -> tuple[str, str]:
         return shared_link(self._gateway.auth, runner, role)
 
     async def close(self, room_name: str, which: Callable[[Claims], bool]) -> None:
@@ -239,10 +276,10 @@ class _Effects(Effects):
     def adopt(self, token: str) -> None:
         self._gateway.adopt(self._sid, token)
 
-    async def tell(self, runner: SessionRunner, participant_id: str) -> None:
+    async def tell(self, runner: LiveSession, participant_id: str) -> None:
         await self._gateway.tell(runner, participant_id)
 
-    async def forget_registrant(self, runner: SessionRunner, registrant_id: str) -> None:
+    async def forget_registrant(self, runner: LiveSession, registrant_id: str) -> None:
         await self._gateway.forget_registrant(runner.session_id, registrant_id)
 
 

@@ -16,7 +16,7 @@ from facilitation.views import ROLE_SECTIONS, view
 from facilitation.vocabulary import LINK_ROLES, LinkRole
 
 from .auth import Authenticator
-from .runner import SessionRunner
+from .live import LiveSession
 
 
 def room(session_id: str, role: str, subject: str = "") -> str:
@@ -42,7 +42,7 @@ def personal(session_id: str, participant_id: str) -> str:
 
 
 def role_view(
-    runner: SessionRunner,
+    runner: LiveSession,
     role: str,
     subject: str,
     now: float,
@@ -61,7 +61,7 @@ def role_view(
     return body
 
 
-def _opinions(runner: SessionRunner, role: str) -> Any:
+def _opinions(runner: LiveSession, role: str) -> Any:
     """The role's opinion section, built once per result and what it depends on (a map
     of 10,000 points is not rebuilt on every flush of a burst)."""
     state = runner.state
@@ -77,7 +77,7 @@ def _opinions(runner: SessionRunner, role: str) -> Any:
 _memo: dict[tuple[str, str], tuple[Opinions | None, tuple[Any, ...], Any]] = {}
 
 
-def snapshot(runner: SessionRunner, role: str, subject: str) -> dict[str, Any]:
+def snapshot(runner: LiveSession, role: str, subject: str) -> dict[str, Any]:
     """Everything `role` may see, with the version and the log's head."""
     return {
         "version": runner.state.version,
@@ -91,18 +91,18 @@ def snapshot(runner: SessionRunner, role: str, subject: str) -> dict[str, Any]:
 SHARED_VIEWS: Final[dict[LinkRole, str]] = {"facilitator": "console", "display": "display"}
 
 
-def shared_link(auth: Authenticator, runner: SessionRunner, role: LinkRole) -> tuple[str, str]:
+def shared_link(auth: Authenticator, runner: LiveSession, role: LinkRole) -> tuple[str, str]:
     """A token for the current generation of the console's or the projector's link
     (after `links:rotate`, the new one), and the link."""
     token = auth.issue(runner.session_id, role, "", runner.state.link_epochs.get(role, 0))
     return token, runner.link(SHARED_VIEWS[role], token)
 
 
-def shared_links(auth: Authenticator, runner: SessionRunner) -> dict[LinkRole, tuple[str, str]]:
+def shared_links(auth: Authenticator, runner: LiveSession) -> dict[LinkRole, tuple[str, str]]:
     return {role: shared_link(auth, runner, role) for role in LINK_ROLES}
 
 
-def hub_link(auth: Authenticator, runner: SessionRunner, hub_id: str) -> tuple[str, str]:
+def hub_link(auth: Authenticator, runner: LiveSession, hub_id: str) -> tuple[str, str]:
     """A token for the hub's current link generation, and its console link."""
     token = auth.issue(runner.session_id, "hub", hub_id, runner.state.hubs[hub_id].epoch)
     return token, runner.link("hub", token)

@@ -24,7 +24,7 @@ from facilitation import Actor
 from facilitation.commands import AdvanceWindows
 from facilitation.windows import next_deadline
 
-from .runner import SessionRunner
+from .live import LiveSession
 from .store import Store
 
 log = logging.getLogger("plenary.windows")
@@ -53,15 +53,19 @@ class WindowScheduler:
         self._saved = frozenset(self._pending)
         return sorted(self._pending)
 
-    def attach(self, runner: SessionRunner) -> None:
+    def attach(self, runner: LiveSession) -> None:
         runner.listeners.append(self._changed)
 
-    def _changed(self, runner: SessionRunner, sections: frozenset[str]) -> None:
+    def _changed(self, runner: LiveSession, sections: frozenset[str]) -> None:
         if "windows" in sections:
             self.check(runner)
 
-    def check(self, runner: SessionRunner) -> None:
-        """Set the session's timer for its next deadline (or clear it)."""
+    def check(self, runner: LiveSession) -> None:
+        """Set the session's timer for its next deadline (or clear it). Only the
+        session's owner keeps its deadlines; a replica's worker sets no timer."""
+        if not runner.owner:
+            self.forget(runner.session_id)
+            return
         deadline = next_deadline(runner.state)
         current = self._timers.get(runner.session_id)
         if current is not None and current[0] == deadline:
@@ -77,18 +81,26 @@ class WindowScheduler:
         handle = asyncio.get_running_loop().call_later(delay, self._spawn, runner, deadline)
         self._timers[runner.session_id] = (deadline, handle)
 
+    def forget(self, session_id: str) -> None:
+        """Drop the session's timer, keeping its note in the store (its owner keeps it)."""
+        current = self._timers.pop(session_id, None)
+        if current is not None:
+            current[1].cancel()
+
     def stop(self) -> None:
         for _, handle in self._timers.values():
             handle.cancel()
         self._timers.clear()
 
-    def _spawn(self, runner: SessionRunner, deadline: float) -> None:
+    def _spawn(self, runner: LiveSession, deadline: float) -> None:
         self._timers.pop(runner.session_id, None)
         task = asyncio.create_task(self._advance(runner, deadline))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _advance(self, runner: SessionRunner, deadline: float) -> None:
+    async def _advance(self, runner: LiveSession, deadline: float) -> None:
+        if not runner.owner:  # handed on since the timer was set: its new owner keeps it
+            return
         ack = await runner.submit(AdvanceWindows(), SCHEDULER, at=deadline)
         if not ack["ok"]:  # a failed commit: the runner reloaded; try again shortly
             log.warning("windows of session %s did not advance: %s", runner.session_id, ack)

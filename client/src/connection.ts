@@ -9,11 +9,18 @@ import type { Ack, CommandName, ParticipantRow, Payload, Snapshot, StatePatch, W
 export type Status = "connecting" | "connected" | "reconnecting" | "refused";
 export type SnapshotListener = (next: Snapshot, previous: Snapshot | null) => void;
 export type StatusListener = (status: Status, error: WireError | null) => void;
+/** Told whether some command is waiting for the server to answer it. */
+export type WaitingListener = (waiting: boolean) => void;
 
 // A command unanswered this long is treated as lost: reported, or retried
 // when it carries a request_id (the server then applies it only once).
 const ACK_TIMEOUT_MS = 8000;
-const RETRIES = 2;
+// A retried command answered `unavailable` (the server cannot record right
+// now, e.g. its Redis is unreachable) or not at all is sent again after a
+// pause that doubles up to a cap; the random part keeps a hall of phones
+// from all sending again in the same instant when the server comes back.
+const BACKOFF_FIRST_MS = 1000;
+const BACKOFF_CAP_MS = 8000;
 // Tokens last days (a session can span several); a view left open renews
 // its token well before that, so a reload or reconnect never finds it expired.
 const REFRESH_EVERY_MS = 6 * 60 * 60 * 1000;
@@ -29,6 +36,8 @@ export class Connection {
   private readonly refreshTimer: number;
   private readonly snapshotListeners = new Set<SnapshotListener>();
   private readonly statusListeners = new Set<StatusListener>();
+  private readonly waitingListeners = new Set<WaitingListener>();
+  private waitingCommands = 0;
 
   /** `onToken` keeps a renewed token where the view found it (storage or URL fragment). */
   constructor(
@@ -86,25 +95,74 @@ export class Connection {
     return () => this.statusListeners.delete(listener);
   }
 
+  /** Whether some retried command is waiting for the server (see `command`). */
+  get waiting(): boolean {
+    return this.waitingCommands > 0;
+  }
+
+  onWaiting(listener: WaitingListener): () => void {
+    this.waitingListeners.add(listener);
+    listener(this.waiting);
+    return () => this.waitingListeners.delete(listener);
+  }
+
   /**
    * Sends a command and resolves with its ack. With `retry`, the command gets
-   * a request_id and is re-sent after a lost ack, so it applies exactly once.
+   * a request_id and is sent again, with the same request_id, while it is
+   * answered `unavailable` or not answered at all, until the server answers
+   * it otherwise: the server applies it once, even when an earlier send was
+   * recorded and only its answer lost. Meanwhile `waiting` is true.
    */
   async command<N extends CommandName>(
     name: N,
     payload: Payload<N>,
     { retry = false }: { retry?: boolean } = {},
   ): Promise<Ack<N>> {
-    const body = retry ? { ...payload, request_id: randomId() } : payload;
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        return (await this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck(name, body)) as Ack<N>;
-      } catch {
-        if (!retry || attempt >= RETRIES) {
-          return { ok: false, error: { code: "internal", message: t("no_answer") } };
-        }
-      }
+    if (!retry) {
+      return (await this.send(name, payload)) ?? { ok: false, error: { code: "internal", message: t("no_answer") } };
     }
+    const body = { ...payload, request_id: randomId() };
+    let waited = false;
+    const wait = (): void => {
+      if (!waited) this.setWaiting(+1);
+      waited = true;
+    };
+    try {
+      for (let attempt = 0; ; attempt += 1) {
+        if (!this.socket.connected) {
+          wait(); // sent now, it would only sit in socket.io's buffer
+          await this.connected();
+        }
+        const ack = await this.send(name, body);
+        if (ack && (ack.ok || ack.error.code !== "unavailable")) return ack;
+        wait();
+        await pause(backoff(attempt));
+      }
+    } finally {
+      if (waited) this.setWaiting(-1);
+    }
+  }
+
+  /** The ack, or null when none came within the timeout. */
+  private async send<N extends CommandName>(name: N, body: Payload<N>): Promise<Ack<N> | null> {
+    try {
+      return (await this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck(name, body)) as Ack<N>;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Resolves once the socket is connected: a command sent meanwhile would only be buffered. */
+  private connected(): Promise<void> {
+    if (this.socket.connected) return Promise.resolve();
+    return new Promise((resolve) => this.socket.once("connect", () => resolve()));
+  }
+
+  private setWaiting(change: number): void {
+    const before = this.waiting;
+    this.waitingCommands += change;
+    if (this.waiting === before) return;
+    for (const listener of this.waitingListeners) listener(this.waiting);
   }
 
   /** Applies a local change the server confirmed in an ack (e.g. one's own rating). */
@@ -116,6 +174,7 @@ export class Connection {
   close(): void {
     this.snapshotListeners.clear();
     this.statusListeners.clear();
+    this.waitingListeners.clear();
     window.clearInterval(this.refreshTimer);
     this.socket.disconnect();
   }
@@ -158,6 +217,16 @@ export function tokenFromFragment(): string | null {
 /** Keeps a renewed token in the fragment, so a reload uses it. */
 export function storeTokenInFragment(token: string): void {
   history.replaceState(null, "", `${location.pathname}${location.search}#token=${encodeURIComponent(token)}`);
+}
+
+/** The pause before the send after `attempt` (0-based): doubling, capped, with a random part. */
+function backoff(attempt: number): number {
+  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_FIRST_MS * 2 ** attempt);
+  return ceiling * (0.75 + Math.random() * 0.25);
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => window.setTimeout(resolve, ms));
 }
 
 /** `rows` replaces the rows of the same participants; new ones join the end (join order). */

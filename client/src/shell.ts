@@ -1,5 +1,5 @@
 // The page around every view: header with title and language switch, the
-// "reconnecting…" banner, the error notice and the ARIA live regions.
+// "reconnecting…" / "waiting for the server" banner, the error notice and the ARIA live regions.
 import type { Connection, Status } from "./connection";
 import { h, replace, setText } from "./dom";
 import { LANGUAGES, LANGUAGE_NAMES, language, onLanguage, setLanguage, t, isLang } from "./i18n";
@@ -15,7 +15,8 @@ export interface Shell {
   /** Shows a refusal that no retry will fix, with optional actions. */
   showFatal(message: string, ...actions: HTMLElement[]): void;
   clearFatal(): void;
-  /** Shows "reconnecting…" while the connection is down; reports refusals. */
+  /** Shows "reconnecting…" while the connection is down, and that a command is
+   * waiting for the server while one is (it is sent again until answered); reports refusals. */
   watch(connection: Connection, onRefused: (error: WireError) => void): void;
 }
 
@@ -53,7 +54,9 @@ export function createShell(viewClass: string, initialTitle: string): Shell {
       window.setTimeout(() => (region.textContent = text), 50);
     },
     showError(error) {
-      setText(errorText, t("error", { message: error.message }));
+      // Not the server's words for `unavailable`: a calm note that nothing was lost.
+      const text = error.code === "unavailable" ? t("unavailable") : t("error", { message: error.message });
+      setText(errorText, text);
       errorBox.hidden = false;
     },
     showFatal(message, ...actions) {
@@ -67,10 +70,18 @@ export function createShell(viewClass: string, initialTitle: string): Shell {
     },
     watch(connection, onRefused) {
       let last: Status = "connecting";
+      let waiting = false;
       const render = (): void => {
-        banner.hidden = last === "connected" || last === "refused";
-        setText(banner, last === "connecting" ? t("connecting") : t("reconnecting"));
+        // A command waiting for the server says so above all: it will still be sent.
+        banner.hidden = !waiting && (last === "connected" || last === "refused");
+        banner.classList.toggle("waiting", waiting);
+        if (waiting) setText(banner, t("waiting_for_server"));
+        else setText(banner, last === "connecting" ? t("connecting") : t("reconnecting"));
       };
+      connection.onWaiting((now) => {
+        waiting = now;
+        render();
+      });
       connection.onStatus((status, error) => {
         last = status;
         render();

@@ -24,8 +24,8 @@ from facilitation.state import SessionState
 from ..auth import Authenticator
 from ..errors import ApiError
 from ..http_api import HttpApi
+from ..live import Ack, LiveSession
 from ..reports.as_csv import inert
-from ..runner import Ack, SessionRunner
 from ..sessions import Sessions, new_id
 from ..wire import InvitationBody, InvitationsSend, parse
 from .contacts import Contacts
@@ -181,7 +181,7 @@ class RegistrantsApi:
         await self._contacts.forget(session_id, [registrant_id])
         await self._mailer.forget(session_id, registrant_id)
 
-    async def _listing(self, runner: SessionRunner) -> dict[str, Any]:
+    async def _listing(self, runner: LiveSession) -> dict[str, Any]:
         state: SessionState = runner.state
         rows = await runner.read(lambda: _registrants(state))
         emails = await self._contacts.emails(runner.session_id)
@@ -193,11 +193,11 @@ class RegistrantsApi:
             row["delivery"] = deliveries.get(rid)
         return {"registrants": rows}
 
-    def link(self, runner: SessionRunner, registrant_id: str) -> str:
+    def link(self, runner: LiveSession, registrant_id: str) -> str:
         """A registrant's personal link; the key rides in the fragment (never sent to servers)."""
         return f"{runner.base_url}/invite#{self._auth.invitation(runner.session_id, registrant_id)}"
 
-    def _letter(self, runner: SessionRunner, r: dict[str, Any]) -> Letter:
+    def _letter(self, runner: LiveSession, r: dict[str, Any]) -> Letter:
         link = self.link(runner, r["registrant_id"])
         return letter(
             r["registrant_id"], r["email"], r["language"], r["name"], runner.state.title, link

@@ -16,6 +16,7 @@ from facilitation import commands as c
 from facilitation.opinions import Opinions, compute, recount
 from facilitation.settings import SessionSettings
 from facilitation.vocabulary import Value
+from server.live import LiveSession
 from server.opinions import OpinionGroups
 from server.runner import SessionRunner
 from server.sqlite_store import SqliteStore
@@ -61,7 +62,7 @@ async def until_recomputed(groups: OpinionGroups, count: int) -> None:
     """Wait (bounded by pytest-timeout) for the count-th recompute's result."""
     done = asyncio.Event()
 
-    def seen(_runner: SessionRunner, _result: Opinions) -> None:
+    def seen(_runner: LiveSession, _result: Opinions) -> None:
         if groups.recomputes("s1") >= count:
             done.set()
 

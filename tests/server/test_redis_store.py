@@ -161,7 +161,12 @@ async def test_redis_killed_and_restarted_on_its_aof_loses_nothing_acked(
     health = (await _health(worker)).json()
     assert worker.process is not None
     assert health.pop("worker").startswith(f"{socket.gethostname()}/{worker.process.pid}/")
-    assert health == {"ok": True, "store": "redis", "owned_sessions": 1}
+    assert health == {
+        "ok": True,
+        "store": "redis",
+        "owned_sessions": 1,
+        "replicated_sessions": 0,
+    }
     again = await phones[1].call("rating:submit", {"proposition_id": pid, "value": "confused"})
     assert again == {"ok": True, "round": 1}
     acked[1] = "confused"

@@ -10,8 +10,9 @@ from facilitation import Actor
 from facilitation import commands as c
 from facilitation.state import SessionState
 from server.fanout import Fanout
+from server.live import Request
 from server.memory_store import MemoryStore
-from server.runner import Request, SessionRunner
+from server.runner import SessionRunner
 
 NOW = 1_800_000_000.0
 OPERATOR, GUEST, CHAIR = Actor("operator"), Actor("guest"), Actor("facilitator")

@@ -10,6 +10,8 @@ export const en = {
   not_found_page: "Nothing here. Open the link you were given.",
   dismiss: "Dismiss",
   no_answer: "No answer from the server. Check the connection and try again.",
+  waiting_for_server: "The server is busy for a moment. What you sent is kept and goes through as soon as it answers.",
+  unavailable: "The server is busy for a moment and recorded nothing. Please try again shortly.",
   total: "Total",
 
   scale_strongly_agree: "Strongly agree",

@@ -10,6 +10,8 @@ export const es: Strings = {
   not_found_page: "Aquí no hay nada. Abra el enlace que recibió.",
   dismiss: "Cerrar",
   no_answer: "El servidor no responde. Revise la conexión e inténtelo de nuevo.",
+  waiting_for_server: "El servidor está ocupado un momento. Lo que envió se conserva y llegará en cuanto responda.",
+  unavailable: "El servidor está ocupado un momento y no registró nada. Vuelva a intentarlo en breve.",
   total: "Total",
 
   scale_strongly_agree: "Muy de acuerdo",

@@ -10,6 +10,8 @@ export const fr: Strings = {
   not_found_page: "Rien ici. Ouvrez le lien que vous avez reçu.",
   dismiss: "Fermer",
   no_answer: "Pas de réponse du serveur. Vérifiez la connexion et réessayez.",
+  waiting_for_server: "Le serveur est occupé un instant. Votre envoi est conservé et partira dès qu’il répondra.",
+  unavailable: "Le serveur est occupé un instant et n’a rien enregistré. Réessayez dans un moment.",
   total: "Total",
 
   scale_strongly_agree: "Tout à fait d’accord",

@@ -10,6 +10,8 @@ export const zh: Strings = {
   not_found_page: "此处没有内容。请打开您收到的链接。",
   dismiss: "关闭",
   no_answer: "服务器无响应。请检查网络后重试。",
+  waiting_for_server: "服务器暂时繁忙。您提交的内容已保留，服务器一响应就会送达。",
+  unavailable: "服务器暂时繁忙，未记录任何内容。请稍后重试。",
   total: "合计",
 
   scale_strongly_agree: "非常同意",

@@ -1,0 +1,257 @@
+"""Any worker serves any session: replicas, forwarding and takeover on Redis.
+
+A worker asked for a session it cannot own (another live worker holds the
+lease) serves a replica of it (server/replica.py). A command given there is
+forwarded to the owner (server/forwarding.py), whose runner decides and
+commits it like any other; the answer comes back with the session's version
+after it, and the forwarding worker waits (bounded) until its replica applied
+that version before it answers, so a client never gets an ack and then an
+older state. Every forwarded command carries a request id (the client's, or
+one of the forwarder's own), so sending it again after a takeover applies it
+once: request records are durable in the log.
+
+Once a second the worker reads the leases of the sessions it replicates: a
+free lease (the owner stopped, or died and its lease ran out) is taken, and
+the replica is swapped for a runner loaded from the store. A runner whose
+lease this worker lost (fenced, or not renewed in time) is swapped for a
+replica. A forwarded command that finds nobody on the owner's channel waits
+for the lease and takes the session over itself.
+"""
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+import time
+import uuid
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, Final, cast
+
+from redis.exceptions import RedisError
+
+from facilitation import Actor, FacilitationError
+from facilitation.actor import ActorRole
+from facilitation.commands import Command
+
+from .chain import canonical
+from .command_codec import decode_command, encode
+from .errors import ApiError, refusal
+from .forwarding import Forwarder, Message
+from .lease import pause
+from .live import Ack, Request
+from .redis_store import RedisStore
+from .replica import Replica
+from .runner import SessionRunner
+from .served import Inner, Served
+
+if TYPE_CHECKING:
+    from .sessions import Sessions
+
+log = logging.getLogger("plenary.cluster")
+WATCH_EVERY_S: Final = 1.0
+# How long a forwarded command waits for the owner's answer; a group commit on
+# a loaded Redis takes well under a second.
+FORWARD_TIMEOUT_S: Final = 5.0
+# How long an answer waits for this worker's replica to apply what it answers.
+CATCH_UP_S: Final = 2.0
+FORWARDED: Final = "forwarded"  # the holder of the request ids forwarders give
+_NO_OWNER: Final = (
+    "The worker running this session does not answer right now; "
+    "nothing was recorded here. Try again in a moment."
+)
+
+
+class Cluster:
+    def __init__(self, store: RedisStore, sessions: "Sessions") -> None:
+        self._store = store
+        self._sessions = sessions
+        self.owner = store.leases.owner
+        self.forwarder = Forwarder(store.url, self.owner, self._serve)
+        self._stopping = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self.takeovers = 0
+
+    async def start(self) -> None:
+        await self.forwarder.start()
+        self._task = asyncio.create_task(self._watch(), name="lease-watch")
+
+    async def close(self) -> None:
+        self._stopping.set()
+        if self._task is not None:
+            await asyncio.wait([self._task], timeout=5)
+        await self.forwarder.close()
+
+    async def open(self, session_id: str) -> Inner:
+        """The session's runner if its lease is free (or this worker's), else a replica."""
+        with _unavailable_on_redis_error():
+            held, _ = await self._store.leases.acquire(session_id)
+        if held is not None:
+            return await self._sessions.load_runner(session_id)
+        replica = Replica(session_id, self._store, self._forward)
+        await replica.load()
+        replica.start()
+        return replica
+
+    async def free(self, session_id: str) -> bool:
+        return (await self._store.lease_values([session_id]))[session_id] is None
+
+    async def _watch(self) -> None:
+        while not await pause(self._stopping, WATCH_EVERY_S):
+            try:
+                await self._look()
+            except Exception as error:  # Redis away: the next look tries again
+                log.warning("could not look at the leases: %s", error)
+
+    async def _look(self) -> None:
+        replicas: list[Served] = []
+        for served in self._sessions.all():
+            if served.owner and served.session_id not in self._store.leases.held:
+                await self.demote(served)
+            elif not served.owner:
+                replicas.append(served)
+        leases = await self._store.lease_values([s.session_id for s in replicas])
+        for served in replicas:
+            owner = _owner(leases[served.session_id])
+            if isinstance(served.inner, Replica):
+                served.inner.owner_name = owner
+            if owner is None or owner == self.owner:
+                await self.take_over(served)
+
+    async def take_over(self, served: Served, patience: float = 0.0) -> bool:
+        """Take the session's lease (waiting `patience` seconds for it) and serve it
+        from a runner loaded from the store; False if another worker holds it."""
+        session_id, leases = served.session_id, self._store.leases
+        async with self._sessions.lock(session_id):
+            if served.owner:
+                return True
+            began = time.monotonic()
+            with _unavailable_on_redis_error():
+                held = await leases.wait_for(session_id, patience)
+            if held is None:
+                return False
+            try:
+                runner = await self._sessions.load_runner(session_id)
+            except Exception:
+                await leases.release(session_id)  # never hold a lease without its runner
+                raise
+            await self._sessions.swap(served, runner)
+            self.takeovers += 1
+        log.warning(
+            "took over session %s at seq %d (lease %s) in %.2f s",
+            session_id,
+            runner.state.version,
+            held,
+            time.monotonic() - began,
+        )
+        return True
+
+    async def demote(self, served: Served) -> None:
+        """This worker lost the session's lease: serve it from a replica from now on."""
+        async with self._sessions.lock(served.session_id):
+            if not served.owner or served.session_id in self._store.leases.held:
+                return
+            replica = Replica(served.session_id, self._store, self._forward)
+            await replica.load()
+            replica.start()
+            await self._sessions.swap(served, replica)
+        log.warning("session %s is now a replica here: its lease moved", served.session_id)
+
+    async def _forward(
+        self,
+        replica: Replica,
+        command: Command,
+        actor: Actor,
+        request: Request | None,
+        at: float | None,
+    ) -> Ack:
+        """The replica's `submit`: the owner's answer, once the replica has applied it."""
+        if request is None:
+            request = Request(FORWARDED, uuid.uuid4().hex, _fingerprint(command))
+        message = {
+            "session": replica.session_id,
+            "command": encode(command),
+            "actor": [actor.role, actor.subject],
+            "request": [request.holder, request.request_id, request.fingerprint],
+            "at": at,
+        }
+        answer = await self._send(replica, message)
+        if isinstance(answer, dict):
+            ack = cast(Ack, answer["ack"])
+            if ack.get("ok") and not await replica.caught_up(answer["version"], CATCH_UP_S):
+                log.warning(
+                    "replica of %s did not reach seq %d within %.1f s",
+                    replica.session_id,
+                    answer["version"],
+                    CATCH_UP_S,
+                )
+            return ack
+        # Nobody answered: take the session over if its owner is gone, and submit here.
+        served = self._sessions.loaded(replica.session_id)
+        patience = self._store.leases.ttl_ms / 1000 + 1 if answer == "absent" else 0.0
+        try:
+            taken = served is not None and await self.take_over(served, patience)
+        except ApiError as error:
+            return refusal(error)
+        if served is not None and taken and served.owner:
+            return await served.submit(command, actor, request, at)
+        return refusal(ApiError("unavailable", _NO_OWNER))
+
+    async def _send(self, replica: Replica, message: Message) -> Message | str:
+        """The owner's answer, or why none came ("absent", "silent")."""
+        for _ in range(3):  # the lease may have moved since it was last read
+            owner = replica.owner_name
+            if owner is None:
+                with _unavailable_on_redis_error():
+                    leases = await self._store.lease_values([replica.session_id])
+                owner = replica.owner_name = _owner(leases[replica.session_id])
+            if owner is None or owner == self.owner:
+                return "absent"
+            try:
+                answer = await self.forwarder.send(owner, message, FORWARD_TIMEOUT_S)
+            except RedisError as error:
+                raise ApiError(
+                    "unavailable", f"The store (Redis) cannot be reached: {error}"
+                ) from None
+            if isinstance(answer, dict) and answer.get("moved"):
+                replica.owner_name = None
+                continue
+            return answer
+        return "silent"
+
+    async def _serve(self, message: Message) -> Message:
+        """A command forwarded to this worker: submitted to its runner, if it owns the session."""
+        served = self._sessions.loaded(str(message.get("session")))
+        if served is None or not isinstance(served.inner, SessionRunner):
+            return {"moved": True}
+        try:
+            command = decode_command(message["command"])
+            role, subject = message["actor"]
+            actor = Actor(cast(ActorRole, role), subject)
+            request = Request(*message["request"])
+        except (FacilitationError, TypeError, KeyError, ValueError) as error:
+            log.error("a forwarded command could not be read: %s", error)
+            bad = ApiError("bad_request", "The command could not be forwarded to its session.")
+            return {"ack": refusal(bad), "version": 0}
+        ack = await served.inner.submit(command, actor, request, message.get("at"))
+        return {"ack": ack, "version": served.state.version}
+
+    def counts(self) -> dict[str, Any]:
+        owned = sum(1 for s in self._sessions.all() if s.owner)
+        return {"replicated_sessions": len(self._sessions.all()) - owned}
+
+
+def _owner(lease: str | None) -> str | None:
+    return lease.split(" ")[0] if lease else None
+
+
+def _fingerprint(command: Command) -> str:
+    return hashlib.sha256(canonical(encode(command)).encode()).hexdigest()
+
+
+@contextlib.contextmanager
+def _unavailable_on_redis_error() -> Iterator[None]:
+    """Redis errors become `unavailable`: nothing was recorded, try again shortly."""
+    try:
+        yield
+    except (RedisError, OSError) as error:
+        raise ApiError("unavailable", f"The store (Redis) cannot be reached: {error}") from None
