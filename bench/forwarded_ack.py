@@ -56,7 +56,7 @@ def start(tmp: Path) -> tuple[list[subprocess.Popen[bytes]], list[str]]:
     args += ["--appendfsync", "always", "--maxmemory-policy", "noeviction"]
     redis = subprocess.Popen(args, stdout=subprocess.DEVNULL)
     url = f"redis://127.0.0.1:{redis_port}/0"
-    wait_until(lambda: socket.create_connection(("127.0.0.1", redis_port)).close() is None, "redis")
+    wait_until(lambda: socket.create_connection(("127.0.0.1", redis_port)), "redis")
     processes, urls = [redis], []
     env = {k: v for k, v in os.environ.items() if not k.startswith("PLENARY_")}
     for name in ("owner", "other"):
@@ -97,7 +97,7 @@ async def measure(urls: list[str], phones: int, ratings: int) -> dict[str, list[
         assert (await console.call("proposition:open", {"proposition_id": pid}))["ok"]
         await console.disconnect()
         body = {"join_code": created["join_code"], "stakeholder_group": "civil_society"}
-        tokens = {url: [] for url in urls}
+        tokens: dict[str, list[str]] = {url: [] for url in urls}
         for url in urls:
             for _ in range(phones):
                 joined = await http.post(url + "/api/join", json={**body, "channel": "in_room"})
