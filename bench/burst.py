@@ -9,6 +9,7 @@ in a row on one process, to show its memory stays bounded.
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ def run_scale(
     settings: LoadSettings,
     profile_dir: Path | None = None,
     memory_bursts: int = 3,
+    memory_pause_seconds: float = 0.0,
 ) -> Json:
     """The burst at every size; Plenary's memory over `memory_bursts` bursts at the largest."""
     by_n: dict[str, Json] = {}
@@ -49,7 +51,7 @@ def run_scale(
     if memory_bursts > 0 and "plenary" in targets:
         try:
             found["memory_bursts"] = run_memory_bursts(
-                memory_bursts, dataclasses.replace(settings, n=max(sizes))
+                memory_bursts, dataclasses.replace(settings, n=max(sizes)), memory_pause_seconds
             )
         except Exception as error:  # a failed series must not lose every size's figures
             found["memory_bursts"] = {"error": f"{type(error).__name__}: {error}"}
@@ -80,25 +82,35 @@ def run_burst(
     return found | ({"profile": profiles[0]} if profiles else {})
 
 
-def run_memory_bursts(bursts: int, settings: LoadSettings) -> Json:
+def run_memory_bursts(bursts: int, settings: LoadSettings, pause_seconds: float) -> Json:
     """`bursts` bursts in a row on one Plenary process, each a new session and new phones.
 
     Reports the server's RSS after each (the phones of one burst have left
-    before the next connects) and the last over the first.
+    before the next connects, `pause_seconds` before) and the last over the
+    first. The pause: engine.io holds a departed phone's socket until its
+    25 s ping interval ends; the server frees what those sockets leave at
+    its next calm moment after that (server/gc_tuning.py), so the next hall
+    reuses that memory rather than adding to it.
     """
     rss_kb: list[float] = []
     acked: list[int] = []
+    setup: list[Json] = []
     with started("plenary", settings.log_dir) as target:
         for number in range(bursts):
+            if number > 0:
+                time.sleep(pause_seconds)
             print(f"memory: plenary, burst {number + 1} of {bursts}, n={settings.n}", flush=True)
             credentials = credentials_for(target, propositions=1)
             run = run_load("burst", target, credentials, settings, {})
             rss_kb.append(float(run["server"]["rss_after_kb"]))
             acked.append(int(run["acks"]["ok"]))
+            setup.append(run["setup"])
     return {
         "n": settings.n,
         "rss_after_kb": rss_kb,
         "acked": acked,
+        "setup": setup,
+        "pause_seconds": pause_seconds,
         "last_over_first": ratio(rss_kb[-1], rss_kb[0]),
     }
 

@@ -30,6 +30,7 @@ from bench.targets import TARGET_NAMES
 Json = dict[str, Any]
 SCENARIOS = ("burst", "session", "restart", "core")
 DEFAULT_WORKERS = 2
+MEMORY_PAUSE_SECONDS = 35.0
 
 
 def csv(allowed: tuple[str, ...]) -> Any:
@@ -77,6 +78,13 @@ def parser() -> argparse.ArgumentParser:
         type=int,
         default=3,
         help="bursts in a row on one Plenary process at the largest size (0: skip; default 3)",
+    )
+    run.add_argument(
+        "--memory-pause",
+        type=float,
+        default=MEMORY_PAUSE_SECONDS,
+        help="seconds between those bursts, once the phones of one have left"
+        f" (default {MEMORY_PAUSE_SECONDS:g}: engine.io's 25 s ping interval, and a margin)",
     )
     run.add_argument("--scenarios", type=csv(SCENARIOS), default=list(SCENARIOS))
     run.add_argument(
@@ -134,7 +142,13 @@ def run(args: argparse.Namespace) -> Json:
     profile_dir = out / "profiles" if args.profile else None
     scenarios: dict[str, Callable[[], Json]] = {
         "burst": lambda: run_scale(
-            args.n, args.targets, args.repeat, settings, profile_dir, args.memory_bursts
+            args.n,
+            args.targets,
+            args.repeat,
+            settings,
+            profile_dir,
+            args.memory_bursts,
+            args.memory_pause,
         ),
         "session": lambda: run_session(args.session_seconds, settings),
         "restart": lambda: run_restart(args.restart_events, args.repeat, args.seed, out),

@@ -13,6 +13,9 @@ from bench.paths import BENCH_DIR, COORDINATOR
 from bench.targets import Running
 
 Json = dict[str, Any]
+# Joining over HTTP and connecting takes about 1 ms a participant on an idle
+# 2-core machine; 30 ms leaves room for a machine shared with other work.
+SETUP_MS_PER_SEAT = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +27,13 @@ class LoadSettings:
     seed: int
     timeout_ms: int
     log_dir: Path
+
+
+def setup_bound_ms(settings: LoadSettings) -> int:
+    """The bound on joining and connecting the whole hall: `timeout` twice over, plus
+    SETUP_MS_PER_SEAT for each participant, since that work grows with the hall (a
+    fixed bound let 10,000 joins and connects on a busy machine overrun it)."""
+    return settings.timeout_ms * 2 + settings.n * SETUP_MS_PER_SEAT
 
 
 def ensure_node_modules() -> None:
@@ -43,6 +53,7 @@ def run_load(
 
     With `profile_to`, py-spy samples the server during the burst into that file.
     """
+    setup_ms = setup_bound_ms(settings)
     plan = {
         "scenario": scenario,
         "target": target.name,
@@ -52,6 +63,7 @@ def run_load(
         "workers": settings.workers,
         "seed": settings.seed,
         "timeoutMs": settings.timeout_ms,
+        "setupMs": setup_ms,
         "credentials": credentials,
         **extra,
     }
@@ -60,9 +72,8 @@ def run_load(
     log = settings.log_dir / f"load-{scenario}-{target.name}.log"
     log.touch()
     offset = len(log.read_text(errors="replace"))
-    fence = (
-        settings.timeout_ms / 1000 * 8
-    )  # the coordinator bounds every wait; this is the outer fence
+    # The coordinator bounds every wait; this is the outer fence.
+    fence = (setup_ms + settings.timeout_ms * 8) / 1000
     with log.open("ab") as stderr:
         coordinator = subprocess.Popen(
             ["node", str(COORDINATOR), json.dumps(plan)], stdout=subprocess.PIPE, stderr=stderr

@@ -114,19 +114,29 @@ def render_curve(scale: Json) -> str:
 def render_memory_bursts(memory: Json) -> str:
     if "error" in memory:
         return f"## Memory after bursts in a row\n\nFailed: {memory['error']}"
+    setups = memory.get("setup") or [{} for _ in memory["acked"]]
     rows = [
-        [str(number), fmt(kb / 1024, "{:.1f}"), str(acked)]
-        for number, (kb, acked) in enumerate(
-            zip(memory["rss_after_kb"], memory["acked"], strict=True), 1
+        [
+            str(number),
+            fmt(kb / 1024, "{:.1f}"),
+            str(acked),
+            fmt(setup.get("join_ms") and setup["join_ms"] / 1000, "{:.1f}"),
+            fmt(setup.get("connect_ms") and setup["connect_ms"] / 1000, "{:.1f}"),
+        ]
+        for number, (kb, acked, setup) in enumerate(
+            zip(memory["rss_after_kb"], memory["acked"], setups, strict=True), 1
         )
     ]
     intro = (
         f"## Memory after bursts in a row: one Plenary process, {memory['n']} new phones "
         "and a new session each time\n\n"
+        f"{memory.get('pause_seconds', 0):g} s between one burst's phones leaving and the "
+        "next burst's joining.\n"
         f"Server RSS after the last burst over after the first: "
         f"{fmt(memory['last_over_first'], '{:.3f}')}."
     )
-    return intro + "\n\n" + table(["burst", "server RSS after (MiB)", "ratings acked"], rows)
+    header = ["burst", "server RSS after (MiB)", "ratings acked", "joins (s)", "connects (s)"]
+    return intro + "\n\n" + table(header, rows)
 
 
 def render_burst(burst: Json, settings: Json) -> str:
@@ -236,11 +246,12 @@ def render_core(core: Json) -> str:
 
 
 def render_targets(targets: list[Json]) -> str:
-    rows = [
-        [t["target"], fmt(t["measured"], "{:.3f}"), t["limit"], verdict(t["met"])] for t in targets
-    ]
+    rows = [[t["target"], fmt(t["measured"], "{:.3f}"), t["limit"], verdict(t)] for t in targets]
     return "## Targets\n\n" + table(["target", "measured", "limit", "met"], rows)
 
 
-def verdict(met: bool | None) -> str:
-    return "not measured" if met is None else ("yes" if met else "**no**")
+def verdict(target: Json) -> str:
+    met, measured = target["met"], target["measured"]
+    if met is None:
+        return "not measured" if measured is None else "(no limit)"
+    return "yes" if met else "**no**"

@@ -28,6 +28,7 @@ from bench.paths import BENCH_DIR, REPO_DIR
 TARGET_NAMES = ("plenary", "bare", "node")
 HOST = "127.0.0.1"
 STOP_GRACE_SECONDS = 5.0
+MAX_CONNECTIONS = 30_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +71,10 @@ def command_for(name: str, port: int, data_dir: Path | None, admin_token: str) -
             *("--data", str(data_dir), "--admin-token", admin_token),
             # The baselines log warnings only; so does Plenary here, to compare like with like.
             *("--log-level", "warning"),
+            # Above the default 10,000 (docs/settings.md: raise it for halls of more
+            # than about 9,000): HTTP joins must not meet 503 while the previous
+            # hall of 10,000 of the memory series is still closing.
+            *("--max-connections", str(MAX_CONNECTIONS)),
         ]
     if name == "bare":
         return [sys.executable, "-m", "bench.baselines.bare_socketio", "--port", str(port)]

@@ -4,28 +4,97 @@ Why: with the default thresholds (700, 10, 10) a burst of 10,000 ratings runs
 hundreds of young collections, promotes short-lived per-message objects into
 the old generations, and triggers full collections that traverse every
 connection's objects: cost that grows with the hall. This module keeps the
-long-lived start-up heap out of the collector's way (`gc.freeze()`), makes
-young collections rarer (each one is still bounded by the young generation's
-size), and runs full collections when the event loop is quiet rather than in
-the middle of a burst. Cycles are still collected: the collector stays on.
+long-lived heap out of the collector's way and the collector on:
+
+- after start-up, after every FREEZE_AFTER_ARRIVALS new connections
+  (`arrived()`), and in idle moments when enough other survivors piled up,
+  it collects what is not frozen and freezes what survived (`gc.freeze()`).
+  Each such pass costs about what was made since the last, so a hall
+  connecting costs linear time; an automatic full collection then
+  traverses only what was made since, never the whole hall;
+- young collections are rarer (each one is still bounded by the young
+  generation's size);
+- when the event loop is calm and enough phones have left (`departed()`),
+  it unfreezes everything, collects it all and freezes again: the cycles a
+  departed phone's connection leaves in the transport libraries (about a
+  hundred objects each) are freed there, so memory stays bounded. Frozen
+  objects that are not in a cycle are freed by reference counting as usual.
 """
 
 from __future__ import annotations
 
 import asyncio
+import bisect
 import gc
 import logging
 import time
+from collections import deque
 
 log = logging.getLogger(__name__)
 
 # Young collections every 20,000 net container allocations instead of 700:
 # a burst's per-message objects mostly die by refcount before a pass sees them.
 THRESHOLDS = (20_000, 20, 10)
-QUIET_CHECK_SECONDS = 5.0
-# The loop counts as quiet when a sleep overshot by less than this.
+# Often enough to find the quiet moment between a hall connecting and its first vote.
+QUIET_CHECK_SECONDS = 0.25
+# The loop counts as calm when a sleep overshot by less than this, and as
+# idle when also no young collection ran meanwhile (a burst allocates enough
+# for several a second; so does a hall joining).
 QUIET_LAG_SECONDS = 0.02
-FULL_COLLECTION_EVERY_SECONDS = 60.0
+# A full collection traverses the whole heap (about a second for 3,000
+# phones on this machine): due once the ripe departures since the last
+# reach this many and a tenth of the phones still connected (so the cycles
+# left behind stay under a tenth of the hall's memory), or after any ripe
+# departure once EVERY_SECONDS have passed, or after MAX_SECONDS regardless.
+# A departure is ripe RIPE_SECONDS after it: engine.io's ping task holds a
+# closed socket until its ping interval (25 s) ends, so a collection sooner
+# could not free it yet.
+RIPE_SECONDS = 30.0
+FULL_COLLECTION_AFTER_DEPARTURES = 200
+FULL_COLLECTION_DEPARTED_SHARE = 0.1
+FULL_COLLECTION_EVERY_SECONDS = 600.0
+FULL_COLLECTION_MAX_SECONDS = 3600.0
+# New connections after which what they left is frozen, busy or not: a pass
+# over about 25,000 objects. Arrivals, not the old generations' size, decide:
+# during a burst those hold the votes in flight, which die by refcount soon.
+FREEZE_AFTER_ARRIVALS = 100
+# Other survivors in the old generations (not frozen) frozen in idle moments.
+FREEZE_AFTER_OBJECTS = 20_000
+
+
+_departed_at: deque[float] = deque()  # time.monotonic() of each since the last full collection
+_arrivals = 0  # since the last freeze
+_connected = 0
+
+
+def arrived() -> None:
+    """A connection is set up: its objects will live as long as it does."""
+    global _arrivals, _connected
+    _arrivals += 1
+    _connected += 1
+
+
+def departed() -> None:
+    """A connection has closed: its cycles, frozen with it, wait for a full collection."""
+    global _connected
+    _departed_at.append(time.monotonic())
+    _connected = max(0, _connected - 1)
+
+
+def ripe_departures(now: float) -> int:
+    """Departures since the last full collection that happened RIPE_SECONDS before `now`."""
+    return bisect.bisect_right(_departed_at, now - RIPE_SECONDS)
+
+
+def full_collection_due(seconds_since_last: float, now: float | None = None) -> bool:
+    """Whether the ripe departures since the last full collection, or the time, call for one."""
+    ripe = ripe_departures(time.monotonic() if now is None else now)
+    enough = max(FULL_COLLECTION_AFTER_DEPARTURES, FULL_COLLECTION_DEPARTED_SHARE * _connected)
+    return (
+        ripe >= enough
+        or (ripe > 0 and seconds_since_last >= FULL_COLLECTION_EVERY_SECONDS)
+        or seconds_since_last >= FULL_COLLECTION_MAX_SECONDS
+    )
 
 
 def tune_after_startup() -> None:
@@ -34,28 +103,67 @@ def tune_after_startup() -> None:
     Guarantee: after this call the frozen objects are never traversed by an
     automatic collection; everything allocated later is collected as usual.
     """
-    gc.collect()
-    gc.freeze()
+    freeze_survivors()
     gc.set_threshold(*THRESHOLDS)
     log.debug("gc: froze %d start-up objects, thresholds %s", gc.get_freeze_count(), THRESHOLDS)
 
 
-async def collect_when_quiet(
-    check_seconds: float = QUIET_CHECK_SECONDS,
-    every_seconds: float = FULL_COLLECTION_EVERY_SECONDS,
-) -> None:
-    """Forever: a full collection at most every `every_seconds`, only while the loop is quiet.
+def unfrozen_survivors() -> int:
+    """Objects in the two old generations: survivors of a collection, not yet frozen."""
+    return len(gc.get_objects(generation=1)) + len(gc.get_objects(generation=2))
 
-    A full collection after a burst frees the burst's cycles and resets the
-    collector's own full-collection trigger, so the next burst is less likely
-    to pay for one. Cancel the task to stop it.
+
+def freeze_survivors() -> int:
+    """Collect what is not frozen (frozen objects are not traversed), freeze what survived.
+
+    Returns the number of unreachable objects found. Its cost grows with
+    what was made since the last freeze, not with the frozen heap.
+    """
+    global _arrivals
+    _arrivals = 0
+    found = gc.collect()
+    gc.freeze()
+    return found
+
+
+def full_collection(now: float | None = None) -> int:
+    """Unfreeze, collect everything, freeze again: frees cycles among frozen objects.
+
+    Its cost grows with the whole heap; run it when the loop is quiet. The
+    departures ripe at `now` are done with; later ones wait for the next.
+    """
+    for _ in range(ripe_departures(time.monotonic() if now is None else now)):
+        _departed_at.popleft()
+    gc.unfreeze()
+    return freeze_survivors()
+
+
+async def collect_when_quiet(
+    check_seconds: float = QUIET_CHECK_SECONDS, freeze_after: int = FREEZE_AFTER_OBJECTS
+) -> None:
+    """Forever: while the loop is calm, a full collection when one is due
+    (`full_collection_due`: soon after phones left, so the next hall reuses
+    their memory); after FREEZE_AFTER_ARRIVALS new connections, or while
+    the loop is idle and `freeze_after` survivors piled up, freeze the
+    survivors. Cancel the task to stop it.
     """
     last = time.monotonic()
     while True:
-        asked = time.monotonic()
+        asked, young = time.monotonic(), _young_collections()
         await asyncio.sleep(check_seconds)
         now = time.monotonic()
-        quiet = now - asked - check_seconds < QUIET_LAG_SECONDS
-        if quiet and now - last >= every_seconds:
-            gc.collect()
+        calm = now - asked - check_seconds < QUIET_LAG_SECONDS
+        if calm and full_collection_due(now - last):
+            started = time.perf_counter()
+            freed = full_collection()
             last = time.monotonic()
+            took_ms = (time.perf_counter() - started) * 1000
+            log.debug("gc: full collection freed %d in %.0f ms", freed, took_ms)
+        elif _arrivals >= FREEZE_AFTER_ARRIVALS or (
+            calm and _young_collections() == young and unfrozen_survivors() >= freeze_after
+        ):
+            freeze_survivors()
+
+
+def _young_collections() -> int:
+    return int(gc.get_stats()[0]["collections"])

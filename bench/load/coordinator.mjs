@@ -18,7 +18,7 @@ async function main() {
   const guard = setTimeout(() => {
     console.error(`coordinator: ${plan.scenario} on ${plan.target} ran past its time limit`);
     exit(2);
-  }, plan.timeoutMs * 6);
+  }, plan.setupMs + plan.timeoutMs * 6);
   guard.unref();
   const room = await Room.open(plan);
   try {

@@ -14,9 +14,10 @@ import { fileURLToPath } from "node:url";
 const WORKER = fileURLToPath(new URL("./worker.mjs", import.meta.url));
 
 export class WorkerPool {
-  /** @param {number} count @param {Seat[]} seats @param {number} timeoutMs */
-  constructor(count, seats, timeoutMs) {
+  /** @param {number} count @param {Seat[]} seats @param {number} timeoutMs @param {number} setupMs */
+  constructor(count, seats, timeoutMs, setupMs) {
     this.timeoutMs = timeoutMs;
+    this.setupMs = setupMs;
     /** @type {Seat[][]} seats[w] are worker w's; a seat's place there is its local index */
     this.slices = Array.from({ length: count }, (_, w) => seats.filter((_, i) => i % count === w));
     this.children = this.slices.map(() => fork(WORKER, [], { stdio: ["ignore", "inherit", "inherit", "ipc"] }));
@@ -49,8 +50,9 @@ export class WorkerPool {
    */
   exchange(child, message) {
     return new Promise((resolve, reject) => {
-      // Setup joins and connects a whole slice: allow it the full timeout twice over.
-      const timer = setTimeout(() => reject(new Error(`worker ${child.pid}: no answer to ${message.type}`)), this.timeoutMs * 2);
+      // Setup joins and connects a whole slice, which takes longer the larger the hall.
+      const bound = message.type === "setup" ? this.setupMs : this.timeoutMs * 2;
+      const timer = setTimeout(() => reject(new Error(`worker ${child.pid}: no answer to ${message.type} within ${bound} ms`)), bound);
       const onExit = (/** @type {number | null} */ code) => reject(new Error(`worker ${child.pid} exited with ${code}`));
       child.once("exit", onExit);
       child.once("message", (answer) => {

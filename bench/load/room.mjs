@@ -46,7 +46,7 @@ export class Room {
     const facilitator = await connect(plan.url, plan.credentials.facilitatorToken, plan.timeoutMs);
     const displaySocket = await connect(plan.url, plan.credentials.displayToken, plan.timeoutMs);
     const display = new DisplayWatcher(displaySocket);
-    const pool = new WorkerPool(Math.max(1, Math.min(plan.workers, plan.n)), seats, plan.timeoutMs);
+    const pool = new WorkerPool(Math.max(1, Math.min(plan.workers, plan.n)), seats, plan.timeoutMs, plan.setupMs);
     const room = new Room(plan, seats, pool, facilitator, display, displaySocket);
     room.rssBeforeKb = rssBeforeKb;
     const ready = await pool.setup(plan.url, plan.credentials);

@@ -14,6 +14,7 @@
  * @property {number} workers            load-generator processes
  * @property {number} seed
  * @property {number} timeoutMs          every wait is bounded by this
+ * @property {number} setupMs            bound on the hall's joins and connects, which grow with n
  * @property {Credentials} credentials
  * @property {SessionPlan} [session]     only for the session scenario
  * @property {number} [profilePauseMs]   burst: say "burst: ready" on stderr, wait, then burst

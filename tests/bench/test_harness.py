@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from bench.loadgen import LoadSettings, setup_bound_ms
 from bench.report import render
 
 REPO = Path(__file__).resolve().parents[2]
@@ -24,7 +25,7 @@ TARGETS = ("plenary", "bare", "node")
 def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     out = tmp_path_factory.mktemp("bench")
     command = [sys.executable, "-m", "bench", "run", "--n", ",".join(map(str, SIZES))]
-    command += ["--repeat", "1", "--memory-bursts", "3"]
+    command += ["--repeat", "1", "--memory-bursts", "3", "--memory-pause", "0"]
     command += ["--scenarios", "burst,session", "--session-seconds", "3"]
     command += ["--targets", ",".join(TARGETS), "--out", str(out)]
     done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=240)
@@ -73,6 +74,11 @@ def test_plenary_is_reported_as_ratios_to_both_baselines(report: dict[str, Any])
     goals = {goal["target"]: goal for goal in report["targets"]}
     assert goals["burst ack p99, Plenary / bare python-socketio"]["measured"] > 0
     assert goals[f"burst ack p99 at n={N}, Plenary / bare python-socketio"]["measured"] > 0
+    to_node = goals[f"burst ack p99 at n={N}, Plenary / Node socket.io"]
+    assert to_node["measured"] == ratios["plenary/node"]["ack_p99_ms"]
+    assert to_node["limit"] == "reported"
+    assert to_node["met"] is None
+    assert "| reported | (no limit) |" in render(report)
     # At 10 and 20 phones the server's CPU can round to 0 ticks, so only its presence is checked.
     assert "Plenary CPU per rating, largest n / smallest n" in goals
 
@@ -85,6 +91,8 @@ def test_three_bursts_in_a_row_are_all_acked_and_reported(report: dict[str, Any]
     assert len(memory["rss_after_kb"]) == 3
     assert min(memory["rss_after_kb"]) > 0
     assert memory["last_over_first"] == memory["rss_after_kb"][-1] / memory["rss_after_kb"][0]
+    assert [setup["connected"] for setup in memory["setup"]] == [N, N, N]
+    assert all(setup["join_ms"] > 0 for setup in memory["setup"])
     markdown = render(report)
     assert "## Scale curve" in markdown
     assert "## Memory after bursts in a row" in markdown
@@ -101,3 +109,10 @@ def test_the_session_shows_every_command_on_the_display(report: dict[str, Any]) 
     assert not any(session["not_shown"].values()), session["not_shown"]
     assert session["display_latency_all_ms"]["count"] > 0
     assert session["display_latency_all_ms"]["p99"] >= 0
+
+
+def test_the_bound_on_joining_and_connecting_grows_with_the_hall() -> None:
+    small = LoadSettings(1_000, 2, 1, 60_000, Path("."))
+    large = LoadSettings(10_000, 2, 1, 60_000, Path("."))
+    assert setup_bound_ms(small) >= 2 * 60_000
+    assert setup_bound_ms(large) > setup_bound_ms(small) + 9_000 * 10
