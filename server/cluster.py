@@ -24,7 +24,7 @@ import hashlib
 import logging
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from typing import TYPE_CHECKING, Any, Final, cast
 
 from redis.exceptions import RedisError
@@ -54,6 +54,7 @@ WATCH_EVERY_S: Final = 1.0
 FORWARD_TIMEOUT_S: Final = 5.0
 # How long an answer waits for this worker's replica to apply what it answers.
 CATCH_UP_S: Final = 2.0
+LEASE_POLL_S: Final = 0.1  # while a command waits for a dead owner's lease to expire
 FORWARDED: Final = "forwarded"  # the holder of the request ids forwarders give
 _NO_OWNER: Final = (
     "The worker running this session does not answer right now; "
@@ -70,6 +71,8 @@ class Cluster:
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.takeovers = 0
+        self._awaiting: set[str] = set()  # sessions whose dead owner's lease is awaited
+        self._tasks: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
         await self.forwarder.start()
@@ -79,6 +82,8 @@ class Cluster:
         self._stopping.set()
         if self._task is not None:
             await asyncio.wait([self._task], timeout=5)
+        for task in list(self._tasks):
+            task.cancel()
         await self.forwarder.close()
 
     async def open(self, session_id: str) -> Inner:
@@ -110,12 +115,32 @@ class Cluster:
             elif not served.owner:
                 replicas.append(served)
         leases = await self._store.lease_values([s.session_id for s in replicas])
+        owners = {_owner(lease) for lease in leases.values()} - {None, self.owner}
+        listening = await self.forwarder.listening(sorted(o for o in owners if o))
         for served in replicas:
             owner = _owner(leases[served.session_id])
             if isinstance(served.inner, Replica):
                 served.inner.owner_name = owner
             if owner is None or owner == self.owner:
                 await self.take_over(served)
+            elif not listening.get(owner, True) and served.session_id not in self._awaiting:
+                # Nobody on the owner's channel: it died. Take the lease the moment it
+                # expires rather than at the next look.
+                self._awaiting.add(served.session_id)
+                self._spawn(self._take_when_free(served))
+
+    async def _take_when_free(self, served: Served) -> None:
+        try:
+            await self.take_over(served, self._store.leases.ttl_ms / 1000 + 1)
+        except Exception as error:  # the next look tries again
+            log.warning("could not take session %s over: %s", served.session_id, error)
+        finally:
+            self._awaiting.discard(served.session_id)
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def take_over(self, served: Served, patience: float = 0.0) -> bool:
         """Take the session's lease (waiting `patience` seconds for it) and serve it
@@ -174,49 +199,67 @@ class Cluster:
             "request": [request.holder, request.request_id, request.fingerprint],
             "at": at,
         }
-        answer = await self._send(replica, message)
-        if isinstance(answer, dict):
-            ack = cast(Ack, answer["ack"])
-            if ack.get("ok") and not await replica.caught_up(answer["version"], CATCH_UP_S):
-                log.warning(
-                    "replica of %s did not reach seq %d within %.1f s",
-                    replica.session_id,
-                    answer["version"],
-                    CATCH_UP_S,
-                )
-            return ack
-        # Nobody answered: take the session over if its owner is gone, and submit here.
-        served = self._sessions.loaded(replica.session_id)
-        patience = self._store.leases.ttl_ms / 1000 + 1 if answer == "absent" else 0.0
         try:
-            taken = served is not None and await self.take_over(served, patience)
+            return await self._deliver(replica, message, command, actor, request, at)
+        except (RedisError, OSError) as error:
+            return refusal(ApiError("unavailable", f"The store (Redis) cannot be reached: {error}"))
         except ApiError as error:
             return refusal(error)
-        if served is not None and taken and served.owner:
-            return await served.submit(command, actor, request, at)
+
+    async def _deliver(
+        self,
+        replica: Replica,
+        message: Message,
+        command: Command,
+        actor: Actor,
+        request: Request,
+        at: float | None,
+    ) -> Ack:
+        """Send to the lease's owner; if nobody listens there, follow the lease to
+        its next owner (this worker, once it is free) for up to one lease's life."""
+        deadline = time.monotonic() + self._store.leases.ttl_ms / 1000 + 1
+        gone: str | None = None
+        while time.monotonic() < deadline:
+            owner = await self._owner_of(replica, gone, deadline)
+            if owner is None or owner == self.owner:
+                served = self._sessions.loaded(replica.session_id)
+                if served is not None and (served.owner or await self.take_over(served)):
+                    return await served.submit(command, actor, request, at)
+                gone = None  # another worker took it first: ask the lease again
+                continue
+            answer = await self.forwarder.send(owner, message, FORWARD_TIMEOUT_S)
+            if isinstance(answer, dict) and "ack" in answer:
+                return await self._answered(replica, answer)
+            if answer == "silent":  # the owner lives but did not answer: maybe it applied it
+                break
+            gone = owner  # nobody listens there, or it no longer owns the session
         return refusal(ApiError("unavailable", _NO_OWNER))
 
-    async def _send(self, replica: Replica, message: Message) -> Message | str:
-        """The owner's answer, or why none came ("absent", "silent")."""
-        for _ in range(3):  # the lease may have moved since it was last read
-            owner = replica.owner_name
-            if owner is None:
-                with _unavailable_on_redis_error():
-                    leases = await self._store.lease_values([replica.session_id])
-                owner = replica.owner_name = _owner(leases[replica.session_id])
-            if owner is None or owner == self.owner:
-                return "absent"
-            try:
-                answer = await self.forwarder.send(owner, message, FORWARD_TIMEOUT_S)
-            except RedisError as error:
-                raise ApiError(
-                    "unavailable", f"The store (Redis) cannot be reached: {error}"
-                ) from None
-            if isinstance(answer, dict) and answer.get("moved"):
-                replica.owner_name = None
-                continue
-            return answer
-        return "silent"
+    async def _answered(self, replica: Replica, answer: Message) -> Ack:
+        """The owner's ack, once this worker's replica shows what it answers."""
+        ack = cast(Ack, answer["ack"])
+        if ack.get("ok") and not await replica.caught_up(answer["version"], CATCH_UP_S):
+            log.warning(
+                "replica of %s did not reach seq %d within %.1f s",
+                replica.session_id,
+                answer["version"],
+                CATCH_UP_S,
+            )
+        return ack
+
+    async def _owner_of(self, replica: Replica, gone: str | None, deadline: float) -> str | None:
+        """The session's owner as the lease names it (None: free), other than `gone`,
+        the owner found absent; one command per replica reads the lease at a time."""
+        async with replica.owner_lock:
+            while True:
+                if replica.owner_name is not None and replica.owner_name != gone:
+                    return replica.owner_name
+                leases = await self._store.lease_values([replica.session_id])
+                owner = _owner(leases[replica.session_id])
+                if owner != gone or time.monotonic() >= deadline:
+                    replica.owner_name = owner
+                    return owner
+                await asyncio.sleep(LEASE_POLL_S)
 
     async def _serve(self, message: Message) -> Message:
         """A command forwarded to this worker: submitted to its runner, if it owns the session."""

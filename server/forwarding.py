@@ -83,6 +83,14 @@ class Forwarder:
         finally:
             self._pending.pop(correlation, None)
 
+    async def listening(self, owners: list[str]) -> dict[str, bool]:
+        """Whether anyone listens on each owner's channel (a live worker always does)."""
+        if not owners:
+            return {}
+        counts = await self._redis.pubsub_numsub(*(channel(o) for o in owners))
+        found = {str(name): int(n) for name, n in counts}
+        return {o: found.get(channel(o), 0) > 0 for o in owners}
+
     async def _listen(self) -> None:
         assert self._pubsub is not None
         while not self._stopping.is_set():

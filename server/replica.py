@@ -68,6 +68,7 @@ class Replica:
         self.opinions: Opinions | None = None
         self.listeners: list[ChangeListener] = []
         self.owner_name: str | None = None  # the lease's owner as last seen (server/cluster.py)
+        self.owner_lock = asyncio.Lock()
         self.reloads = 0
         self.problem: str | None = None  # why it cannot follow right now, if it cannot
         self._store = store

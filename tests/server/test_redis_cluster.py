@@ -7,6 +7,7 @@ import itertools
 import json
 import subprocess
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 import httpx
 
 from facilitation.vocabulary import DEFAULT_GROUPS, SCALE
+from server.lease import TTL_MS
 from tests.live import ROOT, LiveServer, Peer, latest_round, proposition, try_connect
 from tests.redis_live import RedisServer
 
@@ -161,6 +163,15 @@ async def test_a_session_across_three_workers(
     exported = plenary("export", "--redis", redis_server.url, session_id, "--format", "json")
     assert exported.returncode == 0, exported.stderr
     assert json.loads(exported.stdout)["session"]["session_id"] == session_id
+    # The operator's page on a worker that only replicates the session closes it there.
+    closing = await asyncio.to_thread(
+        httpx.post,
+        f"{c.url}/api/sessions/{session_id}/status",
+        json={"status": "closed"},
+        headers={"Authorization": f"Bearer {c.admin_token}"},
+    )
+    assert closing.status_code == 200, closing.text
+    await projector.until(lambda v: v["session"]["status"] == "closed")
     healths = await asyncio.gather(*(asyncio.to_thread(health, w) for w in workers))
     assert [h["owned_sessions"] for h in healths] == [1, 0, 0]
     assert [h["replicated_sessions"] for h in healths] == [0, 1, 1]
@@ -195,3 +206,75 @@ async def test_a_revoked_link_is_refused_and_closed_on_every_worker(
         assert fresh.view["version"] >= 1
         await fresh.close()
     await console.close()
+
+
+async def test_owner_sigkill_mid_burst_another_worker_takes_over(
+    server_factory: type[LiveServer], tmp_path: Path, redis_server: RedisServer
+) -> None:
+    a, b, c = await three_workers(server_factory, tmp_path, redis_server)
+    created = a.create_session("Failover", ["One"])
+    session_id, code = created["session_id"], created["join_code"]
+    first = created["propositions"][0]["id"]
+    console = await Peer(b.url, created["tokens"]["facilitator"]).connect()
+    assert (await console.call("proposition:open", {"proposition_id": first}))["ok"]
+    # Phones on B and C (joined there, so forwarded to A), and two on A, which dies.
+    places = [b, c] * 4 + [a, a]
+    joined = [await asyncio.to_thread(w.join, code) for w in places]
+    phones = await asyncio.gather(
+        *(Peer(w.url, j["token"]).connect() for w, j in zip(places, joined, strict=True))
+    )
+    sent: list[tuple[str, float, dict[str, Any]]] = []  # (comment, sent at, answer)
+    stop = asyncio.Event()
+
+    async def burst(i: int) -> None:
+        """Ratings one after another, each told apart by its comment; half the phones
+        give request_ids. A phone on the killed worker stops when its socket does."""
+        n = 0
+        while not stop.is_set() and phones[i].client.connected:
+            comment = f"p{i}-{n}"
+            payload = {"proposition_id": first, "value": SCALE[n % 6], "comment": comment}
+            if i % 2:
+                payload["request_id"] = comment
+            began = time.monotonic()
+            try:
+                answer = await phones[i].call("rating:submit", payload, timeout=30)
+            except Exception:  # the killed worker's sockets go without an answer
+                return
+            sent.append((comment, began, answer))
+            n += 1
+            await asyncio.sleep(0.25)  # within a phone's allowance of 5 a second
+
+    bursts = [asyncio.create_task(burst(i)) for i in range(len(phones))]
+    deadline = time.monotonic() + 15
+    while sum(ack["ok"] for _, _, ack in sent) < 40:
+        assert time.monotonic() < deadline, sent[-5:]
+        await asyncio.sleep(0.05)
+    a.kill()
+    killed = time.monotonic()
+    while not any(ack["ok"] for _, at, ack in sent if at > killed):
+        assert time.monotonic() - killed < 8, "no acknowledged command after the kill"
+        await asyncio.sleep(0.02)
+    took = min(t for _, t, ack in sent if t > killed and ack["ok"])  # sent, not answered
+    answered = time.monotonic() - killed
+    while sum(ack["ok"] for _, at, ack in sent if at > killed) < 20:
+        assert time.monotonic() - killed < 20
+        await asyncio.sleep(0.05)
+    stop.set()
+    await asyncio.gather(*bursts)
+    print(f"first ack after SIGKILL: {answered:.2f} s (sent {took - killed:.2f} s after)")
+    assert answered < TTL_MS / 1000 + 2
+
+    owners = [h["owned_sessions"] for h in [health(b), health(c)]]
+    assert sorted(owners) == [0, 1]
+    assert all(not p.disconnected.is_set() for p in phones[:8])  # their workers lived
+    log = the_log(redis_server, session_id)
+    assert [seq for seq, _ in log] == list(range(1, len(log) + 1))
+    in_log = Counter(b["comment"] for _, b in log if b["type"] == "rating_submitted")
+    acked = [comment for comment, _, ack in sent if ack["ok"]]
+    assert all(in_log[comment] == 1 for comment in acked), [c for c in acked if in_log[c] != 1]
+    assert set(in_log.values()) == {1}  # nothing twice, acknowledged or not
+    assert {ack["error"]["code"] for _, _, ack in sent if not ack["ok"]} <= {"unavailable"}
+    results = b.results(session_id, created["tokens"]["facilitator"])
+    verify(redis_server, session_id, results["head"])
+    for peer in [console, *phones[:8]]:
+        await peer.close()
