@@ -27,7 +27,7 @@ async def connected(count: int) -> tuple[IndexedManager, list[str]]:
 def test_rooms_are_listed_left_and_emptied_as_the_library_does() -> None:
     async def run() -> None:
         manager, (first, second) = await connected(2)
-        assert sorted(manager.get_rooms(first, NS)) == sorted([first, "personal:0", "participants"])
+        assert set(manager.get_rooms(first, NS)) == {first, "personal:0", "participants"}
         await manager.leave_room(first, NS, "participants")
         assert [sid for sid, _ in manager.get_participants(NS, "participants")] == [second]
         await manager.disconnect(first, NS)
