@@ -105,14 +105,16 @@ def key(kind: str, session_id: str) -> str:
     return f"plenary:{kind}:{session_id}"
 
 
-def connect(url: str) -> Redis:
+def connect(url: str, health_check_s: int = 0) -> Redis:
     """A client whose commands fail within a few seconds when Redis is unreachable.
 
     It retries once on a connection error: safe for appends because the script
-    recognises a batch it already applied.
+    recognises a batch it already applied. `health_check_s`: ping a connection
+    idle that long before using it (a pub/sub connection, which only reads).
     """
     client: Redis = Redis.from_url(
         url,
+        health_check_interval=health_check_s,
         decode_responses=True,
         socket_timeout=1.5,
         socket_connect_timeout=1.0,
