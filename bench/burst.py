@@ -18,7 +18,8 @@ from bench import profiling
 from bench.credentials import credentials_for
 from bench.figures import Figures, burst_figures, median_figures, ratio
 from bench.loadgen import LoadSettings, run_load
-from bench.targets import started
+from bench.logcheck import check_log
+from bench.targets import PLENARY_TARGETS, Running, started
 
 Json = dict[str, Any]
 RATIO_FIGURES = (
@@ -67,12 +68,13 @@ def run_burst(
     for round_number in range(repeat):
         for name in targets:
             print(f"burst: {name}, run {round_number + 1} of {repeat}, n={settings.n}", flush=True)
-            with started(name, settings.log_dir) as target:
+            with started(name, settings.log_dir, workers=settings.workers) as target:
                 credentials = credentials_for(target, propositions=1)
                 raw = None
                 if profile_dir is not None and name == "plenary" and not profiles:
                     raw = profile_dir / f"plenary-burst-n{settings.n}.txt"
-                runs[name].append(run_load("burst", target, credentials, settings, {}, raw))
+                run = run_load("burst", target, credentials, settings, {}, raw)
+                runs[name].append(with_log_check(run, target, credentials))
                 if raw is not None:
                     profiles.append(profiling.summarize(raw))
     medians = {
@@ -115,15 +117,24 @@ def run_memory_bursts(bursts: int, settings: LoadSettings, pause_seconds: float)
     }
 
 
+def with_log_check(run: Json, target: Running, credentials: Json) -> Json:
+    """The run with its acked request_ids looked up in Plenary's log (`log`), not kept."""
+    acked = run.pop("acked_request_ids", [])
+    if target.name in PLENARY_TARGETS:
+        run["log"] = check_log(target, credentials["sessionId"], acked)
+    return run
+
+
+# (numerator, denominator): Plenary over each baseline; on Redis over the single process.
+RATIO_PAIRS = (("plenary", "bare"), ("plenary", "node"), ("redis", "plenary"))
+
+
 def burst_ratios(medians: dict[str, Figures]) -> dict[str, Figures]:
-    """Plenary's figures over each baseline's, where both were measured."""
-    plenary = medians.get("plenary")
-    if plenary is None:
-        return {}
+    """Each pair's ratios, where both were measured."""
     return {
-        f"plenary/{base}": {
-            name: ratio(plenary[name], medians[base][name]) for name in RATIO_FIGURES
+        f"{top}/{bottom}": {
+            name: ratio(medians[top][name], medians[bottom][name]) for name in RATIO_FIGURES
         }
-        for base in ("bare", "node")
-        if base in medians
+        for top, bottom in RATIO_PAIRS
+        if top in medians and bottom in medians
     }

@@ -2,11 +2,14 @@
 
 Figures are ratios between targets measured minutes apart on the same
 machine, so the noise of this shared 2-core machine falls on all alike.
+`--redis --workers N` is the scale-out run: Plenary on a redis-server and N
+workers, beside the single process on SQLite as the reference.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import resource
 import shlex
@@ -25,12 +28,28 @@ from bench.paths import DEFAULT_OUT
 from bench.report import render
 from bench.restart import run_restart
 from bench.session import run_session
+from bench.takeover import run_takeover
 from bench.targets import TARGET_NAMES
 
 Json = dict[str, Any]
-SCENARIOS = ("burst", "session", "restart", "core")
-DEFAULT_WORKERS = 2
+SCENARIOS = ("burst", "session", "restart", "core", "takeover")
+DEFAULT_LOAD_WORKERS = 2
 MEMORY_PAUSE_SECONDS = 35.0
+# What a run measures unless told: the single process against the baselines, or,
+# with --redis, the workers on Redis against the single process (issue 14).
+DEFAULTS = {
+    "n": [1000],
+    "scenarios": ["burst", "session", "restart", "core"],
+    "targets": ["plenary", "bare", "node"],
+    "memory_bursts": 3,
+}
+REDIS_DEFAULTS = {
+    "n": [3000],
+    "scenarios": ["burst", "session", "takeover"],
+    "targets": ["plenary", "redis"],
+    "memory_bursts": 0,
+}
+REDIS_SESSION_N = 10_000
 
 
 def csv(allowed: tuple[str, ...]) -> Any:
@@ -70,14 +89,24 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--n",
         type=sizes,
-        default=[1000],
-        help="participants, or several sizes for a scale curve: 1000,3000,10000 (default 1000)",
+        help="participants, or several sizes for a scale curve: 1000,3000,10000"
+        " (default 1000; with --redis 3000)",
+    )
+    run.add_argument(
+        "--session-n",
+        type=int,
+        help="participants in the session (default the largest --n; with --redis and no --n 10000)",
     )
     run.add_argument(
         "--memory-bursts",
         type=int,
-        default=3,
-        help="bursts in a row on one Plenary process at the largest size (0: skip; default 3)",
+        help="bursts in a row on one Plenary process at the largest size"
+        " (0: skip; default 3, with --redis 0)",
+    )
+    run.add_argument(
+        "--scenarios",
+        type=csv(SCENARIOS),
+        help="default burst,session,restart,core; with --redis burst,session,takeover",
     )
     run.add_argument(
         "--memory-pause",
@@ -86,19 +115,29 @@ def parser() -> argparse.ArgumentParser:
         help="seconds between those bursts, once the phones of one have left"
         f" (default {MEMORY_PAUSE_SECONDS:g}: engine.io's 25 s ping interval, and a margin)",
     )
-    run.add_argument("--scenarios", type=csv(SCENARIOS), default=list(SCENARIOS))
     run.add_argument(
         "--targets",
         type=csv(TARGET_NAMES),
-        default=list(TARGET_NAMES),
-        help="burst targets (default plenary,bare,node)",
+        help="burst and session targets (default plenary,bare,node; with --redis plenary,redis)",
     )
     run.add_argument("--repeat", type=int, default=3, help="burst runs per target (median)")
     run.add_argument(
+        "--redis",
+        action="store_true",
+        help="scale-out run: target `redis` is a redis-server of its own and --workers"
+        " `plenary serve --redis` workers, each on its own port",
+    )
+    run.add_argument(
         "--workers",
         type=int,
-        default=DEFAULT_WORKERS,
-        help=f"load-generator processes (default {DEFAULT_WORKERS})",
+        default=1,
+        help="Plenary worker processes of the `redis` target (default 1; above 1 needs --redis)",
+    )
+    run.add_argument(
+        "--load-workers",
+        type=int,
+        default=DEFAULT_LOAD_WORKERS,
+        help=f"load-generator processes (default {DEFAULT_LOAD_WORKERS})",
     )
     run.add_argument("--session-seconds", type=float, default=45.0)
     run.add_argument("--restart-events", type=int, default=1_000_000)
@@ -120,12 +159,36 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
+def with_defaults(args: argparse.Namespace, fail: Callable[[str], Any]) -> argparse.Namespace:
+    """Fill what was not given from DEFAULTS or REDIS_DEFAULTS; refuse what cannot run."""
+    if args.session_n is None:  # the issue's 10,000 unless sizes were given
+        args.session_n = REDIS_SESSION_N if args.redis and args.n is None else None
+    chosen = REDIS_DEFAULTS if args.redis else DEFAULTS
+    for name, value in chosen.items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
+    if args.session_n is None:
+        args.session_n = max(args.n)
+    if args.workers < 1 or (args.workers > 1 and not args.redis):
+        fail("--workers counts Plenary's workers on Redis: above 1 it needs --redis")
+    if "redis" in args.targets and not args.redis:
+        fail("target redis needs --redis")
+    if "takeover" in args.scenarios and (not args.redis or args.workers < 2):
+        fail("the takeover scenario needs --redis and --workers 2 or more")
+    return args
+
+
 def run(args: argparse.Namespace) -> Json:
     ensure_node_modules()
     raise_file_limit()
     out: Path = args.out
     settings = LoadSettings(
-        args.n[0], args.workers, args.seed, int(args.timeout * 1000), out / "logs"
+        args.n[0],
+        args.load_workers,
+        args.seed,
+        int(args.timeout * 1000),
+        out / "logs",
+        workers=args.workers,
     )
     settings.log_dir.mkdir(parents=True, exist_ok=True)
     report: Json = {
@@ -133,7 +196,10 @@ def run(args: argparse.Namespace) -> Json:
         "machine": describe_machine(),
         "settings": {
             "n": args.n,
+            "session_n": args.session_n,
+            "load_workers": args.load_workers,
             "workers": args.workers,
+            "redis": args.redis,
             "repeat": args.repeat,
             "seed": args.seed,
             "targets": args.targets,
@@ -150,9 +216,12 @@ def run(args: argparse.Namespace) -> Json:
             args.memory_bursts,
             args.memory_pause,
         ),
-        "session": lambda: run_session(args.session_seconds, settings),
+        "session": lambda: run_session(
+            args.session_seconds, dataclasses.replace(settings, n=args.session_n), args.targets
+        ),
         "restart": lambda: run_restart(args.restart_events, args.repeat, args.seed, out),
         "core": run_core,
+        "takeover": lambda: run_takeover(dataclasses.replace(settings, n=max(args.n))),
     }
     failed = []
     for name in args.scenarios:
@@ -169,10 +238,11 @@ def run(args: argparse.Namespace) -> Json:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    root = parser()
+    args = root.parse_args(argv)
     if args.command == "joins":
         return joins_main(args)
-    report = run(args)
+    report = run(with_defaults(args, root.error))
     markdown = render(report)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "report.json").write_text(json.dumps(report, indent=2) + "\n")

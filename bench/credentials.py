@@ -12,16 +12,17 @@ import json
 import urllib.request
 from typing import Any
 
-from bench.targets import Running
+from bench.targets import PLENARY_TARGETS, Running
 
 Json = dict[str, Any]
 
 
 def credentials_for(target: Running, propositions: int) -> Json:
     """The `credentials` part of a load-generator plan (see bench/load/types.mjs)."""
-    if target.name == "plenary":
+    if target.name in PLENARY_TARGETS:
         return plenary_session(target, propositions)
     return {
+        "sessionId": None,
         "facilitatorToken": "facilitator:bench",
         "displayToken": "display:bench",
         "joinCode": None,
@@ -35,8 +36,10 @@ def plenary_session(target: Running, propositions: int) -> Json:
         "title": "Benchmark plenary",
         "propositions": [{"text": f"Proposition {i + 1}"} for i in range(propositions)],
     }
+    # On several workers the session is created on the first; it owns it.
     answer = post_json(f"{target.url}/api/sessions", body, bearer=target.admin_token)
     return {
+        "sessionId": answer["session_id"],
         "facilitatorToken": answer["tokens"]["facilitator"],
         "displayToken": answer["tokens"]["display"],
         "joinCode": answer["join_code"],

@@ -31,7 +31,12 @@ BURST_FIGURES: Mapping[str, tuple[str, ...]] = {
     "rss_before_connections_kb": ("server", "rss_before_connections_kb"),
     "rss_after_kb": ("server", "rss_after_kb"),
     "connected": ("setup", "connected"),
+    "redis_cpu_s": ("redis", "cpu_seconds"),
+    "lost": ("log", "missing"),
+    "applied_twice": ("log", "applied_twice"),
 }
+# Counted over every run, never a median: one loss in one run of three is a loss.
+TOTAL_FIGURES = ("lost", "applied_twice")
 
 
 def pick(run: Json, path: Sequence[str]) -> float | None:
@@ -72,12 +77,16 @@ def burst_figures(run: Json) -> Figures:
 
 
 def median_figures(runs: Sequence[Figures]) -> Figures:
-    """Each figure's median over the runs that have it (None if none has)."""
+    """Each figure's median over the runs that have it (None if none has);
+    TOTAL_FIGURES summed instead."""
     names = runs[0].keys() if runs else []
     combined: Figures = {}
     for name in names:
         values = [v for run in runs if (v := run.get(name)) is not None]
-        combined[name] = statistics.median(values) if values else None
+        if not values:
+            combined[name] = None
+        else:
+            combined[name] = sum(values) if name in TOTAL_FIGURES else statistics.median(values)
     return combined
 
 

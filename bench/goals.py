@@ -17,13 +17,64 @@ CPU_PER_RATING_GROWTH_LIMIT = 1.3
 ACK_P99_AT_SCALE_LIMIT = 0.5
 MEMORY_PER_CONNECTION_LIMIT = 0.7
 MEMORY_AFTER_BURSTS_LIMIT = 1.10
+# Issue 14: scale-out on Redis, against the single process on SQLite.
+REDIS_ACK_P99_RATIO_LIMIT = 1.5
+TAKEOVER_LIMIT_S = 5.0
 
 
 def evaluate(report: Json) -> list[Json]:
     scale = report.get("burst", {})
     by_n: dict[str, Json] = scale.get("by_n", {})
     burst = by_n[max(by_n, key=int)] if by_n else {}
+    if report.get("settings", {}).get("redis"):
+        return issue_14_goals(report, burst)
     return issue_5_goals(report, burst) + issue_15_goals(scale, by_n, burst)
+
+
+def issue_14_goals(report: Json, burst: Json) -> list[Json]:
+    """The scale-out run: the workers on Redis against the single process, and no loss."""
+    to_single = burst.get("ratios", {}).get("redis/plenary", {})
+    redis = burst.get("median", {}).get("redis", {})
+    takeover = report.get("takeover", {})
+    took = takeover.get("takeover_ms")
+    n = burst.get("n", "n")
+    return [
+        goal(
+            f"burst ack p99 at n={n}, Redis workers / single process (SQLite)",
+            to_single.get("ack_p99_ms"),
+            REDIS_ACK_P99_RATIO_LIMIT,
+            "≤ 1.5 times",
+        ),
+        goal(
+            "final tally on a display on another worker after the last ack (ms)",
+            redis.get("final_tally_after_last_ack_ms"),
+            FINAL_TALLY_LIMIT_MS,
+            "≤ 250 ms",
+        ),
+        goal(
+            "takeover: owner SIGKILL to the first acked command on the new owner (s)",
+            None if took is None else took / 1000,
+            TAKEOVER_LIMIT_S,
+            "≤ 5 s",
+        ),
+        goal(
+            "acked commands missing from the log, every run on Redis",
+            lost_on_redis(report),
+            0,
+            "0",
+        ),
+    ]
+
+
+def lost_on_redis(report: Json) -> float | None:
+    """Acked commands missing from the log, summed over every run on the `redis` target."""
+    checks: list[Json] = []
+    for burst in report.get("burst", {}).get("by_n", {}).values():
+        checks += [run.get("log") or {} for run in burst.get("runs", {}).get("redis", [])]
+    checks.append(report.get("session", {}).get("by_target", {}).get("redis", {}).get("log") or {})
+    checks.append(report.get("takeover", {}).get("log") or {})
+    counted = [check["missing"] for check in checks if "missing" in check]
+    return float(sum(counted)) if counted else None
 
 
 def issue_15_goals(scale: Json, by_n: dict[str, Json], largest: Json) -> list[Json]:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import profiling
+from bench.cluster import owner_pid
 from bench.paths import BENCH_DIR, COORDINATOR
 from bench.targets import Running
 
@@ -23,10 +24,38 @@ class LoadSettings:
     """What every scenario run of one invocation shares."""
 
     n: int
-    workers: int
+    load_workers: int  # load-generator processes
     seed: int
     timeout_ms: int
     log_dir: Path
+    workers: int = 1  # Plenary worker processes of the `redis` target
+
+
+def owner_index(target: Running, session_id: str | None) -> int:
+    """Which of the target's workers owns the session (0 with one server)."""
+    if len(target.worker_pids) < 2 or session_id is None:
+        return 0
+    pid = owner_pid(target, session_id)
+    return target.worker_pids.index(pid) if pid in target.worker_pids else 0
+
+
+def placement(target: Running, session_id: str | None) -> Json:
+    """Which server each client talks to (bench/load/types.mjs, Placement).
+
+    Phones are dealt over every worker; the display goes to the worker after
+    the session's owner, the console to the one after that, so with three
+    workers the projector, the console and the log's writer are three
+    different processes, and the display's figures cross workers.
+    """
+    urls = list(target.worker_urls)
+    owner = owner_index(target, session_id)
+    after = [urls[(owner + k) % len(urls)] for k in range(1, len(urls) + 1)]
+    return {
+        "phones": urls,
+        "display": after[0],
+        "facilitator": after[1 % len(after)],
+        "hubs": after,
+    }
 
 
 def setup_bound_ms(settings: LoadSettings) -> int:
@@ -57,10 +86,11 @@ def run_load(
     plan = {
         "scenario": scenario,
         "target": target.name,
-        "url": target.url,
-        "serverPid": target.pid,
+        "placement": placement(target, credentials.get("sessionId")),
+        "serverPids": list(target.worker_pids),
+        "redisPid": target.redis_pid,
         "n": settings.n,
-        "workers": settings.workers,
+        "workers": settings.load_workers,
         "seed": settings.seed,
         "timeoutMs": settings.timeout_ms,
         "setupMs": setup_ms,
@@ -94,4 +124,4 @@ def run_load(
         tail = log.read_text(errors="replace")[-2000:]
         raise RuntimeError(f"load generator failed ({scenario} on {target.name}):\n{tail}")
     result: Json = json.loads(stdout.decode().strip().splitlines()[-1])
-    return result
+    return result | {"placement": plan["placement"]}

@@ -1,6 +1,6 @@
 """The burst with opinion groups recomputed against not, in one invocation.
 
-    python -m bench.opinions_burst [--n 1000] [--repeat 3] [--workers 2] [--out DIR]
+    python -m bench.opinions_burst [--n 1000] [--repeat 3] [--load-workers 2] [--out DIR]
 
 Three kinds of session on a fresh Plenary process each, alternating within
 each repeat so a slow stretch of this shared machine hits all alike:
@@ -101,7 +101,9 @@ def measured(chosen: Json, settings: LoadSettings, attempts: int = 3) -> tuple[J
 def run(args: argparse.Namespace) -> Json:
     ensure_node_modules()
     out: Path = args.out
-    settings = LoadSettings(args.n, args.workers, args.seed, int(args.timeout * 1000), out / "logs")
+    settings = LoadSettings(
+        args.n, args.load_workers, args.seed, int(args.timeout * 1000), out / "logs"
+    )
     settings.log_dir.mkdir(parents=True, exist_ok=True)
     runs: dict[str, list[Json]] = {name: [] for name in VARIANTS}
     maps: dict[str, list[int]] = {name: [] for name in VARIANTS}
@@ -141,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     root = argparse.ArgumentParser(prog="python -m bench.opinions_burst", description=__doc__)
     root.add_argument("--n", type=int, default=1000, help="participants (default 1000)")
     root.add_argument("--repeat", type=int, default=3, help="runs per variant (median)")
-    root.add_argument("--workers", type=int, default=2, help="load-generator processes")
+    root.add_argument("--load-workers", type=int, default=2, help="load-generator processes")
     root.add_argument("--seed", type=int, default=1)
     root.add_argument("--timeout", type=float, default=60.0, help="bound on every wait (s)")
     root.add_argument("--out", type=Path, default=DEFAULT_OUT / "opinions")

@@ -11,6 +11,7 @@ TARGET_LABELS = {
     "plenary": "Plenary",
     "bare": "bare python-socketio",
     "node": "Node socket.io",
+    "redis": "Plenary on Redis",
 }
 BURST_ROWS = (
     ("acked", "ratings acked", "{:.0f}"),
@@ -28,6 +29,9 @@ BURST_ROWS = (
     ("peak_memory_per_connection_kb", "peak memory per connection (KB)", "{:.1f}"),
     ("memory_per_connection_kb", "memory per connection, RSS growth (KB)", "{:.1f}"),
     ("generator_cpu_s", "load generator CPU (s)", "{:.2f}"),
+    ("redis_cpu_s", "redis-server CPU (s)", "{:.2f}"),
+    ("lost", "acked ratings missing from the log (all runs)", "{:.0f}"),
+    ("applied_twice", "request_ids applied twice (all runs)", "{:.0f}"),
 )
 
 
@@ -45,7 +49,8 @@ def render(report: Json) -> str:
     parts = [render_meta(report)]
     renderers = {
         "burst": lambda found: render_scale(found, report["settings"]),
-        "session": render_session,
+        "session": render_sessions,
+        "takeover": render_takeover,
         "restart": render_restart,
         "core": render_core,
     }
@@ -60,9 +65,19 @@ def render(report: Json) -> str:
 
 def render_meta(report: Json) -> str:
     m = report["machine"]
+    settings = report["settings"]
+    scale_out = (
+        f"Target `redis`: one redis-server (AOF, `appendfsync always`, `noeviction`) and "
+        f"{settings['workers']} `plenary serve --redis` worker(s), each on its own port; "
+        "phones dealt over every worker, the display on a worker that does not own the "
+        "session. CPU and memory are the workers' summed.\n"
+        if settings.get("redis")
+        else ""
+    )
     return (
         f"# Plenary benchmark, {m['date']}\n\n"
-        f"Machine: {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB, Linux {m['kernel']}; "
+        + scale_out
+        + f"Machine: {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB, Linux {m['kernel']}; "
         f"Python {m['python']}, Node {m['node']}; commit {m['commit']}; "
         f"1-minute load average {m['load_average_at_start']:.2f} at start, "
         f"{m.get('load_average_at_end', -1.0):.2f} at end (other work on this shared machine).\n"
@@ -81,7 +96,8 @@ SCALE_COLUMNS = (
 def render_scale(scale: Json, settings: Json) -> str:
     """Every size's burst table, then the curve across sizes and the memory over bursts."""
     parts = [render_burst(burst, settings) for burst in scale["by_n"].values()]
-    parts.append(render_curve(scale))
+    if not settings.get("redis"):  # the curve compares Plenary with the baselines
+        parts.append(render_curve(scale))
     if "memory_bursts" in scale:
         parts.append(render_memory_bursts(scale["memory_bursts"]))
     return "\n\n".join(parts)
@@ -152,8 +168,8 @@ def render_burst(burst: Json, settings: Json) -> str:
     intro = (
         f"## Burst: {burst['n']} participants rate at once\n\n"
         f"Median of {settings['repeat']} run(s) per target; load from "
-        f"{settings['workers']} Node worker process(es); every connection is "
-        "websocket-only socket.io-client 4.x."
+        f"{settings.get('load_workers', settings.get('workers'))} Node worker process(es); "
+        "every connection is websocket-only socket.io-client 4.x."
     )
     text = intro + "\n\n" + table(header, rows)
     if "profile" in burst:
@@ -173,7 +189,48 @@ def render_profile(profile: Json) -> str:
     return f"{intro}\n\n{own}\n\n{ours}"
 
 
-def render_session(session: Json) -> str:
+def render_sessions(sessions: Json) -> str:
+    return "\n\n".join(render_session(found, name) for name, found in sessions["by_target"].items())
+
+
+def render_log(log: Json | None) -> str:
+    """The log check of one run, as a sentence."""
+    if not log:
+        return ""
+    return (
+        f" Log: {log['acked']} acked commands looked up, **{log['missing']} missing**, "
+        f"{log['applied_twice']} applied twice; `plenary verify`: {log['verify']} "
+        f"({log['events']} events)."
+    )
+
+
+def render_takeover(found: Json) -> str:
+    acks = found["acks"]
+    rows = [
+        [p["url"], str(p["attempts"]), fmt(p["acked_after_kill_ms"], "{:.0f}"), str(p["refusals"])]
+        for p in found["probes"]
+    ]
+    intro = (
+        f"## Takeover: the owner SIGKILLed mid-burst ({found['n']} participants, "
+        f"{found['workers']} workers)\n\n"
+        f"Worker {found['owner_worker']} (the session's owner) was killed "
+        f"{found['kill_after_ms']:.0f} ms after the burst was sent, once the display counted "
+        f"{found['display_total_at_kill']}; {acks['acked_before_kill']} ratings had been acked "
+        "by then. "
+        f"**From the kill to the first acknowledged command sent after it: "
+        f"{fmt(found['takeover_ms'], '{:.0f}')} ms.** Phones resent what was not answered "
+        f"(same request_id; {acks['resent']} resent at least once): {acks['ok']} of "
+        f"{acks['sent']} acked, the last {found['last_ack_after_kill_ms']:.0f} ms after the kill; "
+        f"the display (another worker) showed the final total "
+        f"{fmt(found['display']['final_tally_after_last_ack_ms'], '{:.0f}')} ms after the last "
+        f"ack ({found['display']['final_total']} of {found['display']['expected_total']})."
+        + render_log(found.get("log"))
+    )
+    header = ["probe phone's worker", "sends", "acked after the kill (ms)", "refusals before"]
+    return intro + "\n\n" + table(header, rows)
+
+
+def render_session(session: Json, name: str = "plenary") -> str:
     display = session["display_latency_ms"]
     acks = session["ack_latency_ms"]
     rows = [
@@ -192,7 +249,7 @@ def render_session(session: Json) -> str:
     overall = session["display_latency_all_ms"]
     intro = (
         f"## Session: a plenary hour compressed into {session['wall_seconds']:.1f} s "
-        f"(Plenary, {session['n']} participants, {session['hubs']} hubs, "
+        f"({TARGET_LABELS[name]}, {session['n']} participants, {session['hubs']} hubs, "
         f"{session['rounds']} rounds)\n\n"
         "Display-update latency: from a command's ack to the first display `state` that "
         "shows its effect (0 when the display showed it before the ack arrived). "
@@ -202,7 +259,7 @@ def render_session(session: Json) -> str:
         "participants received during the waves: "
         f"{session['participants_state_messages_during_waves']}. "
         f"Commands acked ok: {session['commands_ok']}; refused or unanswered: "
-        f"{session['commands_failed']}."
+        f"{session['commands_failed']}." + render_log(session.get("log"))
     )
     header = [
         "command",

@@ -2,16 +2,20 @@
 
 The baselines have no queue, timer, hubs or rounds, so there is nothing to
 compare with: the figures are Plenary's display-update latency per command
-and the server CPU the whole session cost.
+and the server CPU the whole session cost. In a scale-out run the same
+session runs on the single process (SQLite) and on the Redis workers, the
+display on a worker that does not own the session.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from bench.burst import with_log_check
 from bench.credentials import credentials_for
 from bench.loadgen import LoadSettings, run_load
-from bench.targets import started
+from bench.targets import PLENARY_TARGETS, started
 
 Json = dict[str, Any]
 PROPOSITIONS = 6
@@ -19,9 +23,19 @@ HUBS = 2
 HUB_ATTENDANCE = 40
 
 
-def run_session(seconds: float, settings: LoadSettings) -> Json:
-    print(f"session: plenary, n={settings.n}, about {seconds:.0f} s", flush=True)
-    with started("plenary", settings.log_dir) as target:
+def run_session(seconds: float, settings: LoadSettings, targets: Sequence[str]) -> Json:
+    """The session on each Plenary target among `targets`: `{"by_target": {name: figures}}`."""
+    found = {
+        name: one_session(name, seconds, settings) for name in targets if name in PLENARY_TARGETS
+    }
+    if not found:
+        raise ValueError("the session runs on Plenary: add plenary or redis to --targets")
+    return {"by_target": found}
+
+
+def one_session(name: str, seconds: float, settings: LoadSettings) -> Json:
+    print(f"session: {name}, n={settings.n}, about {seconds:.0f} s", flush=True)
+    with started(name, settings.log_dir, workers=settings.workers) as target:
         credentials = credentials_for(target, propositions=PROPOSITIONS)
         extra = {
             "session": {
@@ -31,4 +45,4 @@ def run_session(seconds: float, settings: LoadSettings) -> Json:
             }
         }
         result = run_load("session", target, credentials, settings, extra)
-    return result
+        return with_log_check(result, target, credentials)

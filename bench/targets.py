@@ -2,7 +2,8 @@
 
 Each target is a real process (Plenary, the bare python-socketio baseline,
 the Node socket.io baseline) started fresh for every measurement, so one
-run's memory or warm caches never leak into the next.
+run's memory or warm caches never leak into the next. The scale-out target,
+`redis`, is a redis-server and several Plenary workers (bench/cluster.py).
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ from pathlib import Path
 
 from bench.paths import BENCH_DIR, REPO_DIR
 
-TARGET_NAMES = ("plenary", "bare", "node")
+TARGET_NAMES = ("plenary", "bare", "node", "redis")
+# Plenary itself (a session, joins, the durable log), not a baseline.
+PLENARY_TARGETS = ("plenary", "redis")
 HOST = "127.0.0.1"
 STOP_GRACE_SECONDS = 5.0
 MAX_CONNECTIONS = 30_000
@@ -42,6 +45,19 @@ class Running:
     data_dir: Path | None
     started_at: float  # time.monotonic() at spawn
     healthy_after: float  # seconds from spawn until /healthz answered
+    # Every server process of the target: one, or the workers of the `redis` target.
+    urls: tuple[str, ...] = ()
+    pids: tuple[int, ...] = ()
+    redis_url: str | None = None  # the `redis` target's Redis
+    redis_pid: int | None = None
+
+    @property
+    def worker_urls(self) -> tuple[str, ...]:
+        return self.urls or (self.url,)
+
+    @property
+    def worker_pids(self) -> tuple[int, ...]:
+        return self.pids or (self.pid,)
 
 
 def free_port() -> int:
@@ -61,21 +77,28 @@ def plenary_executable() -> str:
     return found
 
 
+def plenary_command(
+    port: int, data_dir: Path, admin_token: str, extra: tuple[str, ...] = ()
+) -> list[str]:
+    return [
+        plenary_executable(),
+        "serve",
+        *("--host", HOST, "--port", str(port)),
+        *("--data", str(data_dir), "--admin-token", admin_token),
+        # The baselines log warnings only; so does Plenary here, to compare like with like.
+        *("--log-level", "warning"),
+        # Above the default 10,000 (docs/settings.md: raise it for halls of more
+        # than about 9,000): HTTP joins must not meet 503 while the previous
+        # hall of 10,000 of the memory series is still closing.
+        *("--max-connections", str(MAX_CONNECTIONS)),
+        *extra,
+    ]
+
+
 def command_for(name: str, port: int, data_dir: Path | None, admin_token: str) -> list[str]:
     if name == "plenary":
         assert data_dir is not None
-        return [
-            plenary_executable(),
-            "serve",
-            *("--host", HOST, "--port", str(port)),
-            *("--data", str(data_dir), "--admin-token", admin_token),
-            # The baselines log warnings only; so does Plenary here, to compare like with like.
-            *("--log-level", "warning"),
-            # Above the default 10,000 (docs/settings.md: raise it for halls of more
-            # than about 9,000): HTTP joins must not meet 503 while the previous
-            # hall of 10,000 of the memory series is still closing.
-            *("--max-connections", str(MAX_CONNECTIONS)),
-        ]
+        return plenary_command(port, data_dir, admin_token)
     if name == "bare":
         return [sys.executable, "-m", "bench.baselines.bare_socketio", "--port", str(port)]
     if name == "node":
@@ -85,13 +108,19 @@ def command_for(name: str, port: int, data_dir: Path | None, admin_token: str) -
 
 @contextlib.contextmanager
 def started(
-    name: str, log_dir: Path, data_dir: Path | None = None, timeout: float = 60.0
+    name: str, log_dir: Path, data_dir: Path | None = None, timeout: float = 60.0, workers: int = 1
 ) -> Iterator[Running]:
     """Run target `name` until the block ends; yields once /healthz answers.
 
     Plenary gets a fresh data dir unless one is given (the restart scenario
-    gives its prepared one).
+    gives its prepared one); `redis` gets a fresh Redis and `workers` workers.
     """
+    if name == "redis":
+        from bench.cluster import started_cluster  # it builds on this module's parts
+
+        with started_cluster(workers, log_dir, timeout) as cluster:
+            yield cluster
+        return
     port = free_port()
     admin_token = secrets.token_hex(24)  # hex: never starts with "-", which argparse would misread
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -135,10 +164,12 @@ def healthz_ok(url: str) -> bool:
         return False
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """Ask the server to stop (SIGTERM), then end it if it lingers."""
-    if process.poll() is None:
+def stop(*processes: subprocess.Popen[bytes]) -> None:
+    """Ask the servers to stop (SIGTERM, all at once), then end any that lingers."""
+    running = [process for process in processes if process.poll() is None]
+    for process in running:
         process.terminate()
+    for process in running:
         try:
             process.wait(STOP_GRACE_SECONDS)
         except subprocess.TimeoutExpired:

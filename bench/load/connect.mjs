@@ -31,21 +31,36 @@ export function connect(url, token, timeoutMs) {
   });
 }
 
+let requests = 0;
+
 /**
- * Emit a command and wait for its ack, bounded in time.
+ * A request_id no other command of this run uses (pids differ between the
+ * load generator's processes). Plenary keeps it in the log with the command's
+ * last event, so the harness can find every acked command there afterwards.
+ * @returns {string}
+ */
+export function newRequestId() {
+  requests += 1;
+  return `q${process.pid}-${requests}`;
+}
+
+/**
+ * Emit a command with a request_id and wait for its ack, bounded in time.
  * @param {Socket} socket
  * @param {string} event
  * @param {Record<string, unknown>} payload
  * @param {number} timeoutMs
- * @returns {Promise<{sentAt: number, ackedAt: number, ack: Record<string, unknown> | null}>}
- *   ackedAt is NaN and ack null when no ack came in time
+ * @param {string} [requestId] given when the command is sent again
+ * @returns {Promise<{requestId: string, sentAt: number, ackedAt: number, ack: Record<string, unknown> | null}>}
+ *   ackedAt is NaN and ack null when no ack came in time (or the socket closed first)
  */
-export function command(socket, event, payload, timeoutMs) {
+export function command(socket, event, payload, timeoutMs, requestId = newRequestId()) {
   const sentAt = now();
+  const body = { ...payload, request_id: requestId };
   return new Promise((resolve) => {
-    socket.timeout(timeoutMs).emit(event, payload, (/** @type {Error | null} */ err, /** @type {any} */ ack) => {
-      if (err) resolve({ sentAt, ackedAt: Number.NaN, ack: null });
-      else resolve({ sentAt, ackedAt: now(), ack: typeof ack === "object" && ack !== null ? ack : { value: ack } });
+    socket.timeout(timeoutMs).emit(event, body, (/** @type {Error | null} */ err, /** @type {any} */ ack) => {
+      if (err) resolve({ requestId, sentAt, ackedAt: Number.NaN, ack: null });
+      else resolve({ requestId, sentAt, ackedAt: now(), ack: typeof ack === "object" && ack !== null ? ack : { value: ack } });
     });
   });
 }

@@ -8,6 +8,7 @@ import { argv, exit, stdout } from "node:process";
 import { runBurst } from "./burst.mjs";
 import { Room } from "./room.mjs";
 import { runSession } from "./session.mjs";
+import { runTakeover } from "./takeover.mjs";
 
 /** @typedef {import("./types.mjs").Plan} Plan */
 
@@ -22,7 +23,8 @@ async function main() {
   guard.unref();
   const room = await Room.open(plan);
   try {
-    const figures = plan.scenario === "burst" ? await runBurst(plan, room) : await runSession(plan, room);
+    const scenarios = { burst: runBurst, session: runSession, takeover: runTakeover };
+    const figures = await scenarios[plan.scenario](plan, room);
     const result = { scenario: plan.scenario, target: plan.target, n: plan.n, workers: room.pool.slices.length, setup: room.setup, ...figures };
     stdout.write(`${JSON.stringify(result)}\n`);
   } finally {

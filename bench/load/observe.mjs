@@ -10,6 +10,7 @@ import { summarize } from "./stats.mjs";
 /**
  * @typedef {object} Observation
  * @property {string} kind          the command's name
+ * @property {string} requestId     sent with it, looked up in the log afterwards
  * @property {number} sentAt
  * @property {number} ackedAt       NaN: no ack in time
  * @property {boolean} ok
@@ -57,6 +58,7 @@ export class Observations {
       display_latency_all_ms: summarize(all),
       commands_ok: this.items.filter((i) => i.ok).length,
       commands_failed: this.items.filter((i) => !i.ok).length,
+      acked_request_ids: this.items.filter((i) => i.ok).map((i) => i.requestId),
     };
   }
 }

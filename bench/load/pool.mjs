@@ -29,9 +29,12 @@ export class WorkerPool {
     return { worker: seatIndex % count, local: Math.floor(seatIndex / count) };
   }
 
-  /** @param {string} url @param {Credentials} credentials @returns {Promise<Ready[]>} */
-  async setup(url, credentials) {
-    const answers = await this.ask((w) => ({ type: "setup", url, seats: this.slices[w], credentials, timeoutMs: this.timeoutMs }));
+  /**
+   * @param {string[]} urls seat i joins and connects through urls[i % length]
+   * @param {Credentials} credentials @returns {Promise<Ready[]>}
+   */
+  async setup(urls, credentials) {
+    const answers = await this.ask((w) => ({ type: "setup", urls, seats: this.slices[w], credentials, timeoutMs: this.timeoutMs }));
     return /** @type {Ready[]} */ (answers);
   }
 

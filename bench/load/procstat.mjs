@@ -21,6 +21,19 @@ export function sampleProcess(pid) {
   };
 }
 
+/**
+ * Several processes (the workers of one target) as one: CPU, RSS and peak RSS summed.
+ * @param {number[]} pids @returns {ProcSample}
+ */
+export function sampleProcesses(pids) {
+  const samples = pids.map(sampleProcess);
+  return {
+    cpuSeconds: samples.reduce((sum, s) => sum + s.cpuSeconds, 0),
+    rssKb: samples.reduce((sum, s) => sum + s.rssKb, 0),
+    hwmKb: samples.reduce((sum, s) => sum + s.hwmKb, 0),
+  };
+}
+
 /** @param {string} status @param {string} key @returns {number} */
 function statusKb(status, key) {
   const match = status.match(new RegExp(`^${key}:\\s+(\\d+) kB`, "m"));

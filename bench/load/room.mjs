@@ -1,12 +1,13 @@
 // @ts-check
 // The hall before the chair speaks: participants joined and connected
-// (spread over the worker processes), plus the projector and the chair's
-// console, which the coordinator holds itself.
+// (spread over the worker processes, and over the servers when the target has
+// several), plus the projector and the chair's console, which the coordinator
+// holds itself.
 import { now, sleep } from "./clock.mjs";
 import { connect } from "./connect.mjs";
 import { DisplayWatcher } from "./display.mjs";
 import { WorkerPool } from "./pool.mjs";
-import { sampleProcess } from "./procstat.mjs";
+import { sampleProcesses } from "./procstat.mjs";
 import { GROUPS, pick, seeded } from "./random.mjs";
 
 /** @typedef {import("./types.mjs").Plan} Plan */
@@ -42,14 +43,15 @@ export class Room {
       group: pick(random, GROUPS),
       channel: random() < REMOTE_SHARE ? "remote" : "in_room",
     }));
-    const rssBeforeKb = sampleProcess(plan.serverPid).rssKb;
-    const facilitator = await connect(plan.url, plan.credentials.facilitatorToken, plan.timeoutMs);
-    const displaySocket = await connect(plan.url, plan.credentials.displayToken, plan.timeoutMs);
+    const rssBeforeKb = sampleProcesses(plan.serverPids).rssKb;
+    const where = plan.placement;
+    const facilitator = await connect(where.facilitator, plan.credentials.facilitatorToken, plan.timeoutMs);
+    const displaySocket = await connect(where.display, plan.credentials.displayToken, plan.timeoutMs);
     const display = new DisplayWatcher(displaySocket);
     const pool = new WorkerPool(Math.max(1, Math.min(plan.workers, plan.n)), seats, plan.timeoutMs, plan.setupMs);
     const room = new Room(plan, seats, pool, facilitator, display, displaySocket);
     room.rssBeforeKb = rssBeforeKb;
-    const ready = await pool.setup(plan.url, plan.credentials);
+    const ready = await pool.setup(where.phones, plan.credentials);
     room.connected = ready.reduce((sum, r) => sum + r.connected, 0);
     room.setup = {
       participants: plan.n,

@@ -7,7 +7,7 @@
 import { now, sleep } from "./clock.mjs";
 import { command, connect } from "./connect.mjs";
 import { Observations } from "./observe.mjs";
-import { sampleProcess } from "./procstat.mjs";
+import { sampleProcesses } from "./procstat.mjs";
 import { INTENTS, pick, SCALE, seeded } from "./random.mjs";
 
 /** @typedef {import("./types.mjs").Plan} Plan */
@@ -50,7 +50,7 @@ class Script {
     const r = await command(socket, kind, payload, this.plan.timeoutMs);
     const ok = r.ack?.ok === true;
     const predicate = ok && r.ack ? shows(r.ack) : null;
-    this.seen.add({ kind, sentAt: r.sentAt, ackedAt: r.ackedAt, ok, refusal: refusalOf(r.ack), shows: predicate });
+    this.seen.add({ kind, requestId: r.requestId, sentAt: r.sentAt, ackedAt: r.ackedAt, ok, refusal: refusalOf(r.ack), shows: predicate });
     if (predicate) await this.room.display.waitFor(r.sentAt, predicate, this.showWaitMs);
     await sleep(this.pauseMs);
     return ok ? r.ack : null;
@@ -62,7 +62,8 @@ class Script {
     for (let k = 0; k < count; k++) {
       const payload = { name: `Hub ${k + 1}`, attendance: this.plan.session?.hubAttendance ?? 40 };
       const ack = await this.act(facilitator, "hub:invite", payload, (a) => (v) => v.hubs.includes(a.hub_id));
-      if (ack) this.hubs.push({ id: ack.hub_id, socket: await connect(this.plan.url, ack.token, this.plan.timeoutMs) });
+      const hubs = this.plan.placement.hubs;
+      if (ack) this.hubs.push({ id: ack.hub_id, socket: await connect(hubs[k % hubs.length], ack.token, this.plan.timeoutMs) });
     }
   }
 
@@ -107,10 +108,13 @@ class Script {
     for (const seat of this.room.seats) {
       if (this.random() < RATE_SHARE) {
         const atMs = this.random() * windowMs;
-        actions.push({ seat: seat.index, atMs, event: "rating:submit", payload: { proposition_id: id, value: pick(this.random, SCALE) } });
+        const value = pick(this.random, SCALE);
+        actions.push({ seat: seat.index, atMs, event: "rating:submit", payload: { proposition_id: id, value } });
         if (this.random() < CHANGE_SHARE) {
           const later = atMs + this.random() * (windowMs - atMs);
-          actions.push({ seat: seat.index, atMs: later, event: "rating:submit", payload: { proposition_id: id, value: pick(this.random, SCALE) } });
+          // A different value: the same one again changes nothing and leaves nothing in the log.
+          const changed = pick(this.random, SCALE.filter((v) => v !== value));
+          actions.push({ seat: seat.index, atMs: later, event: "rating:submit", payload: { proposition_id: id, value: changed } });
         }
       }
       if (this.random() < HAND_SHARE) {
@@ -125,11 +129,11 @@ class Script {
     for (const r of records.filter((x) => x.event === "hand:raise")) {
       const entryId = r.ack?.entry_id;
       const shows = r.ok && typeof entryId === "string" ? (/** @type {any} */ v) => v.queue.includes(entryId) || v.current === entryId : null;
-      this.seen.add({ kind: "hand:raise", sentAt: r.sentAt, ackedAt: r.ackedAt, ok: r.ok, refusal: refusalOf(r.ack), shows });
+      this.seen.add({ kind: "hand:raise", requestId: r.requestId, sentAt: r.sentAt, ackedAt: r.ackedAt, ok: r.ok, refusal: refusalOf(r.ack), shows });
       if (shows) raised.push({ seat: r.seat, entryId: /** @type {string} */ (entryId) });
     }
     for (const r of records.filter((x) => x.event === "rating:submit" && !firstRatings.includes(x))) {
-      this.seen.add({ kind: "rating:submit (change)", sentAt: r.sentAt, ackedAt: r.ackedAt, ok: r.ok, refusal: refusalOf(r.ack), shows: null });
+      this.seen.add({ kind: "rating:submit (change)", requestId: r.requestId, sentAt: r.sentAt, ackedAt: r.ackedAt, ok: r.ok, refusal: refusalOf(r.ack), shows: null });
     }
     const raters = firstRatings.filter((r) => r.ok).length;
     const shown = (/** @type {any} */ v) => v.propositions[id]?.round === round && v.propositions[id]?.total >= raters;
@@ -146,7 +150,7 @@ class Script {
     const ordered = [...firstRatings].sort((a, b) => (a.ok ? a.ackedAt : Infinity) - (b.ok ? b.ackedAt : Infinity));
     ordered.forEach((r, k) => {
       const shows = (/** @type {any} */ v) => v.propositions[id]?.round === round && v.propositions[id]?.total >= k + 1;
-      this.seen.add({ kind: "rating:submit", sentAt: r.sentAt, ackedAt: r.ackedAt, ok: r.ok, refusal: refusalOf(r.ack), shows: r.ok ? shows : null });
+      this.seen.add({ kind: "rating:submit", requestId: r.requestId, sentAt: r.sentAt, ackedAt: r.ackedAt, ok: r.ok, refusal: refusalOf(r.ack), shows: r.ok ? shows : null });
     });
   }
 
@@ -180,7 +184,7 @@ class Script {
     for (const r of records) {
       const entryId = lowering.find((l) => l.seat === r.seat)?.entryId;
       const shows = (/** @type {any} */ v) => !v.queue.includes(entryId);
-      this.seen.add({ kind: "hand:lower", sentAt: r.sentAt, ackedAt: r.ackedAt, ok: r.ok, refusal: refusalOf(r.ack), shows });
+      this.seen.add({ kind: "hand:lower", requestId: r.requestId, sentAt: r.sentAt, ackedAt: r.ackedAt, ok: r.ok, refusal: refusalOf(r.ack), shows });
     }
   }
 
@@ -208,12 +212,12 @@ export async function runSession(plan, room) {
   const script = new Script(plan, room);
   const ids = plan.credentials.propositionIds;
   const durationMs = plan.session?.durationMs ?? 45_000;
-  const before = sampleProcess(plan.serverPid);
+  const before = sampleProcesses(plan.serverPids);
   const start = now();
   await script.inviteHubs(plan.session?.hubs ?? 2);
   const segments = [...ids, ids[0]]; // the first proposition gets a second round
   for (const id of segments) await script.segment(id, durationMs / segments.length);
-  const after = sampleProcess(plan.serverPid);
+  const after = sampleProcesses(plan.serverPids);
   for (const hub of script.hubs) hub.socket.close();
   return {
     wall_seconds: (now() - start) / 1000,

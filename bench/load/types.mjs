@@ -6,10 +6,11 @@
 /**
  * What the harness asks the coordinator to run.
  * @typedef {object} Plan
- * @property {"burst" | "session"} scenario
- * @property {string} target             a label only: "plenary", "bare" or "node"
- * @property {string} url                e.g. http://127.0.0.1:8100
- * @property {number} serverPid          whose /proc entries measure CPU and memory
+ * @property {"burst" | "session" | "takeover"} scenario
+ * @property {string} target             a label only: "plenary", "bare", "node" or "redis"
+ * @property {Placement} placement       which server each client talks to
+ * @property {number[]} serverPids       whose /proc entries measure CPU and memory (summed)
+ * @property {number | null} redisPid    the `redis` target's redis-server, measured apart
  * @property {number} n                  participants
  * @property {number} workers            load-generator processes
  * @property {number} seed
@@ -17,13 +18,36 @@
  * @property {number} setupMs            bound on the hall's joins and connects, which grow with n
  * @property {Credentials} credentials
  * @property {SessionPlan} [session]     only for the session scenario
+ * @property {TakeoverPlan} [takeover]   only for the takeover scenario
  * @property {number} [profilePauseMs]   burst: say "burst: ready" on stderr, wait, then burst
+ */
+
+/**
+ * Where each client connects (base URLs such as http://127.0.0.1:8100). One
+ * server: the same URL everywhere. Several workers: phones dealt round-robin
+ * over `phones` (seat i on phones[i % length]), the display on a worker that
+ * does not own the session.
+ * @typedef {object} Placement
+ * @property {string[]} phones
+ * @property {string} facilitator
+ * @property {string} display
+ * @property {string[]} hubs             hub k on hubs[k % length]
+ */
+
+/**
+ * The owner of the session is killed (SIGKILL) in the middle of a burst.
+ * @typedef {object} TakeoverPlan
+ * @property {number} killPid            the worker holding the session's lease
+ * @property {number} killAtShare        killed once the display counts this share of the hall
+ * @property {string[]} probes           one probe phone on each of these (the other workers)
+ * @property {number} probeEveryMs       a probe resends this long after a refusal
  */
 
 /**
  * Who may do what: real tokens for Plenary; for the baselines, which accept
  * any token, strings naming the role and `joinCode` null.
  * @typedef {object} Credentials
+ * @property {string | null} sessionId
  * @property {string} facilitatorToken
  * @property {string} displayToken
  * @property {string | null} joinCode    null: participants use `participant:<i>` tokens
@@ -47,8 +71,14 @@
  * @property {"in_room" | "remote"} channel
  */
 
-/** @typedef {{type: "setup", url: string, seats: Seat[], credentials: Credentials, timeoutMs: number}} SetupMessage */
-/** @typedef {{type: "burst", propositionId: string, values: string[]}} BurstMessage */
+/** @typedef {{type: "setup", urls: string[], seats: Seat[], credentials: Credentials, timeoutMs: number}} SetupMessage */
+/**
+ * Every participant rates at once. With `resend`, a rating answered
+ * `unavailable` or not at all is sent again with the same request_id after
+ * 1, 2, 4, then every 8 s, as phones do, from another server if its own is
+ * gone, until `timeoutMs` has passed.
+ * @typedef {{type: "burst", propositionId: string, values: string[], resend?: boolean}} BurstMessage
+ */
 /**
  * A wave: each chosen participant acts once at a random moment within the window.
  * @typedef {object} WaveMessage
@@ -81,10 +111,13 @@
  * @property {number} seat
  * @property {string} [key]
  * @property {string} event
- * @property {number} sentAt
+ * @property {string} requestId          sent with the command; Plenary records it in the log
+ * @property {number} sentAt             the first send
  * @property {number} ackedAt            NaN when no ack came in time
  * @property {boolean} ok
  * @property {Record<string, unknown> | null} ack
+ * @property {number} [attempts]         sends, when resent
+ * @property {number} [lastSentAt]       the last send, when resent
  */
 /**
  * @typedef {object} Done

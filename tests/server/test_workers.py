@@ -5,6 +5,7 @@ Each HTTP client below keeps one keep-alive connection, so `/healthz`'s
 that connection.
 """
 
+import asyncio
 import os
 import signal
 import socket
@@ -18,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.live import ROOT, LiveServer, free_port
+from tests.live import ROOT, LiveServer, Peer, free_port, latest_round
 from tests.redis_live import RedisServer
 
 
@@ -67,7 +68,7 @@ def pinned() -> Iterator[list[Pinned]]:
         client.client.close()
 
 
-def test_three_workers_share_the_port_a_killed_one_is_replaced_sigterm_stops_all(
+async def test_three_workers_share_the_port_a_killed_one_is_replaced_sigterm_stops_all(
     server_factory: type[LiveServer],
     tmp_path: Path,
     redis_server: RedisServer,
@@ -85,12 +86,14 @@ def test_three_workers_share_the_port_a_killed_one_is_replaced_sigterm_stops_all
     first = {p.worker for p in pinned}
     assert all(alive(p.pid) for p in pinned)
 
-    # A session made through the port is owned (its lease) by one of the three.
+    # A session made through the port is owned (its lease) by one of the three,
+    # and usable through every one of them.
     created = server.create_session("Three workers", ["One"])
     redis = redis_server.client()
     lease = redis.get(f"plenary:lease:{created['session_id']}")
     owner = lease.split()[0]
     assert owner in first
+    await rate_through_every_worker(server, created, {p.worker: p for p in pinned})
 
     victim = next(p for p in pinned if p.worker != owner)
     os.kill(victim.pid, signal.SIGKILL)
@@ -115,6 +118,34 @@ def test_three_workers_share_the_port_a_killed_one_is_replaced_sigterm_stops_all
     workers = {int(w.split("/")[1]) for w in first | replacement} - {victim.pid}
     assert not [pid for pid in workers if alive(pid)]
     assert list(redis.scan_iter("plenary:lease:*")) == []
+
+
+async def rate_through_every_worker(
+    server: LiveServer, created: dict[str, Any], by_worker: dict[str, Pinned]
+) -> None:
+    """Two joins through each worker, the phones' sockets through the port, a rating
+    each: every one acknowledged, and every worker's results count them all."""
+    session_id, pid = created["session_id"], created["propositions"][0]["id"]
+    console = await Peer(server.url, created["tokens"]["facilitator"]).connect()
+    assert (await console.call("proposition:open", {"proposition_id": pid}))["ok"]
+    body = {"join_code": created["join_code"], "stakeholder_group": "academia", "channel": "remote"}
+    tokens = []
+    for worker in [*by_worker.values()] * 2:
+        joined = worker.client.post("/api/join", json=body, timeout=10)
+        assert joined.status_code == 201, joined.text
+        tokens.append(joined.json()["token"])
+    phones = await asyncio.gather(*(Peer(server.url, token).connect() for token in tokens))
+    acks = await asyncio.gather(
+        *(p.call("rating:submit", {"proposition_id": pid, "value": "agree"}) for p in phones)
+    )
+    assert acks == [{"ok": True, "round": 1}] * len(tokens)
+    facilitator = {"Authorization": f"Bearer {created['tokens']['facilitator']}"}
+    for worker in by_worker.values():
+        answer = worker.client.get(f"/api/sessions/{session_id}/results", headers=facilitator)
+        assert answer.status_code == 200, answer.text
+        assert latest_round(answer.json(), pid)["total"] == len(tokens)
+    for peer in [console, *phones]:
+        await peer.close()
 
 
 def test_workers_stop_cleanly_when_their_parent_is_killed(
