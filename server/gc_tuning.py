@@ -6,12 +6,14 @@ the old generations, and triggers full collections that traverse every
 connection's objects: cost that grows with the hall. This module keeps the
 long-lived heap out of the collector's way and the collector on:
 
-- after start-up, after every FREEZE_AFTER_ARRIVALS new connections
-  (`arrived()`), and in idle moments when enough other survivors piled up,
-  it collects what is not frozen and freezes what survived (`gc.freeze()`).
-  Each such pass costs about what was made since the last, so a hall
-  connecting costs linear time; an automatic full collection then
-  traverses only what was made since, never the whole hall;
+- after start-up and after every FREEZE_AFTER_ARRIVALS new connections
+  (`arrived()`), it collects what is not frozen and freezes what survived
+  (`gc.freeze()`). Each such pass costs about what was made since the
+  last, so a hall connecting costs linear time; an automatic full
+  collection then traverses only what was made since, never the whole
+  hall. Nothing is frozen for any other reason: a loop that looks idle may
+  be waiting on the disk in the middle of a burst, with thousands of votes
+  in flight that die by refcount a moment later;
 - young collections are rarer (each one is still bounded by the young
   generation's size);
 - when the event loop is calm and enough phones have left (`departed()`),
@@ -35,11 +37,8 @@ log = logging.getLogger(__name__)
 # Young collections every 20,000 net container allocations instead of 700:
 # a burst's per-message objects mostly die by refcount before a pass sees them.
 THRESHOLDS = (20_000, 20, 10)
-# Often enough to find the quiet moment between a hall connecting and its first vote.
 QUIET_CHECK_SECONDS = 0.25
-# The loop counts as calm when a sleep overshot by less than this, and as
-# idle when also no young collection ran meanwhile (a burst allocates enough
-# for several a second; so does a hall joining).
+# The loop counts as calm when a sleep overshot by less than this.
 QUIET_LAG_SECONDS = 0.02
 # A full collection traverses the whole heap (about a second for 3,000
 # phones on this machine): due once the ripe departures since the last
@@ -58,8 +57,6 @@ FULL_COLLECTION_MAX_SECONDS = 3600.0
 # over about 25,000 objects. Arrivals, not the old generations' size, decide:
 # during a burst those hold the votes in flight, which die by refcount soon.
 FREEZE_AFTER_ARRIVALS = 100
-# Other survivors in the old generations (not frozen) frozen in idle moments.
-FREEZE_AFTER_OBJECTS = 20_000
 
 
 _departed_at: deque[float] = deque()  # time.monotonic() of each since the last full collection
@@ -138,18 +135,15 @@ def full_collection(now: float | None = None) -> int:
     return freeze_survivors()
 
 
-async def collect_when_quiet(
-    check_seconds: float = QUIET_CHECK_SECONDS, freeze_after: int = FREEZE_AFTER_OBJECTS
-) -> None:
+async def collect_when_quiet(check_seconds: float = QUIET_CHECK_SECONDS) -> None:
     """Forever: while the loop is calm, a full collection when one is due
     (`full_collection_due`: soon after phones left, so the next hall reuses
-    their memory); after FREEZE_AFTER_ARRIVALS new connections, or while
-    the loop is idle and `freeze_after` survivors piled up, freeze the
+    their memory); after FREEZE_AFTER_ARRIVALS new connections, freeze the
     survivors. Cancel the task to stop it.
     """
     last = time.monotonic()
     while True:
-        asked, young = time.monotonic(), _young_collections()
+        asked = time.monotonic()
         await asyncio.sleep(check_seconds)
         now = time.monotonic()
         calm = now - asked - check_seconds < QUIET_LAG_SECONDS
@@ -159,11 +153,5 @@ async def collect_when_quiet(
             last = time.monotonic()
             took_ms = (time.perf_counter() - started) * 1000
             log.debug("gc: full collection freed %d in %.0f ms", freed, took_ms)
-        elif _arrivals >= FREEZE_AFTER_ARRIVALS or (
-            calm and _young_collections() == young and unfrozen_survivors() >= freeze_after
-        ):
+        elif _arrivals >= FREEZE_AFTER_ARRIVALS:
             freeze_survivors()
-
-
-def _young_collections() -> int:
-    return int(gc.get_stats()[0]["collections"])

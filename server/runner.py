@@ -47,7 +47,7 @@ REQUEST_MEMORY: Final = 24 * 3600.0
 # burst benchmark, 64 gave ack p99 1.1x the bare transport's and 1,000 gave 2.4x.
 MAX_BATCH: Final = 64
 _INTERNAL: Final = "The server could not record this; nothing was changed. Please try again."
-_STOPPED: Final = "This session moved to another worker just now: send it again."
+_STOPPED: Final = "This session is being handed on or stopped; nothing was recorded: send it again."
 _UNAVAILABLE: Final = (
     "The server cannot record anything right now (its data store is gone or unreachable);"
     " nothing was changed. Try again in a moment."
@@ -158,6 +158,8 @@ class SessionRunner:
         """Queue a command; the answer comes once its events are durable.
         `at` is the time the domain decides it at (default: the clock's now):
         the window scheduler passes the deadline it acts for."""
+        if self._stopped:
+            return refusal(ApiError("unavailable", _STOPPED))
         done: asyncio.Future[Ack] = asyncio.get_running_loop().create_future()
         self._queue.put_nowait(_Command(command, actor, request, done, at))
         return await done
