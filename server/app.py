@@ -135,10 +135,10 @@ def create_app(
         quiet_collector.cancel()
         await mailer.close()
         await fanout.close()
-        await sessions.stop()
-        if cluster is not None:
+        if cluster is not None:  # no more forwarded commands: they wait for the leases
             await cluster.close()
-        await store.close()
+        await sessions.stop()
+        await store.close()  # releases the leases: the other workers take over at once
 
     limit = settings.max_body_bytes
     middleware = [

@@ -32,6 +32,7 @@ Handler = Callable[[Message], Awaitable[Message]]
 # Why no answer came: nobody listens on the owner's channel, or nobody answered in time.
 Missing = Literal["absent", "silent"]
 POLL_S: Final = 1.0
+HEALTH_CHECK_S: Final = 2
 
 
 def channel(owner: str) -> str:
@@ -42,7 +43,9 @@ class Forwarder:
     def __init__(self, url: str, owner: str, handler: Handler) -> None:
         self.owner = owner
         self._redis = connect(url)  # publishes
-        self._listening = connect(url)  # its pub/sub connection, which does nothing else
+        # Its pub/sub connection, which does nothing else; pinged when idle, so a
+        # connection that died silently is found and subscribed again.
+        self._listening = connect(url, health_check_s=HEALTH_CHECK_S)
         self._pubsub: PubSub | None = None
         self._handler = handler
         self._pending: dict[str, asyncio.Future[Message]] = {}

@@ -28,7 +28,7 @@ import logging
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any, Final, cast
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
@@ -101,25 +101,39 @@ return 1
 """
 
 
+# Connections of one client (a worker's store, its forwarding): commands beyond
+# them wait for one to be free, at most POOL_WAIT_S, then fail `unavailable`.
+POOL_SIZE = 100
+POOL_WAIT_S = 2.0
+
+
 def key(kind: str, session_id: str) -> str:
     return f"plenary:{kind}:{session_id}"
 
 
-def connect(url: str) -> Redis:
+def connect(url: str, health_check_s: int = 0) -> Redis:
     """A client whose commands fail within a few seconds when Redis is unreachable.
 
     It retries once on a connection error: safe for appends because the script
-    recognises a batch it already applied.
+    recognises a batch it already applied. Its pool makes a command wait (up to
+    POOL_WAIT_S) for one of its POOL_SIZE connections when all are busy: redis-py's
+    default pool refuses at once ("Too many connections"), which turned a burst
+    of 1,000 ratings through a worker that forwards them into 356 `unavailable`.
+    `health_check_s`: ping a connection idle that long before using it (a
+    pub/sub connection, which only reads).
     """
-    client: Redis = Redis.from_url(
+    pool = BlockingConnectionPool.from_url(
         url,
+        max_connections=POOL_SIZE,
+        timeout=POOL_WAIT_S,
+        health_check_interval=health_check_s,
         decode_responses=True,
         socket_timeout=1.5,
         socket_connect_timeout=1.0,
         retry=Retry(ExponentialBackoff(cap=0.5, base=0.1), 1),
         retry_on_error=[RedisConnectionError, RedisTimeoutError],
     )
-    return client
+    return Redis.from_pool(pool)
 
 
 class StoreLost(ApiError):

@@ -48,7 +48,7 @@ REQUEST_MEMORY: Final = 24 * 3600.0
 MAX_BATCH: Final = 64
 SNAPSHOT_EVENTS_PER_PARTICIPANT: Final = 2  # see SessionRunner.snapshot_spacing
 _INTERNAL: Final = "The server could not record this; nothing was changed. Please try again."
-_STOPPED: Final = "This session moved to another worker just now: send it again."
+_STOPPED: Final = "This session is being handed on or stopped; nothing was recorded: send it again."
 _UNAVAILABLE: Final = (
     "The server cannot record anything right now (its data store is gone or unreachable);"
     " nothing was changed. Try again in a moment."
@@ -159,6 +159,8 @@ class SessionRunner:
         """Queue a command; the answer comes once its events are durable.
         `at` is the time the domain decides it at (default: the clock's now):
         the window scheduler passes the deadline it acts for."""
+        if self._stopped:
+            return refusal(ApiError("unavailable", _STOPPED))
         done: asyncio.Future[Ack] = asyncio.get_running_loop().create_future()
         self._queue.put_nowait(_Command(command, actor, request, done, at))
         return await done

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 
 from facilitation.vocabulary import SCALE
+from server.redis_store import POOL_SIZE, connect
 from tests.live import LiveServer, Peer, latest_round, serve_refused
 from tests.redis_live import RedisServer
 from tests.server import test_session_flow as flow
@@ -174,3 +175,18 @@ async def test_redis_killed_and_restarted_on_its_aof_loses_nothing_acked(
     assert latest_round(results, pid)["total"] == len(acked)
     for i, phone in enumerate(phones):
         assert (await _resync(phone))["me"]["ratings"][pid]["value"] == acked[i]
+
+
+async def test_a_burst_of_commands_waits_for_the_pool_rather_than_failing(
+    redis_server: RedisServer,
+) -> None:
+    """More commands at once than the client has connections (a burst forwarded by a
+    worker) wait for a free one: redis-py's default pool refused them at once."""
+    client = connect(redis_server.url)
+    try:
+        answers = await asyncio.gather(
+            *(client.publish("plenary:test", str(i)) for i in range(POOL_SIZE * 3))
+        )
+        assert answers == [0] * (POOL_SIZE * 3)  # nobody subscribed; every publish answered
+    finally:
+        await client.aclose()
