@@ -224,7 +224,13 @@ export async function runSession(plan, room) {
     propositions: ids.length,
     rounds: segments.length,
     hubs: script.hubs.length,
-    server: { cpu_seconds: after.cpuSeconds - before.cpuSeconds, peak_rss_kb: after.hwmKb },
+    server: {
+      cpu_seconds: after.cpuSeconds - before.cpuSeconds,
+      peak_rss_kb: after.hwmKb,
+      processes: plan.serverPids.length,
+      // The whole hall connected (phones, display, console, hubs), over the RSS before any.
+      memory_per_connection_kb: (after.rssKb - room.rssBeforeKb) / (room.connected + 2 + script.hubs.length),
+    },
     display_updates: room.display.history.filter((v) => v.at >= start).length,
     participants_state_messages_during_waves: script.participantStates,
     ...script.seen.summary(),
