@@ -164,3 +164,25 @@ async def test_coalescing_sends_one_update_per_interval_exactly() -> None:
     assert len(recorder.to("s1/display")) == 2  # quiet: nothing more to send
     await fanout.close()
     await runner.stop()
+
+
+async def test_snapshots_are_spaced_by_the_hall_so_each_event_pays_a_bounded_share() -> None:
+    store = MemoryStore()
+    runner = SessionRunner("s1", store, snapshot_every=10, clock=Clock())
+    runner.start()
+    create = c.CreateSession("s1", "Plenary", "ABCDEFGH", propositions=(("p1", "Text", None),))
+    assert (await runner.submit(create, OPERATOR))["ok"]
+    for i in range(30):
+        assert (await runner.submit(c.Join(f"x{i}", "government", "in_room"), GUEST))["ok"]
+    assert runner.snapshot_spacing() == 60  # two events per participant, not 10
+    assert (await store.load("s1", 0.0)).snapshot_seq == 0  # 31 events: every 10 made 3
+    assert (await runner.submit(c.OpenProposition("p1"), CHAIR))["ok"]
+    for i in range(30):  # 62 events since the start: one snapshot
+        assert (await rate(runner, i))["ok"]
+    taken = (await store.load("s1", 0.0)).snapshot_seq
+    assert taken >= 60
+    for i in range(30):  # 30 more: none until 60 since the last
+        assert (await rate(runner, i, "disagree"))["ok"]
+    assert (await store.load("s1", 0.0)).snapshot_seq == taken
+    assert (await rebuilt(store)) == runner.state
+    await runner.stop()
