@@ -6,9 +6,11 @@ forwarded to the owner (server/forwarding.py), whose runner decides and
 commits it like any other; the answer comes back with the session's version
 after it, and the forwarding worker waits (bounded) until its replica applied
 that version before it answers, so a client never gets an ack and then an
-older state. Every forwarded command carries a request id (the client's, or
-one of the forwarder's own), so sending it again after a takeover applies it
-once: request records are durable in the log.
+older state. A command is sent elsewhere again only when it provably did not
+arrive (nobody listened on the owner's channel, or the worker there no
+longer owns the session), and a message delivered twice (redis-py re-sends a
+command after a connection error) is answered once by its correlation id, so
+a forwarded command is applied at most once without a request id of its own.
 
 Once a second the worker reads the leases of the sessions it replicates: a
 free lease (the owner stopped, or died and its lease ran out) is taken, and
@@ -20,10 +22,8 @@ for the lease and takes the session over itself.
 
 import asyncio
 import contextlib
-import hashlib
 import logging
 import time
-import uuid
 from collections.abc import Coroutine, Iterator
 from typing import TYPE_CHECKING, Any, Final, cast
 
@@ -33,7 +33,6 @@ from facilitation import Actor, FacilitationError
 from facilitation.actor import ActorRole
 from facilitation.commands import Command
 
-from .chain import canonical
 from .command_codec import decode_command, encode
 from .errors import ApiError, refusal
 from .forwarding import Forwarder, Message
@@ -55,7 +54,6 @@ FORWARD_TIMEOUT_S: Final = 5.0
 # How long an answer waits for this worker's replica to apply what it answers.
 CATCH_UP_S: Final = 2.0
 LEASE_POLL_S: Final = 0.1  # while a command waits for a dead owner's lease to expire
-FORWARDED: Final = "forwarded"  # the holder of the request ids forwarders give
 _NO_OWNER: Final = (
     "The worker running this session does not answer right now; "
     "nothing was recorded here. Try again in a moment."
@@ -190,13 +188,13 @@ class Cluster:
         at: float | None,
     ) -> Ack:
         """The replica's `submit`: the owner's answer, once the replica has applied it."""
-        if request is None:
-            request = Request(FORWARDED, uuid.uuid4().hex, _fingerprint(command))
         message = {
             "session": replica.session_id,
             "command": encode(command),
             "actor": [actor.role, actor.subject],
-            "request": [request.holder, request.request_id, request.fingerprint],
+            "request": None
+            if request is None
+            else [request.holder, request.request_id, request.fingerprint],
             "at": at,
         }
         try:
@@ -212,7 +210,7 @@ class Cluster:
         message: Message,
         command: Command,
         actor: Actor,
-        request: Request,
+        request: Request | None,
         at: float | None,
     ) -> Ack:
         """Send to the lease's owner; if nobody listens there, follow the lease to
@@ -270,7 +268,7 @@ class Cluster:
             command = decode_command(message["command"])
             role, subject = message["actor"]
             actor = Actor(cast(ActorRole, role), subject)
-            request = Request(*message["request"])
+            request = Request(*message["request"]) if message.get("request") else None
         except (FacilitationError, TypeError, KeyError, ValueError) as error:
             log.error("a forwarded command could not be read: %s", error)
             bad = ApiError("bad_request", "The command could not be forwarded to its session.")
@@ -285,10 +283,6 @@ class Cluster:
 
 def _owner(lease: str | None) -> str | None:
     return lease.split(" ")[0] if lease else None
-
-
-def _fingerprint(command: Command) -> str:
-    return hashlib.sha256(canonical(encode(command)).encode()).hexdigest()
 
 
 @contextlib.contextmanager

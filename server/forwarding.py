@@ -16,7 +16,9 @@ reported as such. What to do then is the caller's choice (server/cluster.py).
 import asyncio
 import json
 import logging
+import time
 import uuid
+from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any, Final, Literal
 
@@ -32,6 +34,7 @@ Handler = Callable[[Message], Awaitable[Message]]
 # Why no answer came: nobody listens on the owner's channel, or nobody answered in time.
 Missing = Literal["absent", "silent"]
 POLL_S: Final = 1.0
+RECENT_S: Final = 60.0  # how long a message's answer is kept for a duplicate delivery
 HEALTH_CHECK_S: Final = 2
 
 
@@ -50,6 +53,8 @@ class Forwarder:
         self._handler = handler
         self._pending: dict[str, asyncio.Future[Message]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._answers: dict[str, asyncio.Future[Message]] = {}  # by correlation id
+        self._recent: deque[tuple[float, str]] = deque()  # (when, correlation id), oldest first
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -64,8 +69,10 @@ class Forwarder:
         if self._task is not None:
             await asyncio.wait([self._task], timeout=POLL_S + 2)
             self._task.cancel()
-        for task in list(self._tasks):
+        for task in self._tasks:
             task.cancel()
+        for answer in self._answers.values():
+            answer.cancel()
         if self._pubsub is not None:
             await self._pubsub.aclose()  # type: ignore[no-untyped-call]
         await self._listening.aclose()
@@ -118,13 +125,26 @@ class Forwarder:
             if waiting is not None and not waiting.done():
                 waiting.set_result(body["answer"])
             return  # an answer that came after its timeout is dropped: the sender moved on
-        task = asyncio.create_task(self._answer(body))
+        task = asyncio.create_task(self._answer(body, self._handled(body)))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _answer(self, body: Message) -> None:
+    def _handled(self, body: Message) -> "asyncio.Future[Message]":
+        """The answer to a message, handled once: a message delivered again (its
+        sender's client re-sent the PUBLISH after a connection error) gets the
+        same answer rather than being applied twice."""
+        correlation, now = str(body.get("id")), time.monotonic()
+        while self._recent and self._recent[0][0] < now - RECENT_S:
+            self._answers.pop(self._recent.popleft()[1], None)
+        answer = self._answers.get(correlation)
+        if answer is None:
+            answer = self._answers[correlation] = asyncio.ensure_future(self._handler(body))
+            self._recent.append((now, correlation))
+        return answer
+
+    async def _answer(self, body: Message, handled: "asyncio.Future[Message]") -> None:
         try:
-            answer = await self._handler(body)
+            answer = await asyncio.shield(handled)
         except Exception:  # the sender times out and recovers; here it is logged
             log.exception("a forwarded command could not be answered")
             return

@@ -12,7 +12,8 @@ import { now, sleep } from "./clock.mjs";
  * @property {number} version
  * @property {Record<string, PropositionView>} propositions
  * @property {string | null} current      queue.current's entry_id
- * @property {string[]} queue             entry_ids in order
+ * @property {string[]} queue             entry_ids in order (the projector gets the first few)
+ * @property {number} queueLength         how many wait in all
  * @property {boolean} timerRunning
  * @property {string[]} hubs              hub_ids
  */
@@ -96,6 +97,7 @@ function project(state, at) {
     propositions,
     current: queue.current?.entry_id ?? null,
     queue: Array.isArray(queue.entries) ? queue.entries.map((/** @type {any} */ e) => e.entry_id) : [],
+    queueLength: Number(queue.length ?? (Array.isArray(queue.entries) ? queue.entries.length : 0)),
     timerRunning: Boolean(state.timer?.running),
     hubs: Array.isArray(state.hubs) ? state.hubs.map((/** @type {any} */ h) => h.hub_id) : [],
   };

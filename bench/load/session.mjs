@@ -35,6 +35,8 @@ class Script {
     /** @type {Hub[]} */
     this.hubs = [];
     this.participantStates = 0; // `state` events the phones received during waves
+    /** @type {Set<string>} queue entries made by raised hands so far */
+    this.entries = new Set();
     this.showWaitMs = Math.min(plan.timeoutMs, 5000);
     // A short session (the test's) clicks faster than a chair would.
     this.pauseMs = Math.min(CHAIR_PAUSE_MS, (plan.session?.durationMs ?? 45_000) / 300);
@@ -122,13 +124,26 @@ class Script {
         actions.push({ seat: seat.index, atMs: this.random() * windowMs, event: "hand:raise", payload });
       }
     }
+    const waiting = this.room.display.latest()?.queueLength ?? 0;
     const records = await this.run(actions);
     const firstRatings = firstPerSeat(records.filter((r) => r.event === "rating:submit"));
     this.noteRatings(id, round, firstRatings);
     const raised = [];
-    for (const r of records.filter((x) => x.event === "hand:raise")) {
+    // The projector lists the first few entries and how many wait: the k-th hand
+    // acked in the wave is shown once it is listed or the count reaches k more
+    // than before the wave (nobody leaves the queue during a wave).
+    // A hand still up from an earlier wave keeps its entry: only new entries add to the count.
+    const hands = records.filter((x) => x.event === "hand:raise");
+    const byAck = hands.filter((r) => r.ok).sort((a, b) => a.ackedAt - b.ackedAt);
+    const fresh = byAck.filter((r) => !this.entries.has(String(r.ack?.entry_id)));
+    for (const r of byAck) this.entries.add(String(r.ack?.entry_id));
+    for (const r of hands) {
       const entryId = r.ack?.entry_id;
-      const shows = r.ok && typeof entryId === "string" ? (/** @type {any} */ v) => v.queue.includes(entryId) || v.current === entryId : null;
+      const k = fresh.filter((f) => f.ackedAt <= r.ackedAt).length;
+      const shows =
+        r.ok && typeof entryId === "string"
+          ? (/** @type {any} */ v) => v.queue.includes(entryId) || v.current === entryId || v.queueLength >= waiting + k
+          : null;
       this.seen.add({ kind: "hand:raise", requestId: r.requestId, sentAt: r.sentAt, ackedAt: r.ackedAt, ok: r.ok, refusal: refusalOf(r.ack), shows });
       if (shows) raised.push({ seat: r.seat, entryId: /** @type {string} */ (entryId) });
     }
@@ -180,10 +195,15 @@ class Script {
   async lowerHands(raised, windowMs) {
     const lowering = raised.filter(() => this.random() < 0.5);
     const actions = lowering.map((r) => ({ seat: r.seat, atMs: this.random() * windowMs, event: "hand:lower", payload: {} }));
+    const waiting = this.room.display.latest()?.queueLength ?? 0;
     const records = await this.run(actions);
+    // As for raised hands: the k-th lowering acked is shown once the entry is not
+    // listed and the count is k less than before (only hands leave meanwhile).
+    const byAck = records.filter((r) => r.ok).sort((a, b) => a.ackedAt - b.ackedAt);
     for (const r of records) {
       const entryId = lowering.find((l) => l.seat === r.seat)?.entryId;
-      const shows = (/** @type {any} */ v) => !v.queue.includes(entryId);
+      const k = byAck.indexOf(r) + 1;
+      const shows = (/** @type {any} */ v) => !v.queue.includes(entryId) && v.queueLength <= waiting - k;
       this.seen.add({ kind: "hand:lower", requestId: r.requestId, sentAt: r.sentAt, ackedAt: r.ackedAt, ok: r.ok, refusal: refusalOf(r.ack), shows });
     }
   }

@@ -23,7 +23,6 @@ import httpx
 import pytest
 
 from facilitation.vocabulary import SCALE
-from server.cluster import FORWARDED
 from server.lease import TTL_MS
 from tests.live import LiveServer, Peer
 from tests.redis_live import RedisServer
@@ -100,15 +99,11 @@ async def phones_on(worker: LiveServer, join_code: str, count: int) -> list[Peer
 
 
 def logged_request_ids(redis_server: RedisServer, session_id: str) -> list[str]:
-    """The client's request_id of every command in the session's log; the seqs must be
-    contiguous."""
+    """The request_id of every command in the session's log; the seqs must be contiguous."""
     entries = redis_server.client().xrange(f"plenary:log:{session_id}")
     seqs = [int(entry_id.split("-")[0]) for entry_id, _ in entries]
     assert seqs == list(range(1, len(entries) + 1))
-    records = [json.loads(fields["r"]) for _, fields in entries if "r" in fields]
-    # A command forwarded without a request_id carries one of the forwarder's own
-    # (server/cluster.py): not a client's, so not counted here.
-    return [record[1] for record in records if record[0] != FORWARDED]
+    return [json.loads(fields["r"])[1] for _, fields in entries if "r" in fields]
 
 
 async def test_a_worker_cut_off_from_redis_answers_unavailable_and_loses_nothing_acked(
