@@ -19,6 +19,8 @@ from facilitation.commands import Command
 from facilitation.opinions import Opinions
 from facilitation.views import TOUCHES
 
+from .chain import short
+
 T = TypeVar("T")
 Ack = dict[str, Any]
 ChangeListener = Callable[["LiveSession", frozenset[str]], None]
@@ -51,6 +53,27 @@ def touched_by(event: ev.Event) -> frozenset[str]:
     """The sections `event` touches, with the revocation marker when it revokes."""
     touched = TOUCHES[type(event)]
     return touched | {REVOKED} if isinstance(event, _REVOKING) else touched
+
+
+class SessionLinks:
+    """The links and short head every live session derives the same way from
+    its committed state (the runner and the replica inherit them)."""
+
+    state: SessionState
+    head: str
+    base_url: str  # where the session's links point; empty: relative links
+
+    @property
+    def head_short(self) -> str | None:
+        return short(self.head)
+
+    @property
+    def join_url(self) -> str:
+        return f"{self.base_url}/join/{self.state.join_code}"
+
+    def link(self, view: str, token: str) -> str:
+        """A view's link; the token rides in the fragment, which never reaches a server."""
+        return f"{self.base_url}/{view}#token={token}"
 
 
 class LiveSession(Protocol):

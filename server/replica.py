@@ -29,10 +29,10 @@ from facilitation import events as ev
 from facilitation.commands import Command
 from facilitation.opinions import Opinions
 
-from .chain import GENESIS, link, short
+from .chain import GENESIS, link
 from .errors import ApiError
 from .lease import pause
-from .live import ALL_SECTIONS, Ack, ChangeListener, Request, touched_by
+from .live import ALL_SECTIONS, Ack, ChangeListener, Request, SessionLinks, touched_by
 from .redis_store import PAGE, RedisStore, connect, key
 from .runner import rebuild
 
@@ -59,7 +59,7 @@ class Gap(Exception):
     """The stream does not continue what this replica applied."""
 
 
-class Replica:
+class Replica(SessionLinks):
     def __init__(self, session_id: str, store: RedisStore, forward: Forward) -> None:
         self.session_id = session_id
         self.state = SessionState()
@@ -80,17 +80,6 @@ class Replica:
     @property
     def owner(self) -> bool:
         return False
-
-    @property
-    def head_short(self) -> str | None:
-        return short(self.head)
-
-    @property
-    def join_url(self) -> str:
-        return f"{self.base_url}/join/{self.state.join_code}"
-
-    def link(self, view: str, token: str) -> str:
-        return f"{self.base_url}/{view}#token={token}"
 
     async def load(self) -> None:
         loaded = await self._store.read_replica(self.session_id)

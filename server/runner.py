@@ -31,9 +31,9 @@ from facilitation.commands import Command
 from facilitation.errors import BadRequest
 from facilitation.opinions import Opinions
 
-from .chain import GENESIS, canonical, link, short
+from .chain import GENESIS, canonical, link
 from .errors import ApiError, refusal
-from .live import ChangeListener, Request, touched_by
+from .live import ChangeListener, Request, SessionLinks, touched_by
 from .store import Loaded, RequestRecord, Store, StoredEvent, StoreUnavailable
 
 log = logging.getLogger("plenary.runner")
@@ -82,7 +82,7 @@ class _Batch:
     touched: set[str] = field(default_factory=set)
 
 
-class SessionRunner:
+class SessionRunner(SessionLinks):
     def __init__(
         self, session_id: str, store: Store, snapshot_every: int, clock: Clock = time.time
     ) -> None:
@@ -106,18 +106,6 @@ class SessionRunner:
     @property
     def owner(self) -> bool:
         return True
-
-    @property
-    def head_short(self) -> str | None:
-        return short(self.head)
-
-    @property
-    def join_url(self) -> str:
-        return f"{self.base_url}/join/{self.state.join_code}"
-
-    def link(self, view: str, token: str) -> str:
-        """A view's link; the token rides in the fragment, which never reaches a server."""
-        return f"{self.base_url}/{view}#token={token}"
 
     async def load(self) -> None:
         """Rebuild the state from the latest snapshot and the events after it."""

@@ -221,6 +221,18 @@ class Peer:
         await self.client.disconnect()
 
 
+def plenary(*args: str) -> subprocess.CompletedProcess[str]:
+    """The `plenary` command run to its end (export, verify, migrate), its output kept."""
+    return subprocess.run(
+        [sys.executable, "-m", "server", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin"},
+    )
+
+
 def proposition(view: dict[str, Any], proposition_id: str) -> dict[str, Any]:
     found: dict[str, Any] = next(p for p in view["propositions"] if p["id"] == proposition_id)
     return found

@@ -5,8 +5,6 @@ committed log (a replica), with the same views as the owner's."""
 import asyncio
 import itertools
 import json
-import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -16,21 +14,10 @@ import httpx
 
 from facilitation.vocabulary import DEFAULT_GROUPS, SCALE
 from server.lease import TTL_MS
-from tests.live import ROOT, LiveServer, Peer, latest_round, proposition, try_connect
+from tests.live import LiveServer, Peer, latest_round, plenary, proposition, try_connect
 from tests.redis_live import RedisServer
 
 GROUPS = DEFAULT_GROUPS[:3]
-
-
-def plenary(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "server", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={"PATH": "/usr/bin:/bin"},
-    )
 
 
 async def three_workers(

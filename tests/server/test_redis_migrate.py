@@ -1,24 +1,11 @@
 """`plenary migrate` SQLite ↔ Redis keeping the hash chain; export and verify on Redis."""
 
 import sqlite3
-import subprocess
-import sys
 from contextlib import closing
 from pathlib import Path
 
-from tests.live import ROOT, LiveServer, Peer, latest_round
+from tests.live import LiveServer, Peer, latest_round, plenary
 from tests.redis_live import RedisServer
-
-
-def plenary(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "server", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={"PATH": "/usr/bin:/bin"},
-    )
 
 
 def last_event(data: Path, session_id: str) -> tuple[int, str]:

@@ -68,6 +68,16 @@ def pinned() -> Iterator[list[Pinned]]:
         client.client.close()
 
 
+def see_every_worker(server: LiveServer, pinned: list[Pinned], workers: int) -> None:
+    """Pin new connections through the port until each of the `workers` answered one."""
+
+    def all_seen() -> bool:
+        pinned.append(Pinned(server.url))
+        return len({p.worker for p in pinned}) == workers
+
+    wait_for(all_seen, 20, f"connections accepted by {workers} different workers")
+
+
 async def test_three_workers_share_the_port_a_killed_one_is_replaced_sigterm_stops_all(
     server_factory: type[LiveServer],
     tmp_path: Path,
@@ -77,12 +87,7 @@ async def test_three_workers_share_the_port_a_killed_one_is_replaced_sigterm_sto
     server = server_factory(
         tmp_path / "data", redis=redis_server.url, workers="3", keep_alive_s="60"
     ).start()
-
-    def three_workers_seen() -> bool:
-        pinned.append(Pinned(server.url))
-        return len({p.worker for p in pinned}) == 3
-
-    wait_for(three_workers_seen, 20, "connections accepted by three different workers")
+    see_every_worker(server, pinned, 3)
     first = {p.worker for p in pinned}
     assert all(alive(p.pid) for p in pinned)
 
@@ -157,12 +162,7 @@ def test_workers_stop_cleanly_when_their_parent_is_killed(
     server = server_factory(
         tmp_path / "data", redis=redis_server.url, workers="2", header_timeout_s="1"
     ).start()
-
-    def both_workers_seen() -> bool:
-        pinned.append(Pinned(server.url))
-        return len({p.worker for p in pinned}) == 2
-
-    wait_for(both_workers_seen, 20, "connections accepted by both workers")
+    see_every_worker(server, pinned, 2)
     # The single process's edges hold in every worker (a few connections reach both).
     assert half_sent_requests_are_closed(server.port, 6)
     for _ in range(6):
