@@ -201,7 +201,7 @@ class RedisSource:
         return await self._store.get_meta(name)
 
     async def close(self) -> None:
-        await self._store.redis.aclose()
+        await self._store.disconnect()
 
 
 def read_redis(url: str, session_id: str) -> tuple[list[Row], tuple[int, str, bytes] | None]:

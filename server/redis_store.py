@@ -147,7 +147,11 @@ class RedisStore:
     def __init__(self, url: str, owner: str | None = None, lease_ttl_ms: int = TTL_MS) -> None:
         self.url = url
         self.redis = connect(url)
-        self.leases = Leases(self.redis, owner, lease_ttl_ms)
+        # The leases have a client of their own: a renewal that waited behind a
+        # burst for a free connection of the store's pool let a lease expire
+        # under its living owner (the 10,000 session on three workers did).
+        self._lease_redis = connect(url)
+        self.leases = Leases(self._lease_redis, owner, lease_ttl_ms)
         self.store_id = ""
         self._tips: dict[str, tuple[int, str]] = {}  # session -> (seq, head) last seen
         self._append = self.redis.register_script(APPEND)
@@ -173,6 +177,12 @@ class RedisStore:
         if self._probe is not None:
             await asyncio.wait([self._probe], timeout=5)
         await self.leases.close()
+        await self.disconnect()
+
+    async def disconnect(self) -> None:
+        """Close both clients, leases untouched (a reader that took none, or a test's
+        stale owner that must not release what another now holds)."""
+        await self._lease_redis.aclose()
         await self.redis.aclose()
 
     async def _text(self, name: str) -> str | None:

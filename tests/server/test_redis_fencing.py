@@ -69,7 +69,7 @@ async def test_a_stale_owner_is_fenced_and_records_nothing(
     await fresh.append("s1", events(3, 1, batch[-1].hash))
     assert redis_server.client().xlen("plenary:log:s1") == 3
     await fresh.close()
-    await stale.redis.aclose()
+    await stale.disconnect()
 
 
 async def test_a_log_shorter_than_seen_is_refused_loudly(

@@ -24,9 +24,8 @@ import pytest
 
 from facilitation.vocabulary import SCALE
 from server.lease import TTL_MS
-from tests.live import LiveServer, Peer
+from tests.live import LiveServer, Peer, plenary
 from tests.redis_live import RedisServer
-from tests.server.test_redis_migrate import plenary
 from tests.server.test_redis_takeover import get_results
 from tests.tcp_proxy import TcpProxy
 
