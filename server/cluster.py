@@ -90,6 +90,10 @@ class Cluster:
             held, _ = await self._store.leases.acquire(session_id)
         if held is not None:
             return await self._sessions.load_runner(session_id)
+        return await self._replica(session_id)
+
+    async def _replica(self, session_id: str) -> Replica:
+        """A replica of the session, loaded from the store and following its log."""
         replica = Replica(session_id, self._store, self._forward)
         await replica.load()
         replica.start()
@@ -173,10 +177,7 @@ class Cluster:
         async with self._sessions.lock(served.session_id):
             if not served.owner or served.session_id in self._store.leases.held:
                 return
-            replica = Replica(served.session_id, self._store, self._forward)
-            await replica.load()
-            replica.start()
-            await self._sessions.swap(served, replica)
+            await self._sessions.swap(served, await self._replica(served.session_id))
         log.warning("session %s is now a replica here: its lease moved", served.session_id)
 
     async def _forward(
@@ -198,9 +199,8 @@ class Cluster:
             "at": at,
         }
         try:
-            return await self._deliver(replica, message, command, actor, request, at)
-        except (RedisError, OSError) as error:
-            return refusal(ApiError("unavailable", f"The store (Redis) cannot be reached: {error}"))
+            with _unavailable_on_redis_error():
+                return await self._deliver(replica, message, command, actor, request, at)
         except ApiError as error:
             return refusal(error)
 

@@ -55,23 +55,32 @@ def touched_by(event: ev.Event) -> frozenset[str]:
     return touched | {REVOKED} if isinstance(event, _REVOKING) else touched
 
 
-class SessionLinks:
-    """The links and short head every live session derives the same way from
-    its committed state (the runner and the replica inherit them)."""
-
-    state: SessionState
-    head: str
-    base_url: str  # where the session's links point; empty: relative links
+class _Linked(Protocol):
+    """What the links are derived from (an attribute or a property)."""
 
     @property
-    def head_short(self) -> str | None:
+    def state(self) -> SessionState: ...
+
+    @property
+    def head(self) -> str: ...
+
+    @property
+    def base_url(self) -> str: ...
+
+
+class SessionLinks:
+    """The links and short head every live session derives the same way from its
+    committed state: the runner, the replica and the `Served` wrapper inherit them."""
+
+    @property
+    def head_short(self: _Linked) -> str | None:
         return short(self.head)
 
     @property
-    def join_url(self) -> str:
+    def join_url(self: _Linked) -> str:
         return f"{self.base_url}/join/{self.state.join_code}"
 
-    def link(self, view: str, token: str) -> str:
+    def link(self: _Linked, view: str, token: str) -> str:
         """A view's link; the token rides in the fragment, which never reaches a server."""
         return f"{self.base_url}/{view}#token={token}"
 

@@ -14,9 +14,8 @@ from facilitation import Actor, SessionState
 from facilitation.commands import Command
 from facilitation.opinions import Opinions
 
-from .chain import short
 from .errors import ApiError
-from .live import ALL_SECTIONS, Ack, ChangeListener, LiveSession, Request
+from .live import ALL_SECTIONS, Ack, ChangeListener, LiveSession, Request, SessionLinks
 from .replica import Replica
 from .runner import SessionRunner
 
@@ -25,7 +24,7 @@ T = TypeVar("T")
 Inner = SessionRunner | Replica
 
 
-class Served:
+class Served(SessionLinks):
     def __init__(self, inner: Inner, base_url: str) -> None:
         self.base_url = base_url
         self.opinions: Opinions | None = None
@@ -50,20 +49,8 @@ class Served:
         return self._inner.head
 
     @property
-    def head_short(self) -> str | None:
-        return short(self._inner.head)
-
-    @property
     def owner(self) -> bool:
         return self._inner.owner
-
-    @property
-    def join_url(self) -> str:
-        return f"{self.base_url}/join/{self.state.join_code}"
-
-    def link(self, view: str, token: str) -> str:
-        """A view's link; the token rides in the fragment, which never reaches a server."""
-        return f"{self.base_url}/{view}#token={token}"
 
     async def read(self, read: Callable[[], T]) -> T:
         while True:

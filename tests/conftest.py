@@ -7,11 +7,20 @@ import pytest
 
 from tests.live import LiveServer
 from tests.mail import SmtpServer
+from tests.redis_live import RedisServer
 
 
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     server = LiveServer(tmp_path / "data").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    """A real redis-server (AOF `appendfsync always`) in the test's own directory."""
+    server = RedisServer(tmp_path / "redis").start()
     yield server
     server.stop()
 

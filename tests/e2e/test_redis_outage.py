@@ -23,13 +23,6 @@ WAITING_AR = "الخادم مشغول للحظات. ما أرسلته محفوظ
 
 
 @pytest.fixture
-def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
-    server = RedisServer(tmp_path / "redis").start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def worker(tmp_path: Path, redis_server: RedisServer) -> Iterator[LiveServer]:
     server = LiveServer(tmp_path / "worker", redis=redis_server.url).start()
     yield server
