@@ -10,7 +10,15 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import NewContext
-from tests.e2e.views import PHONE, card, console_click, join_phone, open_view, serious_violations
+from tests.e2e.views import (
+    PHONE,
+    card,
+    console_click,
+    join_phone,
+    open_view,
+    screenshot,
+    serious_violations,
+)
 from tests.live import LiveServer
 from tests.redis_live import RedisServer
 
@@ -48,9 +56,11 @@ def test_a_rating_tapped_while_the_server_cannot_record_waits_then_is_recorded_o
     expect(phone.locator(".notice")).to_be_hidden()  # no raw error for `unavailable`
     expect(prop.locator(".mine")).to_have_text("Not rated yet")
     assert serious_violations(phone) == []
+    screenshot(phone, "phone-waiting-en")
     phone.get_by_label("Language").select_option("ar")
     expect(banner).to_have_text(WAITING_AR)
     expect(phone.locator("html")).to_have_attribute("dir", "rtl")
+    screenshot(phone, "phone-waiting-ar")
     phone.get_by_label("اللغة").select_option("en")
 
     redis_server.start()  # same port, same AOF
