@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from facilitation.opinions import Opinions, compute, copy_of
 
+from .errors import ApiError
 from .live import LiveSession
 
 log = logging.getLogger("plenary.opinions")
@@ -100,6 +101,8 @@ class OpinionGroups:
             runner.opinions = result
             for hook in self.on_result:
                 hook(runner, result)
+        except ApiError as error:  # the store is out of reach: known and logged already
+            log.warning("opinion groups of %s not recomputed: %s", runner.session_id, error)
         except Exception:
             # A failed recompute leaves the last groups in place; ratings are unaffected,
             # and the next try waits for the cadence again rather than spinning.
