@@ -9,7 +9,8 @@ each repeat so a slow stretch of this shared machine hits all alike:
   recompute happens during the burst (the matrix's running sums are kept up
   on every rating in all three: that is part of applying a rating);
 - `on`: the defaults (every 200 rating changes or 5 s);
-- `eager`: `opinions_every` 1: a new recompute as soon as the last one ends.
+- `eager`: `opinions_every` 1: a new recompute as soon as the last one ends and a
+  quarter more ratings came (`server.opinions.GROWTH`).
 
 Reports each variant's median ack p99 and server CPU per rating, their
 ratios to `off`, and how many participants the console's last opinion map

@@ -6,26 +6,41 @@ forwarded to the owner (server/forwarding.py), whose runner decides and
 commits it like any other; the answer comes back with the session's version
 after it, and the forwarding worker waits (bounded) until its replica applied
 that version before it answers, so a client never gets an ack and then an
-older state. A command is sent elsewhere again only when it provably did not
-arrive (nobody listened on the owner's channel, or the worker there no
-longer owns the session), and a message delivered twice (redis-py re-sends a
-command after a connection error) is answered once by its correlation id, so
-a forwarded command is applied at most once without a request id of its own.
+older state. A message delivered twice (redis-py re-sends a command after a
+connection error) is answered once by its correlation id.
 
-Once a second the worker reads the leases of the sessions it replicates: a
-free lease (the owner stopped, or died and its lease ran out) is taken, and
-the replica is swapped for a runner loaded from the store. A runner whose
-lease this worker lost (fenced, or not renewed in time) is swapped for a
-replica. A forwarded command that finds nobody on the owner's channel waits
-for the lease and takes the session over itself.
+Twice a second the worker reads the leases of the sessions it replicates: a
+free lease (the owner stopped, or its lease ran out) is taken, and so is the
+lease of an owner nobody has listened for on its channel for ABSENT_S (its
+process died: Redis dropped its subscription with its connection); the
+replica is swapped for a runner loaded from the store. A runner whose lease
+this worker lost (fenced, taken, or not renewed in time) is swapped for a
+replica.
+
+A forwarded command waiting for an owner that loses the lease meanwhile is
+sent on to the next owner at once rather than waiting out FORWARD_TIMEOUT_S,
+and so is one that provably did not arrive (nobody listened on the owner's
+channel, or the worker there no longer owns the session). That is safe
+because every forwarded command carries a request record (the client's
+request_id, or one the forwarding worker gives it): the owner
+appends the record with the command's events in one atomic script, and the
+next owner loads the records with the log after taking the lease, so a
+command the old owner recorded is answered from its record, not applied
+again; one it did not record can no longer be (its lease is gone: fenced).
+A command that finds nobody on the owner's channel waits for the lease to
+move and follows it, or takes the session over itself. One that the owner,
+still holding the lease, does not answer in time is answered `unavailable`.
 """
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
+import math
 import time
+import uuid
 from collections.abc import Coroutine, Iterator
-from typing import TYPE_CHECKING, Any, Final, cast
+from typing import TYPE_CHECKING, Any, Final, Literal, cast
 
 from redis.exceptions import RedisError
 
@@ -35,7 +50,7 @@ from facilitation.commands import Command
 
 from .command_codec import decode_command, encode
 from .errors import ApiError, refusal
-from .forwarding import Forwarder, Message
+from .forwarding import Forwarder, Message, Missing
 from .lease import pause
 from .live import Ack, Request
 from .redis_store import RedisStore
@@ -47,13 +62,22 @@ if TYPE_CHECKING:
     from .sessions import Sessions
 
 log = logging.getLogger("plenary.cluster")
-WATCH_EVERY_S: Final = 1.0
-# How long a forwarded command waits for the owner's answer; a group commit on
-# a loaded Redis takes well under a second.
+WATCH_EVERY_S: Final = 0.5
+# An owner heard on its channel, then not for this long, is gone: a living
+# worker is subscribed from before it takes any lease, and a dropped
+# subscription comes back within about a second (forwarding.POLL_S). Taking its
+# lease early is safe even if it lives (fencing); it costs it its sessions.
+ABSENT_S: Final = 1.0
+# How long a forwarded command waits for the answer of an owner that still
+# holds the lease; a group commit on a loaded Redis takes well under a second.
 FORWARD_TIMEOUT_S: Final = 5.0
+OWNERS_FOLLOWED: Final = 3  # owners a forwarded command is sent on to before `unavailable`
+# The holder of the request records forwarded commands without a request_id
+# get (not a role, so never a token holder's namespace: server/auth.py).
+FORWARDED: Final = "forwarded"
 # How long an answer waits for this worker's replica to apply what it answers.
 CATCH_UP_S: Final = 2.0
-LEASE_POLL_S: Final = 0.1  # while a command waits for a dead owner's lease to expire
+LEASE_POLL_S: Final = 0.1  # while a command waits for a gone owner's lease to move
 _NO_OWNER: Final = (
     "The worker running this session does not answer right now; "
     "nothing was recorded here. Try again in a moment."
@@ -69,7 +93,11 @@ class Cluster:
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.takeovers = 0
-        self._awaiting: set[str] = set()  # sessions whose dead owner's lease is awaited
+        self._taking: set[str] = set()  # sessions being taken from an owner found gone
+        self._heard: set[str] = set()  # owners heard on their channel (alive at some look)
+        self._absent: dict[str, float] = {}  # owner heard before -> since when nobody listens
+        self._waiting: dict[str, set[_Waiting]] = {}  # session -> forwarded commands waiting
+        self._looks = 0  # looks begun: orders them with the commands waiting
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
@@ -107,6 +135,7 @@ class Cluster:
             try:
                 await self._look()
             except Exception as error:  # Redis away: the next look tries again
+                self._heard.clear()  # and every owner must be heard again once it is back
                 log.warning("could not look at the leases: %s", error)
 
     async def _look(self) -> None:
@@ -116,44 +145,71 @@ class Cluster:
                 await self.demote(served)
             elif not served.owner:
                 replicas.append(served)
+        self._looks += 1
+        began = self._looks
         leases = await self._store.lease_values([s.session_id for s in replicas])
         owners = {_owner(lease) for lease in leases.values()} - {None, self.owner}
-        listening = await self.forwarder.listening(sorted(o for o in owners if o))
+        listening = await self.forwarder.listening([self.owner, *sorted(o for o in owners if o)])
+        self._listened(listening)
         for served in replicas:
-            owner = _owner(leases[served.session_id])
+            lease = leases[served.session_id]
+            owner = _owner(lease)
+            self._saw_owner(served.session_id, owner, began)
             if isinstance(served.inner, Replica):
                 served.inner.owner_name = owner
-            if owner is None or owner == self.owner:
+            if lease is None or owner == self.owner:
                 await self.take_over(served)
-            elif not listening.get(owner, True) and served.session_id not in self._awaiting:
-                # Nobody on the owner's channel: it died. Take the lease the moment it
-                # expires rather than at the next look.
-                self._awaiting.add(served.session_id)
-                self._spawn(self._take_when_free(served))
+            elif time.monotonic() - self._absent.get(str(owner), math.inf) >= ABSENT_S:
+                self._spawn_taking(served, lease)
 
-    async def _take_when_free(self, served: Served) -> None:
-        try:
-            await self.take_over(served, self._store.leases.ttl_ms / 1000 + 1)
-        except Exception as error:  # the next look tries again
-            log.warning("could not take session %s over: %s", served.session_id, error)
-        finally:
-            self._awaiting.discard(served.session_id)
+    def _listened(self, listening: dict[str, bool]) -> None:
+        """Who is found gone: an owner heard on its channel, then not for ABSENT_S.
+        Never heard: `plenary migrate` holds the lease of a session it copies without
+        listening, and keeps it. After Redis was away (a look failed, or this worker's
+        own channel has nobody), every owner must be heard again: all of them are
+        subscribing again, as this worker is."""
+        if not listening.pop(self.owner):
+            self._heard.clear()
+        now = time.monotonic()
+        self._heard = {o for o, there in listening.items() if there or o in self._heard}
+        self._absent = {o: self._absent.get(o, now) for o in self._heard if not listening[o]}
+
+    def _spawn_taking(self, served: Served, dead: str) -> None:
+        """Take the session from its owner, found gone, without waiting for its lease
+        to expire (in the background: loading a session must not hold up the look)."""
+        if served.session_id in self._taking:
+            return
+        self._taking.add(served.session_id)
+
+        async def taking() -> None:
+            try:
+                await self.take_over(served, dead)
+            except Exception as error:  # the next look tries again
+                log.warning("could not take session %s over: %s", served.session_id, error)
+            finally:
+                self._taking.discard(served.session_id)
+
+        self._spawn(taking())
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def take_over(self, served: Served, patience: float = 0.0) -> bool:
-        """Take the session's lease (waiting `patience` seconds for it) and serve it
-        from a runner loaded from the store; False if another worker holds it."""
+    async def take_over(self, served: Served, dead: str | None = None) -> bool:
+        """Take the session's lease (free, or `dead`: the lease of an owner found gone)
+        and serve it from a runner loaded from the store; False if another worker
+        holds it."""
         session_id, leases = served.session_id, self._store.leases
         async with self._sessions.lock(session_id):
             if served.owner:
                 return True
             began = time.monotonic()
             with _unavailable_on_redis_error():
-                held = await leases.wait_for(session_id, patience)
+                if dead is None:
+                    held, _ = await leases.acquire(session_id)
+                else:
+                    held = await leases.take(session_id, dead)
             if held is None:
                 return False
             try:
@@ -163,6 +219,7 @@ class Cluster:
                 raise
             await self._sessions.swap(served, runner)
             self.takeovers += 1
+            self._saw_owner(session_id, self.owner, self._looks + 1)
         log.warning(
             "took over session %s at seq %d (lease %s) in %.2f s",
             session_id,
@@ -189,13 +246,15 @@ class Cluster:
         at: float | None,
     ) -> Ack:
         """The replica's `submit`: the owner's answer, once the replica has applied it."""
+        if request is None:
+            # A record kept with the command's events, so that it can be sent on to the
+            # next owner if this one goes while it waits (see the module's docstring).
+            request = Request(FORWARDED, uuid.uuid4().hex, "")
         message = {
             "session": replica.session_id,
             "command": encode(command),
             "actor": [actor.role, actor.subject],
-            "request": None
-            if request is None
-            else [request.holder, request.request_id, request.fingerprint],
+            "request": [request.holder, request.request_id, request.fingerprint],
             "at": at,
         }
         try:
@@ -210,13 +269,15 @@ class Cluster:
         message: Message,
         command: Command,
         actor: Actor,
-        request: Request | None,
+        request: Request,
         at: float | None,
     ) -> Ack:
-        """Send to the lease's owner; if nobody listens there, follow the lease to
-        its next owner (this worker, once it is free) for up to one lease's life."""
+        """Send to the lease's owner; if nobody listens there, or the lease moves while
+        the command waits for its answer, follow the lease to its next owner (this
+        worker, once it is free), waiting up to one lease's life for each."""
         deadline = time.monotonic() + self._store.leases.ttl_ms / 1000 + 1
         gone: str | None = None
+        followed = 0
         while time.monotonic() < deadline:
             owner = await self._owner_of(replica, gone, deadline)
             if owner is None or owner == self.owner:
@@ -225,13 +286,40 @@ class Cluster:
                     return await served.submit(command, actor, request, at)
                 gone = None  # another worker took it first: ask the lease again
                 continue
-            answer = await self.forwarder.send(owner, message, FORWARD_TIMEOUT_S)
+            answer = await self._send(replica.session_id, owner, message)
             if isinstance(answer, dict) and "ack" in answer:
                 return await self._answered(replica, answer)
-            if answer == "silent":  # the owner lives but did not answer: maybe it applied it
-                break
-            gone = owner  # nobody listens there, or it no longer owns the session
+            if answer == "silent" or followed == OWNERS_FOLLOWED:
+                break  # "silent": the owner holds the lease but did not answer in time
+            gone, followed = owner, followed + 1  # nobody listens, it moved, or the lease did
+            deadline = time.monotonic() + self._store.leases.ttl_ms / 1000 + 1
         return refusal(ApiError("unavailable", _NO_OWNER))
+
+    async def _send(
+        self, session_id: str, owner: str, message: Message
+    ) -> Message | Missing | Literal["moved"]:
+        """The owner's answer, or why none came: also "moved" as soon as the lease
+        stops naming `owner` while the command waits (the owner died or was fenced)."""
+        waiting = _Waiting(owner, self._looks)
+        self._waiting.setdefault(session_id, set()).add(waiting)
+        sending = asyncio.ensure_future(self.forwarder.send(owner, message, FORWARD_TIMEOUT_S))
+        watching = asyncio.ensure_future(waiting.moved.wait())
+        try:
+            await asyncio.wait([sending, watching], return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            watching.cancel()
+            if not sending.done():
+                sending.cancel()  # an answer that comes later is dropped (forwarding.py)
+            self._waiting[session_id].discard(waiting)
+        return sending.result() if sending.done() else "moved"
+
+    def _saw_owner(self, session_id: str, owner: str | None, look: int) -> None:
+        """The lease names `owner` as read by look number `look`: wake the commands
+        waiting for another owner since before that look began (a command that found
+        its owner later may have read a newer lease; the next look sees it too)."""
+        for waiting in self._waiting.get(session_id, ()):
+            if waiting.owner != owner and waiting.since < look:
+                waiting.moved.set()
 
     async def _answered(self, replica: Replica, answer: Message) -> Ack:
         """The owner's ack, once this worker's replica shows what it answers."""
@@ -279,6 +367,15 @@ class Cluster:
     def counts(self) -> dict[str, Any]:
         owned = sum(1 for s in self._sessions.all() if s.owner)
         return {"replicated_sessions": len(self._sessions.all()) - owned}
+
+
+@dataclasses.dataclass(eq=False)
+class _Waiting:
+    """A forwarded command waiting for `owner`'s answer since look number `since`."""
+
+    owner: str
+    since: int
+    moved: asyncio.Event = dataclasses.field(default_factory=asyncio.Event)
 
 
 def _owner(lease: str | None) -> str | None:

@@ -7,7 +7,10 @@ then resumed, carries an epoch that no longer matches: the append script
 (`server.redis_store`) compares the lease with the one the writer holds in the
 same atomic step as the append, so such a writer can never append. The owner
 renews its leases in the background; a clean stop releases them, so another
-worker can take over at once instead of waiting for the expiry.
+worker can take over at once instead of waiting for the expiry. An owner found
+gone (its process died: nobody listens on its channel, server/cluster.py) is
+not waited for either: `take` replaces its lease with a new epoch, and the
+same fencing keeps it from appending should it be alive after all.
 """
 
 import asyncio
@@ -24,8 +27,11 @@ from redis.exceptions import RedisError
 
 log = logging.getLogger("plenary.lease")
 
-# A lease lives this long without renewal; a dead owner's sessions are free
-# after it, so it bounds the takeover time after a SIGKILL.
+# A lease lives this long without renewal. It bounds the takeover from an owner
+# that stopped renewing with its connections still open (paused, or cut off
+# silently), and it is how long an owner may stall (a long pause of its event
+# loop under load) without losing its sessions. An owner whose process died is
+# taken from sooner, without waiting for the expiry (server/cluster.py).
 TTL_MS: Final = 4000
 RENEW_EVERY_S: Final = 1.0
 
@@ -48,6 +54,15 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('PEXPIRE', KEYS[1], ARGV[2])
 end
 return 0
+"""
+# Take a lease that is free or still holds `dead` (the lease of an owner found
+# gone), with a new epoch: the gone owner, should it live after all, is fenced.
+TAKE: Final = """
+local held = redis.call('GET', KEYS[1])
+if held and held ~= ARGV[3] then return 0 end
+local epoch = redis.call('INCR', KEYS[2])
+redis.call('SET', KEYS[1], ARGV[1] .. ' ' .. epoch, 'PX', ARGV[2])
+return epoch
 """
 RELEASE: Final = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -89,6 +104,7 @@ class Leases:
         self._acquire = redis.register_script(ACQUIRE)
         self._renew = redis.register_script(RENEW)
         self._release = redis.register_script(RELEASE)
+        self._take = redis.register_script(TAKE)
         self._task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
 
@@ -106,6 +122,18 @@ class Leases:
         held = f"{self.owner} {int(value)}"
         self.held[session_id] = held
         return held, 0
+
+    async def take(self, session_id: str, dead: str) -> str | None:
+        """The lease's value once this process holds it, taken from an owner found gone
+        (its lease `dead`) before it expires; None when the lease moved meanwhile."""
+        epoch = await self._take(
+            keys=[lease_key(session_id), epoch_key(session_id)],
+            args=[self.owner, self.ttl_ms, dead],
+        )
+        if not epoch:
+            return None
+        held = self.held[session_id] = f"{self.owner} {int(epoch)}"
+        return held
 
     async def wait_for(self, session_id: str, patience_s: float) -> str | None:
         """The lease's value once this process holds it, waiting at most `patience_s`

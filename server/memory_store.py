@@ -12,7 +12,7 @@ import json
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 
-from .store import Loaded, RequestRecord, StoredEvent
+from .store import Loaded, RequestRecord, StoredEvent, mark_in_meta, members_in_meta
 
 
 class AppendFailed(Exception):
@@ -89,6 +89,12 @@ class MemoryStore:
 
     async def set_meta(self, key: str, value: str) -> None:
         self._meta[key] = value
+
+    async def mark(self, name: str, member: str, present: bool) -> None:
+        await mark_in_meta(self, name, member, present)
+
+    async def marked(self, name: str) -> list[str]:
+        return await members_in_meta(self, name)
 
     def snapshot_of(self, session_id: str) -> tuple[int, str, bytes]:
         snapshot = self._sessions[session_id].snapshot

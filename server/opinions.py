@@ -2,8 +2,9 @@
 
 A runner listener (`OpinionGroups.changed`, called after each batch's acks are
 set) only counts: it starts a recompute once `settings.opinions_every` rating
-changes have come in, or `settings.opinions_seconds` after the last recompute
-if any came in, never per rating and never two at once per session.
+changes have come in (and a quarter as many as the ratings held, `GROWTH`),
+or `settings.opinions_seconds` after the last recompute if any came in, never
+per rating and never two at once per session.
 
 The recompute runs in a worker thread (`asyncio.to_thread`) on a copy of the
 matrix taken between two batches, so the session goes on accepting and
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 
 from facilitation.opinions import Opinions, compute, copy_of
 
+from .errors import ApiError
 from .live import LiveSession
 
 log = logging.getLogger("plenary.opinions")
@@ -28,6 +30,20 @@ log = logging.getLogger("plenary.opinions")
 Clock = Callable[[], float]
 OnResult = Callable[[LiveSession, Opinions], None]
 ChangeHook = Callable[[LiveSession, frozenset[str]], None]
+
+
+# A recompute costs O(ratings held), so a fixed count between recomputes costs
+# O(ratings^2) over a hall's burst: 10,000 phones rating at once made it the
+# largest super-linear share of the burst's profile. Waiting also for this
+# share of the ratings held keeps the total linear (the sizes recomputed grow
+# geometrically) and changes nothing below opinions_every / GROWTH ratings.
+GROWTH = 0.25
+
+
+def due(pending: int, held: int, every: int) -> bool:
+    """Whether `pending` changes since the last recompute warrant a new one, with
+    `held` ratings in the matrix and the session's `opinions_every`."""
+    return pending >= max(every, GROWTH * held)
 
 
 @dataclass(slots=True)
@@ -60,6 +76,11 @@ class OpinionGroups:
         watch = self._watches.get(session_id)
         return 0 if watch is None else watch.recomputes
 
+    def running(self, session_id: str) -> bool:
+        """Whether a recompute of the session is under way."""
+        watch = self._watches.get(session_id)
+        return watch is not None and watch.task is not None
+
     def changed(self, runner: LiveSession, touched: frozenset[str]) -> None:
         """Runner listener: O(1) unless a recompute is due."""
         if "propositions" in touched:
@@ -76,7 +97,7 @@ class OpinionGroups:
         if pending <= 0 or watch.task is not None:
             return  # a running recompute re-checks when it ends
         wait = watch.done_at + settings.opinions_seconds - self._clock()
-        if pending >= settings.opinions_every or wait <= 0:
+        if due(pending, sum(matrix.counts), settings.opinions_every) or wait <= 0:
             if watch.timer is not None:
                 watch.timer.cancel()
                 watch.timer = None
@@ -100,6 +121,8 @@ class OpinionGroups:
             runner.opinions = result
             for hook in self.on_result:
                 hook(runner, result)
+        except ApiError as error:  # the store is out of reach: known and logged already
+            log.warning("opinion groups of %s not recomputed: %s", runner.session_id, error)
         except Exception:
             # A failed recompute leaves the last groups in place; ratings are unaffected,
             # and the next try waits for the cadence again rather than spinning.

@@ -10,6 +10,7 @@ Keys (all under `plenary:`):
   restart reads the last day's answers without scanning the log;
 - `snapshot:<session>`: a hash `{seq, head, state}`;
 - `sessions`: a hash session id -> join code; `meta`: the store's other settings;
+- `set:<name>`: a set the workers change a member at a time (`mark`);
 - `lease:<session>`, `epoch:<session>`: the owner's lease (`server.lease`).
 
 Every group commit is one Lua script (`APPEND`), atomic in Redis: it checks the
@@ -369,6 +370,19 @@ class RedisStore:
     async def set_meta(self, name: str, value: str) -> None:
         with self._reachable():
             await self.redis.hset(META, name, value)
+
+    async def mark(self, name: str, member: str, present: bool) -> None:
+        # A Redis set, changed one member at a time: workers owning different
+        # sessions add and remove their own members without a read-modify-write.
+        with self._reachable():
+            if present:
+                await self.redis.sadd(key("set", name), member)
+            else:
+                await self.redis.srem(key("set", name), member)
+
+    async def marked(self, name: str) -> list[str]:
+        with self._reachable():
+            return sorted(cast(set[str], await self.redis.smembers(key("set", name))))
 
     @contextlib.contextmanager
     def _reachable(self) -> Iterator[None]:

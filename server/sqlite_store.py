@@ -17,7 +17,14 @@ from pathlib import Path
 
 import aiosqlite
 
-from .store import Loaded, RequestRecord, StoredEvent, StoreUnavailable
+from .store import (
+    Loaded,
+    RequestRecord,
+    StoredEvent,
+    StoreUnavailable,
+    mark_in_meta,
+    members_in_meta,
+)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -190,6 +197,12 @@ class SqliteStore:
 
     async def set_meta(self, key: str, value: str) -> None:
         await self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    async def mark(self, name: str, member: str, present: bool) -> None:
+        await mark_in_meta(self, name, member, present)
+
+    async def marked(self, name: str) -> list[str]:
+        return await members_in_meta(self, name)
 
 
 def _row(session_id: str, event: StoredEvent) -> tuple[object, ...]:

@@ -2,9 +2,13 @@
 implements it; another backend plugs in through `create_app` without the
 rest of the shell changing."""
 
+import json
+import logging
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
+
+log = logging.getLogger("plenary.store")
 
 
 class StoreUnavailable(Exception):
@@ -65,6 +69,34 @@ class Store(Protocol):
 
     async def set_meta(self, key: str, value: str) -> None: ...
 
+    async def mark(self, name: str, member: str, present: bool) -> None:
+        """Add `member` to the set `name`, or remove it. One member at a time, so
+        workers sharing a store never overwrite each other's members."""
+
+    async def marked(self, name: str) -> list[str]:
+        """The members of the set `name`, sorted."""
+        ...
+
     def healthy(self) -> str | None:
         """None while the store can record; otherwise why it cannot (health goes red)."""
         ...
+
+
+async def mark_in_meta(store: Store, name: str, member: str, present: bool) -> None:
+    """`Store.mark` for a store with one writer (the data dir or memory is claimed
+    by one process): the set is kept as a JSON list under its meta key."""
+    members = set(await members_in_meta(store, name))
+    if (member in members) == present:
+        return
+    members.symmetric_difference_update({member})
+    await store.set_meta(name, json.dumps(sorted(members)))
+
+
+async def members_in_meta(store: Store, name: str) -> list[str]:
+    raw = await store.get_meta(name)
+    try:
+        found = json.loads(raw) if raw else []
+    except ValueError:
+        log.warning("meta %s is not a JSON list; read as empty", name)
+        return []
+    return sorted(m for m in found if isinstance(m, str)) if isinstance(found, list) else []

@@ -8,13 +8,17 @@ and every advance it sets the timer again.
 
 Sessions are loaded on first use, so a restarted server would not know which
 sessions have a deadline to keep: the ids of those that do are kept in the
-store's meta table (`window_sessions`), and `Sessions.start` loads them. A
+store as the set `window_sessions`, and `Sessions.start` loads them. A
 session loaded with deadlines already past advances at once, and the events
 carry the deadlines, not the restart's time.
+
+Each session's owner adds or removes only its own member of the set
+(`Store.mark`), in the order it decided them: workers sharing a Redis store
+own different sessions, and writing the whole set would let the last writer
+drop the others' sessions.
 """
 
 import asyncio
-import json
 import logging
 import time
 from collections.abc import Callable
@@ -39,19 +43,14 @@ class WindowScheduler:
         self._timers: dict[str, tuple[float, asyncio.TimerHandle]] = {}
         self._pending: set[str] = set()  # sessions with a deadline to keep
         self._tasks: set[asyncio.Task[None]] = set()
-        self._saved: frozenset[str] | None = None
+        self._unsaved: dict[str, bool] = {}  # session -> pending, not yet in the store
+        self._saving: asyncio.Task[None] | None = None
 
     async def pending_sessions(self) -> list[str]:
         """The sessions a stopped server left with deadlines to keep."""
-        raw = await self._store.get_meta(META_KEY)
-        try:
-            found = json.loads(raw) if raw else []
-        except ValueError:
-            log.warning("meta %s is not JSON; no window deadlines restored", META_KEY)
-            return []
-        self._pending = {s for s in found if isinstance(s, str)}
-        self._saved = frozenset(self._pending)
-        return sorted(self._pending)
+        found = await self._store.marked(META_KEY)
+        self._pending = set(found)
+        return found
 
     def attach(self, runner: LiveSession) -> None:
         runner.listeners.append(self._changed)
@@ -114,16 +113,20 @@ class WindowScheduler:
             self._pending.add(session_id)
         else:
             self._pending.discard(session_id)
-        task = asyncio.create_task(self._save())
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._unsaved[session_id] = pending
+        if self._saving is None or self._saving.done():
+            self._saving = asyncio.create_task(self._save())
 
     async def _save(self) -> None:
-        wanted = frozenset(self._pending)
-        if wanted == self._saved:
-            return
-        try:
-            await self._store.set_meta(META_KEY, json.dumps(sorted(wanted)))
-            self._saved = wanted
-        except Exception:
-            log.exception("could not record which sessions have window deadlines")
+        """One saver at a time, so a session's marks reach the store in order."""
+        while self._unsaved:
+            session_id, pending = next(iter(self._unsaved.items()))
+            try:
+                await self._store.mark(META_KEY, session_id, pending)
+            except Exception:  # kept unsaved: the next change saves it with its own
+                log.exception(
+                    "could not record whether session %s has window deadlines", session_id
+                )
+                return
+            if self._unsaved.get(session_id) == pending:  # not changed again meanwhile
+                del self._unsaved[session_id]

@@ -33,7 +33,7 @@ async def store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
 
 
 async def started(
-    store: SqliteStore, every: int, seconds: int
+    store: SqliteStore, every: int, seconds: int, participants: int = 12
 ) -> tuple[SessionRunner, OpinionGroups]:
     runner = SessionRunner("s1", store, 5000)
     groups = OpinionGroups()
@@ -44,7 +44,7 @@ async def started(
         "s1", "T", "ABCDEFGH", settings=settings, propositions=(("p1", "A", None),)
     )
     assert (await runner.submit(create, Actor("operator")))["ok"]
-    for i in range(12):
+    for i in range(participants):
         assert (await runner.submit(c.Join(f"u{i:02d}", "government", "in_room"), Actor("guest")))[
             "ok"
         ]
@@ -105,5 +105,27 @@ async def test_recompute_after_t_seconds_with_few_ratings(store: SqliteStore) ->
         assert latest is not None
         assert len(latest.points) == 6
         assert latest == compute(recount(runner.state.opinions))
+    finally:
+        await runner.stop()
+
+
+async def test_a_growing_hall_waits_for_a_share_of_the_ratings_held(store: SqliteStore) -> None:
+    """Past opinions_every / GROWTH ratings, a recompute waits for GROWTH (a quarter)
+    of the ratings held as well, so a hall's burst costs recomputes linear in its size.
+    With opinions_every 2, 40 ratings one by one: a recompute at 2, 4, 6, 8 ratings
+    (every 2), then at 11, 15, 20, 27 and 36 (a quarter of those held), not 20 of them."""
+    runner, groups = await started(store, every=2, seconds=86400, participants=40)
+    try:
+        at: list[int] = []  # ratings held at each recompute
+        for i in range(40):
+            await rate(runner, i)
+            if groups.running("s1"):
+                at.append(i + 1)
+                await until_recomputed(groups, len(at))
+        assert at == [2, 4, 6, 8, 11, 15, 20, 27, 36]
+        assert groups.recomputes("s1") == len(at)
+        latest = groups.latest("s1")
+        assert latest is not None
+        assert len(latest.points) == 36
     finally:
         await runner.stop()

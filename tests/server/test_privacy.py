@@ -1,24 +1,55 @@
-"""Privacy of the vote through the real server: no small group reaches a phone or the display."""
+"""Privacy of the vote through the real server: no small group reaches a phone or the
+display, on one process and across workers on Redis, where the phones and the display
+are served by two workers that do not own the session, each from its own replica."""
 
 import asyncio
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.live import LiveServer, Peer, latest_round
+from tests.redis_live import RedisServer
 
 
-async def test_one_academia_rater_among_twelve_reaches_no_phone_or_display(
-    live_server: LiveServer,
-) -> None:
-    created = live_server.create_session("Privacy", ["Open standards first"])
+@dataclass(frozen=True)
+class Hall:
+    """Where each role connects: the same server, or a worker each."""
+
+    owner: LiveServer  # creates the session, so holds its lease
+    phones: LiveServer
+    console: LiveServer
+    display: LiveServer
+
+
+@pytest.fixture(params=["one process", "three workers on redis"])
+def hall(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Hall]:
+    if request.param == "one process":
+        server = request.getfixturevalue("live_server")
+        yield Hall(server, server, server, server)
+        return
+    redis: RedisServer = request.getfixturevalue("redis_server")
+    workers = [LiveServer(tmp_path / n, redis=redis.url).start() for n in "abc"]
+    try:
+        # The phones and the display, the views privacy is about, on replicas.
+        yield Hall(owner=workers[0], phones=workers[1], console=workers[0], display=workers[2])
+    finally:
+        for worker in workers:
+            worker.stop()
+
+
+async def test_one_academia_rater_among_twelve_reaches_no_phone_or_display(hall: Hall) -> None:
+    created = hall.owner.create_session("Privacy", ["Open standards first"])
     first = created["propositions"][0]["id"]
     code = created["join_code"]
-    facilitator = await Peer(live_server.url, created["tokens"]["facilitator"]).connect()
-    display = await Peer(live_server.url, created["tokens"]["display"]).connect()
+    facilitator = await Peer(hall.console.url, created["tokens"]["facilitator"]).connect()
+    display = await Peer(hall.display.url, created["tokens"]["display"]).connect()
     groups = ["academia"] + ["government"] * 6 + ["civil_society"] * 5
-    joined = [live_server.join(code, g, "in_room", name=f"P{i}") for i, g in enumerate(groups)]
-    phones = [await Peer(live_server.url, j["token"]).connect() for j in joined]
+    joined = [hall.phones.join(code, g, "in_room", name=f"P{i}") for i, g in enumerate(groups)]
+    phones = [await Peer(hall.phones.url, j["token"]).connect() for j in joined]
     assert (await facilitator.call("proposition:open", {"proposition_id": first}))["ok"]
     for i, phone in enumerate(phones):
         value = "strongly_disagree" if i == 0 else "agree"
@@ -63,17 +94,15 @@ def _published_totals(peer: Peer, proposition_id: str) -> list[int]:
     return seen
 
 
-async def test_live_ratings_a_second_apart_reach_the_room_only_in_steps(
-    live_server: LiveServer,
-) -> None:
-    created = live_server.create_session(
+async def test_live_ratings_a_second_apart_reach_the_room_only_in_steps(hall: Hall) -> None:
+    created = hall.owner.create_session(
         "Steps", ["Open standards first"], settings={"results_visibility": "live"}
     )
     first, code = created["propositions"][0]["id"], created["join_code"]
-    facilitator = await Peer(live_server.url, created["tokens"]["facilitator"]).connect()
-    display = await Peer(live_server.url, created["tokens"]["display"]).connect()
-    joined = [live_server.join(code, "government", "in_room") for _ in range(5)]
-    watcher, *raters = [await Peer(live_server.url, j["token"]).connect() for j in joined]
+    facilitator = await Peer(hall.console.url, created["tokens"]["facilitator"]).connect()
+    display = await Peer(hall.display.url, created["tokens"]["display"]).connect()
+    joined = [hall.phones.join(code, "government", "in_room") for _ in range(5)]
+    watcher, *raters = [await Peer(hall.phones.url, j["token"]).connect() for j in joined]
     assert (await facilitator.call("proposition:open", {"proposition_id": first}))["ok"]
     for n, (rater, value) in enumerate(
         zip(raters[:3], ("agree", "disagree", "agree"), strict=True), 1

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from tests.live import LiveServer, Peer
+from tests.redis_live import RedisServer
 
 ZONE = "America/Sao_Paulo"
 
@@ -128,3 +129,46 @@ async def test_a_window_closes_at_its_deadline_across_a_restart(
 def _counts(**given: int) -> dict[str, int]:
     scale = ("strongly_agree", "agree", "neutral", "disagree", "strongly_disagree", "confused")
     return {value: given.get(value, 0) for value in scale}
+
+
+async def test_workers_on_redis_keep_each_others_deadlines_across_a_restart(
+    server_factory: type[LiveServer], tmp_path: Path, redis_server: RedisServer
+) -> None:
+    """Two workers own a session each, both with a window to close; both stop before
+    the deadlines. One worker started again closes both windows on its own: each
+    owner recorded its own session in the shared store without dropping the other's."""
+    a, b = (server_factory(tmp_path / n, redis=redis_server.url) for n in "ab")
+    await asyncio.gather(asyncio.to_thread(a.start), asyncio.to_thread(b.start))
+    sessions: list[str] = []
+    closes: list[float] = []
+    for worker in (a, b):  # a session is owned by the worker that created it
+        created = worker.create_session("Deadline", ["Only"], settings={"time_zone": ZONE})
+        sessions.append(created["session_id"])
+        chair = await Peer(worker.url, created["tokens"]["facilitator"]).connect()
+        set_at = await chair.call("window:set", {"opens_at": local(-60), "closes_at": local(3.0)})
+        assert set_at["ok"], set_at
+        await chair.close()
+    for worker in (a, b):
+        health = await asyncio.to_thread(httpx.get, worker.url + "/healthz", timeout=5)
+        assert health.json()["owned_sessions"] == 1
+    for session_id in sessions:
+        (window,) = redis_logged(redis_server, session_id, "window_set")
+        closes.append(window["closes_at"])
+    a.kill()
+    b.kill()
+    await asyncio.sleep(max(0.0, max(closes) + 1.0 - time.time()))
+    assert all(redis_logged(redis_server, s, "window_closed") == [] for s in sessions)
+
+    b.start()  # nobody opens either session
+    deadline = time.monotonic() + 15
+    while not all(redis_logged(redis_server, s, "window_closed") for s in sessions):
+        assert time.monotonic() < deadline, "a window was not closed after the restart"
+        await asyncio.sleep(0.1)
+    for session_id, closes_at in zip(sessions, closes, strict=True):
+        assert redis_logged(redis_server, session_id, "window_closed")[0]["at"] == closes_at
+
+
+def redis_logged(redis_server: RedisServer, session_id: str, kind: str) -> list[dict[str, Any]]:
+    """The session's events of one type, read from its Redis stream."""
+    entries = redis_server.client().xrange(f"plenary:log:{session_id}")
+    return [body for _, fields in entries if (body := json.loads(fields["b"]))["type"] == kind]

@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -58,6 +59,35 @@ def alive(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def health_once_retried(url: str, dropped: list[str]) -> int | str:
+    """`/healthz` on a fresh connection, sent again once if the connection was closed
+    before any answer: a worker that stops may close a connection it accepted but
+    had not read a request from yet (what a browser or a proxy sends again)."""
+    for attempt in range(2):
+        try:
+            return httpx.get(url + "/healthz", timeout=10).status_code
+        except httpx.RemoteProtocolError as error:
+            if attempt:
+                return repr(error)
+            dropped.append(repr(error))
+        except httpx.HTTPError as error:
+            return repr(error)
+    raise AssertionError("unreachable")
+
+
+def worker_processes(parent: int) -> list[int]:
+    """The parent's worker processes (its children but multiprocessing's resource tracker)."""
+    found = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+    return [int(c) for c in found if "spawn_main" in command_line(int(c))]
+
+
+def command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_text()
+    except FileNotFoundError:  # it exited (and was reaped) since the parent listed it
+        return ""
 
 
 @pytest.fixture
@@ -151,6 +181,63 @@ async def rate_through_every_worker(
         assert latest_round(answer.json(), pid)["total"] == len(tokens)
     for peer in [console, *phones]:
         await peer.close()
+
+
+async def test_sighup_replaces_every_worker_while_the_port_keeps_answering(
+    server_factory: type[LiveServer],
+    tmp_path: Path,
+    redis_server: RedisServer,
+    pinned: list[Pinned],
+) -> None:
+    """SIGHUP to the parent: each worker is replaced by a new one, the new one ready
+    before the old one stops, so requests through the port all answer meanwhile,
+    and the session passes to a new worker that serves it."""
+    server = server_factory(
+        tmp_path / "data", redis=redis_server.url, workers="2", keep_alive_s="60"
+    ).start()
+    see_every_worker(server, pinned, 2)
+    first = {p.worker for p in pinned}
+    created = server.create_session("Reload", ["One"])
+    lease_key = f"plenary:lease:{created['session_id']}"
+    redis = redis_server.client()
+    assert redis.get(lease_key).split()[0] in first
+
+    answers: list[int | str] = []  # each probe's status, or why it got none
+    dropped: list[str] = []  # connections an old worker closed unanswered as it stopped
+    serving: list[int] = []  # how many workers were running at each probe
+    probing = threading.Event()
+    assert server.process is not None
+    parent = server.process.pid
+
+    def probe() -> None:
+        """Fresh connections through the port, one after another, until told to stop."""
+        while not probing.is_set():
+            serving.append(sum(alive(worker) for worker in worker_processes(parent)))
+            answers.append(health_once_retried(server.url, dropped))
+            time.sleep(0.02)
+
+    prober = threading.Thread(target=probe)
+    prober.start()
+    try:
+        assert server.process is not None
+        server.process.send_signal(signal.SIGHUP)
+        wait_for(lambda: not any(alive(p.pid) for p in pinned), 60, "both old workers gone")
+    finally:
+        probing.set()
+        prober.join()
+    assert answers
+    assert all(a == 200 for a in answers), [a for a in answers if a != 200]
+    assert min(serving) == 2, serving  # a new worker started before each old one stopped
+    assert max(serving) == 3, serving
+    assert len(dropped) <= 2, dropped  # at most one per old worker, at the moment it stopped
+
+    fresh: list[Pinned] = []
+    see_every_worker(server, fresh, 2)
+    pinned.extend(fresh)
+    assert not {p.worker for p in fresh} & first
+    # Released by its old owner; the new worker that is first asked for it takes it.
+    await rate_through_every_worker(server, created, {p.worker: p for p in fresh})
+    assert redis.get(lease_key).split()[0] in {p.worker for p in fresh}
 
 
 def test_workers_stop_cleanly_when_their_parent_is_killed(

@@ -1,0 +1,75 @@
+"""A command forwarded to an owner that dies before answering is not lost to the
+caller: once the lease moves, the forwarding worker sends it on to the next owner,
+and it is recorded exactly once (server/cluster.py)."""
+
+import asyncio
+import json
+import os
+import signal
+import time
+from collections import Counter
+from pathlib import Path
+
+import httpx
+
+from tests.live import LiveServer, Peer, plenary
+from tests.redis_live import RedisServer
+
+
+def publishes(redis_server: RedisServer) -> int:
+    """PUBLISH commands Redis has run: how many messages the workers sent each other."""
+    stats = redis_server.client().info("commandstats")
+    return int(stats.get("cmdstat_publish", {}).get("calls", 0))
+
+
+def owned(worker: LiveServer) -> int:
+    return int(httpx.get(worker.url + "/healthz", timeout=5).json()["owned_sessions"])
+
+
+async def test_a_command_forwarded_to_an_owner_killed_before_answering_is_acked_by_the_next(
+    server_factory: type[LiveServer], tmp_path: Path, redis_server: RedisServer
+) -> None:
+    owner = server_factory(tmp_path / "a", redis=redis_server.url).start()
+    other = server_factory(tmp_path / "b", redis=redis_server.url).start()
+    created = owner.create_session("Handover", ["One"])
+    session_id, code = created["session_id"], created["join_code"]
+    first = created["propositions"][0]["id"]
+    console = await Peer(other.url, created["tokens"]["facilitator"]).connect()  # forwarded
+    assert (await console.call("proposition:open", {"proposition_id": first}))["ok"]
+    phones = [await Peer(other.url, other.join(code)["token"]).connect() for _ in range(2)]
+    assert [owned(owner), owned(other)] == [1, 0]
+
+    # The owner is paused, so it receives the forwarded commands but answers none;
+    # then it is killed with them unanswered. One carries a request_id, one does not.
+    assert owner.process is not None
+    os.kill(owner.process.pid, signal.SIGSTOP)
+    before = publishes(redis_server)
+    with_id = {"proposition_id": first, "value": "agree", "comment": "c1", "request_id": "r1"}
+    without = {"proposition_id": first, "value": "disagree", "comment": "c2"}
+    sent = [
+        asyncio.create_task(phones[0].call("rating:submit", with_id, timeout=30)),
+        asyncio.create_task(phones[1].call("rating:submit", without, timeout=30)),
+    ]
+    deadline = time.monotonic() + 10
+    while publishes(redis_server) < before + 2:  # both delivered to the paused owner
+        assert time.monotonic() < deadline, "the commands were never forwarded"
+        await asyncio.sleep(0.02)
+    assert not any(task.done() for task in sent)
+    owner.kill()
+
+    answers = await asyncio.gather(*sent)
+    assert answers == [{"ok": True, "round": 1}, {"ok": True, "round": 1}]  # not `unavailable`
+    assert owned(other) == 1
+    # Sent again with its request_id, the first is answered from its record, not re-applied.
+    assert await phones[0].call("rating:submit", with_id) == answers[0]
+
+    entries = redis_server.client().xrange(f"plenary:log:{session_id}")
+    assert [int(i.split("-")[0]) for i, _ in entries] == list(range(1, len(entries) + 1))
+    bodies = [json.loads(fields["b"]) for _, fields in entries]
+    comments = Counter(b.get("comment") for b in bodies if b["type"] == "rating_submitted")
+    assert comments == {"c1": 1, "c2": 1}
+    head = entries[-1][1]["h"]
+    checked = plenary("verify", "--redis", redis_server.url, session_id, "--head", head)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    for peer in [console, *phones]:
+        await peer.close()
