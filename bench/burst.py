@@ -17,7 +17,7 @@ from typing import Any
 from bench import profiling
 from bench.credentials import credentials_for
 from bench.figures import Figures, burst_figures, median_figures, ratio
-from bench.loadgen import LoadSettings, run_load
+from bench.loadgen import LoadSettings, owner_index, run_load
 from bench.logcheck import check_log
 from bench.targets import PLENARY_TARGETS, Running, started
 
@@ -62,26 +62,29 @@ def run_scale(
 def run_burst(
     targets: Sequence[str], repeat: int, settings: LoadSettings, profile_dir: Path | None = None
 ) -> Json:
-    """Burst on every target `repeat` times; with `profile_dir`, profile Plenary's first run."""
+    """Burst on every target `repeat` times; with `profile_dir`, profile the first run of
+    each Plenary target (on `redis`, every worker)."""
     runs: dict[str, list[Json]] = {name: [] for name in targets}
-    profiles: list[Json] = []
+    profiles: dict[str, Json] = {}
     for round_number in range(repeat):
         for name in targets:
             print(f"burst: {name}, run {round_number + 1} of {repeat}, n={settings.n}", flush=True)
             with started(name, settings.log_dir, workers=settings.workers) as target:
                 credentials = credentials_for(target, propositions=1)
                 raw = None
-                if profile_dir is not None and name == "plenary" and not profiles:
-                    raw = profile_dir / f"plenary-burst-n{settings.n}.txt"
+                if profile_dir is not None and name in PLENARY_TARGETS and name not in profiles:
+                    raw = profile_dir / f"{name}-burst-n{settings.n}.txt"
+                owner = owner_index(target, credentials["sessionId"])
                 run = run_load("burst", target, credentials, settings, {}, raw)
                 runs[name].append(with_log_check(run, target, credentials))
                 if raw is not None:
-                    profiles.append(profiling.summarize(raw))
+                    files = profiling.files_for(raw, target.worker_pids)
+                    profiles[name] = profiling.summarize_workers(files, owner)
     medians = {
         name: median_figures([burst_figures(run) for run in found]) for name, found in runs.items()
     }
     found = {"n": settings.n, "runs": runs, "median": medians, "ratios": burst_ratios(medians)}
-    return found | ({"profile": profiles[0]} if profiles else {})
+    return found | ({"profiles": profiles} if profiles else {})
 
 
 def run_memory_bursts(bursts: int, settings: LoadSettings, pause_seconds: float) -> Json:

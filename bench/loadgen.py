@@ -80,7 +80,8 @@ def run_load(
 ) -> Json:
     """Run bench/load/coordinator.mjs with a plan; return the JSON it prints.
 
-    With `profile_to`, py-spy samples the server during the burst into that file.
+    With `profile_to`, py-spy samples the server during the burst into that file
+    (each worker of the `redis` target into its own: profiling.files_for).
     """
     setup_ms = setup_bound_ms(settings)
     plan = {
@@ -108,17 +109,19 @@ def run_load(
         coordinator = subprocess.Popen(
             ["node", str(COORDINATOR), json.dumps(plan)], stdout=subprocess.PIPE, stderr=stderr
         )
-        sampler = None
+        samplers = []
         if profile_to is not None:
             profiling.wait_for_mark(log, offset, coordinator, fence)
-            sampler = profiling.record(target.pid, profiling.SECONDS, profile_to, log)
+            pids = target.worker_pids
+            for pid, out in zip(pids, profiling.files_for(profile_to, pids), strict=True):
+                samplers.append(profiling.record(pid, profiling.SECONDS, out, log))
         try:
             stdout, _ = coordinator.communicate(timeout=fence)
         finally:
             if coordinator.poll() is None:
                 coordinator.kill()
                 coordinator.wait()
-        if sampler is not None:
+        for sampler in samplers:
             sampler.wait(timeout=30)
     if coordinator.returncode != 0:
         tail = log.read_text(errors="replace")[-2000:]

@@ -5,7 +5,11 @@ slowdown worth mentioning); the harness attaches it when the load generator
 says the room is connected and the burst is next, so the profile holds the
 burst alone, not the joins and connects before it.
 
-py-spy is not a project dependency: `pip install py-spy` into the venv to
+On the `redis` target every worker is sampled, each into its own file
+(`files_for`), and the summary says which one owned the session: the owner
+commits, the others forward and follow the log, so their profiles differ.
+
+py-spy is in the `[bench]` extra: `pip install -e '.[bench]'` into the venv to
 use `--profile`.
 """
 
@@ -16,6 +20,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -56,20 +61,37 @@ def record(pid: int, seconds: int, out: Path, log: Path) -> subprocess.Popen[byt
         return subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
 
 
-def summarize(raw: Path) -> Json:
+def files_for(out: Path, pids: Sequence[int]) -> list[Path]:
+    """Where each process's samples go: `out` itself for one process, else one file a worker."""
+    if len(pids) < 2:
+        return [out]
+    return [out.with_name(f"{out.stem}-worker{k + 1}{out.suffix}") for k in range(len(pids))]
+
+
+def summarize_workers(raws: Sequence[Path], owner: int) -> Json:
+    """All workers' samples together, then each worker's alone (`owner`: the session's)."""
+    found = summarize(*raws)
+    found["workers"] = [
+        summarize(raw) | {"worker": k + 1, "owner": k == owner} for k, raw in enumerate(raws)
+    ]
+    return found
+
+
+def summarize(*raws: Path) -> Json:
     """Each function's share of the samples: on top of the stack (self) and anywhere (total)."""
     own: Counter[str] = Counter()
     anywhere: Counter[str] = Counter()
     total = 0
-    for line in raw.read_text().splitlines():
-        stack, _, count = line.rpartition(" ")
-        if not stack or not count.isdigit():
-            continue
-        frames = stack.split(";")
-        total += int(count)
-        own[frames[-1]] += int(count)
-        for frame in set(frames):
-            anywhere[frame] += int(count)
+    for raw in raws:
+        for line in raw.read_text().splitlines() if raw.exists() else []:
+            stack, _, count = line.rpartition(" ")
+            if not stack or not count.isdigit():
+                continue
+            frames = stack.split(";")
+            total += int(count)
+            own[frames[-1]] += int(count)
+            for frame in set(frames):
+                anywhere[frame] += int(count)
     share = (lambda n: n / total) if total else (lambda n: 0.0)
     return {
         "samples": total,
@@ -80,5 +102,5 @@ def summarize(raw: Path) -> Json:
             for frame, n in anywhere.most_common()
             if any(part in frame for part in OURS) and "cli.py" not in frame
         ][: TOP * 2],
-        "file": str(raw),
+        "file": ", ".join(str(raw) for raw in raws),
     }

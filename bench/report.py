@@ -172,21 +172,28 @@ def render_burst(burst: Json, settings: Json) -> str:
         "every connection is websocket-only socket.io-client 4.x."
     )
     text = intro + "\n\n" + table(header, rows)
-    if "profile" in burst:
-        text += "\n\n" + render_profile(burst["profile"])
+    profiles = burst.get("profiles", {"plenary": burst["profile"]} if "profile" in burst else {})
+    for name, profile in profiles.items():
+        text += "\n\n" + render_profile(profile, TARGET_LABELS.get(name, name))
     return text
 
 
-def render_profile(profile: Json) -> str:
+def render_profile(profile: Json, label: str = "Plenary") -> str:
     rows = [[f"`{frame}`", f"{share:.1%}"] for frame, share in profile["self"]]
     mine = [[f"`{frame}`", f"{share:.1%}"] for frame, share in profile["ours"]]
     intro = (
-        f"### Where Plenary's server spent the burst (py-spy, {profile['samples']} samples, "
+        f"### Where {label} spent the burst (py-spy, {profile['samples']} samples, "
         f"raw stacks in `{profile['file']}`)"
     )
     own = table(["function (on top of the stack)", "share of samples"], rows)
     ours = table(["our function (anywhere on the stack)", "share of samples"], mine)
-    return f"{intro}\n\n{own}\n\n{ours}"
+    workers = [
+        [str(w["worker"]), "owner" if w["owner"] else "forwards", str(w["samples"])]
+        for w in profile.get("workers", [])
+        if len(profile["workers"]) > 1
+    ]
+    each = "\n\n" + table(["worker", "role", "samples"], workers) if workers else ""
+    return f"{intro}\n\n{own}\n\n{ours}{each}"
 
 
 def render_sessions(sessions: Json) -> str:

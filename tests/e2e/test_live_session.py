@@ -3,6 +3,7 @@ a proposition, phones rate, the projector follows, a hub relays its room,
 the chair marks rough consensus, a raised hand gets the floor."""
 
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -251,6 +252,52 @@ def test_a_raised_hand_reaches_the_console_and_the_projector(
     phone.reload()
     expect(phone.locator(".floor .floor-text")).to_have_text("You have the floor")
     screenshot(display, "display-1920x1080-speaker")
+
+
+# A participants' flush far longer than the steps below take, so that a raise and
+# its removal surely fall between two of the phones' updates.
+SLOW_PHONE_FLUSH_MS = 4_000
+
+
+def test_a_hand_removed_before_the_phones_next_update_is_not_left_waiting(
+    server_factory: type[LiveServer], tmp_path: Path, new_context: NewContext
+) -> None:
+    server = server_factory(
+        tmp_path / "data", participant_flush_ms=str(SLOW_PHONE_FLUSH_MS)
+    ).start()
+    created, console, _ = start(server, new_context)
+    join = created["urls"]["join"]
+    first = join_phone(new_context(**PHONE), join, "government", name="Amina")
+    phone = join_phone(new_context(**PHONE), join, "academia", name="Bo")
+    queue = console.locator(".queue-list")
+    # Amina's hand is the first change after a quiet spell: the phones hear of it
+    # at once, and the next update to them waits a whole participants' flush.
+    first.get_by_role("button", name="Raise hand").click()
+    expect(first.locator(".position")).to_have_text("You are number 1 in the queue")
+    flushed = time.monotonic()
+    # Within that flush, Bo raises a hand and the chair takes it out of the queue.
+    phone.get_by_role("button", name="Raise hand").click()
+    expect(queue.locator("li")).to_have_count(2)
+    queue.get_by_role("button", name="Remove: Bo").click()
+    expect(queue.locator("li")).to_have_count(1)
+    # The chair opens a proposition: the phones see it with their next update.
+    proposition = created["propositions"][0]["id"]
+    console_click(console, proposition, "Open")
+    expect(card(console, proposition).locator(".badge.status-open")).to_be_visible()
+    assert time.monotonic() - flushed < SLOW_PHONE_FLUSH_MS / 1000, "not within one flush"
+    after_the_flush = SLOW_PHONE_FLUSH_MS + 5_000
+    expect(card(phone, proposition)).to_contain_text(TEXTS[0], timeout=after_the_flush)
+    # Bo's phone must not stay "number 2" with "Lower hand": Bo no longer waits.
+    expect(phone.get_by_role("button", name="Raise hand")).to_be_visible()
+    expect(phone.locator(".position")).to_be_hidden()
+    expect(phone.get_by_role("button", name="Lower hand")).to_be_hidden()
+    expect(first.locator(".position")).to_have_text("You are number 1 in the queue")
+    screenshot(phone, "phone-360x740-hand-removed", full_page=True)
+    # Raised again, Bo is told the place the queue really gives.
+    phone.get_by_role("button", name="Raise hand").click()
+    expect(phone.locator(".position")).to_have_text(
+        "You are number 2 in the queue", timeout=after_the_flush
+    )
 
 
 def test_reloading_the_projector_keeps_everything(

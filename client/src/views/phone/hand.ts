@@ -97,8 +97,12 @@ export function handPanel(connection: Connection, shell: Shell): HandPanel {
     const ack = await connection.command("hand:raise", { intent }, { retry: true });
     raise.disabled = false;
     if (!ack.ok) return shell.showError(ack.error);
-    const place = { entry_id: ack.entry_id, position: ack.position, intent };
-    connection.update((s) => (s.me ? { ...s, me: { ...s.me, entry_id: ack.entry_id }, place } : s));
+    // The entry is ours; where it stands comes from the server's `place` alone,
+    // never from the ack's `position`. The server sends a phone its place only
+    // when it differs from the one it last sent; a place taken from the ack would
+    // be one it never sent, and if the entry left the queue (removed, lowered on
+    // another device) before the next update, nothing would ever correct it.
+    connection.update((s) => (s.me ? { ...s, me: { ...s.me, entry_id: ack.entry_id } } : s));
   }
   raise.addEventListener("click", () => void raiseHand());
   lower.addEventListener("click", async () => {
