@@ -95,7 +95,7 @@ class Outbox:
         body = json.dumps(self._wrap([item for item, _ in batch]), separators=(",", ":"))
         try:
             receivers = int(await self._redis.publish(self._channel, body))
-        except (RedisError, OSError) as error:
+        except Exception as error:  # each sender sees it (a Redis error: `unavailable`)
             for _, published in batch:
                 if not published.done():
                     published.set_exception(error)

@@ -104,6 +104,15 @@ return 1
 
 # Connections of one client (a worker's store, its forwarding): commands beyond
 # them wait for one to be free, at most POOL_WAIT_S, then fail `unavailable`.
+# What a worker has in flight is bounded by what it serves, not by its load: on
+# the store, one group commit and at most one snapshot per session it owns, a
+# replica's load, one lease read per replica following a lease (cluster.py),
+# the health probe; on its forwarding, one PUBLISH per other worker each way
+# (server/forwarding.py batches the rest). 100 covers a worker owning about 40
+# busy sessions or talking to about 40 others with room to spare, and costs
+# nothing until used (the pool opens connections on demand). It had run dry
+# when forwarding took one connection per command: the 10,000 session on three
+# workers had 4-9 % of its commands refused "No connection available".
 POOL_SIZE = 100
 POOL_WAIT_S = 2.0
 

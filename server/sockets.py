@@ -8,6 +8,7 @@ input, however malformed, raises out of a handler.
 
 import asyncio
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
@@ -50,7 +51,8 @@ class Connection:
     bucket: TokenBucket
     # Built once per connection (and on a new token), not once per command.
     actor: Actor
-    expiry: asyncio.TimerHandle | None = None  # closes the socket when the token expires
+    # The whole second its token expires at: a key of Gateway._expiring.
+    expiry: int | None = None
 
 
 class Gateway:
@@ -71,6 +73,11 @@ class Gateway:
         self._busy: set[str] = set()  # connections whose command is being answered
         self._recheck: set[str] = set()  # busy ones to check again once answered
         self._sweeping: set[str] = set()  # sessions with a sweep scheduled
+        # Sockets to close when their token expires, by the whole second it does,
+        # with one timer per second, not per connection: a timer, its callback
+        # and closure were about 0.7 KB per phone, and a hall's tokens, issued as
+        # it joins, expire within a few seconds of each other.
+        self._expiring: dict[int, set[str]] = {}
         sessions.listeners.append(self.changed)
         sio.on("connect", self.connect)
         sio.on("disconnect", self.disconnect)
@@ -91,6 +98,10 @@ class Gateway:
         actor = Actor(claims.role, claims.subject)
         connection = Connection(claims, runner, TokenBucket(*RATES[claims.role]), actor)
         self._connections[sid] = connection
+        # engine.io keeps this environ for the connection's life; its request body
+        # reader (a class made per request, about 3 KB) is of no use once the
+        # websocket is up: dropped here, it is freed before the next freeze.
+        environ.pop("wsgi.input", None)
         gc_tuning.arrived()  # frozen with the next hundred, out of the collector's way
         self._expire_at(sid, connection)
         await self._sio.enter_room(sid, room(runner.session_id, claims.role, claims.subject))
@@ -101,8 +112,8 @@ class Gateway:
     async def disconnect(self, sid: str, *_: Any) -> None:
         gc_tuning.departed()  # the transport's cycles for it are freed at a quiet moment
         connection = self._connections.pop(sid, None)
-        if connection is not None and connection.expiry is not None:
-            connection.expiry.cancel()
+        if connection is not None:
+            self._unexpire(sid, connection)
 
     async def command(self, name: str, sid: str, *args: Any) -> dict[str, Any]:
         connection = self._connections.get(sid)
@@ -185,12 +196,26 @@ class Gateway:
             self._expire_at(sid, connection)
 
     def _expire_at(self, sid: str, connection: Connection) -> None:
+        """Close the socket once its token expired (within the second after)."""
+        self._unexpire(sid, connection)
+        second = math.ceil(connection.claims.expires)
+        sids = self._expiring.get(second)
+        if sids is None:
+            sids = self._expiring[second] = set()
+            delay = max(0.0, second - time.time())
+            asyncio.get_running_loop().call_later(delay, self._expire, second)
+        sids.add(sid)
+        connection.expiry = second
+
+    def _unexpire(self, sid: str, connection: Connection) -> None:
         if connection.expiry is not None:
-            connection.expiry.cancel()
-        delay = max(0.0, connection.claims.expires - time.time())
-        connection.expiry = asyncio.get_running_loop().call_later(
-            delay, lambda: self._background(self._sio.disconnect(sid))
-        )
+            # An emptied second stays until its timer fires and finds no one.
+            self._expiring.get(connection.expiry, set()).discard(sid)
+            connection.expiry = None
+
+    def _expire(self, second: int) -> None:
+        for sid in self._expiring.pop(second, ()):
+            self._background(self._sio.disconnect(sid))
 
     def changed(self, session: LiveSession, sections: frozenset[str]) -> None:
         """A committed batch revoked tokens: this worker closes its own sockets whose

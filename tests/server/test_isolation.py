@@ -53,25 +53,27 @@ def secret_of(server: LiveServer) -> str:
     return (server.data / "secret.key").read_text().strip()
 
 
+def short_display_token(server: LiveServer, session_id: str, seconds: int) -> str:
+    """A display token of the session that expires `seconds` from now."""
+    now = int(time.time())
+    claims = {
+        "iss": "plenary",
+        "aud": f"plenary:{session_id}",
+        "sub": "",
+        "role": "display",
+        "epoch": 0,
+        "iat": now,
+        "exp": now + seconds,
+        "jti": uuid.uuid4().hex,
+    }
+    return jwt.encode(claims, secret_of(server), algorithm="HS256")
+
+
 async def test_a_token_that_expires_while_connected_is_refused_then_closed(
     live_server: LiveServer,
 ) -> None:
     created = live_server.create_session(propositions=["Open standards"])
-    now = int(time.time())
-    short = jwt.encode(
-        {
-            "iss": "plenary",
-            "aud": f"plenary:{created['session_id']}",
-            "sub": "",
-            "role": "display",
-            "epoch": 0,
-            "iat": now,
-            "exp": now + 3,
-            "jti": uuid.uuid4().hex,
-        },
-        secret_of(live_server),
-        algorithm="HS256",
-    )
+    short = short_display_token(live_server, created["session_id"], 3)
     display = await Peer(live_server.url, short).connect()
     assert (await display.call("sync"))["ok"]
     await asyncio.wait_for(display.disconnected.wait(), 10)
@@ -79,6 +81,21 @@ async def test_a_token_that_expires_while_connected_is_refused_then_closed(
     refused = await try_connect(live_server.url, short)
     assert refused is not None
     assert refused["code"] == "unauthorized"
+
+
+async def test_a_refreshed_token_keeps_its_socket_open_past_the_old_expiry(
+    live_server: LiveServer,
+) -> None:
+    """Sockets whose tokens expire in the same second share one timer: the one
+    that refreshed its token has left it, the other is closed."""
+    created = live_server.create_session(propositions=["Open standards"])
+    short = short_display_token(live_server, created["session_id"], 3)
+    staying, leaving = [await Peer(live_server.url, short).connect() for _ in range(2)]
+    assert (await staying.call("auth:refresh"))["ok"]
+    await asyncio.wait_for(leaving.disconnected.wait(), 10)
+    assert staying.client.connected
+    assert (await staying.call("sync"))["ok"]
+    await staying.close()
 
 
 async def test_rotating_the_projector_link_closes_the_old_one(live_server: LiveServer) -> None:
