@@ -116,6 +116,7 @@ def create_app(
     mailer = Mailer(SmtpConfig.from_settings(settings), store)
     registrants = RegistrantsApi(api, sessions, auth, Contacts(store), mailer)
     gateway.forget_registrant = registrants.forget
+    gateway.told_place = fanout.told
     parts = Parts(settings, store, auth, admin_token, sessions, api)
 
     @contextlib.asynccontextmanager

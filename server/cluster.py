@@ -349,7 +349,15 @@ class Cluster:
 
     async def _serve(self, message: Message) -> Message:
         """A command forwarded to this worker: submitted to its runner, if it owns the session."""
-        served = self._sessions.loaded(str(message.get("session")))
+        session_id = str(message.get("session"))
+        if session_id in self._store.leases.held:
+            # Taken over just now (the lease names this worker, so commands come here)
+            # and maybe still loading: that holds the session's lock until the runner
+            # is in. Answering "moved" meanwhile would send the command after a lease
+            # that does not move.
+            async with self._sessions.lock(session_id):
+                pass
+        served = self._sessions.loaded(session_id)
         if served is None or not isinstance(served.inner, SessionRunner):
             return {"moved": True}
         try:

@@ -24,6 +24,8 @@ log = logging.getLogger("plenary.fanout")
 Emit = Callable[[str, dict[str, Any], str], Awaitable[None]]
 # Sent with snapshots and acks, never to a room; `place` also to its one phone.
 PERSONAL = frozenset({"me", "place"})
+# Stands for a place the feed does not know the phone holds: unequal to any place.
+_UNKNOWN: Any = object()
 
 
 class _SessionFeed:
@@ -88,6 +90,23 @@ class Fanout:
             sections = sections | {"opinions"}
         for feed in feeds:
             feed.dirty |= sections
+            feed.wake.set()
+
+    def told(self, runner: LiveSession, participant_id: str, place: Any) -> None:
+        """A snapshot, now on the wire, told a participant's phone `place`.
+
+        The feed sends a place only when it differs from the last one it sent
+        that participant. Where the snapshot told another (a change in the
+        feed's interval), the feed forgets what it sent, so its next flush sends
+        the place as it then is: else a change undone within one flush (moved
+        up and back) would leave the phone holding the snapshot's place."""
+        feeds = self._feeds.get(runner.session_id)
+        if feeds is None:
+            return
+        feed = feeds[1]
+        if feed.places.get(participant_id) != place:
+            feed.places[participant_id] = _UNKNOWN
+            feed.dirty.add("place")
             feed.wake.set()
 
     async def close(self) -> None:

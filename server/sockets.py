@@ -64,6 +64,9 @@ class Gateway:
         self._tasks: set[asyncio.Task[None]] = set()
         # Set by the composition root: deletes a removed registrant's address.
         self.forget_registrant: Callable[[str, str], Awaitable[None]] = _nothing_to_forget
+        # Set by the composition root: the participants' feed hears of a place a
+        # snapshot told a phone (server/fanout.py, `Fanout.told`).
+        self.told_place: Callable[[LiveSession, str, Any], None] = _nothing_told
         self._local: Final = {
             "sync": self._sync,
             "auth:refresh": self._refresh,
@@ -281,6 +284,8 @@ class Gateway:
         runner, claims = connection.runner, connection.claims
         body = await runner.read(lambda: snapshot(runner, claims.role, claims.subject))
         await self._sio.emit("snapshot", body, to=sid)
+        if claims.role == "participant":  # now on the wire, ahead of any later update
+            self.told_place(runner, claims.subject, body.get("place"))
 
 
 class _Effects(Effects):
@@ -309,4 +314,8 @@ class _Effects(Effects):
 
 
 async def _nothing_to_forget(_: str, __: str) -> None:
+    return None
+
+
+def _nothing_told(_: LiveSession, __: str, ___: Any) -> None:
     return None

@@ -66,13 +66,19 @@ def test_phones_read_their_language_and_an_amendment_is_accepted(
 
     # The French phone proposes a rewording; the console sees group and channel.
     form = card(french, first).locator("details.amend")
-    form.locator("summary").click()
+    # The form holds the wording as it stands the moment it opens: filled a moment
+    # later, it could land between selecting the box and typing into it (as `fill`
+    # does, in two steps), and propose the old wording and the new run together.
+    opened_with = form.evaluate(
+        "d => { d.querySelector('summary').click(); return d.querySelector('textarea').value; }"
+    )
+    assert opened_with == ORIGINAL
     form.locator("textarea").first.fill(AMENDED)
     form.get_by_role("button").click()
     own = french.locator(".own-amendments li")
     expect(own).to_have_attribute("data-status", "proposed")
     pending = card(console, first).locator("article.amendment")
-    expect(pending).to_contain_text(AMENDED)
+    expect(pending.locator("q")).to_have_text(AMENDED)  # exactly what was typed
     expect(pending).to_contain_text("Civil society · Remote")
     assert serious_violations(console) == [], "console"
     assert serious_violations(french) == [], "phone"

@@ -4,9 +4,11 @@ worker and on a worker that serves the session from a replica of its log.
 
 A phone holds only the places the server sent it (never one made from the
 `hand:raise` ack); the feed sends a place when it differs from the last one it
-sent. So a hand raised and taken out of the queue within one flush must leave
-the phone with no place, and a hand raised while someone ahead leaves must
-reach the phone with the position it has after both."""
+sent, or when a snapshot told the phone another. So a hand raised and taken
+out of the queue within one flush must leave the phone with no place, a hand
+raised while someone ahead leaves must reach the phone with the position it has
+after both, and a move undone within one flush must not leave a phone that
+reconnected meanwhile with the place its snapshot told."""
 
 import asyncio
 import time
@@ -68,6 +70,21 @@ async def check_places(server: LiveServer, phones_on: LiveServer, created: dict[
     # the removed entry, never the 2 the ack said.
     assert [m["place"] for m in bo.messages if m.get("place")] == [place]
     assert bo.view["queue"]["entries"][0]["entry_id"] == entry
+
+    # Amina raises again: number 2, with the next update.
+    again = await raise_hand(amina)
+    second_place = {"entry_id": again, "position": 2, "intent": "speak"}
+    await amina.until(lambda v: v.get("place") == second_place, timeout=FLUSH_MS / 1000 + 5)
+    flushed = time.monotonic()
+    # Within the next flush: the chair moves Amina up, Amina's phone reconnects (a
+    # snapshot, number 1), and the chair moves her back: the feed last sent 2 and
+    # the place is 2 again, yet the phone holds the snapshot's 1.
+    assert (await console.call("queue:move", {"entry_id": again, "position": 1}))["ok"]
+    assert (await amina.call("sync"))["ok"]
+    await amina.until(lambda v: (v.get("place") or {}).get("position") == 1)
+    assert (await console.call("queue:move", {"entry_id": again, "position": 2}))["ok"]
+    assert time.monotonic() - flushed < FLUSH_MS / 1000, "not within one flush"
+    await amina.until(lambda v: v.get("place") == second_place, timeout=FLUSH_MS / 1000 + 5)
     for peer in (console, amina, bo):
         await peer.close()
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import httpx
 
+from server.cluster import ABSENT_S, WATCH_EVERY_S
+from server.redis_store import RedisStore
 from tests.live import LiveServer, Peer, plenary
 from tests.redis_live import RedisServer
 
@@ -43,17 +45,16 @@ async def test_a_command_forwarded_to_an_owner_killed_before_answering_is_acked_
     # then it is killed with them unanswered. One carries a request_id, one does not.
     assert owner.process is not None
     os.kill(owner.process.pid, signal.SIGSTOP)
-    before = publishes(redis_server)
     with_id = {"proposition_id": first, "value": "agree", "comment": "c1", "request_id": "r1"}
     without = {"proposition_id": first, "value": "disagree", "comment": "c2"}
-    sent = [
-        asyncio.create_task(phones[0].call("rating:submit", with_id, timeout=30)),
-        asyncio.create_task(phones[1].call("rating:submit", without, timeout=30)),
-    ]
-    deadline = time.monotonic() + 10
-    while publishes(redis_server) < before + 2:  # both delivered to the paused owner
-        assert time.monotonic() < deadline, "the commands were never forwarded"
-        await asyncio.sleep(0.02)
+    sent = []
+    for phone, payload in zip(phones, [with_id, without], strict=True):
+        before = publishes(redis_server)
+        sent.append(asyncio.create_task(phone.call("rating:submit", payload, timeout=30)))
+        deadline = time.monotonic() + 10
+        while publishes(redis_server) == before:  # delivered to the paused owner
+            assert time.monotonic() < deadline, "the command was never forwarded"
+            await asyncio.sleep(0.02)
     assert not any(task.done() for task in sent)
     owner.kill()
 
@@ -73,3 +74,37 @@ async def test_a_command_forwarded_to_an_owner_killed_before_answering_is_acked_
     assert checked.returncode == 0, checked.stdout + checked.stderr
     for peer in [console, *phones]:
         await peer.close()
+
+
+async def test_a_lease_held_by_a_process_never_heard_is_not_taken_before_it_expires(
+    server_factory: type[LiveServer], tmp_path: Path, redis_server: RedisServer
+) -> None:
+    """`plenary migrate` holds (and renews) the lease of a session it copies without
+    listening on a channel: a worker serving the session must not take it from it."""
+    first = server_factory(tmp_path / "a", redis=redis_server.url).start()
+    created = first.create_session("Copied", ["One"])
+    session_id, console = created["session_id"], created["tokens"]["facilitator"]
+    first.stop()  # a clean stop releases its lease
+    holder = RedisStore(redis_server.url)
+    await holder.open()  # renews the leases it takes
+    held, _ = await holder.leases.acquire(session_id)
+    assert held is not None
+    try:
+        worker = server_factory(tmp_path / "b", redis=redis_server.url).start()
+        peer = await Peer(worker.url, console).connect()  # served here from a replica
+        # Long enough for the worker to look at the lease several times and find
+        # nobody on the holder's channel for more than ABSENT_S.
+        await asyncio.sleep(ABSENT_S + 4 * WATCH_EVERY_S)
+        assert owned(worker) == 0
+        assert redis_server.client().get(f"plenary:lease:{session_id}") == held
+    finally:
+        await holder.close()  # releases the lease: the worker takes the session now
+    deadline = time.monotonic() + 5
+    while owned(worker) != 1:
+        assert time.monotonic() < deadline, "the released session was never taken"
+        await asyncio.sleep(0.05)
+    opened = await peer.call(
+        "proposition:open", {"proposition_id": created["propositions"][0]["id"]}
+    )
+    assert opened == {"ok": True, "round": 1}
+    await peer.close()

@@ -29,10 +29,19 @@ export function amendForm(p: Proposition, connection: Connection, shell: Shell):
     sent,
   );
   const el = h("details", { class: "amend" }, h("summary", {}, t("amend_open")), form);
-  // Opening the form starts from the wording as it stands.
-  el.addEventListener("toggle", () => {
-    if (el.open && !text.value) text.value = current.text;
+  // The form starts from the wording as it stands, and holds it before it is
+  // opened: filled on opening (the `toggle` event comes a moment after the
+  // click), it could land after someone selected the empty box and before
+  // what they typed or pasted, giving the old wording and theirs run together.
+  // Once they edit it, it is theirs until sent; until then it follows revisions.
+  let edited = false;
+  const follow = (): void => {
+    if (!edited && text.value !== current.text) text.value = current.text;
+  };
+  text.addEventListener("input", () => {
+    edited = true;
   });
+  follow();
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     send.disabled = true;
@@ -51,7 +60,8 @@ export function amendForm(p: Proposition, connection: Connection, shell: Shell):
       shell.showError(ack.error);
       return;
     }
-    text.value = "";
+    edited = false;
+    follow();
     why.value = "";
     el.open = false;
     setText(sent, t("amend_sent"));
@@ -70,6 +80,7 @@ export function amendForm(p: Proposition, connection: Connection, shell: Shell):
     el,
     update(next) {
       current = next;
+      follow();
       el.hidden = next.status !== "open";
     },
   };
