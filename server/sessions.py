@@ -61,6 +61,7 @@ class Sessions:
         self._by_code: dict[str, str] = {}
         self._loading: dict[str, asyncio.Lock] = {}
         self._listed_at = 0.0
+        self._relisting: asyncio.Future[dict[str, str]] | None = None
         self.opinions = OpinionGroups()
         self.windows = WindowScheduler(store)
         self.listeners: list[ChangeListener] = []  # told of every session's changes
@@ -82,11 +83,21 @@ class Sessions:
     async def _relist(self) -> None:
         """Read the stored sessions again on a miss (at most five times a second, so
         guessed codes cost little): on a shared store (Redis) another worker may
-        have created the session asked for."""
+        have created the session asked for. A miss while a read is under way waits
+        for that read: a hall joining a new session through another worker at once
+        had all but the first join answered `not_found`."""
+        if self._relisting is not None:
+            await asyncio.shield(self._relisting)
+            return
         if time.monotonic() - self._listed_at < RELIST_EVERY_S:
             return
         self._listed_at = time.monotonic()
-        for session_id, code in (await self._store.sessions()).items():
+        self._relisting = asyncio.ensure_future(self._store.sessions())
+        try:
+            listed = await asyncio.shield(self._relisting)
+        finally:
+            self._relisting = None
+        for session_id, code in listed.items():
             self._stored.setdefault(session_id, code)
             self._by_code.setdefault(code, session_id)
 

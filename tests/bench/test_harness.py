@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from bench import profiling
 from bench.loadgen import LoadSettings, setup_bound_ms
 from bench.report import render
 
@@ -121,3 +122,21 @@ def test_the_bound_on_joining_and_connecting_grows_with_the_hall() -> None:
     large = LoadSettings(10_000, 2, 1, 60_000, Path("."))
     assert setup_bound_ms(small) >= 2 * 60_000
     assert setup_bound_ms(large) > setup_bound_ms(small) + 9_000 * 10
+
+
+def test_each_worker_is_profiled_apart_and_together(tmp_path: Path) -> None:
+    """`--profile` on the redis target: one file a worker, summed, and each worker's
+    own share, the session's owner marked (bench/profiling.py)."""
+    files = profiling.files_for(tmp_path / "redis-burst.txt", (11, 12, 13))
+    assert [f.name for f in files] == [f"redis-burst-worker{k}.txt" for k in (1, 2, 3)]
+    assert profiling.files_for(tmp_path / "plenary.txt", (11,)) == [tmp_path / "plenary.txt"]
+    for number, path in enumerate(files):
+        path.write_text(f"main (a.py:1);run (server/runner.py:9) {number + 1}\n")
+    found = profiling.summarize_workers(files, owner=1)
+    assert found["samples"] == 6
+    assert found["ours"] == [["run (server/runner.py:9)", 1.0]]
+    assert [(w["worker"], w["owner"], w["samples"]) for w in found["workers"]] == [
+        (1, False, 1),
+        (2, True, 2),
+        (3, False, 3),
+    ]
