@@ -85,17 +85,12 @@ class SessionLinks:
         return f"{self.base_url}/{view}#token={token}"
 
 
-class LiveSession(Protocol):
-    """One session as served on this worker: its owner's runner, or a replica."""
+class LiveSession(_Linked, Protocol):
+    """One session as served on this worker: its owner's runner, or a replica
+    (its state, head and base_url are those the links derive from)."""
 
     @property
     def session_id(self) -> str: ...
-
-    @property
-    def state(self) -> SessionState: ...
-
-    @property
-    def head(self) -> str: ...
 
     @property
     def head_short(self) -> str | None: ...
