@@ -110,6 +110,18 @@ class OpinionGroups:
         for hook in self.on_result:
             hook(runner, result)
 
+    def taken_over(self, runner: LiveSession) -> None:
+        """This worker now owns a session it replicated: the groups it holds are the
+        old owner's, maybe from before its last ratings, so they are recomputed once
+        here (then published) without waiting for new ratings."""
+        watch = self._watches.setdefault(runner.session_id, _Watch(done_at=self._clock()))
+        if watch.task is not None:
+            return  # a recompute is under way here already
+        if watch.timer is not None:
+            watch.timer.cancel()
+            watch.timer = None
+        watch.task = asyncio.create_task(self._recompute(runner, watch))
+
     def _consider(self, runner: LiveSession) -> None:
         if not runner.owner:
             return  # a replica: its groups are carried from the owner

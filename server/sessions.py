@@ -195,6 +195,8 @@ class Sessions:
         """Serve `served` from `inner` (a takeover, or a lease lost); call with its lock held."""
         old = served.swap(inner)
         self._carry(served)
+        if isinstance(old, Replica) and not isinstance(inner, Replica):
+            self.opinions.taken_over(served)
         await old.stop()
         self.windows.check(served)  # kept by the owner only
 

@@ -129,3 +129,29 @@ async def test_a_growing_hall_waits_for_a_share_of_the_ratings_held(store: Sqlit
         assert len(latest.points) == 32
     finally:
         await runner.stop()
+
+
+async def test_a_session_taken_over_recomputes_the_groups_it_was_carried(
+    store: SqliteStore,
+) -> None:
+    """On Redis a replica shows the owner's groups; the worker that takes the session
+    over recomputes them at once, even with no rating since (they may predate the last)."""
+    runner, groups = await started(store, every=1000, seconds=86400)
+    try:
+        for i in range(6):
+            await rate(runner, i)
+        carried = compute(recount(runner.state.opinions))  # the old owner's last result
+        for i in range(6, 12):
+            await rate(runner, i)
+        groups.carried(runner, carried)
+        assert runner.opinions is carried
+        await asyncio.sleep(0.05)  # room for a recompute that must not start
+        assert groups.recomputes("s1") == 0
+        groups.taken_over(runner)
+        await asyncio.wait_for(until_recomputed(groups, 1), 10)
+        latest = groups.latest("s1")
+        assert latest is not None
+        assert latest.points == compute(recount(runner.state.opinions)).points
+        assert len(latest.points) == 12
+    finally:
+        await runner.stop()

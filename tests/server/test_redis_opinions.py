@@ -2,7 +2,9 @@
 workers that replicate the session show the owner's result (server/opinions.py,
 server/replica.py), checked against a computation of the log's ratings made here."""
 
+import asyncio
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,7 @@ from facilitation.opinions import compute
 from tests.live import LiveServer, Peer, proposition
 from tests.opinion_play import OPINION_CONSENSUS_P1, grouped, play
 from tests.redis_live import RedisServer
-from tests.server.test_redis_cluster import three_workers
+from tests.server.test_redis_cluster import health, three_workers
 
 
 def from_the_log(redis_server: RedisServer, session_id: str) -> SessionState:
@@ -71,6 +73,24 @@ async def test_replicas_show_the_owners_opinion_groups(
     assert on_c == on_a
     projected = json.dumps(display_c.messages)
     assert not any(pid in projected for pid in played.participant_ids)
+
+    # A stops; the worker that takes the session over recomputes the groups it was
+    # carried, publishes them, and the console on B still shows the same groups.
+    published = latest_entry(redis_server, played.session_id)
+    await played.close()
+    a.stop()
+    deadline = time.monotonic() + 15
+    while latest_entry(redis_server, played.session_id) == published:
+        assert time.monotonic() < deadline, "no worker published groups after the takeover"
+        await asyncio.sleep(0.05)
+    assert sum(health(w)["owned_sessions"] for w in (b, c)) == 1
+    again = await console_b.until(lambda v: grouped(v) and v["opinions"] == owners, timeout=10)
+    assert partition(again["opinions"]["points"]) == partition(expected["points"])
     for peer in (console_b, display_c, phone_c):
         await peer.close()
-    await played.close()
+
+
+def latest_entry(redis_server: RedisServer, session_id: str) -> str:
+    """The id of the owner's latest published groups."""
+    entries = redis_server.client().xrevrange(f"plenary:opinions:{session_id}", count=1)
+    return str(entries[0][0]) if entries else ""
