@@ -7,7 +7,11 @@ Fills an `OpinionMatrix` with participants who rate by three hidden profiles
 projection, base clusters, 2-5 groups by silhouette, representative
 propositions, consensus). numpy's thread pools are pinned to one thread before
 numpy loads, so the figure is one core's. Also reports the incremental cost of
-one rating change (`OpinionMatrix.set`). Target: recompute < 0.5 s.
+one rating change (`OpinionMatrix.set`), the copy a recompute starts from
+(`copy_of`), every placed participant's group looked up once (what the phones'
+feed does after each recompute once results are public), and on Redis the
+owner's encoding of a result for the replicas and a replica's decoding of it
+(`to_json`, `from_json`). Target: recompute < 0.5 s.
 """
 
 import os
@@ -20,8 +24,16 @@ import json  # noqa: E402
 import random  # noqa: E402
 import statistics  # noqa: E402
 import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
 
-from facilitation.opinions import OpinionMatrix, compute  # noqa: E402
+from facilitation.opinions import (  # noqa: E402
+    OpinionMatrix,
+    Opinions,
+    compute,
+    copy_of,
+    from_json,
+    to_json,
+)
 
 POSITIONS = (1.0, 0.5, 0.0, -0.5, -1.0)
 TARGET_SECONDS = 0.5
@@ -40,6 +52,26 @@ def filled(participants: int, propositions: int, seed: int = 1) -> OpinionMatrix
                 x = profile[j] if rng.random() > 0.15 else rng.choice(POSITIONS)
                 matrix.set(f"u{i:06d}", f"q{j:03d}", x)
     return matrix
+
+
+def around_a_recompute(matrix: OpinionMatrix, result: Opinions, repeat: int) -> dict[str, float]:
+    """Median seconds of what surrounds one recompute (see the module's docstring)."""
+    body = json.dumps(to_json(result))
+    steps: dict[str, Callable[[], object]] = {
+        "copy_s": lambda: copy_of(matrix),
+        "groups_of_everyone_s": lambda: [result.group_of(pid) for pid in result.points],
+        "publish_s": lambda: json.dumps(to_json(result)),
+        "take_s": lambda: from_json(json.loads(body)),
+    }
+    found: dict[str, float] = {}
+    for name, step in steps.items():
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            step()
+            times.append(time.perf_counter() - start)
+        found[name] = statistics.median(times)
+    return found | {"published_bytes": len(body)}
 
 
 def main() -> None:
@@ -68,6 +100,7 @@ def main() -> None:
     per_change = (time.perf_counter() - start) / changes
     figures = {
         "participants": args.participants,
+        **around_a_recompute(matrix, result, args.repeat),
         "propositions": args.propositions,
         "groups": groups,
         "recompute_median_s": statistics.median(times),
