@@ -11,8 +11,10 @@ the type hints name.
 
 import hashlib
 import types
+from collections.abc import Callable
 from dataclasses import fields, is_dataclass
 from functools import cache
+from operator import attrgetter
 from typing import Any, Final, Literal, Union, get_args, get_origin, get_type_hints
 
 from .errors import FacilitationError
@@ -24,78 +26,192 @@ class SnapshotError(ValueError):
 
 
 def encode(state: SessionState) -> dict[str, Any]:
-    return {"format": FORMAT, "state": _encode(state, SessionState)}
+    return {"format": FORMAT, "state": _encoder(SessionState)(state)}
 
 
 def decode(data: object) -> SessionState:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise SnapshotError("The snapshot is of another state shape (or not a snapshot).")
-    state = _decode(data.get("state"), SessionState, "state")
+    try:
+        state = _decoder(SessionState)(data.get("state"))
+    except _Bad as bad:
+        raise SnapshotError(f"state{bad.where}: {bad.reason}") from None
     assert isinstance(state, SessionState)
     return state
 
 
-def _encode(value: Any, hint: Any) -> Any:
+# Encoders and decoders are built once per type hint, not worked out again for
+# every value: a hall of 10,000 holds about 20,000 dataclass instances, and a
+# walk that asked each one's hints and origin took 5.5 times as long as the
+# JSON encoding of its result (`python -m bench.snapshot_bench`), on the event
+# loop, at the end of a burst (docs/benchmarks.md, "A hall of 10,000").
+Encoder = Callable[[Any], Any]
+Decoder = Callable[[Any], Any]
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _optional(args: tuple[Any, ...]) -> Any:
+    return next(a for a in args if a is not type(None))
+
+
+@cache
+def _encoder(hint: Any) -> Encoder:
     origin, args = get_origin(hint), get_args(hint)
-    if value is None:
-        return None
     if isinstance(hint, type) and is_dataclass(hint):
-        hints = _hints(hint)
-        return {f: _encode(getattr(value, f), hints[f]) for f in hints}
+        return _dataclass_encoder(hint)
     if origin in (Union, types.UnionType):
-        return _encode(value, next(a for a in args if a is not type(None)))
+        inner = _encoder(_optional(args))
+        return inner if inner is _same else lambda value: None if value is None else inner(value)
     if origin is list or (origin is tuple and args[-1:] == (...,)):
-        return [_encode(item, args[0]) for item in value]
+        item = _encoder(args[0])
+        return list if item is _same else lambda value: [item(i) for i in value]
     if origin is set:
-        return sorted(_encode(item, args[0]) for item in value)
+        item = _encoder(args[0])
+        return sorted if item is _same else lambda value: sorted(item(i) for i in value)
     if origin is dict:
-        return {key: _encode(item, args[1]) for key, item in value.items()}
-    return value
+        item = _encoder(args[1])
+        return dict if item is _same else lambda value: {k: item(v) for k, v in value.items()}
+    return _same  # str, int, float, bool, Literal: JSON as they are
 
 
-def _decode(value: Any, hint: Any, where: str) -> Any:
+def _dataclass_encoder(cls: type) -> Encoder:
+    coded = [(name, _encoder(hint)) for name, hint in _hints(cls).items()]
+    plain = tuple(name for name, code in coded if code is _same)
+    rich = tuple((name, code) for name, code in coded if code is not _same)
+    # attrgetter reads every plain field in one call; it gives a bare value for one name.
+    take = attrgetter(*plain) if plain else (lambda value: ())
+    if len(plain) == 1:
+        take = _one(take)
+
+    def encoded(value: Any) -> Any:
+        if value is None:
+            return None
+        out = dict(zip(plain, take(value), strict=True))
+        for name, code in rich:
+            out[name] = code(getattr(value, name))
+        return out
+
+    return encoded
+
+
+def _one(take: Callable[[Any], Any]) -> Callable[[Any], tuple[Any, ...]]:
+    return lambda value: (take(value),)
+
+
+class _Bad(Exception):
+    """Where in the data (built from the inside out) and why it is not a snapshot."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.where = ""
+
+
+def _within(bad: _Bad, step: str) -> _Bad:
+    bad.where = f"{step}{bad.where}"
+    return bad
+
+
+@cache
+def _decoder(hint: Any) -> Decoder:
     origin, args = get_origin(hint), get_args(hint)
     if origin in (Union, types.UnionType):
-        if value is None and type(None) in args:
-            return None
-        return _decode(value, next(a for a in args if a is not type(None)), where)
+        inner = _decoder(_optional(args))
+        if type(None) not in args:
+            return inner
+        return lambda value: None if value is None else inner(value)
     if isinstance(hint, type) and is_dataclass(hint):
-        hints = _hints(hint)
-        if not isinstance(value, dict) or set(value) != set(hints):
-            raise SnapshotError(f"{where}: not the fields of {hint.__name__}.")
-        built = {f: _decode(value[f], hints[f], f"{where}.{f}") for f in hints}
-        return _build(hint, built)
-    if origin is list or origin is tuple or origin is set:
-        if not isinstance(value, list):
-            raise SnapshotError(f"{where}: a list was expected.")
-        items = [_decode(item, args[0], f"{where}[]") for item in value]
-        return items if origin is list else tuple(items) if origin is tuple else set(items)
+        return _dataclass_decoder(hint)
+    if origin in (list, tuple, set):
+        return _sequence_decoder(origin, _decoder(args[0]))
     if origin is dict:
-        if not isinstance(value, dict):
-            raise SnapshotError(f"{where}: an object was expected.")
-        return {str(k): _decode(item, args[1], f"{where}.{k}") for k, item in value.items()}
+        return _mapping_decoder(_decoder(args[1]))
     if origin is Literal:
-        if value not in args:
-            raise SnapshotError(f"{where}: {value!r} is not one of {args}.")
+        return _literal_decoder(args)
+    return _scalar_decoder(hint)
+
+
+def _dataclass_decoder(cls: type) -> Decoder:
+    coded = tuple((name, _decoder(hint)) for name, hint in _hints(cls).items())
+    names = frozenset(name for name, _ in coded)
+
+    def decoded(value: Any) -> Any:
+        if not isinstance(value, dict) or value.keys() != names:
+            raise _Bad(f"not the fields of {cls.__name__}.")
+        built = {}
+        for name, code in coded:
+            try:
+                built[name] = code(value[name])
+            except _Bad as bad:
+                raise _within(bad, f".{name}") from None
+        try:
+            return cls(**built)
+        except (ValueError, FacilitationError) as error:  # the settings' own checks refused it
+            raise SnapshotError(f"{cls.__name__}: {error}") from None
+
+    return decoded
+
+
+def _sequence_decoder(origin: Any, item: Decoder) -> Decoder:
+    def decoded(value: Any) -> Any:
+        if not isinstance(value, list):
+            raise _Bad("a list was expected.")
+        try:
+            items = [item(i) for i in value]
+        except _Bad as bad:
+            raise _within(bad, "[]") from None
+        return items if origin is list else tuple(items) if origin is tuple else set(items)
+
+    return decoded
+
+
+def _mapping_decoder(item: Decoder) -> Decoder:
+    def decoded(value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise _Bad("an object was expected.")
+        out = {}
+        for key, entry in value.items():
+            try:
+                out[str(key)] = item(entry)
+            except _Bad as bad:
+                raise _within(bad, f".{key}") from None
+        return out
+
+    return decoded
+
+
+def _literal_decoder(allowed: tuple[Any, ...]) -> Decoder:
+    def decoded(value: Any) -> Any:
+        if value not in allowed:
+            raise _Bad(f"{value!r} is not one of {allowed}.")
         return value
-    return _scalar(value, hint, where)
+
+    return decoded
 
 
-def _build(cls: Any, values: dict[str, Any]) -> Any:
-    try:
-        return cls(**values)
-    except (ValueError, FacilitationError) as error:  # the settings' own checks refused it
-        raise SnapshotError(f"{cls.__name__}: {error}") from None
+_KINDS: Final[dict[type, tuple[type, ...]]] = {
+    str: (str,),
+    bool: (bool,),
+    int: (int,),
+    float: (int, float),
+}
 
 
-def _scalar(value: Any, hint: Any, where: str) -> Any:
-    kinds = {str: (str,), bool: (bool,), int: (int,), float: (int, float)}
-    allowed = kinds.get(hint)
+def _scalar_decoder(hint: Any) -> Decoder:
+    allowed = _KINDS.get(hint)
     if allowed is None:
-        raise SnapshotError(f"{where}: no snapshot form for {hint!r}.")
-    if not isinstance(value, allowed) or (hint is not bool and isinstance(value, bool)):
-        raise SnapshotError(f"{where}: a {hint.__name__} was expected.")
-    return value
+        raise SnapshotError(f"No snapshot form for {hint!r}.")
+    exact = hint is bool
+
+    def decoded(value: Any) -> Any:
+        if not isinstance(value, allowed) or (not exact and isinstance(value, bool)):
+            raise _Bad(f"a {hint.__name__} was expected.")
+        return value
+
+    return decoded
 
 
 @cache

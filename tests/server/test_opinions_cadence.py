@@ -110,10 +110,10 @@ async def test_recompute_after_t_seconds_with_few_ratings(store: SqliteStore) ->
 
 
 async def test_a_growing_hall_waits_for_a_share_of_the_ratings_held(store: SqliteStore) -> None:
-    """Past opinions_every / GROWTH ratings, a recompute waits for GROWTH (a quarter)
-    of the ratings held as well, so a hall's burst costs recomputes linear in its size.
-    With opinions_every 2, 40 ratings one by one: a recompute at 2, 4, 6, 8 ratings
-    (every 2), then at 11, 15, 20, 27 and 36 (a quarter of those held), not 20 of them."""
+    """Past opinions_every / GROWTH ratings, a recompute waits for GROWTH (half) of
+    the ratings held as well, so a hall's burst costs recomputes linear in its size.
+    With opinions_every 2, 40 ratings one by one: a recompute at 2 and 4 ratings
+    (every 2), then at 8, 16 and 32 (half of those held are new), not 20 of them."""
     runner, groups = await started(store, every=2, seconds=86400, participants=40)
     try:
         at: list[int] = []  # ratings held at each recompute
@@ -122,10 +122,10 @@ async def test_a_growing_hall_waits_for_a_share_of_the_ratings_held(store: Sqlit
             if groups.running("s1"):
                 at.append(i + 1)
                 await until_recomputed(groups, len(at))
-        assert at == [2, 4, 6, 8, 11, 15, 20, 27, 36]
+        assert at == [2, 4, 8, 16, 32]
         assert groups.recomputes("s1") == len(at)
         latest = groups.latest("s1")
         assert latest is not None
-        assert len(latest.points) == 36
+        assert len(latest.points) == 32
     finally:
         await runner.stop()
