@@ -19,10 +19,10 @@ replica.
 
 A forwarded command is sent to the owner once, and waited for as long as that
 owner holds the lease and listens on its channel, however slow it is (a loaded
-owner is not a gone one): every FORWARD_CHECK_S the command checks that the
-lease still names the owner and that someone listens there (one read per
-session, shared by the commands waiting on it), and the lease watch wakes it
-as soon as it sees the lease move. A command whose owner loses the lease
+owner is not a gone one): every second the command checks that the lease
+still names the owner and that someone listens there (one read per session,
+shared by the commands waiting on it), and the lease watch wakes it as soon
+as it sees the lease move (server/owner_wait.py). A command whose owner loses the lease
 meanwhile is sent on to the next owner at once, and so is one that provably
 did not arrive (nobody listened on the owner's channel, or the worker there
 no longer owns the session) or whose owner nobody has listened for since,
@@ -48,13 +48,12 @@ the command).
 
 import asyncio
 import contextlib
-import dataclasses
 import logging
 import math
 import time
 import uuid
 from collections.abc import Coroutine, Iterator
-from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from redis.exceptions import RedisError
 
@@ -64,9 +63,10 @@ from facilitation.commands import Command
 
 from .command_codec import decode_command, encode
 from .errors import ApiError, refusal
-from .forwarding import Forwarder, Message, Missing
-from .lease import pause
+from .forwarding import Forwarder, Message
+from .lease import lease_owner, pause
 from .live import Ack, Request
+from .owner_wait import OwnerWaits
 from .redis_store import RedisStore
 from .replica import Replica
 from .runner import SessionRunner
@@ -76,7 +76,6 @@ if TYPE_CHECKING:
     from .sessions import Sessions
 
 log = logging.getLogger("plenary.cluster")
-T = TypeVar("T")
 WATCH_EVERY_S: Final = 0.5
 # An owner heard on its channel, then not for this long, is gone: a living
 # worker is subscribed from before it takes any lease, and a dropped
@@ -91,11 +90,6 @@ ABSENT_S: Final = 1.0
 # the lease and listens is waited for that long, however slow (a loaded owner's
 # group commits took up to 5 s in the 10,000 session's benchmark).
 FORWARD_PATIENCE_S: Final = 7.0
-# While a command waits for an owner, it checks this often that the lease still
-# names that owner and that the owner still listens on its channel (one read per
-# session serves every command waiting there); the lease watch wakes it sooner
-# when it sees the lease move.
-FORWARD_CHECK_S: Final = 1.0
 OWNERS_FOLLOWED: Final = 3  # owners a forwarded command is sent on to before `unavailable`
 # The holder of the request records forwarded commands without a request_id
 # get (not a role, so never a token holder's namespace: server/auth.py).
@@ -125,10 +119,9 @@ class Cluster:
         self._taking: set[str] = set()  # sessions being taken from an owner found gone
         self._heard: set[str] = set()  # owners heard on their channel (alive at some look)
         self._absent: dict[str, float] = {}  # owner heard before -> since when nobody listens
-        self._waiting: dict[str, set[_Waiting]] = {}  # session -> forwarded commands waiting
-        self._checks: dict[str, _Check] = {}  # session -> the last check of its owner
+        self._waits = OwnerWaits(self.forwarder, store, ABSENT_S)  # forwarded commands waiting
         self._looks = 0  # looks begun: orders them with the commands waiting
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
         await self.forwarder.start()
@@ -140,6 +133,7 @@ class Cluster:
             await asyncio.wait([self._task], timeout=5)
         for task in list(self._tasks):
             task.cancel()
+        self._waits.cancel()
         await self.forwarder.close()
 
     async def open(self, session_id: str) -> Inner:
@@ -178,13 +172,13 @@ class Cluster:
         self._looks += 1
         began = self._looks
         leases = await self._store.lease_values([s.session_id for s in replicas])
-        owners = {_owner(lease) for lease in leases.values()} - {None, self.owner}
+        owners = {lease_owner(lease) for lease in leases.values()} - {None, self.owner}
         listening = await self.forwarder.listening([self.owner, *sorted(o for o in owners if o)])
         self._listened(listening)
         for served in replicas:
             lease = leases[served.session_id]
-            owner = _owner(lease)
-            self._saw_owner(served.session_id, owner, began)
+            owner = lease_owner(lease)
+            self._waits.saw_owner(served.session_id, owner, began)
             if isinstance(served.inner, Replica):
                 served.inner.owner_name = owner
             if lease is None or owner == self.owner:
@@ -221,12 +215,10 @@ class Cluster:
 
         self._spawn(taking())
 
-    def _spawn(self, work: Coroutine[Any, Any, T]) -> "asyncio.Task[T]":
-        """A task of this worker's, cancelled when it stops."""
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-        return task
 
     async def take_over(self, served: Served, dead: str | None = None) -> bool:
         """Take the session's lease (free, or `dead`: the lease of an owner found gone)
@@ -251,7 +243,7 @@ class Cluster:
                 raise
             await self._sessions.swap(served, runner)
             self.takeovers += 1
-            self._saw_owner(session_id, self.owner, self._looks + 1)
+            self._waits.saw_owner(session_id, self.owner, self._looks + 1)
         log.warning(
             "took over session %s at seq %d (lease %s) in %.2f s",
             session_id,
@@ -322,7 +314,9 @@ class Cluster:
                 continue
             if owner == gone or time.monotonic() >= deadline:
                 break  # its lease did not move in time, or the patience ran out
-            answer = await self._send(replica.session_id, owner, message, patience)
+            answer = await self._waits.send(
+                replica.session_id, owner, message, patience, self._looks
+            )
             if isinstance(answer, dict) and "ack" in answer:
                 return await self._answered(replica, answer)
             if answer == "silent":  # the owner, holding the lease, did not answer in time
@@ -332,94 +326,6 @@ class Cluster:
             gone, followed = owner, followed + 1  # nobody listens, it moved, or the lease did
             deadline = min(time.monotonic() + self._store.leases.ttl_ms / 1000 + 1, patience)
         return refusal(ApiError("unavailable", _NO_OWNER))
-
-    async def _send(
-        self, session_id: str, owner: str, message: Message, patience: float
-    ) -> Message | Missing | Literal["moved"]:
-        """The owner's answer, or why none came: "moved" as soon as the lease stops
-        naming `owner` while the command waits (the owner died or was fenced),
-        "absent" once nobody listens on its channel for ABSENT_S, "silent" when no
-        answer came by `patience` (a monotonic time). The message is sent once: an
-        owner that holds the lease and listens is waited for, not sent it again."""
-        waits = self._waiting.setdefault(session_id, set())
-        waiting = _Waiting(owner, self._looks)
-        waits.add(waiting)
-        timeout = patience - time.monotonic()
-        sending = asyncio.ensure_future(self.forwarder.send(owner, message, timeout))
-        watching = asyncio.ensure_future(waiting.moved.wait())
-        try:
-            return await self._answer_of(session_id, owner, sending, watching)
-        finally:
-            watching.cancel()
-            if not sending.done():
-                sending.cancel()  # an answer that comes later is dropped (forwarding.py)
-            waits.discard(waiting)
-            if not waits and self._waiting.get(session_id) is waits:
-                del self._waiting[session_id]
-                self._checks.pop(session_id, None)
-
-    async def _answer_of(
-        self,
-        session_id: str,
-        owner: str,
-        sending: "asyncio.Future[Message | Missing]",
-        watching: "asyncio.Future[Any]",
-    ) -> Message | Missing | Literal["moved"]:
-        """Wait for the answer, checking every FORWARD_CHECK_S that `owner` still
-        holds the lease and listens on its channel."""
-        unheard: float | None = None  # since when the checks find nobody listening
-        while True:
-            since = time.monotonic()
-            await asyncio.wait(
-                [sending, watching], timeout=FORWARD_CHECK_S, return_when=asyncio.FIRST_COMPLETED
-            )
-            seen: _Seen = "unknown"
-            if not sending.done() and not watching.done():
-                checking = self._still(session_id, owner, since)
-                await asyncio.wait(
-                    [sending, watching, checking], return_when=asyncio.FIRST_COMPLETED
-                )
-                if checking.done() and not checking.cancelled():
-                    seen = checking.result()
-            if sending.done():
-                return sending.result()
-            if watching.done() or seen == "moved":
-                return "moved"
-            if seen != "unheard":
-                unheard = None  # "there", or not known (Redis did not answer): wait on
-            elif unheard is None:
-                unheard = since
-            elif time.monotonic() - unheard >= ABSENT_S:
-                return "absent"
-
-    def _still(self, session_id: str, owner: str, since: float) -> "asyncio.Future[_Seen]":
-        """Whether the session's lease still names `owner` and it still listens, read
-        at `since` or later: one read at a time per session, shared by the commands
-        waiting there."""
-        check = self._checks.get(session_id)
-        if check is None or check.owner != owner or check.began < since:
-            seen = self._spawn(self._read_owner(session_id, owner))
-            check = self._checks[session_id] = _Check(owner, time.monotonic(), seen)
-        return check.seen
-
-    async def _read_owner(self, session_id: str, owner: str) -> "_Seen":
-        try:
-            leases = await self._store.lease_values([session_id])
-            if _owner(leases[session_id]) != owner:
-                return "moved"
-            listening = await self.forwarder.listening([owner])
-        except (RedisError, OSError) as error:
-            log.warning("could not check the owner of %s: %s", session_id, error)
-            return "unknown"
-        return "there" if listening[owner] else "unheard"
-
-    def _saw_owner(self, session_id: str, owner: str | None, look: int) -> None:
-        """The lease names `owner` as read by look number `look`: wake the commands
-        waiting for another owner since before that look began (a command that found
-        its owner later may have read a newer lease; the next look sees it too)."""
-        for waiting in self._waiting.get(session_id, ()):
-            if waiting.owner != owner and waiting.since < look:
-                waiting.moved.set()
 
     async def _answered(self, replica: Replica, answer: Message) -> Ack:
         """The owner's ack, once this worker's replica shows what it answers."""
@@ -441,7 +347,7 @@ class Cluster:
                 if replica.owner_name is not None and replica.owner_name != gone:
                     return replica.owner_name
                 leases = await self._store.lease_values([replica.session_id])
-                owner = _owner(leases[replica.session_id])
+                owner = lease_owner(leases[replica.session_id])
                 if owner != gone or time.monotonic() >= deadline:
                     replica.owner_name = owner
                     return owner
@@ -476,36 +382,8 @@ class Cluster:
         owned = sum(1 for s in self._sessions.all() if s.owner)
         return {
             "replicated_sessions": len(self._sessions.all()) - owned,
-            "forwarded_waiting": sum(len(waits) for waits in self._waiting.values()),
+            "forwarded_waiting": self._waits.count,
         }
-
-
-@dataclasses.dataclass(eq=False)
-class _Waiting:
-    """A forwarded command waiting for `owner`'s answer since look number `since`."""
-
-    owner: str
-    since: int
-    moved: asyncio.Event = dataclasses.field(default_factory=asyncio.Event)
-
-
-# What a check of a session's owner found: it holds the lease and listens, the lease
-# names another (or none), it holds the lease but nobody listens, or Redis did not answer.
-_Seen = Literal["there", "moved", "unheard", "unknown"]
-
-
-@dataclasses.dataclass(frozen=True)
-class _Check:
-    """A read of whether `owner` still holds the session's lease and listens, begun
-    at `began` (monotonic)."""
-
-    owner: str
-    began: float
-    seen: "asyncio.Future[_Seen]"
-
-
-def _owner(lease: str | None) -> str | None:
-    return lease.split(" ")[0] if lease else None
 
 
 @contextlib.contextmanager

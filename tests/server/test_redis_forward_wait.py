@@ -23,7 +23,7 @@ from tests.redis_live import RedisServer
 LEASE_MS = "15000"
 # How long the second command waits for the paused owner: more than the 5 s a
 # forwarded command used to wait before `unavailable`, less than FORWARD_PATIENCE_S.
-SLOW_S = 5.6
+SLOW_S = 5.4
 
 
 def publishes(redis_server: RedisServer) -> int:
@@ -136,7 +136,7 @@ async def test_an_answer_after_the_timeout_is_dropped_and_nothing_stays_waiting(
     async def never(message: Message) -> Message:
         raise AssertionError("the sender is never sent commands")
 
-    owner = Forwarder(redis_server.url, "owner-x", slow_owner)
+    owner = Forwarder(redis_server.url, "owner-x", slow_owner)  # a worker's own channel
     sender = Forwarder(redis_server.url, "sender-x", never)
     await owner.start()
     await sender.start()
@@ -151,5 +151,4 @@ async def test_an_answer_after_the_timeout_is_dropped_and_nothing_stays_waiting(
         assert [m["n"] for m in handled] == [1, 2]  # each sent once
         assert sender.pending == 0
     finally:
-        await sender.close()
-        await owner.close()
+        await asyncio.gather(sender.close(), owner.close())
