@@ -217,7 +217,10 @@ def run(args: argparse.Namespace) -> Json:
             args.memory_pause,
         ),
         "session": lambda: run_session(
-            args.session_seconds, dataclasses.replace(settings, n=args.session_n), args.targets
+            args.session_seconds,
+            dataclasses.replace(settings, n=args.session_n),
+            args.targets,
+            profile_dir,
         ),
         "restart": lambda: run_restart(args.restart_events, args.repeat, args.seed, out),
         "core": run_core,

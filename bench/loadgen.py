@@ -77,10 +77,12 @@ def run_load(
     settings: LoadSettings,
     extra: Json,
     profile_to: Path | None = None,
+    profile_seconds: int = profiling.SECONDS,
 ) -> Json:
     """Run bench/load/coordinator.mjs with a plan; return the JSON it prints.
 
-    With `profile_to`, py-spy samples the server during the burst into that file
+    With `profile_to`, py-spy samples the server for `profile_seconds` from the
+    scenario's ready mark (the burst, or the session's start) into that file
     (each worker of the `redis` target into its own: profiling.files_for).
     """
     setup_ms = setup_bound_ms(settings)
@@ -114,7 +116,7 @@ def run_load(
             profiling.wait_for_mark(log, offset, coordinator, fence)
             pids = target.worker_pids
             for pid, out in zip(pids, profiling.files_for(profile_to, pids), strict=True):
-                samplers.append(profiling.record(pid, profiling.SECONDS, out, log))
+                samplers.append(profiling.record(pid, profile_seconds, out, log))
         try:
             stdout, _ = coordinator.communicate(timeout=fence)
         finally:
@@ -122,7 +124,7 @@ def run_load(
                 coordinator.kill()
                 coordinator.wait()
         for sampler in samplers:
-            sampler.wait(timeout=30)
+            sampler.wait(timeout=30 + profile_seconds)
     if coordinator.returncode != 0:
         tail = log.read_text(errors="replace")[-2000:]
         raise RuntimeError(f"load generator failed ({scenario} on {target.name}):\n{tail}")

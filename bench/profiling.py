@@ -3,7 +3,8 @@
 py-spy samples the running server from outside (no code change, no
 slowdown worth mentioning); the harness attaches it when the load generator
 says the room is connected and the burst is next, so the profile holds the
-burst alone, not the joins and connects before it.
+burst alone, not the joins and connects before it. The session scenario is
+sampled the same way from its start, for as many seconds as it is meant to last.
 
 On the `redis` target every worker is sampled, each into its own file
 (`files_for`), and the summary says which one owned the session: the owner
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 Json = dict[str, Any]
-READY_MARK = "burst: ready"
+READY_MARKS = ("burst: ready", "session: ready")  # on the load generator's stderr
 SAMPLE_RATE = 500  # per second
 PAUSE_MS = 1500  # the load generator waits this long for py-spy to attach
 SECONDS = 5  # the pause, the burst and the final tally; the room stays until 3 pauses after
@@ -46,7 +47,8 @@ def wait_for_mark(
 ) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and coordinator.poll() is None:
-        if READY_MARK in log.read_text(errors="replace")[offset:]:
+        text = log.read_text(errors="replace")[offset:]
+        if any(mark in text for mark in READY_MARKS):
             return
         time.sleep(0.02)
     raise TimeoutError("the load generator never said the burst was next")

@@ -178,11 +178,11 @@ def render_burst(burst: Json, settings: Json) -> str:
     return text
 
 
-def render_profile(profile: Json, label: str = "Plenary") -> str:
+def render_profile(profile: Json, label: str = "Plenary", what: str = "the burst") -> str:
     rows = [[f"`{frame}`", f"{share:.1%}"] for frame, share in profile["self"]]
     mine = [[f"`{frame}`", f"{share:.1%}"] for frame, share in profile["ours"]]
     intro = (
-        f"### Where {label} spent the burst (py-spy, {profile['samples']} samples, "
+        f"### Where {label} spent {what} (py-spy, {profile['samples']} samples, "
         f"raw stacks in `{profile['file']}`)"
     )
     own = table(["function (on top of the stack)", "share of samples"], rows)
@@ -280,7 +280,10 @@ def render_session(session: Json, name: str = "plenary") -> str:
         "display max (ms)",
         "never shown",
     ]
-    return intro + "\n\n" + table(header, rows)
+    text = intro + "\n\n" + table(header, rows)
+    if "profile" in session:
+        text += "\n\n" + render_profile(session["profile"], TARGET_LABELS[name], "the session")
+    return text
 
 
 def render_restart(restart: Json) -> str:

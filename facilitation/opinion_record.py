@@ -177,7 +177,7 @@ def console(state: SessionState, opinions: Opinions | None) -> dict[str, Any]:
     if opinions is None:
         return {"placed": 0, "groups": [], "points": [], "min_group_size": _least(state)}
     positions = _positions(state)
-    labels = {pid: g.label for g in opinions.groups for pid in g.members}
+    labels = opinions.labels
     points = sorted(
         [round(x, CONSOLE_DIGITS), round(y, CONSOLE_DIGITS), labels.get(pid)]
         for pid, (x, y) in opinions.points.items()
@@ -226,6 +226,19 @@ def own_group(state: SessionState, opinions: Opinions | None, participant_id: st
     if label is None or label not in shown:
         return None
     return {"label": label, "groups": len(shown)}
+
+
+def own_groups(state: SessionState, opinions: Opinions | None) -> dict[str, Any]:
+    """`own_group` of every participant at once, in O(participants): those it gives
+    None are left out."""
+    if opinions is None or not results_public(state):
+        return {}
+    shown = shown_groups(state, opinions)
+    found: dict[str, Any] = {}
+    for g in opinions.groups:
+        if g.label in shown:
+            found.update({pid: {"label": g.label, "groups": len(shown)} for pid in g.members})
+    return found
 
 
 def card_figures(state: SessionState, p: Proposition, opinions: Opinions | None) -> Any:

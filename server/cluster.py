@@ -17,19 +17,33 @@ replica is swapped for a runner loaded from the store. A runner whose lease
 this worker lost (fenced, taken, or not renewed in time) is swapped for a
 replica.
 
-A forwarded command waiting for an owner that loses the lease meanwhile is
-sent on to the next owner at once rather than waiting out FORWARD_TIMEOUT_S,
-and so is one that provably did not arrive (nobody listened on the owner's
-channel, or the worker there no longer owns the session). That is safe
-because every forwarded command carries a request record (the client's
-request_id, or one the forwarding worker gives it): the owner
-appends the record with the command's events in one atomic script, and the
-next owner loads the records with the log after taking the lease, so a
+A forwarded command is sent to the owner once, and waited for as long as that
+owner holds the lease and listens on its channel, however slow it is (a loaded
+owner is not a gone one): every FORWARD_CHECK_S the command checks that the
+lease still names the owner and that someone listens there (one read per
+session, shared by the commands waiting on it), and the lease watch wakes it
+as soon as it sees the lease move. A command whose owner loses the lease
+meanwhile is sent on to the next owner at once, and so is one that provably
+did not arrive (nobody listened on the owner's channel, or the worker there
+no longer owns the session) or whose owner nobody has listened for since,
+for ABSENT_S. That is safe because every forwarded command carries a request
+record (the client's request_id, or one the forwarding worker gives it): the
+owner appends the record with the command's events in one atomic script, and
+the next owner loads the records with the log after taking the lease, so a
 command the old owner recorded is answered from its record, not applied
 again; one it did not record can no longer be (its lease is gone: fenced).
 A command that finds nobody on the owner's channel waits for the lease to
-move and follows it, or takes the session over itself. One that the owner,
-still holding the lease, does not answer in time is answered `unavailable`.
+move and follows it, or takes the session over itself.
+
+All of it is bounded by FORWARD_PATIENCE_S (7 s) from when the command
+reached this worker, a second less than a phone waits for an ack before it
+sends the command again with its request_id: an answer later than that
+would reach nobody. A command still unanswered then is answered
+`unavailable` (the owner may yet record it: the phone's resend is then
+answered from its record). Its correlation id is forgotten at once, so the
+owner's late answer finds nobody waiting and is dropped; nothing else stays
+behind (the waiting entry, the shared check and the pending answer go with
+the command).
 """
 
 import asyncio
@@ -40,7 +54,7 @@ import math
 import time
 import uuid
 from collections.abc import Coroutine, Iterator
-from typing import TYPE_CHECKING, Any, Final, Literal, cast
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar, cast
 
 from redis.exceptions import RedisError
 
@@ -62,15 +76,26 @@ if TYPE_CHECKING:
     from .sessions import Sessions
 
 log = logging.getLogger("plenary.cluster")
+T = TypeVar("T")
 WATCH_EVERY_S: Final = 0.5
 # An owner heard on its channel, then not for this long, is gone: a living
 # worker is subscribed from before it takes any lease, and a dropped
 # subscription comes back within about a second (forwarding.POLL_S). Taking its
 # lease early is safe even if it lives (fencing); it costs it its sessions.
 ABSENT_S: Final = 1.0
-# How long a forwarded command waits for the answer of an owner that still
-# holds the lease; a group commit on a loaded Redis takes well under a second.
-FORWARD_TIMEOUT_S: Final = 5.0
+# How long a forwarded command waits for its answer in all, from when this worker
+# got it, however many owners it follows: a phone stops waiting for an ack after
+# 8 s (ACK_TIMEOUT_MS, client/src/connection.ts) and sends the command again with
+# its request_id, so a later answer reaches nobody and waiting on only holds memory;
+# the last second is left for the ways to the phone and back. An owner that holds
+# the lease and listens is waited for that long, however slow (a loaded owner's
+# group commits took up to 5 s in the 10,000 session's benchmark).
+FORWARD_PATIENCE_S: Final = 7.0
+# While a command waits for an owner, it checks this often that the lease still
+# names that owner and that the owner still listens on its channel (one read per
+# session serves every command waiting there); the lease watch wakes it sooner
+# when it sees the lease move.
+FORWARD_CHECK_S: Final = 1.0
 OWNERS_FOLLOWED: Final = 3  # owners a forwarded command is sent on to before `unavailable`
 # The holder of the request records forwarded commands without a request_id
 # get (not a role, so never a token holder's namespace: server/auth.py).
@@ -81,6 +106,10 @@ LEASE_POLL_S: Final = 0.1  # while a command waits for a gone owner's lease to m
 _NO_OWNER: Final = (
     "The worker running this session does not answer right now; "
     "nothing was recorded here. Try again in a moment."
+)
+_NO_ANSWER: Final = (
+    "The worker running this session did not answer in time; it may still record this. "
+    "Try again in a moment: sent again with the same request_id, it is applied once."
 )
 
 
@@ -97,8 +126,9 @@ class Cluster:
         self._heard: set[str] = set()  # owners heard on their channel (alive at some look)
         self._absent: dict[str, float] = {}  # owner heard before -> since when nobody listens
         self._waiting: dict[str, set[_Waiting]] = {}  # session -> forwarded commands waiting
+        self._checks: dict[str, _Check] = {}  # session -> the last check of its owner
         self._looks = 0  # looks begun: orders them with the commands waiting
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Task[Any]] = set()
 
     async def start(self) -> None:
         await self.forwarder.start()
@@ -191,10 +221,12 @@ class Cluster:
 
         self._spawn(taking())
 
-    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+    def _spawn(self, work: Coroutine[Any, Any, T]) -> "asyncio.Task[T]":
+        """A task of this worker's, cancelled when it stops."""
         task = asyncio.create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
 
     async def take_over(self, served: Served, dead: str | None = None) -> bool:
         """Take the session's lease (free, or `dead`: the lease of an owner found gone)
@@ -272,10 +304,12 @@ class Cluster:
         request: Request,
         at: float | None,
     ) -> Ack:
-        """Send to the lease's owner; if nobody listens there, or the lease moves while
-        the command waits for its answer, follow the lease to its next owner (this
-        worker, once it is free), waiting up to one lease's life for each."""
-        deadline = time.monotonic() + self._store.leases.ttl_ms / 1000 + 1
+        """Send to the lease's owner and wait for its answer; if nobody listens there,
+        or the lease moves while the command waits, follow the lease to its next owner
+        (this worker, once it is free), waiting up to one lease's life for each; all of
+        it within FORWARD_PATIENCE_S."""
+        patience = time.monotonic() + FORWARD_PATIENCE_S
+        deadline = min(time.monotonic() + self._store.leases.ttl_ms / 1000 + 1, patience)
         gone: str | None = None
         followed = 0
         while time.monotonic() < deadline:
@@ -286,32 +320,98 @@ class Cluster:
                     return await served.submit(command, actor, request, at)
                 gone = None  # another worker took it first: ask the lease again
                 continue
-            answer = await self._send(replica.session_id, owner, message)
+            if owner == gone or time.monotonic() >= deadline:
+                break  # its lease did not move in time, or the patience ran out
+            answer = await self._send(replica.session_id, owner, message, patience)
             if isinstance(answer, dict) and "ack" in answer:
                 return await self._answered(replica, answer)
-            if answer == "silent" or followed == OWNERS_FOLLOWED:
-                break  # "silent": the owner holds the lease but did not answer in time
+            if answer == "silent":  # the owner, holding the lease, did not answer in time
+                return refusal(ApiError("unavailable", _NO_ANSWER))
+            if followed == OWNERS_FOLLOWED:
+                break
             gone, followed = owner, followed + 1  # nobody listens, it moved, or the lease did
-            deadline = time.monotonic() + self._store.leases.ttl_ms / 1000 + 1
+            deadline = min(time.monotonic() + self._store.leases.ttl_ms / 1000 + 1, patience)
         return refusal(ApiError("unavailable", _NO_OWNER))
 
     async def _send(
-        self, session_id: str, owner: str, message: Message
+        self, session_id: str, owner: str, message: Message, patience: float
     ) -> Message | Missing | Literal["moved"]:
-        """The owner's answer, or why none came: also "moved" as soon as the lease
-        stops naming `owner` while the command waits (the owner died or was fenced)."""
+        """The owner's answer, or why none came: "moved" as soon as the lease stops
+        naming `owner` while the command waits (the owner died or was fenced),
+        "absent" once nobody listens on its channel for ABSENT_S, "silent" when no
+        answer came by `patience` (a monotonic time). The message is sent once: an
+        owner that holds the lease and listens is waited for, not sent it again."""
+        waits = self._waiting.setdefault(session_id, set())
         waiting = _Waiting(owner, self._looks)
-        self._waiting.setdefault(session_id, set()).add(waiting)
-        sending = asyncio.ensure_future(self.forwarder.send(owner, message, FORWARD_TIMEOUT_S))
+        waits.add(waiting)
+        timeout = patience - time.monotonic()
+        sending = asyncio.ensure_future(self.forwarder.send(owner, message, timeout))
         watching = asyncio.ensure_future(waiting.moved.wait())
         try:
-            await asyncio.wait([sending, watching], return_when=asyncio.FIRST_COMPLETED)
+            return await self._answer_of(session_id, owner, sending, watching)
         finally:
             watching.cancel()
             if not sending.done():
                 sending.cancel()  # an answer that comes later is dropped (forwarding.py)
-            self._waiting[session_id].discard(waiting)
-        return sending.result() if sending.done() else "moved"
+            waits.discard(waiting)
+            if not waits and self._waiting.get(session_id) is waits:
+                del self._waiting[session_id]
+                self._checks.pop(session_id, None)
+
+    async def _answer_of(
+        self,
+        session_id: str,
+        owner: str,
+        sending: "asyncio.Future[Message | Missing]",
+        watching: "asyncio.Future[Any]",
+    ) -> Message | Missing | Literal["moved"]:
+        """Wait for the answer, checking every FORWARD_CHECK_S that `owner` still
+        holds the lease and listens on its channel."""
+        unheard: float | None = None  # since when the checks find nobody listening
+        while True:
+            since = time.monotonic()
+            await asyncio.wait(
+                [sending, watching], timeout=FORWARD_CHECK_S, return_when=asyncio.FIRST_COMPLETED
+            )
+            seen: _Seen = "unknown"
+            if not sending.done() and not watching.done():
+                checking = self._still(session_id, owner, since)
+                await asyncio.wait(
+                    [sending, watching, checking], return_when=asyncio.FIRST_COMPLETED
+                )
+                if checking.done() and not checking.cancelled():
+                    seen = checking.result()
+            if sending.done():
+                return sending.result()
+            if watching.done() or seen == "moved":
+                return "moved"
+            if seen != "unheard":
+                unheard = None  # "there", or not known (Redis did not answer): wait on
+            elif unheard is None:
+                unheard = since
+            elif time.monotonic() - unheard >= ABSENT_S:
+                return "absent"
+
+    def _still(self, session_id: str, owner: str, since: float) -> "asyncio.Future[_Seen]":
+        """Whether the session's lease still names `owner` and it still listens, read
+        at `since` or later: one read at a time per session, shared by the commands
+        waiting there."""
+        check = self._checks.get(session_id)
+        if check is None or check.owner != owner or check.began < since:
+            seen = self._spawn(self._read_owner(session_id, owner))
+            check = self._checks[session_id] = _Check(owner, time.monotonic(), seen)
+        return check.seen
+
+    async def _read_owner(self, session_id: str, owner: str) -> "_Seen":
+        try:
+            leases = await self._store.lease_values([session_id])
+            if _owner(leases[session_id]) != owner:
+                return "moved"
+            listening = await self.forwarder.listening([owner])
+        except (RedisError, OSError) as error:
+            log.warning("could not check the owner of %s: %s", session_id, error)
+            return "unknown"
+        return "there" if listening[owner] else "unheard"
 
     def _saw_owner(self, session_id: str, owner: str | None, look: int) -> None:
         """The lease names `owner` as read by look number `look`: wake the commands
@@ -374,7 +474,10 @@ class Cluster:
 
     def counts(self) -> dict[str, Any]:
         owned = sum(1 for s in self._sessions.all() if s.owner)
-        return {"replicated_sessions": len(self._sessions.all()) - owned}
+        return {
+            "replicated_sessions": len(self._sessions.all()) - owned,
+            "forwarded_waiting": sum(len(waits) for waits in self._waiting.values()),
+        }
 
 
 @dataclasses.dataclass(eq=False)
@@ -384,6 +487,21 @@ class _Waiting:
     owner: str
     since: int
     moved: asyncio.Event = dataclasses.field(default_factory=asyncio.Event)
+
+
+# What a check of a session's owner found: it holds the lease and listens, the lease
+# names another (or none), it holds the lease but nobody listens, or Redis did not answer.
+_Seen = Literal["there", "moved", "unheard", "unknown"]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Check:
+    """A read of whether `owner` still holds the session's lease and listens, begun
+    at `began` (monotonic)."""
+
+    owner: str
+    began: float
+    seen: "asyncio.Future[_Seen]"
 
 
 def _owner(lease: str | None) -> str | None:

@@ -15,7 +15,7 @@ import asyncio
 import logging
 from typing import Any
 
-from facilitation.opinion_record import own_group, results_public
+from facilitation.opinion_record import own_groups, results_public
 from facilitation.opinions import Opinions
 
 from .fanout import Emit, Fanout
@@ -49,10 +49,10 @@ class OpinionFeed:
     def _tell_changes(self, runner: LiveSession, result: Opinions) -> None:
         self._public[runner.session_id] = results_public(runner.state)
         told = self._told.setdefault(runner.session_id, {})
-        state = runner.state
+        mine = own_groups(runner.state, result)  # once, not once per phone
         changes = {}
         for participant_id in set(told) | set(result.points):
-            group = own_group(state, result, participant_id)
+            group = mine.get(participant_id)
             # A phone never told anything needs no null; one told a group needs the change.
             if told.get(participant_id) != group and (participant_id in told or group):
                 changes[participant_id] = group

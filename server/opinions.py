@@ -6,6 +6,13 @@ changes have come in (and half as many as the ratings held, `GROWTH`),
 or `settings.opinions_seconds` after the last recompute if any came in, never
 per rating and never two at once per session.
 
+On Redis only the session's owner recomputes: it publishes each result
+(`publish`, server/sessions.py) and the replicas on other workers take it as
+it comes (`carried`, server/replica.py), rather than each computing groups of
+its own from the same log. A replica computing them cost each non-owning
+worker as much as the owner, on a machine the workers share, and could label
+the same groups differently from the owner.
+
 The recompute runs in a worker thread (`asyncio.to_thread`) on a copy of the
 matrix taken between two batches, so the session goes on accepting and
 acknowledging ratings while it runs. Why a thread rather than slices between
@@ -17,7 +24,7 @@ copy (O(entries), a few ms at 10,000 x 50) is the only cost on the event loop.
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from facilitation.opinions import Opinions, compute, copy_of
@@ -30,6 +37,8 @@ log = logging.getLogger("plenary.opinions")
 Clock = Callable[[], float]
 OnResult = Callable[[LiveSession, Opinions], None]
 ChangeHook = Callable[[LiveSession, frozenset[str]], None]
+# The owner's result for the replicas: (session, the log's seq it was computed at, result).
+Publish = Callable[[LiveSession, int, Opinions], Awaitable[None]]
 
 
 # A recompute costs O(ratings held), so a fixed count between recomputes costs
@@ -69,6 +78,7 @@ class OpinionGroups:
         self._watches: dict[str, _Watch] = {}
         self.on_result: list[OnResult] = []
         self.on_change: list[ChangeHook] = []  # every committed batch, as runners report it
+        self.publish: Publish | None = None  # set on Redis: results go to the replicas
 
     def attach(self, runner: LiveSession) -> None:
         runner.listeners.append(self.changed)
@@ -93,7 +103,16 @@ class OpinionGroups:
         for hook in self.on_change:
             hook(runner, touched)
 
+    def carried(self, runner: LiveSession, result: Opinions) -> None:
+        """A replica's groups, as the owner computed them: shown as if computed here."""
+        watch = self._watches.setdefault(runner.session_id, _Watch(done_at=self._clock()))
+        watch.latest = runner.opinions = result
+        for hook in self.on_result:
+            hook(runner, result)
+
     def _consider(self, runner: LiveSession) -> None:
+        if not runner.owner:
+            return  # a replica: its groups are carried from the owner
         watch = self._watches.get(runner.session_id)
         if watch is None:  # the first period starts now, not at the clock's origin
             watch = self._watches[runner.session_id] = _Watch(done_at=self._clock())
@@ -119,13 +138,17 @@ class OpinionGroups:
         revision = watch.done_revision
         try:
             # Between two batches: only committed ratings, none whose append is in flight.
-            matrix = await runner.read(lambda: copy_of(runner.state.opinions))
+            matrix, version = await runner.read(
+                lambda: (copy_of(runner.state.opinions), runner.state.version)
+            )
             revision = matrix.revision
             result = await asyncio.to_thread(compute, matrix, watch.latest)
             watch.latest, watch.recomputes = result, watch.recomputes + 1
             runner.opinions = result
             for hook in self.on_result:
                 hook(runner, result)
+            if self.publish is not None and runner.owner:
+                await self.publish(runner, version, result)
         except ApiError as error:  # the store is out of reach: known and logged already
             log.warning("opinion groups of %s not recomputed: %s", runner.session_id, error)
         except Exception:

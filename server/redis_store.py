@@ -328,6 +328,16 @@ class RedisStore:
             raise ApiError("unavailable", f"The log moved on ({detail}); nothing was recorded.")
         self._tips[session_id] = (events[-1].seq, events[-1].hash)
 
+    async def put_opinions(self, session_id: str, seq: int, body: str) -> None:
+        """The owner's latest opinion groups of a session, computed at log seq `seq`, for
+        the replicas (server/replica.py): a stream of one entry, so a replica blocks on it
+        beside the log and one that starts later still finds the latest. Derived from the
+        log, never part of it."""
+        with self._reachable():
+            await self.redis.xadd(
+                key("opinions", session_id), {"v": seq, "b": body}, maxlen=1, approximate=False
+            )
+
     async def save_snapshot(self, session_id: str, seq: int, head: str, blob: bytes) -> None:
         try:  # a snapshot only shortens start-up: one that cannot be taken now is skipped
             await self._snapshot(

@@ -12,7 +12,13 @@ the replica applied is refused (logged as an error), never followed.
 
 After each read it calls its listeners with the sections the events touched,
 as the runner does after a commit, so the fan-out serves this worker's
-connections from committed events only. Commands go to the owner through
+connections from committed events only.
+
+The same blocking read also follows the owner's latest opinion groups (a
+stream of one entry, `RedisStore.put_opinions`): a replica does not compute
+groups of its own. A result is taken (`on_opinions`) once the replica applied
+the log up to the seq it was computed at, never earlier, so no view here shows
+groups of ratings it does not show yet. Commands go to the owner through
 `forward` (server/cluster.py).
 """
 
@@ -27,7 +33,7 @@ from redis.exceptions import RedisError
 from facilitation import Actor, SessionState, apply
 from facilitation import events as ev
 from facilitation.commands import Command
-from facilitation.opinions import Opinions
+from facilitation.opinions import Opinions, from_json
 
 from .chain import GENESIS, link
 from .errors import ApiError
@@ -65,7 +71,10 @@ class Replica(SessionLinks):
         self.state = SessionState()
         self.head = GENESIS
         self.base_url = ""
-        self.opinions: Opinions | None = None
+        self.opinions: Opinions | None = None  # the owner's latest groups taken here
+        self.on_opinions: Callable[[Opinions], None] | None = None
+        self._opinions_id = "0-0"  # the last entry read of the owner's groups
+        self._carried: tuple[int, str] | None = None  # (seq computed at, body) not taken yet
         self.listeners: list[ChangeListener] = []
         self.owner_name: str | None = None  # the lease's owner as last seen (server/cluster.py)
         self.owner_lock = asyncio.Lock()
@@ -132,17 +141,22 @@ class Replica(SessionLinks):
 
     async def _follow(self) -> None:
         client = connect(self._store.url)
-        stream = key("log", self.session_id)
+        stream, opinions = key("log", self.session_id), key("opinions", self.session_id)
         try:
             while not self._stopping.is_set():
                 try:
-                    found = await client.xread(
-                        {stream: f"{self.state.version}-0"}, count=PAGE, block=BLOCK_MS
+                    wanted: dict[Any, Any] = {stream: f"{self.state.version}-0"}
+                    wanted[opinions] = self._opinions_id
+                    found = dict(
+                        cast(list[Any], await client.xread(wanted, count=PAGE, block=BLOCK_MS))
                     )
-                    if found:
-                        self._apply(cast(list[Any], found)[0][1])
-                    else:
+                    if opinions in found:
+                        self._note_opinions(found[opinions])
+                    if stream in found:
+                        self._apply(found[stream])
+                    elif not found:
                         await self._check_tip(client)
+                    await self._take_opinions()
                     self.problem = None
                 except (RedisError, OSError) as error:
                     await self._recover(f"Redis error while following: {error}", wait=True)
@@ -156,6 +170,26 @@ class Replica(SessionLinks):
         seq = await client.hget(key("tip", self.session_id), "seq")
         if int(seq or 0) < self.state.version:
             raise Gap(f"the log's tip is seq {seq or 0}, before the applied {self.state.version}")
+
+    def _note_opinions(self, entries: list[tuple[str, dict[str, str]]]) -> None:
+        entry_id, fields = entries[-1]  # only the latest counts
+        self._opinions_id = entry_id
+        self._carried = (int(fields["v"]), fields["b"])
+
+    async def _take_opinions(self) -> None:
+        """Take the owner's latest groups once the log is applied up to their seq."""
+        if self._carried is None or self._carried[0] > self.state.version:
+            return
+        body = self._carried[1]
+        self._carried = None
+        try:
+            result = await asyncio.to_thread(lambda: from_json(json.loads(body)))
+        except (ValueError, TypeError, KeyError):  # the log is fine: keep following it
+            log.exception("opinion groups of session %s not readable", self.session_id)
+            return
+        self.opinions = result
+        if self.on_opinions is not None:
+            self.on_opinions(result)
 
     def _apply(self, entries: list[tuple[str, dict[str, str]]]) -> None:
         touched: set[str] = set()

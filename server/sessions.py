@@ -1,6 +1,7 @@
 """The live sessions of this server: one runner each, found by id or join code."""
 
 import asyncio
+import json
 import logging
 import secrets
 import time
@@ -9,11 +10,14 @@ from typing import TYPE_CHECKING
 
 from facilitation import Actor
 from facilitation.commands import CreateSession
+from facilitation.opinions import Opinions, to_json
 
 from .errors import ApiError
 from .fanout import Fanout
-from .live import ChangeListener
+from .live import ChangeListener, LiveSession
 from .opinions import OpinionGroups
+from .redis_store import RedisStore
+from .replica import Replica
 from .runner import SessionRunner
 from .served import Inner, Served
 from .store import Store
@@ -63,6 +67,8 @@ class Sessions:
         self._listed_at = 0.0
         self._relisting: asyncio.Future[dict[str, str]] | None = None
         self.opinions = OpinionGroups()
+        if isinstance(store, RedisStore):  # owners publish opinion groups, replicas take them
+            self.opinions.publish = self._publish_opinions
         self.windows = WindowScheduler(store)
         self.listeners: list[ChangeListener] = []  # told of every session's changes
         self.cluster: Cluster | None = None  # set on Redis by the composition root
@@ -188,8 +194,25 @@ class Sessions:
     async def swap(self, served: Served, inner: Inner) -> None:
         """Serve `served` from `inner` (a takeover, or a lease lost); call with its lock held."""
         old = served.swap(inner)
+        self._carry(served)
         await old.stop()
         self.windows.check(served)  # kept by the owner only
+
+    def _carry(self, served: Served) -> None:
+        """A replica's opinion groups are the owner's, as they reach it."""
+        inner = served.inner
+        if isinstance(inner, Replica):
+            inner.on_opinions = lambda result: self.opinions.carried(served, result)
+            if inner.opinions is not None:  # arrived while it was loading
+                self.opinions.carried(served, inner.opinions)
+
+    async def _publish_opinions(self, runner: LiveSession, seq: int, result: Opinions) -> None:
+        assert isinstance(self._store, RedisStore)
+        try:
+            body = await asyncio.to_thread(lambda: json.dumps(to_json(result)))
+            await self._store.put_opinions(runner.session_id, seq, body)
+        except ApiError as error:  # Redis out of reach: the next result goes when it is back
+            log.warning("opinion groups of %s not published: %s", runner.session_id, error)
 
     def _serve(self, inner: Inner, base_url: str) -> Served:
         served = Served(inner, base_url)
@@ -199,5 +222,6 @@ class Sessions:
         served.listeners.extend(self.listeners)
         self._fanout.watch(served)
         self._served[served.session_id] = served
+        self._carry(served)
         self.windows.check(served)
         return served

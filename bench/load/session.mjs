@@ -232,6 +232,11 @@ export async function runSession(plan, room) {
   const script = new Script(plan, room);
   const ids = plan.credentials.propositionIds;
   const durationMs = plan.session?.durationMs ?? 45_000;
+  if (plan.profilePauseMs) {
+    // A profiler is attached to the server on this line; give it time to start.
+    console.error("session: ready");
+    await sleep(plan.profilePauseMs);
+  }
   const before = sampleProcesses(plan.serverPids);
   const start = now();
   await script.inviteHubs(plan.session?.hubs ?? 2);

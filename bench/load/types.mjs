@@ -19,7 +19,7 @@
  * @property {Credentials} credentials
  * @property {SessionPlan} [session]     only for the session scenario
  * @property {TakeoverPlan} [takeover]   only for the takeover scenario
- * @property {number} [profilePauseMs]   burst: say "burst: ready" on stderr, wait, then burst
+ * @property {number} [profilePauseMs]   burst (session): say "burst: ready" ("session: ready") on stderr, wait, then start
  */
 
 /**

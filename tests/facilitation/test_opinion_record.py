@@ -13,6 +13,7 @@ from facilitation.opinion_record import (
     display,
     of_round,
     own_group,
+    own_groups,
     report,
     suggestion,
 )
@@ -82,6 +83,22 @@ def test_small_groups_reach_only_the_console() -> None:
     section = report(state)
     assert [g["size"] for g in section["groups"]] == [6, 6]
     assert section["hidden"] == 3
+
+
+def test_every_phones_own_group_at_once_is_each_phones_own_group() -> None:
+    state = session(min_group_size=4, sizes=(6, 6, 3))
+    opinions = compute(state.opinions)
+    placed = sorted(opinions.points)
+    assert own_groups(state, opinions) == {}  # nothing revealed yet
+    for p in state.propositions.values():
+        p.revealed = True
+    everyone = own_groups(state, opinions)
+    expected = {pid: own_group(state, opinions, pid) for pid in placed}
+    assert everyone == {pid: group for pid, group in expected.items() if group is not None}
+    assert len(everyone) == 12  # the group of 3 is below min_group_size 4: none of them
+    for g in opinions.groups:  # the index behind both is each group's members, no other
+        assert all(opinions.group_of(pid) == g.label for pid in g.members)
+    assert opinions.group_of("nobody") is None
 
 
 def test_report_figures_by_hand_and_differences_name_each_change() -> None:

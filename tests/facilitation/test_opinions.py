@@ -1,5 +1,6 @@
 """Opinion groups (facilitation/opinions.py): formulas, determinism, recovery, edges."""
 
+import json
 import random
 from collections import Counter
 from math import comb, isfinite
@@ -22,6 +23,8 @@ from facilitation.opinions import (
     stakeholder_consensus,
     two_prop_test,
 )
+from facilitation.opinions import from_json as opinions_from_json
+from facilitation.opinions import to_json as opinions_to_json
 from facilitation.settings import SessionSettings
 from facilitation.vocabulary import Value
 
@@ -153,6 +156,16 @@ def test_planted_groups_recovered_across_stakeholder_groups() -> None:
     assert adjusted_rand([("gov", "cs", "tech").index(groups[p]) for p in ids], found) < 0.1
     for group in result.groups:
         assert group.representative, "each planted camp has propositions that mark it out"
+
+
+def test_a_result_sent_as_json_arrives_equal() -> None:
+    """What an owner publishes for its replicas is the result itself, every float exact."""
+    hidden, groups, ratings = planted(300, 12, seed=7)
+    result = compute(rated(12, groups, ratings).opinions)
+    carried = opinions_from_json(json.loads(json.dumps(opinions_to_json(result))))
+    assert carried == result
+    assert all(carried.group_of(p) == result.group_of(p) for p in hidden)
+    assert carried.groups[0].representative == result.groups[0].representative
 
 
 def test_same_ratings_any_order_same_groups() -> None:
