@@ -94,8 +94,11 @@ OWNERS_FOLLOWED: Final = 3  # owners a forwarded command is sent on to before `u
 # The holder of the request records forwarded commands without a request_id
 # get (not a role, so never a token holder's namespace: server/auth.py).
 FORWARDED: Final = "forwarded"
-# How long an answer waits for this worker's replica to apply what it answers.
+# How long an answer waits for this worker's replica to apply what it answers, and
+# no later than half a second past the command's patience (the phone's ack timeout
+# is a second past it).
 CATCH_UP_S: Final = 2.0
+CATCH_UP_LATE_S: Final = 0.5
 LEASE_POLL_S: Final = 0.1  # while a command waits for a gone owner's lease to move
 _NO_OWNER: Final = (
     "The worker running this session does not answer right now; "
@@ -304,6 +307,7 @@ class Cluster:
         deadline = min(time.monotonic() + self._store.leases.ttl_ms / 1000 + 1, patience)
         gone: str | None = None
         followed = 0
+        delivered = False  # sent to an owner that may have recorded it
         while time.monotonic() < deadline:
             owner = await self._owner_of(replica, gone, deadline)
             if owner is None or owner == self.owner:
@@ -318,24 +322,25 @@ class Cluster:
                 replica.session_id, owner, message, patience, self._looks
             )
             if isinstance(answer, dict) and "ack" in answer:
-                return await self._answered(replica, answer)
-            if answer == "silent":  # the owner, holding the lease, did not answer in time
-                return refusal(ApiError("unavailable", _NO_ANSWER))
-            if followed == OWNERS_FOLLOWED:
-                break
+                return await self._answered(replica, answer, patience + CATCH_UP_LATE_S)
+            delivered = delivered or answer in ("silent", "moved", "unheard")
+            if answer == "silent" or followed == OWNERS_FOLLOWED:
+                break  # "silent": the owner, holding the lease, did not answer in time
             gone, followed = owner, followed + 1  # nobody listens, it moved, or the lease did
             deadline = min(time.monotonic() + self._store.leases.ttl_ms / 1000 + 1, patience)
-        return refusal(ApiError("unavailable", _NO_OWNER))
+        return refusal(ApiError("unavailable", _NO_ANSWER if delivered else _NO_OWNER))
 
-    async def _answered(self, replica: Replica, answer: Message) -> Ack:
-        """The owner's ack, once this worker's replica shows what it answers."""
+    async def _answered(self, replica: Replica, answer: Message, latest: float) -> Ack:
+        """The owner's ack, once this worker's replica shows what it answers (waiting
+        until `latest` at most, a monotonic time)."""
         ack = cast(Ack, answer["ack"])
-        if ack.get("ok") and not await replica.caught_up(answer["version"], CATCH_UP_S):
+        catch_up = min(CATCH_UP_S, max(0.0, latest - time.monotonic()))
+        if ack.get("ok") and not await replica.caught_up(answer["version"], catch_up):
             log.warning(
                 "replica of %s did not reach seq %d within %.1f s",
                 replica.session_id,
                 answer["version"],
-                CATCH_UP_S,
+                catch_up,
             )
         return ack
 

@@ -6,10 +6,12 @@ listens on its channel, however slow it is: a loaded owner is not a gone one.
 Every FORWARD_CHECK_S the command checks both (one read of the lease and one
 `PUBSUB NUMSUB` at a time per session, shared by the commands waiting there),
 and the cluster's lease watch wakes it as soon as it sees the lease name
-another owner (`saw_owner`). The wait ends with the answer; with "moved" when
-the lease names another owner or none; with "absent" when nobody has listened
-on the owner's channel at checks `absent_s` apart; with "silent" at the
-command's patience (a monotonic time the caller gives). Its correlation id is
+another owner (`saw_owner`). The wait ends with the answer; with "absent" when
+nobody listened on the owner's channel as it was sent (it did not arrive);
+with "moved" when the lease names another owner or none; with "unheard" when
+nobody has listened on the owner's channel at checks `absent_s` apart; with
+"silent" at the command's patience (a monotonic time the caller gives). After
+"moved", "unheard" and "silent" the owner may have recorded it. Its correlation id is
 forgotten then (server/forwarding.py), so a late answer finds nobody waiting
 and is dropped, and the waiting entry and the shared check go with the last
 command waiting on the session.
@@ -34,7 +36,7 @@ FORWARD_CHECK_S: Final = 1.0
 # What a check of a session's owner found: it holds the lease and listens, the lease
 # names another (or none), it holds the lease but nobody listens, or Redis did not answer.
 Seen = Literal["there", "moved", "unheard", "unknown"]
-Answer = Message | Missing | Literal["moved"]
+Answer = Message | Missing | Literal["moved", "unheard"]
 
 
 @dataclasses.dataclass(eq=False)
@@ -83,8 +85,8 @@ class OwnerWaits:
     async def send(
         self, session_id: str, owner: str, message: Message, patience: float, look: int
     ) -> Answer:
-        """The owner's answer, or why none came ("moved", "absent", "silent": see the
-        module's docstring); `look` is the number of the lease watch's look under way."""
+        """The owner's answer, or why none came ("absent", "moved", "unheard",
+        "silent": see the module's docstring); `look`: the lease watch's look under way."""
         waits = self._waiting.setdefault(session_id, set())
         waiting = _Waiting(owner, look)
         waits.add(waiting)
@@ -134,7 +136,7 @@ class OwnerWaits:
             elif unheard is None:
                 unheard = since
             elif time.monotonic() - unheard >= self._absent_s:
-                return "absent"
+                return "unheard"
 
     def _still(self, session_id: str, owner: str, since: float) -> "asyncio.Task[Seen]":
         """Whether the session's lease still names `owner` and it still listens, read

@@ -81,6 +81,7 @@ async def test_a_command_forwarded_to_a_slow_owner_holding_its_lease_is_acked(
         refusal = await refused
         waited = time.monotonic() - paused
         assert refusal["error"]["code"] == "unavailable", refusal
+        assert "may still record" in refusal["error"]["message"]  # it reached the owner
         assert FORWARD_PATIENCE_S - 0.5 < waited < FORWARD_PATIENCE_S + 2
         assert not acked.done(), acked.result()
         await asyncio.sleep(max(0.0, slow_sent + SLOW_S - time.monotonic()))
