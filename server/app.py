@@ -75,7 +75,7 @@ def create_app(
     admin_token = claimed.admin_token
     auth = Authenticator(claimed.secret, admin_token, settings.token_hours)
     if store is None and settings.redis_url:
-        store = RedisStore(settings.redis_url)
+        store = RedisStore(settings.redis_url, lease_ttl_ms=settings.redis_lease_ms)
     store = store or SqliteStore(data / DB_NAME, settings.durability == "power")
     sio = socketio.AsyncServer(
         async_mode="asgi",

@@ -17,30 +17,43 @@ replica is swapped for a runner loaded from the store. A runner whose lease
 this worker lost (fenced, taken, or not renewed in time) is swapped for a
 replica.
 
-A forwarded command waiting for an owner that loses the lease meanwhile is
-sent on to the next owner at once rather than waiting out FORWARD_TIMEOUT_S,
-and so is one that provably did not arrive (nobody listened on the owner's
-channel, or the worker there no longer owns the session). That is safe
-because every forwarded command carries a request record (the client's
-request_id, or one the forwarding worker gives it): the owner
-appends the record with the command's events in one atomic script, and the
-next owner loads the records with the log after taking the lease, so a
+A forwarded command is sent to the owner once, and waited for as long as that
+owner holds the lease and listens on its channel, however slow it is (a loaded
+owner is not a gone one): every second the command checks that the lease
+still names the owner and that someone listens there (one read per session,
+shared by the commands waiting on it), and the lease watch wakes it as soon
+as it sees the lease move (server/owner_wait.py). A command whose owner loses the lease
+meanwhile is sent on to the next owner at once, and so is one that provably
+did not arrive (nobody listened on the owner's channel, or the worker there
+no longer owns the session) or whose owner nobody has listened for since,
+for ABSENT_S. That is safe because every forwarded command carries a request
+record (the client's request_id, or one the forwarding worker gives it): the
+owner appends the record with the command's events in one atomic script, and
+the next owner loads the records with the log after taking the lease, so a
 command the old owner recorded is answered from its record, not applied
 again; one it did not record can no longer be (its lease is gone: fenced).
 A command that finds nobody on the owner's channel waits for the lease to
-move and follows it, or takes the session over itself. One that the owner,
-still holding the lease, does not answer in time is answered `unavailable`.
+move and follows it, or takes the session over itself.
+
+All of it is bounded by FORWARD_PATIENCE_S (7 s) from when the command
+reached this worker, a second less than a phone waits for an ack before it
+sends the command again with its request_id: an answer later than that
+would reach nobody. A command still unanswered then is answered
+`unavailable` (the owner may yet record it: the phone's resend is then
+answered from its record). Its correlation id is forgotten at once, so the
+owner's late answer finds nobody waiting and is dropped; nothing else stays
+behind (the waiting entry, the shared check and the pending answer go with
+the command).
 """
 
 import asyncio
 import contextlib
-import dataclasses
 import logging
 import math
 import time
 import uuid
 from collections.abc import Coroutine, Iterator
-from typing import TYPE_CHECKING, Any, Final, Literal, cast
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from redis.exceptions import RedisError
 
@@ -50,9 +63,10 @@ from facilitation.commands import Command
 
 from .command_codec import decode_command, encode
 from .errors import ApiError, refusal
-from .forwarding import Forwarder, Message, Missing
-from .lease import pause
+from .forwarding import Forwarder, Message
+from .lease import lease_owner, pause
 from .live import Ack, Request
+from .owner_wait import OwnerWaits
 from .redis_store import RedisStore
 from .replica import Replica
 from .runner import SessionRunner
@@ -68,19 +82,31 @@ WATCH_EVERY_S: Final = 0.5
 # subscription comes back within about a second (forwarding.POLL_S). Taking its
 # lease early is safe even if it lives (fencing); it costs it its sessions.
 ABSENT_S: Final = 1.0
-# How long a forwarded command waits for the answer of an owner that still
-# holds the lease; a group commit on a loaded Redis takes well under a second.
-FORWARD_TIMEOUT_S: Final = 5.0
+# How long a forwarded command waits for its answer in all, from when this worker
+# got it, however many owners it follows: a phone stops waiting for an ack after
+# 8 s (ACK_TIMEOUT_MS, client/src/connection.ts) and sends the command again with
+# its request_id, so a later answer reaches nobody and waiting on only holds memory;
+# the last second is left for the ways to the phone and back. An owner that holds
+# the lease and listens is waited for that long, however slow (a loaded owner's
+# group commits took up to 5 s in the 10,000 session's benchmark).
+FORWARD_PATIENCE_S: Final = 7.0
 OWNERS_FOLLOWED: Final = 3  # owners a forwarded command is sent on to before `unavailable`
 # The holder of the request records forwarded commands without a request_id
 # get (not a role, so never a token holder's namespace: server/auth.py).
 FORWARDED: Final = "forwarded"
-# How long an answer waits for this worker's replica to apply what it answers.
+# How long an answer waits for this worker's replica to apply what it answers, and
+# no later than half a second past the command's patience (the phone's ack timeout
+# is a second past it).
 CATCH_UP_S: Final = 2.0
+CATCH_UP_LATE_S: Final = 0.5
 LEASE_POLL_S: Final = 0.1  # while a command waits for a gone owner's lease to move
 _NO_OWNER: Final = (
     "The worker running this session does not answer right now; "
     "nothing was recorded here. Try again in a moment."
+)
+_NO_ANSWER: Final = (
+    "The worker running this session did not answer in time; it may still record this. "
+    "Try again in a moment: sent again with the same request_id, it is applied once."
 )
 
 
@@ -96,7 +122,7 @@ class Cluster:
         self._taking: set[str] = set()  # sessions being taken from an owner found gone
         self._heard: set[str] = set()  # owners heard on their channel (alive at some look)
         self._absent: dict[str, float] = {}  # owner heard before -> since when nobody listens
-        self._waiting: dict[str, set[_Waiting]] = {}  # session -> forwarded commands waiting
+        self._waits = OwnerWaits(self.forwarder, store, ABSENT_S)  # forwarded commands waiting
         self._looks = 0  # looks begun: orders them with the commands waiting
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -110,6 +136,7 @@ class Cluster:
             await asyncio.wait([self._task], timeout=5)
         for task in list(self._tasks):
             task.cancel()
+        self._waits.cancel()
         await self.forwarder.close()
 
     async def open(self, session_id: str) -> Inner:
@@ -148,13 +175,13 @@ class Cluster:
         self._looks += 1
         began = self._looks
         leases = await self._store.lease_values([s.session_id for s in replicas])
-        owners = {_owner(lease) for lease in leases.values()} - {None, self.owner}
+        owners = {lease_owner(lease) for lease in leases.values()} - {None, self.owner}
         listening = await self.forwarder.listening([self.owner, *sorted(o for o in owners if o)])
         self._listened(listening)
         for served in replicas:
             lease = leases[served.session_id]
-            owner = _owner(lease)
-            self._saw_owner(served.session_id, owner, began)
+            owner = lease_owner(lease)
+            self._waits.saw_owner(served.session_id, owner, began)
             if isinstance(served.inner, Replica):
                 served.inner.owner_name = owner
             if lease is None or owner == self.owner:
@@ -219,7 +246,7 @@ class Cluster:
                 raise
             await self._sessions.swap(served, runner)
             self.takeovers += 1
-            self._saw_owner(session_id, self.owner, self._looks + 1)
+            self._waits.saw_owner(session_id, self.owner, self._looks + 1)
         log.warning(
             "took over session %s at seq %d (lease %s) in %.2f s",
             session_id,
@@ -272,12 +299,15 @@ class Cluster:
         request: Request,
         at: float | None,
     ) -> Ack:
-        """Send to the lease's owner; if nobody listens there, or the lease moves while
-        the command waits for its answer, follow the lease to its next owner (this
-        worker, once it is free), waiting up to one lease's life for each."""
-        deadline = time.monotonic() + self._store.leases.ttl_ms / 1000 + 1
+        """Send to the lease's owner and wait for its answer; if nobody listens there,
+        or the lease moves while the command waits, follow the lease to its next owner
+        (this worker, once it is free), waiting up to one lease's life for each; all of
+        it within FORWARD_PATIENCE_S."""
+        patience = time.monotonic() + FORWARD_PATIENCE_S
+        deadline = min(time.monotonic() + self._store.leases.ttl_ms / 1000 + 1, patience)
         gone: str | None = None
         followed = 0
+        delivered = False  # sent to an owner that may have recorded it
         while time.monotonic() < deadline:
             owner = await self._owner_of(replica, gone, deadline)
             if owner is None or owner == self.owner:
@@ -286,50 +316,31 @@ class Cluster:
                     return await served.submit(command, actor, request, at)
                 gone = None  # another worker took it first: ask the lease again
                 continue
-            answer = await self._send(replica.session_id, owner, message)
+            if owner == gone or time.monotonic() >= deadline:
+                break  # its lease did not move in time, or the patience ran out
+            answer = await self._waits.send(
+                replica.session_id, owner, message, patience, self._looks
+            )
             if isinstance(answer, dict) and "ack" in answer:
-                return await self._answered(replica, answer)
+                return await self._answered(replica, answer, patience + CATCH_UP_LATE_S)
+            delivered = delivered or answer in ("silent", "moved", "unheard")
             if answer == "silent" or followed == OWNERS_FOLLOWED:
-                break  # "silent": the owner holds the lease but did not answer in time
+                break  # "silent": the owner, holding the lease, did not answer in time
             gone, followed = owner, followed + 1  # nobody listens, it moved, or the lease did
-            deadline = time.monotonic() + self._store.leases.ttl_ms / 1000 + 1
-        return refusal(ApiError("unavailable", _NO_OWNER))
+            deadline = min(time.monotonic() + self._store.leases.ttl_ms / 1000 + 1, patience)
+        return refusal(ApiError("unavailable", _NO_ANSWER if delivered else _NO_OWNER))
 
-    async def _send(
-        self, session_id: str, owner: str, message: Message
-    ) -> Message | Missing | Literal["moved"]:
-        """The owner's answer, or why none came: also "moved" as soon as the lease
-        stops naming `owner` while the command waits (the owner died or was fenced)."""
-        waiting = _Waiting(owner, self._looks)
-        self._waiting.setdefault(session_id, set()).add(waiting)
-        sending = asyncio.ensure_future(self.forwarder.send(owner, message, FORWARD_TIMEOUT_S))
-        watching = asyncio.ensure_future(waiting.moved.wait())
-        try:
-            await asyncio.wait([sending, watching], return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            watching.cancel()
-            if not sending.done():
-                sending.cancel()  # an answer that comes later is dropped (forwarding.py)
-            self._waiting[session_id].discard(waiting)
-        return sending.result() if sending.done() else "moved"
-
-    def _saw_owner(self, session_id: str, owner: str | None, look: int) -> None:
-        """The lease names `owner` as read by look number `look`: wake the commands
-        waiting for another owner since before that look began (a command that found
-        its owner later may have read a newer lease; the next look sees it too)."""
-        for waiting in self._waiting.get(session_id, ()):
-            if waiting.owner != owner and waiting.since < look:
-                waiting.moved.set()
-
-    async def _answered(self, replica: Replica, answer: Message) -> Ack:
-        """The owner's ack, once this worker's replica shows what it answers."""
+    async def _answered(self, replica: Replica, answer: Message, latest: float) -> Ack:
+        """The owner's ack, once this worker's replica shows what it answers (waiting
+        until `latest` at most, a monotonic time)."""
         ack = cast(Ack, answer["ack"])
-        if ack.get("ok") and not await replica.caught_up(answer["version"], CATCH_UP_S):
+        catch_up = min(CATCH_UP_S, max(0.0, latest - time.monotonic()))
+        if ack.get("ok") and not await replica.caught_up(answer["version"], catch_up):
             log.warning(
                 "replica of %s did not reach seq %d within %.1f s",
                 replica.session_id,
                 answer["version"],
-                CATCH_UP_S,
+                catch_up,
             )
         return ack
 
@@ -341,7 +352,7 @@ class Cluster:
                 if replica.owner_name is not None and replica.owner_name != gone:
                     return replica.owner_name
                 leases = await self._store.lease_values([replica.session_id])
-                owner = _owner(leases[replica.session_id])
+                owner = lease_owner(leases[replica.session_id])
                 if owner != gone or time.monotonic() >= deadline:
                     replica.owner_name = owner
                     return owner
@@ -374,20 +385,10 @@ class Cluster:
 
     def counts(self) -> dict[str, Any]:
         owned = sum(1 for s in self._sessions.all() if s.owner)
-        return {"replicated_sessions": len(self._sessions.all()) - owned}
-
-
-@dataclasses.dataclass(eq=False)
-class _Waiting:
-    """A forwarded command waiting for `owner`'s answer since look number `since`."""
-
-    owner: str
-    since: int
-    moved: asyncio.Event = dataclasses.field(default_factory=asyncio.Event)
-
-
-def _owner(lease: str | None) -> str | None:
-    return lease.split(" ")[0] if lease else None
+        return {
+            "replicated_sessions": len(self._sessions.all()) - owned,
+            "forwarded_waiting": self._waits.count,
+        }
 
 
 @contextlib.contextmanager

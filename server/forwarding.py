@@ -22,7 +22,11 @@ message is lost silently when a side is gone or reconnecting. The sender
 notices either way: `PUBLISH` answers how many subscribers got it (none: the
 owner is not there, and every command of the batch is told so), and an answer
 that does not come within the timeout is reported as such. What to do then is
-the caller's choice (server/cluster.py). A batch delivered twice (redis-py
+the caller's choice (server/cluster.py: it waits as long as the owner holds
+the lease and listens, up to the client's patience). A message is sent once: a
+correlation id is waited for until its answer comes or its timeout ends, and
+then forgotten, so an answer that comes later finds nobody waiting and is
+dropped. A batch delivered twice (redis-py
 re-sends a PUBLISH after a connection error) is handled once per correlation
 id, and each of its commands gets the same answer again.
 """
@@ -152,7 +156,9 @@ class Forwarder:
         await self._redis.aclose()
 
     async def send(self, owner: str, message: Message, timeout: float) -> Message | Missing:
-        """Send `message` to `owner` (in the next batch for it) and wait for its answer."""
+        """Send `message` to `owner` (in the next batch for it) and wait for its answer,
+        at most `timeout` seconds from now. It is sent once, whatever the wait."""
+        until = time.monotonic() + timeout
         correlation = f"{self._prefix}{next(self._numbers)}"
         answer: asyncio.Future[Message] = asyncio.get_running_loop().create_future()
         self._pending[correlation] = answer
@@ -162,11 +168,16 @@ class Forwarder:
         try:
             if not await outbox.put({**message, "id": correlation}):
                 return "absent"
-            return await asyncio.wait_for(answer, timeout)
+            return await asyncio.wait_for(answer, until - time.monotonic())
         except TimeoutError:
             return "silent"
         finally:
             self._pending.pop(correlation, None)
+
+    @property
+    def pending(self) -> int:
+        """Messages sent whose answer is still awaited."""
+        return len(self._pending)
 
     def _requests_of(self, items: list[Any]) -> Message:
         return {"from": self.owner, "batch": items}

@@ -79,6 +79,11 @@ async def pause(stopping: asyncio.Event, seconds: float) -> bool:
     return True
 
 
+def lease_owner(lease: str | None) -> str | None:
+    """The owner a lease's value names (None: no lease)."""
+    return lease.split(" ")[0] if lease else None
+
+
 def lease_key(session_id: str) -> str:
     return f"plenary:lease:{session_id}"
 

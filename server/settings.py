@@ -190,6 +190,16 @@ class Settings:
             )
         },
     )
+    redis_lease_ms: int = field(
+        default=4000,
+        metadata={
+            "help": (
+                "Milliseconds a worker's lease on a session lives without renewal (renewed"
+                " every second): how long an owner may stall before another worker takes its"
+                " sessions, so also the longest takeover from a stuck owner. At least 2000."
+            )
+        },
+    )
     log_level: str = field(
         default="info",
         metadata={"help": ("Log level: debug, info, warning, error.")},
@@ -256,6 +266,11 @@ class Settings:
         if values.get("redis_durability", "strict") not in ("strict", "relaxed"):
             raise SystemExit(
                 "Setting redis_durability (PLENARY_REDIS_DURABILITY) must be 'strict' or 'relaxed'."
+            )
+        if values.get("redis_lease_ms", 4000) < 2000:
+            raise SystemExit(
+                "Setting redis_lease_ms (PLENARY_REDIS_LEASE_MS) must be at least 2000:"
+                " an owner renews its leases every second."
             )
         return cls(**values)
 

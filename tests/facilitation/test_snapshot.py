@@ -1,7 +1,7 @@
 """Snapshots are JSON data: a round trip gives an equal state; anything else is refused whole."""
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import pytest
@@ -47,12 +47,36 @@ def test_a_damaged_snapshot_is_refused_whole(
     path: tuple[str, ...], value: object, reason: str
 ) -> None:
     data: dict[str, Any] = json.loads(json.dumps(snap.encode(SessionState())))
-    target = data["state"]
+    target, held = data["state"], SessionState()
     for key in path[:-1]:
-        target = target[key]
-    target[path[-1]] = value
+        target, held = target[position(held, key)], getattr(held, key)
+    target[position(held, path[-1])] = value
     with pytest.raises(snap.SnapshotError, match=reason):
         snap.decode(data)
+
+
+def position(instance: Any, name: str) -> int:
+    """Where a field's value is in a snapshot's array for its class."""
+    return [f.name for f in fields(instance) if f.init].index(name)
+
+
+def test_an_instance_is_the_array_of_its_fields_in_order() -> None:
+    data = snap.encode(SessionState())["state"]
+    state = SessionState()
+    assert isinstance(data, list)
+    assert data[position(state, "version")] == state.version
+    settings = data[position(state, "settings")]
+    assert settings[position(state.settings, "queue_policy")] == state.settings.queue_policy
+
+
+def test_the_layout_is_part_of_the_format(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A snapshot written in another layout (objects keyed by field name, before)
+    carries another format, so it is refused whole and the log replayed."""
+    monkeypatch.setattr(snap, "LAYOUT", "objects keyed by field name")
+    assert snap.fingerprint(SessionState) != snap.FORMAT
+    keyed = {"format": snap.FORMAT, "state": {"version": 0}}  # even under this format
+    with pytest.raises(snap.SnapshotError, match="not the fields of SessionState"):
+        snap.decode(keyed)
 
 
 def shaped(count: type) -> type:
