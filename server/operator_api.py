@@ -77,8 +77,8 @@ class OperatorApi:
     async def list_sessions(self, request: Request) -> Response:
         self._admin(request)
         found = []
-        for session_id in self._sessions.ids():
-            found.append(await self._summary(await self._sessions.get(session_id)))
+        for session_id in await self._sessions.listed():
+            found.append(await self._summary(await self._sessions.peek(session_id)))
         found.sort(key=lambda s: s["created_at"], reverse=True)
         return JSONResponse({"sessions": found})
 

@@ -9,12 +9,12 @@ import uuid
 from typing import TYPE_CHECKING
 
 from facilitation import Actor
-from facilitation.commands import CreateSession
+from facilitation.commands import Command, CreateSession
 from facilitation.opinions import Opinions, to_json
 
 from .errors import ApiError
 from .fanout import Fanout
-from .live import ChangeListener, LiveSession
+from .live import Ack, ChangeListener, LiveSession, Request
 from .opinions import OpinionGroups
 from .redis_store import RedisStore
 from .replica import Replica
@@ -116,6 +116,13 @@ class Sessions:
         """Every stored session's id, loaded or not."""
         return list(self._stored)
 
+    async def listed(self) -> list[str]:
+        """Every stored session's id, read again first on a shared store (Redis), where
+        other workers create sessions this one has not heard of."""
+        if self.cluster is not None:
+            await self._relist()
+        return self.ids()
+
     def all(self) -> list[Served]:
         """The sessions served here now."""
         return list(self._served.values())
@@ -169,6 +176,22 @@ class Sessions:
                 )
                 self._serve(inner, base_url)
         return self._served[session_id]
+
+    async def peek(self, session_id: str) -> LiveSession:
+        """A session as it is now, for one read (the operator's list). On Redis a session
+        not served here is read from the store once, not kept: listing sessions made
+        this worker load and follow a replica of every one of them, for good."""
+        served = self._served.get(session_id)
+        if served is not None or not isinstance(self._store, RedisStore):
+            return served or await self.get(session_id)
+        if session_id not in self._stored:
+            raise ApiError("not_found", "There is no such session on this server.")
+        replica = Replica(session_id, self._store, _read_only)
+        await replica.load()
+        replica.base_url = (
+            self._public_url or await self._store.get_meta(f"base_url:{session_id}") or ""
+        )
+        return replica
 
     async def by_join_code(self, code: str) -> Served:
         session_id = self._by_code.get(normalise_join_code(code))
@@ -227,3 +250,10 @@ class Sessions:
         self._carry(served)
         self.windows.check(served)
         return served
+
+
+async def _read_only(
+    replica: Replica, command: Command, actor: Actor, request: Request | None, at: float | None
+) -> Ack:
+    """What a replica read once (`Sessions.peek`) answers a command: it has none to send."""
+    raise ApiError("internal", "A session read for a list does not take commands.")
