@@ -17,6 +17,7 @@ from typing import Any
 
 from facilitation.views import participants_since, places
 
+from .errors import ApiError
 from .live import LiveSession
 from .views import personal, role_view, room, sections_of
 
@@ -26,6 +27,7 @@ Emit = Callable[[str, dict[str, Any], str], Awaitable[None]]
 PERSONAL = frozenset({"me", "place"})
 # Stands for a place the feed does not know the phone holds: unequal to any place.
 _UNKNOWN: Any = object()
+RETRY_SECONDS = 1.0  # between flushes while the store is out of reach
 
 
 class _SessionFeed:
@@ -45,6 +47,7 @@ class _SessionFeed:
         self.sent: dict[str, dict[str, Any]] = {}
         self.rows_since = state_version  # the console holds every row up to this version
         self.places: dict[str, Any] = {}  # each waiting phone's place as last sent
+        self.waiting = False  # the last flush found the store out of reach
         self.task: asyncio.Task[None] | None = None
 
 
@@ -125,8 +128,24 @@ class Fanout:
                 updates = await runner.read(partial(self._updates, runner, feed, sections))
                 for room_name, payload in updates:
                     await self._emit("state", payload, room_name)
+            except ApiError as error:
+                if error.code != "unavailable":  # not an outage: dropped, as any failure
+                    log.warning("fan-out of session %s failed: %s", runner.session_id, error)
+                    await self._sleep(feed.interval)
+                    continue
+                # The store is out of reach (Redis), so the session cannot be read: the
+                # sections are kept and tried again until it answers, rather than lost
+                # until the next change; told once per outage, not once per try.
+                feed.dirty |= sections
+                if not feed.waiting:
+                    log.warning("fan-out of session %s waits: %s", runner.session_id, error)
+                feed.waiting = True
+                feed.wake.set()
+                await self._sleep(max(feed.interval, RETRY_SECONDS))
+                continue
             except Exception:  # a failed flush must not end the feed
                 log.exception("fan-out of session %s failed", runner.session_id)
+            feed.waiting = False
             await self._sleep(feed.interval)
 
     def _updates(

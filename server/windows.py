@@ -28,6 +28,7 @@ from facilitation import Actor
 from facilitation.commands import AdvanceWindows
 from facilitation.windows import next_deadline
 
+from .errors import ApiError
 from .live import LiveSession
 from .store import Store
 
@@ -123,6 +124,9 @@ class WindowScheduler:
             session_id, pending = next(iter(self._unsaved.items()))
             try:
                 await self._store.mark(META_KEY, session_id, pending)
+            except ApiError as error:  # the store is out of reach: kept unsaved, as below
+                log.warning("session %s's window deadlines not recorded yet: %s", session_id, error)
+                return
             except Exception:  # kept unsaved: the next change saves it with its own
                 log.exception(
                     "could not record whether session %s has window deadlines", session_id
