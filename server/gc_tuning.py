@@ -31,8 +31,6 @@ import gc
 import logging
 import time
 from collections import deque
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 log = logging.getLogger(__name__)
 
@@ -105,22 +103,6 @@ def tune_after_startup() -> None:
     freeze_survivors()
     gc.set_threshold(*THRESHOLDS)
     log.debug("gc: froze %d start-up objects, thresholds %s", gc.get_freeze_count(), THRESHOLDS)
-
-
-@contextmanager
-def paused() -> Iterator[None]:
-    """No automatic collection inside: for work that builds a large tree of acyclic
-    containers and drops it before the block ends (a whole session's snapshot),
-    which reference counting frees; a collection started among them would only
-    traverse them all. Allocations are counted on as usual, and the containers
-    freed inside are taken off the count, so nothing is owed afterwards."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def unfrozen_survivors() -> int:

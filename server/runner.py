@@ -31,7 +31,6 @@ from facilitation.commands import Command
 from facilitation.errors import BadRequest
 from facilitation.opinions import Opinions
 
-from . import gc_tuning
 from .chain import GENESIS, canonical, link
 from .errors import ApiError, refusal
 from .live import ChangeListener, Request, SessionLinks, touched_by
@@ -301,8 +300,7 @@ class SessionRunner(SessionLinks):
         )
 
     async def _snapshot(self) -> None:
-        with gc_tuning.paused():  # the encoded tree is gone (refcounted) before it ends
-            blob = json.dumps(snap.encode(self.state), separators=(",", ":")).encode()
+        blob = json.dumps(snap.encode(self.state), separators=(",", ":")).encode()
         await self._store.save_snapshot(self.session_id, self.state.version, self.head, blob)
         self._snapshot_seq = self.state.version
         cutoff = self._clock() - REQUEST_MEMORY

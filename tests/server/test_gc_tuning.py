@@ -5,20 +5,13 @@ import gc
 import math
 import time
 import weakref
-from collections.abc import Callable, Iterator
-from pathlib import Path
-from traceback import extract_stack
-from typing import Literal
+from collections.abc import Iterator
 
 import pytest
 
-from facilitation import Actor
-from facilitation import commands as c
 from server import gc_tuning
-from server.runner import SessionRunner
 from server.serving import uvicorn_config
 from server.settings import Settings
-from server.sqlite_store import SqliteStore
 
 
 class Node:
@@ -167,66 +160,3 @@ def test_the_server_keeps_no_per_connection_extras_of_the_transport() -> None:
     config = uvicorn_config(Settings(), None)
     assert config.ws_per_message_deflate is False
     assert config.ws_ping_interval is None
-
-
-GcCallback = Callable[[Literal["start", "stop"], dict[str, int]], object]
-
-
-def collections_started(*inside: str) -> tuple[list[int], GcCallback]:
-    """A list that each automatic collection's generation is added to as it starts
-    (only those started with every function named in `inside` on the stack), and
-    the callback."""
-    started: list[int] = []
-
-    def seen(phase: Literal["start", "stop"], info: dict[str, int]) -> None:
-        names = {frame.name for frame in extract_stack()} if inside else set()
-        if phase == "start" and names >= set(inside):
-            started.append(info["generation"])
-
-    gc.callbacks.append(seen)
-    return started, seen
-
-
-def test_nothing_is_collected_while_paused_and_nothing_is_owed_after() -> None:
-    gc.set_threshold(700, 10, 10)
-    started, seen = collections_started()
-    try:
-        before = gc.get_count()[0]
-        with gc_tuning.paused():
-            tree = [[i, {"i": i}] for i in range(20_000)]  # 40,000 containers
-            assert started == []
-            del tree
-        assert gc.isenabled()
-        assert gc.get_count()[0] < before + 700  # freed inside, so not counted against
-        again = [[i, {"i": i}] for i in range(20_000)]
-        assert started, f"the same {len(again) * 2} containers outside the pause start some"
-    finally:
-        gc.callbacks.remove(seen)
-
-
-async def test_a_sessions_snapshot_starts_no_collection(tmp_path: Path) -> None:
-    store = SqliteStore(tmp_path / "s.db")
-    await store.open()
-    runner = SessionRunner("s1", store, 5000)
-    runner.start()
-    create = c.CreateSession("s1", "T", "ABCDEFGH", propositions=(("p1", "A", None),))
-    assert (await runner.submit(create, Actor("operator")))["ok"]
-    for i in range(1_500):  # a snapshot of 1,500 participants: over 1,500 containers
-        join = c.Join(f"u{i}", "government", "in_room")
-        assert (await runner.submit(join, Actor("guest")))["ok"]
-    gc.set_threshold(700, 10, 10)
-    # While the snapshot is encoded (the tree the encoder builds) and turned into JSON.
-    started, seen = collections_started("_snapshot", "encode")
-    dumping, seen_dumping = collections_started("_snapshot", "dumps")
-    try:
-        await runner.stop()  # a clean stop snapshots what is not in a snapshot yet
-        loaded = await store.load("s1", 0.0)
-    finally:
-        gc.callbacks.remove(seen)
-        gc.callbacks.remove(seen_dumping)
-        await store.close()
-    assert loaded.snapshot is not None
-    assert loaded.snapshot_seq == runner.state.version
-    assert started == []
-    assert dumping == []
-    assert gc.isenabled()
