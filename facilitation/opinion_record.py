@@ -234,11 +234,11 @@ def own_groups(state: SessionState, opinions: Opinions | None) -> dict[str, Any]
     if opinions is None or not results_public(state):
         return {}
     shown = shown_groups(state, opinions)
-    found: dict[str, Any] = {}
-    for g in opinions.groups:
-        if g.label in shown:
-            found.update({pid: {"label": g.label, "groups": len(shown)} for pid in g.members})
-    return found
+    return {
+        pid: {"label": label, "groups": len(shown)}
+        for pid, label in opinions.labels.items()
+        if label in shown
+    }
 
 
 def card_figures(state: SessionState, p: Proposition, opinions: Opinions | None) -> Any:

@@ -83,10 +83,11 @@ def _dataclass_encoder(cls: type) -> Encoder:
     """An instance as the list of its init fields' values, in declaration order:
     the field names are in the format's fingerprint, not repeated per instance
     (a hall's snapshot is less than half the bytes and the JSON time)."""
-    coded = [_encoder(hint) for hint in _hints(cls).values()]
+    hints = _hints(cls)
+    coded = [_encoder(hint) for hint in hints.values()]
     rich = tuple((at, code) for at, code in enumerate(coded) if code is not _same)
     # attrgetter reads every field in one call; it gives a bare value for one name.
-    names = tuple(_hints(cls))
+    names = tuple(hints)
     take = attrgetter(*names) if names else (lambda value: ())
     single = len(names) == 1
 

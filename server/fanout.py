@@ -129,24 +129,27 @@ class Fanout:
                 for room_name, payload in updates:
                     await self._emit("state", payload, room_name)
             except ApiError as error:
-                if error.code != "unavailable":  # not an outage: dropped, as any failure
-                    log.warning("fan-out of session %s failed: %s", runner.session_id, error)
-                    await self._sleep(feed.interval)
+                if error.code == "unavailable":
+                    await self._wait_for_store(runner, feed, sections, error)
                     continue
-                # The store is out of reach (Redis), so the session cannot be read: the
-                # sections are kept and tried again until it answers, rather than lost
-                # until the next change; told once per outage, not once per try.
-                feed.dirty |= sections
-                if not feed.waiting:
-                    log.warning("fan-out of session %s waits: %s", runner.session_id, error)
-                feed.waiting = True
-                feed.wake.set()
-                await self._sleep(max(feed.interval, RETRY_SECONDS))
-                continue
+                log.warning("fan-out of session %s failed: %s", runner.session_id, error)
             except Exception:  # a failed flush must not end the feed
                 log.exception("fan-out of session %s failed", runner.session_id)
             feed.waiting = False
             await self._sleep(feed.interval)
+
+    async def _wait_for_store(
+        self, runner: LiveSession, feed: _SessionFeed, sections: set[str], error: ApiError
+    ) -> None:
+        """The store is out of reach (Redis), so the session cannot be read: the
+        sections are kept and tried again until it answers, rather than lost until
+        the next change; told once per outage, not once per try."""
+        feed.dirty |= sections
+        if not feed.waiting:
+            log.warning("fan-out of session %s waits: %s", runner.session_id, error)
+        feed.waiting = True
+        feed.wake.set()
+        await self._sleep(max(feed.interval, RETRY_SECONDS))
 
     def _updates(
         self, runner: LiveSession, feed: _SessionFeed, sections: set[str]
