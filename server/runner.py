@@ -21,7 +21,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Final, TypeVar
 
 from facilitation import Actor, FacilitationError, SessionState, apply, decide, outcome
@@ -263,7 +263,8 @@ class SessionRunner(SessionLinks):
             )
             self._requests[(request.holder, request.request_id)] = record
             if stored:  # durable with the command's last event; a no-op needs no record
-                stored[-1] = replace(stored[-1], request=record)
+                last = stored[-1]  # built directly: dataclasses.replace inspects fields each call
+                stored[-1] = StoredEvent(last.seq, last.body, last.hash, record)
         batch.stored += stored
         batch.answers.append((pending.done, ack))
 
