@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, cast
@@ -34,6 +35,7 @@ from .opinion_feed import OpinionFeed
 from .published import Published
 from .redis_claim import claim_redis
 from .redis_store import RedisStore
+from .replica import publish_opinions, read_once
 from .reports.http import report_routes
 from .rooms import IndexedManager
 from .sessions import Sessions
@@ -97,8 +99,16 @@ def create_app(
         await sio.emit(event, payload, room=room)
 
     fanout = Fanout(emit, settings.flush_ms / 1000, settings.participant_flush_ms / 1000)
-    sessions = Sessions(store, fanout, settings.snapshot_every, settings.public_url)
-    cluster = Cluster(store, sessions) if isinstance(store, RedisStore) else None
+    redis = store if isinstance(store, RedisStore) else None
+    sessions = Sessions(
+        store,
+        fanout,
+        settings.snapshot_every,
+        settings.public_url,
+        publish=None if redis is None else functools.partial(publish_opinions, redis),
+        read_once=None if redis is None else functools.partial(read_once, redis),
+    )
+    cluster = None if redis is None else Cluster(redis, sessions)
     sessions.cluster = cluster
     feed = OpinionFeed(emit, fanout)
     sessions.opinions.on_result.append(feed.on_result)

@@ -7,7 +7,7 @@ or `settings.opinions_seconds` after the last recompute if any came in, never
 per rating and never two at once per session.
 
 On Redis only the session's owner recomputes: it publishes each result
-(`publish`, server/sessions.py) and the replicas on other workers take it as
+(`publish`, server/replica.py) and the replicas on other workers take it as
 it comes (`carried`, server/replica.py), rather than each computing groups of
 its own from the same log. A replica computing them cost each non-owning
 worker as much as the owner, on a machine the workers share, and could label
