@@ -26,6 +26,7 @@ from .drafts import MAX_DRAFT_BYTES
 from .errors import ApiError
 from .fanout import Fanout
 from .http_api import HttpApi
+from .idle_replicas import IdleReplicas
 from .invitations.contacts import Contacts
 from .invitations.http import RegistrantsApi
 from .invitations.mailer import Mailer, SmtpConfig
@@ -114,13 +115,19 @@ def create_app(
     sessions.opinions.on_result.append(feed.on_result)
     sessions.opinions.on_change.append(feed.on_change)
     gateway = Gateway(sio, sessions, auth)
+    sessions.forgetting.append(feed.forget)
+    idle = (
+        None
+        if cluster is None
+        else IdleReplicas(sessions, gateway.connected_sessions, settings.redis_replica_idle_s)
+    )
     api = HttpApi(
         sessions,
         auth,
         settings.public_url,
         store.healthy,
         settings.max_joins_per_session,
-        _status(store, cluster),
+        _status(store, cluster, idle),
     )
     operator = OperatorApi(api, sessions, auth, data)
     mailer = Mailer(SmtpConfig.from_settings(settings), store)
@@ -135,6 +142,8 @@ def create_app(
         if cluster is not None:  # listening for forwarded commands before owning any session
             await cluster.start()
         await sessions.start()
+        if idle is not None:
+            idle.start()
         where = settings.redis_url or data
         log.info("%d stored session(s) in %s, each loaded on first use", sessions.stored, where)
         if on_ready is not None:
@@ -146,6 +155,8 @@ def create_app(
         quiet_collector.cancel()
         await mailer.close()
         await fanout.close()
+        if idle is not None:
+            await idle.close()
         if cluster is not None:  # no more forwarded commands: they wait for the leases
             await cluster.close()
         await sessions.stop()
@@ -205,12 +216,14 @@ def claim_store(settings: Settings) -> Claimed:
     return claim(settings.data, settings.admin_token, settings.init)
 
 
-def _status(store: Store, cluster: Cluster | None) -> Callable[[], dict[str, Any]]:
+def _status(
+    store: Store, cluster: Cluster | None, idle: IdleReplicas | None
+) -> Callable[[], dict[str, Any]]:
     """What /healthz adds: on Redis, the sessions this worker owns and replicates."""
-    if not isinstance(store, RedisStore) or cluster is None:
+    if not isinstance(store, RedisStore) or cluster is None or idle is None:
         return dict
     redis_store = store
-    return lambda: {**redis_store.status(), **cluster.counts()}
+    return lambda: {**redis_store.status(), **cluster.counts(), **idle.counts()}
 
 
 def _origin_check(allowed: tuple[str, ...]) -> Callable[[str | None, dict[str, Any]], bool]:

@@ -231,6 +231,8 @@ class Cluster:
         async with self._sessions.lock(session_id):
             if served.owner:
                 return True
+            if self._sessions.loaded(session_id) is not served:
+                return False  # unloaded since it was looked at (server/idle_replicas.py)
             began = time.monotonic()
             with _unavailable_on_redis_error():
                 if dead is None:

@@ -88,6 +88,7 @@ class Replica(SessionLinks):
         self.owner_name: str | None = None  # the lease's owner as last seen (server/cluster.py)
         self.owner_lock = asyncio.Lock()
         self.reloads = 0
+        self.forwarding = 0  # commands given here waiting for the owner's answer
         self.problem: str | None = None  # why it cannot follow right now, if it cannot
         self._store = store
         self._forward = forward
@@ -134,7 +135,11 @@ class Replica(SessionLinks):
         request: Request | None = None,
         at: float | None = None,
     ) -> Ack:
-        return await self._forward(self, command, actor, request, at)
+        self.forwarding += 1
+        try:
+            return await self._forward(self, command, actor, request, at)
+        finally:
+            self.forwarding -= 1
 
     async def caught_up(self, version: int, timeout: float) -> bool:
         """Wait (at most `timeout`) until this replica applied `version`."""

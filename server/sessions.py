@@ -84,6 +84,7 @@ class Sessions:
         self.opinions.publish = publish  # owners publish opinion groups, replicas take them
         self.windows = WindowScheduler(store)
         self.listeners: list[ChangeListener] = []  # told of every session's changes
+        self.forgetting: list[Callable[[str], None]] = []  # told of each session unloaded
         self.cluster: Cluster | None = None  # set on Redis by the composition root
 
     async def start(self) -> None:
@@ -172,6 +173,7 @@ class Sessions:
     async def get(self, session_id: str) -> Served:
         served = self._served.get(session_id)
         if served is not None:
+            served.used_at = time.monotonic()
             return served
         if session_id not in self._stored:
             await self._relist()
@@ -216,6 +218,27 @@ class Sessions:
                 "No session has this join code: check it on the projector and try again.",
             )
         return await self.get(session_id)
+
+    async def unload(self, served: Served, idle: Callable[[Served], bool]) -> bool:
+        """Stop serving a replica here: it stops following its log and everything that
+        follows it here forgets it; the next `get` loads it again from the store. Only a
+        replica still served, `idle` and not being loaded or taken over (its lock free)
+        is unloaded: never a session this worker owns. False if it was not."""
+        session_id = served.session_id
+        lock = self.lock(session_id)
+        if lock.locked():
+            return False
+        async with lock:  # a `get` meanwhile waits, then loads it afresh
+            if self._served.get(session_id) is not served or served.owner or not idle(served):
+                return False
+            del self._served[session_id]
+            await served.stop()
+            self._fanout.forget(session_id)
+            self.opinions.forget(session_id)
+            self.windows.forget(session_id)
+            for forget in self.forgetting:
+                forget(session_id)
+        return True
 
     def new_runner(self, session_id: str) -> SessionRunner:
         return SessionRunner(session_id, self._store, self._snapshot_every)
