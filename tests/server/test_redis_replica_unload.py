@@ -80,8 +80,8 @@ async def test_an_unused_replica_is_unloaded_and_loaded_again_by_the_next_phone(
 
     # It leaves: after the grace period, and not before, B drops the replica and its
     # blocking read of the log; A keeps the session it owns.
+    left = time.monotonic()  # before: the worker may see it leave before close() returns
     await phone.close()
-    left = time.monotonic()
     gone = await until(lambda: health(b)["replicas_unloaded"] == 1, "the replica unloaded")
     assert gone - left >= IDLE_S
     assert health(b)["replicated_sessions"] == 0
