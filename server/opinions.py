@@ -12,7 +12,7 @@ loop's time (the recompute's Python parts hold the GIL) from the
 acknowledgements of the rest.
 
 On Redis only the session's owner recomputes: it publishes each result
-(`publish`, server/sessions.py) and the replicas on other workers take it as
+(`publish`, server/replica.py) and the replicas on other workers take it as
 it comes (`carried`, server/replica.py), rather than each computing groups of
 its own from the same log. A replica computing them cost each non-owning
 worker as much as the owner, on a machine the workers share, and could label

@@ -118,6 +118,10 @@ class Gateway:
         if connection is not None:
             self._unexpire(sid, connection)
 
+    def connected_sessions(self) -> set[str]:
+        """The sessions with a connection on this worker now."""
+        return {connection.claims.session_id for connection in self._connections.values()}
+
     async def command(self, name: str, sid: str, *args: Any) -> dict[str, Any]:
         connection = self._connections.get(sid)
         if connection is None:
