@@ -131,6 +131,7 @@ class Gateway:
                 ApiError("rate_limited", "Too many requests: wait a moment and try again.")
             )
         self._busy.add(sid)
+        gc_tuning.command_began()
         try:
             return await self._command(connection, sid, name, args[0] if args else None)
         except ApiError as error:
@@ -146,6 +147,7 @@ class Gateway:
                 )
             )
         finally:
+            gc_tuning.command_ended()
             self._busy.discard(sid)
             if sid in self._recheck:
                 self._recheck.discard(sid)
