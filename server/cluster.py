@@ -61,6 +61,7 @@ from facilitation import Actor, FacilitationError
 from facilitation.actor import ActorRole
 from facilitation.commands import Command
 
+from . import gc_tuning
 from .command_codec import decode_command, encode
 from .errors import ApiError, refusal
 from .forwarding import Forwarder, Message
@@ -387,7 +388,11 @@ class Cluster:
             log.error("a forwarded command could not be read: %s", error)
             bad = ApiError("bad_request", "The command could not be forwarded to its session.")
             return {"ack": refusal(bad), "version": 0}
-        ack = await served.inner.submit(command, actor, request, message.get("at"))
+        gc_tuning.command_began()  # in flight here as much as a command of a phone here
+        try:
+            ack = await served.inner.submit(command, actor, request, message.get("at"))
+        finally:
+            gc_tuning.command_ended()
         return {"ack": ack, "version": served.state.version}
 
     def counts(self) -> dict[str, Any]:
