@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, cast
@@ -25,6 +26,7 @@ from .drafts import MAX_DRAFT_BYTES
 from .errors import ApiError
 from .fanout import Fanout
 from .http_api import HttpApi
+from .idle_replicas import IdleReplicas
 from .invitations.contacts import Contacts
 from .invitations.http import RegistrantsApi
 from .invitations.mailer import Mailer, SmtpConfig
@@ -34,6 +36,7 @@ from .opinion_feed import OpinionFeed
 from .published import Published
 from .redis_claim import claim_redis
 from .redis_store import RedisStore
+from .replica import publish_opinions, read_once
 from .reports.http import report_routes
 from .rooms import IndexedManager
 from .sessions import Sessions
@@ -97,20 +100,34 @@ def create_app(
         await sio.emit(event, payload, room=room)
 
     fanout = Fanout(emit, settings.flush_ms / 1000, settings.participant_flush_ms / 1000)
-    sessions = Sessions(store, fanout, settings.snapshot_every, settings.public_url)
-    cluster = Cluster(store, sessions) if isinstance(store, RedisStore) else None
+    redis = store if isinstance(store, RedisStore) else None
+    sessions = Sessions(
+        store,
+        fanout,
+        settings.snapshot_every,
+        settings.public_url,
+        publish=None if redis is None else functools.partial(publish_opinions, redis),
+        read_once=None if redis is None else functools.partial(read_once, redis),
+    )
+    cluster = None if redis is None else Cluster(redis, sessions)
     sessions.cluster = cluster
     feed = OpinionFeed(emit, fanout)
     sessions.opinions.on_result.append(feed.on_result)
     sessions.opinions.on_change.append(feed.on_change)
     gateway = Gateway(sio, sessions, auth)
+    sessions.forgetting.append(feed.forget)
+    idle = (
+        None
+        if cluster is None
+        else IdleReplicas(sessions, gateway.connected_sessions, settings.redis_replica_idle_s)
+    )
     api = HttpApi(
         sessions,
         auth,
         settings.public_url,
         store.healthy,
         settings.max_joins_per_session,
-        _status(store, cluster),
+        _status(store, cluster, idle),
     )
     operator = OperatorApi(api, sessions, auth, data)
     mailer = Mailer(SmtpConfig.from_settings(settings), store)
@@ -125,6 +142,8 @@ def create_app(
         if cluster is not None:  # listening for forwarded commands before owning any session
             await cluster.start()
         await sessions.start()
+        if idle is not None:
+            idle.start()
         where = settings.redis_url or data
         log.info("%d stored session(s) in %s, each loaded on first use", sessions.stored, where)
         if on_ready is not None:
@@ -136,6 +155,8 @@ def create_app(
         quiet_collector.cancel()
         await mailer.close()
         await fanout.close()
+        if idle is not None:
+            await idle.close()
         if cluster is not None:  # no more forwarded commands: they wait for the leases
             await cluster.close()
         await sessions.stop()
@@ -195,12 +216,14 @@ def claim_store(settings: Settings) -> Claimed:
     return claim(settings.data, settings.admin_token, settings.init)
 
 
-def _status(store: Store, cluster: Cluster | None) -> Callable[[], dict[str, Any]]:
+def _status(
+    store: Store, cluster: Cluster | None, idle: IdleReplicas | None
+) -> Callable[[], dict[str, Any]]:
     """What /healthz adds: on Redis, the sessions this worker owns and replicates."""
-    if not isinstance(store, RedisStore) or cluster is None:
+    if not isinstance(store, RedisStore) or cluster is None or idle is None:
         return dict
     redis_store = store
-    return lambda: {**redis_store.status(), **cluster.counts()}
+    return lambda: {**redis_store.status(), **cluster.counts(), **idle.counts()}
 
 
 def _origin_check(allowed: tuple[str, ...]) -> Callable[[str | None, dict[str, Any]], bool]:

@@ -61,6 +61,7 @@ from facilitation import Actor, FacilitationError
 from facilitation.actor import ActorRole
 from facilitation.commands import Command
 
+from . import gc_tuning
 from .command_codec import decode_command, encode
 from .errors import ApiError, refusal
 from .forwarding import Forwarder, Message
@@ -231,6 +232,8 @@ class Cluster:
         async with self._sessions.lock(session_id):
             if served.owner:
                 return True
+            if self._sessions.loaded(session_id) is not served:
+                return False  # unloaded since it was looked at (server/idle_replicas.py)
             began = time.monotonic()
             with _unavailable_on_redis_error():
                 if dead is None:
@@ -304,7 +307,7 @@ class Cluster:
         (this worker, once it is free), waiting up to one lease's life for each; all of
         it within FORWARD_PATIENCE_S."""
         patience = time.monotonic() + FORWARD_PATIENCE_S
-        deadline = min(time.monotonic() + self._store.leases.ttl_ms / 1000 + 1, patience)
+        deadline = self._one_owner(patience)
         gone: str | None = None
         followed = 0
         delivered = False  # sent to an owner that may have recorded it
@@ -327,8 +330,13 @@ class Cluster:
             if answer == "silent" or followed == OWNERS_FOLLOWED:
                 break  # "silent": the owner, holding the lease, did not answer in time
             gone, followed = owner, followed + 1  # nobody listens, it moved, or the lease did
-            deadline = min(time.monotonic() + self._store.leases.ttl_ms / 1000 + 1, patience)
+            deadline = self._one_owner(patience)
         return refusal(ApiError("unavailable", _NO_ANSWER if delivered else _NO_OWNER))
+
+    def _one_owner(self, patience: float) -> float:
+        """Until when a command waits for one owner: a lease's life and a second from
+        now (so a lease that stops being renewed has moved by then), within `patience`."""
+        return min(time.monotonic() + self._store.leases.ttl_ms / 1000 + 1, patience)
 
     async def _answered(self, replica: Replica, answer: Message, latest: float) -> Ack:
         """The owner's ack, once this worker's replica shows what it answers (waiting
@@ -380,7 +388,11 @@ class Cluster:
             log.error("a forwarded command could not be read: %s", error)
             bad = ApiError("bad_request", "The command could not be forwarded to its session.")
             return {"ack": refusal(bad), "version": 0}
-        ack = await served.inner.submit(command, actor, request, message.get("at"))
+        gc_tuning.command_began()  # in flight here as much as a command of a phone here
+        try:
+            ack = await served.inner.submit(command, actor, request, message.get("at"))
+        finally:
+            gc_tuning.command_ended()
         return {"ack": ack, "version": served.state.version}
 
     def counts(self) -> dict[str, Any]:

@@ -87,6 +87,12 @@ class Fanout:
                 feed.task = asyncio.create_task(self._pump(runner, feed))
         return feeds
 
+    def forget(self, session_id: str) -> None:
+        """Stop following a session no longer served here; a later `watch` starts afresh."""
+        for feed in self._feeds.pop(session_id, ()):
+            if feed.task is not None:
+                feed.task.cancel()
+
     def changed(self, runner: LiveSession, sections: frozenset[str]) -> None:
         feeds = self._feeds_of(runner)
         if "propositions" in sections:  # a reveal can show the projector's opinion map

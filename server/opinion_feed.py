@@ -46,6 +46,11 @@ class OpinionFeed:
             self._public[runner.session_id] = public
             self._tell_changes(runner, runner.opinions)
 
+    def forget(self, session_id: str) -> None:
+        """A session no longer served here: what its phones here were told goes with it."""
+        self._told.pop(session_id, None)
+        self._public.pop(session_id, None)
+
     def _tell_changes(self, runner: LiveSession, result: Opinions) -> None:
         self._public[runner.session_id] = results_public(runner.state)
         told = self._told.setdefault(runner.session_id, {})

@@ -4,10 +4,15 @@ A runner listener (`OpinionGroups.changed`, called after each batch's acks are
 set) only counts: it starts a recompute once `settings.opinions_every` rating
 changes have come in (and half as many as the ratings held, `GROWTH`),
 or `settings.opinions_seconds` after the last recompute if any came in, never
-per rating and never two at once per session.
+per rating and never two at once per session. A recompute that is due by count
+also waits for a lull (`CALM_S` without a rating change), still within
+`opinions_seconds`: while a hall rates at once, groups computed from the first
+ratings are stale before anyone reads them, and computing them took the event
+loop's time (the recompute's Python parts hold the GIL) from the
+acknowledgements of the rest.
 
 On Redis only the session's owner recomputes: it publishes each result
-(`publish`, server/sessions.py) and the replicas on other workers take it as
+(`publish`, server/replica.py) and the replicas on other workers take it as
 it comes (`carried`, server/replica.py), rather than each computing groups of
 its own from the same log. A replica computing them cost each non-owning
 worker as much as the owner, on a machine the workers share, and could label
@@ -53,6 +58,11 @@ Publish = Callable[[LiveSession, int, Opinions], Awaitable[None]]
 # Freshness is `opinions_seconds`: changes wait at most that long anyway.
 GROWTH = 0.5
 
+# A lull: this long without a rating change. Short next to a person's reading
+# of the map (and to `opinions_seconds`, which bounds the wait in any case), long
+# next to the gap between two batches while a hall rates at once (milliseconds).
+CALM_S = 0.25
+
 
 def due(pending: int, held: int, every: int) -> bool:
     """Whether `pending` changes since the last recompute warrant a new one, with
@@ -66,6 +76,8 @@ class _Watch:
     done_at: float = 0.0
     task: asyncio.Task[None] | None = None
     timer: asyncio.TimerHandle | None = None
+    timer_at: float = 0.0  # when `timer` fires, on the groups' clock
+    changed_at: float = 0.0  # the last rating change seen
     latest: Opinions | None = None
     recomputes: int = 0
 
@@ -73,8 +85,9 @@ class _Watch:
 class OpinionGroups:
     """Latest opinion groups per session; `on_result` hooks see each new result."""
 
-    def __init__(self, clock: Clock = time.monotonic) -> None:
+    def __init__(self, clock: Clock = time.monotonic, calm: float = CALM_S) -> None:
         self._clock = clock
+        self._calm = calm
         self._watches: dict[str, _Watch] = {}
         self.on_result: list[OnResult] = []
         self.on_change: list[ChangeHook] = []  # every committed batch, as runners report it
@@ -99,6 +112,7 @@ class OpinionGroups:
     def changed(self, runner: LiveSession, touched: frozenset[str]) -> None:
         """Runner listener: O(1) unless a recompute is due."""
         if "propositions" in touched:
+            self._watch(runner.session_id).changed_at = self._clock()
             self._consider(runner)
         for hook in self.on_change:
             hook(runner, touched)
@@ -125,22 +139,41 @@ class OpinionGroups:
     def _consider(self, runner: LiveSession) -> None:
         if not runner.owner:
             return  # a replica: its groups are carried from the owner
-        watch = self._watches.get(runner.session_id)
-        if watch is None:  # the first period starts now, not at the clock's origin
-            watch = self._watches[runner.session_id] = _Watch(done_at=self._clock())
+        watch = self._watch(runner.session_id)
         matrix, settings = runner.state.opinions, runner.state.settings
         pending = matrix.revision - watch.done_revision
         if pending <= 0 or watch.task is not None:
             return  # a running recompute re-checks when it ends
-        wait = watch.done_at + settings.opinions_seconds - self._clock()
-        if due(pending, sum(matrix.counts), settings.opinions_every) or wait <= 0:
-            if watch.timer is not None:
-                watch.timer.cancel()
-                watch.timer = None
-            watch.task = asyncio.create_task(self._recompute(runner, watch))
-        elif watch.timer is None:
-            loop = asyncio.get_running_loop()
-            watch.timer = loop.call_later(wait, self._on_timer, runner, watch)
+        now = self._clock()
+        wait = watch.done_at + settings.opinions_seconds - now
+        if wait > 0 and due(pending, sum(matrix.counts), settings.opinions_every):
+            wait = min(wait, watch.changed_at + self._calm - now)  # due: at the next lull
+        if wait > 0:
+            self._wake(runner, watch, now + wait)
+            return
+        if watch.timer is not None:
+            watch.timer.cancel()
+            watch.timer = None
+        watch.task = asyncio.create_task(self._recompute(runner, watch))
+
+    def _watch(self, session_id: str) -> _Watch:
+        watch = self._watches.get(session_id)
+        if watch is None:  # the first period starts now, not at the clock's origin
+            watch = self._watches[session_id] = _Watch(done_at=self._clock())
+        return watch
+
+    def _wake(self, runner: LiveSession, watch: _Watch, at: float) -> None:
+        """`_consider` again at `at`, or earlier if already due earlier. While a hall
+        rates at once this re-arms once per `CALM_S`, not once per batch."""
+        if watch.timer is not None and watch.timer_at <= at:
+            return
+        if watch.timer is not None:
+            watch.timer.cancel()
+        loop = asyncio.get_running_loop()
+        watch.timer, watch.timer_at = (
+            loop.call_later(at - self._clock(), self._on_timer, runner, watch),
+            at,
+        )
 
     def _on_timer(self, runner: LiveSession, watch: _Watch) -> None:
         watch.timer = None

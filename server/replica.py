@@ -19,7 +19,8 @@ stream of one entry, `RedisStore.put_opinions`): a replica does not compute
 groups of its own. A result is taken (`on_opinions`) once the replica applied
 the log up to the seq it was computed at, never earlier, so no view here shows
 groups of ratings it does not show yet. Commands go to the owner through
-`forward` (server/cluster.py).
+`forward` (server/cluster.py). The owner's side of those groups is
+`publish_opinions`, given to the sessions by the composition root on Redis.
 """
 
 import asyncio
@@ -33,12 +34,20 @@ from redis.exceptions import RedisError
 from facilitation import Actor, SessionState, apply
 from facilitation import events as ev
 from facilitation.commands import Command
-from facilitation.opinions import Opinions, from_json
+from facilitation.opinions import Opinions, from_json, to_json
 
 from .chain import GENESIS, link
 from .errors import ApiError
 from .lease import pause
-from .live import ALL_SECTIONS, Ack, ChangeListener, Request, SessionLinks, touched_by
+from .live import (
+    ALL_SECTIONS,
+    Ack,
+    ChangeListener,
+    LiveSession,
+    Request,
+    SessionLinks,
+    touched_by,
+)
 from .redis_store import PAGE, RedisStore, connect, key
 from .runner import rebuild
 
@@ -79,6 +88,7 @@ class Replica(SessionLinks):
         self.owner_name: str | None = None  # the lease's owner as last seen (server/cluster.py)
         self.owner_lock = asyncio.Lock()
         self.reloads = 0
+        self.forwarding = 0  # commands given here waiting for the owner's answer
         self.problem: str | None = None  # why it cannot follow right now, if it cannot
         self._store = store
         self._forward = forward
@@ -125,7 +135,11 @@ class Replica(SessionLinks):
         request: Request | None = None,
         at: float | None = None,
     ) -> Ack:
-        return await self._forward(self, command, actor, request, at)
+        self.forwarding += 1
+        try:
+            return await self._forward(self, command, actor, request, at)
+        finally:
+            self.forwarding -= 1
 
     async def caught_up(self, version: int, timeout: float) -> bool:
         """Wait (at most `timeout`) until this replica applied `version`."""
@@ -242,3 +256,28 @@ class Replica(SessionLinks):
             self.state.version,
         )
         self._changed(ALL_SECTIONS)
+
+
+async def publish_opinions(
+    store: RedisStore, runner: LiveSession, seq: int, result: Opinions
+) -> None:
+    """An owner's opinion groups, computed at `seq`, for the replicas on other workers."""
+    try:
+        body = await asyncio.to_thread(lambda: json.dumps(to_json(result)))
+        await store.put_opinions(runner.session_id, seq, body)
+    except ApiError as error:  # Redis out of reach: the next result goes when it is back
+        log.warning("opinion groups of %s not published: %s", runner.session_id, error)
+
+
+async def read_once(store: RedisStore, session_id: str) -> Replica:
+    """The session as the store holds it now, for one read (the operator's list): a
+    replica loaded and not followed, which takes no command."""
+    replica = Replica(session_id, store, _read_only)
+    await replica.load()
+    return replica
+
+
+async def _read_only(
+    replica: Replica, command: Command, actor: Actor, request: Request | None, at: float | None
+) -> Ack:
+    raise ApiError("internal", "A session read for a list does not take commands.")

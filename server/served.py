@@ -7,6 +7,7 @@ listeners go on, and everyone is told every section may have changed.
 """
 
 import logging
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -29,6 +30,7 @@ class Served(SessionLinks):
         self.base_url = base_url
         self.opinions: Opinions | None = None
         self.listeners: list[ChangeListener] = []
+        self.used_at = time.monotonic()  # last asked for (`Sessions.get`)
         self._inner = inner
         inner.listeners.append(self._relay)
 

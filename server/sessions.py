@@ -1,22 +1,20 @@
 """The live sessions of this server: one runner each, found by id or join code."""
 
 import asyncio
-import json
 import logging
 import secrets
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from facilitation import Actor
-from facilitation.commands import Command, CreateSession
-from facilitation.opinions import Opinions, to_json
+from facilitation.commands import CreateSession
 
 from .errors import ApiError
 from .fanout import Fanout
-from .live import Ack, ChangeListener, LiveSession, Request
-from .opinions import OpinionGroups
-from .redis_store import RedisStore
+from .live import ChangeListener, LiveSession
+from .opinions import OpinionGroups, Publish
 from .replica import Replica
 from .runner import SessionRunner
 from .served import Inner, Served
@@ -32,6 +30,9 @@ if TYPE_CHECKING:
 JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ0123456789"
 JOIN_CODE_LENGTH = 8
 RELIST_EVERY_S = 0.2
+# A session not served here, read from the store for one look (on Redis: a replica
+# loaded once and not followed).
+ReadOnce = Callable[[str], Awaitable[LiveSession]]
 log = logging.getLogger("plenary.sessions")
 
 _LOOK_ALIKES = str.maketrans({"O": "0", "I": "1", "L": "1", " ": None, "-": None})
@@ -53,9 +54,21 @@ def new_join_code() -> str:
 class Sessions:
     """Sessions are loaded on first use: a server with many past sessions starts
     serving at once, and only the sessions people open cost memory. On Redis
-    (`cluster` set) a session another worker owns is served from a replica."""
+    (`cluster` set) a session another worker owns is served from a replica.
 
-    def __init__(self, store: Store, fanout: Fanout, snapshot_every: int, public_url: str) -> None:
+    What differs on Redis is given by the composition root: `publish` sends the
+    opinion groups an owner computes to the replicas on other workers, and
+    `read_once` reads a session not served here for one look (`peek`)."""
+
+    def __init__(
+        self,
+        store: Store,
+        fanout: Fanout,
+        snapshot_every: int,
+        public_url: str,
+        publish: Publish | None = None,
+        read_once: ReadOnce | None = None,
+    ) -> None:
         self._store = store
         self._fanout = fanout
         self._snapshot_every = snapshot_every
@@ -66,11 +79,12 @@ class Sessions:
         self._loading: dict[str, asyncio.Lock] = {}
         self._listed_at = 0.0
         self._relisting: asyncio.Future[dict[str, str]] | None = None
+        self._read_once = read_once
         self.opinions = OpinionGroups()
-        if isinstance(store, RedisStore):  # owners publish opinion groups, replicas take them
-            self.opinions.publish = self._publish_opinions
+        self.opinions.publish = publish  # owners publish opinion groups, replicas take them
         self.windows = WindowScheduler(store)
         self.listeners: list[ChangeListener] = []  # told of every session's changes
+        self.forgetting: list[Callable[[str], None]] = []  # told of each session unloaded
         self.cluster: Cluster | None = None  # set on Redis by the composition root
 
     async def start(self) -> None:
@@ -159,6 +173,7 @@ class Sessions:
     async def get(self, session_id: str) -> Served:
         served = self._served.get(session_id)
         if served is not None:
+            served.used_at = time.monotonic()
             return served
         if session_id not in self._stored:
             await self._relist()
@@ -182,16 +197,15 @@ class Sessions:
         not served here is read from the store once, not kept: listing sessions made
         this worker load and follow a replica of every one of them, for good."""
         served = self._served.get(session_id)
-        if served is not None or not isinstance(self._store, RedisStore):
+        if served is not None or self._read_once is None:
             return served or await self.get(session_id)
         if session_id not in self._stored:
             raise ApiError("not_found", "There is no such session on this server.")
-        replica = Replica(session_id, self._store, _read_only)
-        await replica.load()
-        replica.base_url = (
+        read = await self._read_once(session_id)
+        read.base_url = (
             self._public_url or await self._store.get_meta(f"base_url:{session_id}") or ""
         )
-        return replica
+        return read
 
     async def by_join_code(self, code: str) -> Served:
         session_id = self._by_code.get(normalise_join_code(code))
@@ -204,6 +218,27 @@ class Sessions:
                 "No session has this join code: check it on the projector and try again.",
             )
         return await self.get(session_id)
+
+    async def unload(self, served: Served, idle: Callable[[Served], bool]) -> bool:
+        """Stop serving a replica here: it stops following its log and everything that
+        follows it here forgets it; the next `get` loads it again from the store. Only a
+        replica still served, `idle` and not being loaded or taken over (its lock free)
+        is unloaded: never a session this worker owns. False if it was not."""
+        session_id = served.session_id
+        lock = self.lock(session_id)
+        if lock.locked():
+            return False
+        async with lock:  # a `get` meanwhile waits, then loads it afresh
+            if self._served.get(session_id) is not served or served.owner or not idle(served):
+                return False
+            del self._served[session_id]
+            await served.stop()
+            self._fanout.forget(session_id)
+            self.opinions.forget(session_id)
+            self.windows.forget(session_id)
+            for forget in self.forgetting:
+                forget(session_id)
+        return True
 
     def new_runner(self, session_id: str) -> SessionRunner:
         return SessionRunner(session_id, self._store, self._snapshot_every)
@@ -231,14 +266,6 @@ class Sessions:
             if inner.opinions is not None:  # arrived while it was loading
                 self.opinions.carried(served, inner.opinions)
 
-    async def _publish_opinions(self, runner: LiveSession, seq: int, result: Opinions) -> None:
-        assert isinstance(self._store, RedisStore)
-        try:
-            body = await asyncio.to_thread(lambda: json.dumps(to_json(result)))
-            await self._store.put_opinions(runner.session_id, seq, body)
-        except ApiError as error:  # Redis out of reach: the next result goes when it is back
-            log.warning("opinion groups of %s not published: %s", runner.session_id, error)
-
     def _serve(self, inner: Inner, base_url: str) -> Served:
         served = Served(inner, base_url)
         served.listeners.append(self._fanout.changed)
@@ -250,10 +277,3 @@ class Sessions:
         self._carry(served)
         self.windows.check(served)
         return served
-
-
-async def _read_only(
-    replica: Replica, command: Command, actor: Actor, request: Request | None, at: float | None
-) -> Ack:
-    """What a replica read once (`Sessions.peek`) answers a command: it has none to send."""
-    raise ApiError("internal", "A session read for a list does not take commands.")

@@ -200,6 +200,17 @@ class Settings:
             )
         },
     )
+    redis_replica_idle_s: int = field(
+        default=600,
+        metadata={
+            "help": (
+                "Seconds a replica of a session this worker does not own is kept with no"
+                " connection to it here and no command of it waiting for the owner; then it"
+                " stops following the session's log and is dropped, and the next connection"
+                " loads it again. At least 1."
+            )
+        },
+    )
     log_level: str = field(
         default="info",
         metadata={"help": ("Log level: debug, info, warning, error.")},
@@ -271,6 +282,10 @@ class Settings:
             raise SystemExit(
                 "Setting redis_lease_ms (PLENARY_REDIS_LEASE_MS) must be at least 2000:"
                 " an owner renews its leases every second."
+            )
+        if values.get("redis_replica_idle_s", 600) < 1:
+            raise SystemExit(
+                "Setting redis_replica_idle_s (PLENARY_REDIS_REPLICA_IDLE_S) must be at least 1."
             )
         return cls(**values)
 

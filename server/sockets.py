@@ -118,6 +118,10 @@ class Gateway:
         if connection is not None:
             self._unexpire(sid, connection)
 
+    def connected_sessions(self) -> set[str]:
+        """The sessions with a connection on this worker now."""
+        return {connection.claims.session_id for connection in self._connections.values()}
+
     async def command(self, name: str, sid: str, *args: Any) -> dict[str, Any]:
         connection = self._connections.get(sid)
         if connection is None:
@@ -127,6 +131,7 @@ class Gateway:
                 ApiError("rate_limited", "Too many requests: wait a moment and try again.")
             )
         self._busy.add(sid)
+        gc_tuning.command_began()
         try:
             return await self._command(connection, sid, name, args[0] if args else None)
         except ApiError as error:
@@ -142,6 +147,7 @@ class Gateway:
                 )
             )
         finally:
+            gc_tuning.command_ended()
             self._busy.discard(sid)
             if sid in self._recheck:
                 self._recheck.discard(sid)

@@ -10,6 +10,9 @@ import { sampleProcess, sampleProcesses } from "./procstat.mjs";
 import { pick, seeded, SCALE } from "./random.mjs";
 import { summarize } from "./stats.mjs";
 
+/** How long after the final tally the server's CPU is read. */
+export const SETTLE_MS = 1500;
+
 /** @typedef {import("./types.mjs").Plan} Plan */
 /** @typedef {import("./types.mjs").Done} Done */
 /** @typedef {import("./room.mjs").Room} Room */
@@ -40,6 +43,10 @@ export async function runBurst(plan, room) {
   const lastAck = Math.max(...acked.map((r) => r.ackedAt));
   const firstSend = Math.min(...records.map((r) => r.sentAt));
   const final = await room.display.waitFor(firstSend, (v) => totalOf(propositionId)(v) >= acked.length, plan.timeoutMs);
+  // Work the burst leaves behind is the burst's too: Plenary recomputes the
+  // opinion groups once the hall pauses (a quarter of a second after the last
+  // rating), so CPU is read a settling time after the final tally, for every target.
+  await sleep(SETTLE_MS);
   const after = sampleProcesses(plan.serverPids);
   const redisAfter = plan.redisPid ? sampleProcess(plan.redisPid) : null;
   // Hold the room while the profiler still samples, so it sees no disconnects.

@@ -154,6 +154,48 @@ def test_a_quiet_loop_frees_the_frozen_cycles_of_departed_phones(
     assert asyncio.run(run_briefly())
 
 
+def test_a_burst_in_flight_defers_young_collections_to_a_calm_moment() -> None:
+    """From BURST_IN_FLIGHT commands in flight, allocations trigger no young
+    collection; once the burst is answered and the loop is calm, one young
+    collection runs (freeing a cycle made meanwhile) and THRESHOLDS are back."""
+
+    async def run_briefly() -> None:
+        gc_tuning.tune_after_startup()
+        for _ in range(gc_tuning.BURST_IN_FLIGHT - 1):
+            gc_tuning.command_began()
+        assert gc.get_threshold() == gc_tuning.THRESHOLDS
+        gc_tuning.command_began()
+        assert gc_tuning.deferring()
+        assert gc.get_threshold() == gc_tuning.BURST_THRESHOLDS
+        young = gc.get_stats()[0]["collections"]
+        held, cycle = a_cycle()
+        del held
+        in_flight = [[i] for i in range(3 * gc_tuning.THRESHOLDS[0])]  # a burst's objects
+        assert gc.get_stats()[0]["collections"] == young  # none ran among them
+        task = asyncio.create_task(gc_tuning.collect_when_quiet(0.01))
+        await asyncio.sleep(0.1)
+        assert gc_tuning.deferring()  # calm, but the commands are still in flight
+        for _ in range(gc_tuning.BURST_IN_FLIGHT):
+            gc_tuning.command_ended()
+        for _ in range(500):  # bounded: 5 s
+            await asyncio.sleep(0.01)
+            if not gc_tuning.deferring():
+                break
+        task.cancel()
+        assert not gc_tuning.deferring()
+        assert gc.get_threshold() == gc_tuning.THRESHOLDS
+        assert gc.get_stats()[0]["collections"] > young
+        assert cycle() is None
+        del in_flight
+
+    try:
+        asyncio.run(run_briefly())
+    finally:
+        for _ in range(gc_tuning.BURST_IN_FLIGHT):
+            gc_tuning.command_ended()
+        gc_tuning.end_deferral()
+
+
 def test_the_server_keeps_no_per_connection_extras_of_the_transport() -> None:
     """No permessage-deflate (a zlib pair per connection) and no websocket-level
     keepalive beside engine.io's own pings (a timer per connection)."""

@@ -33,10 +33,12 @@ async def store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
 
 
 async def started(
-    store: SqliteStore, every: int, seconds: int, participants: int = 12
+    store: SqliteStore, every: int, seconds: int, participants: int = 12, calm: float = 0.0
 ) -> tuple[SessionRunner, OpinionGroups]:
+    """A session with one open proposition. No lull is awaited unless `calm` is given,
+    so that the counts and the clock alone decide in the tests that do not give it."""
     runner = SessionRunner("s1", store, 5000)
-    groups = OpinionGroups()
+    groups = OpinionGroups(calm=calm)
     groups.attach(runner)
     runner.start()
     settings = SessionSettings(opinions_every=every, opinions_seconds=seconds)
@@ -153,5 +155,45 @@ async def test_a_session_taken_over_recomputes_the_groups_it_was_carried(
         assert latest is not None
         assert latest.points == compute(recount(runner.state.opinions)).points
         assert len(latest.points) == 12
+    finally:
+        await runner.stop()
+
+
+async def test_a_due_recompute_waits_for_a_lull_in_the_ratings(store: SqliteStore) -> None:
+    """While ratings keep coming (a hall rating at once), a recompute due by count
+    waits until none has come for the lull, then runs once over all of them."""
+    runner, groups = await started(store, every=2, seconds=86400, participants=12, calm=0.4)
+    try:
+        for i in range(12):  # each acked before the next: far less than 0.4 s apart
+            await rate(runner, i)
+            assert not groups.running("s1")
+        assert groups.recomputes("s1") == 0  # due since the second rating, yet none ran
+        await asyncio.wait_for(until_recomputed(groups, 1), 10)
+        latest = groups.latest("s1")
+        assert latest is not None
+        assert len(latest.points) == 12
+        await asyncio.sleep(0.6)  # longer than the lull: nothing more is due
+        assert groups.recomputes("s1") == 1
+    finally:
+        await runner.stop()
+
+
+async def test_ratings_that_never_pause_still_get_groups_within_opinions_seconds(
+    store: SqliteStore,
+) -> None:
+    """A lull bounds nothing by itself: with ratings 0.1 s apart and a lull of a
+    minute, the groups are still recomputed once opinions_seconds (1 s) has passed."""
+    runner, groups = await started(store, every=2, seconds=1, participants=40, calm=60.0)
+    try:
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        i = 0
+        while groups.recomputes("s1") == 0 and not groups.running("s1"):
+            assert loop.time() - start < 5, "no recompute within opinions_seconds"
+            await rate(runner, i)
+            i += 1
+            await asyncio.sleep(0.1)
+        assert 8 <= i <= 40  # about 1 s of ratings, not the first two
+        await asyncio.wait_for(until_recomputed(groups, 1), 10)
     finally:
         await runner.stop()

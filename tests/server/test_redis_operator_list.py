@@ -1,6 +1,6 @@
 """The operator's list on a worker that serves none of the sessions listed: each is
 read from Redis as it is now, and none is kept and followed there afterwards
-(server/sessions.py, `Sessions.peek`)."""
+(server/sessions.py, `Sessions.peek`; server/replica.py, `read_once`)."""
 
 from pathlib import Path
 

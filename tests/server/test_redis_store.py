@@ -168,6 +168,7 @@ async def test_redis_killed_and_restarted_on_its_aof_loses_nothing_acked(
         "owned_sessions": 1,
         "replicated_sessions": 0,
         "forwarded_waiting": 0,
+        "replicas_unloaded": 0,
     }
     again = await phones[1].call("rating:submit", {"proposition_id": pid, "value": "confused"})
     assert again == {"ok": True, "round": 1}
