@@ -207,7 +207,7 @@ async def collect_when_quiet(check_seconds: float = QUIET_CHECK_SECONDS) -> None
         now = time.monotonic()
         calm = now - asked - check_seconds < QUIET_LAG_SECONDS
         if calm and end_deferral():
-            log.debug("gc: a burst's young collection, at a calm moment")
+            log.debug("gc: froze what a burst left, at a calm moment")
         elif calm and full_collection_due(now - last):
             started = time.perf_counter()
             freed = full_collection()
