@@ -66,10 +66,10 @@ FREEZE_AFTER_ARRIVALS = 100
 # holding coroutines, futures, contexts and frames until its group commit is
 # durable, which at 10,000 phones is up to the whole burst. A young collection
 # traverses every one of them, and CPython lowers the young count when any
-# object dies (old ones too), so the young generation was 60,000 to 470,000
-# objects when one ran: 13 young collections took about 0.8 s of a 10,000
-# burst (a probe timing each collection with gc.callbacks), 0.85 s of one
-# snapshot encode among them. With young collections waiting while BURST_IN_FLIGHT
+# object dies (old ones too), so the young generation was 57,000 to 470,000
+# objects when one ran: young collections took 0.73-0.80 s of a 10,000 burst
+# (docs/benchmarks.md, issue 15), and one snapshot encode took 0.85 s with one
+# of them inside it (8 ms alone). With young collections waiting while BURST_IN_FLIGHT
 # commands or more are in flight, those objects die by refcount untraversed,
 # and what survived is frozen at the next calm moment (`end_deferral`). The threshold stays
 # finite, so a flood that never calms still collects, every million allocations.
