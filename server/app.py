@@ -127,7 +127,7 @@ def create_app(
         settings.public_url,
         store.healthy,
         settings.max_joins_per_session,
-        _status(store, cluster, idle),
+        _status(redis, cluster, idle),
     )
     operator = OperatorApi(api, sessions, auth, data)
     mailer = Mailer(SmtpConfig.from_settings(settings), store)
@@ -217,13 +217,12 @@ def claim_store(settings: Settings) -> Claimed:
 
 
 def _status(
-    store: Store, cluster: Cluster | None, idle: IdleReplicas | None
+    redis: RedisStore | None, cluster: Cluster | None, idle: IdleReplicas | None
 ) -> Callable[[], dict[str, Any]]:
     """What /healthz adds: on Redis, the sessions this worker owns and replicates."""
-    if not isinstance(store, RedisStore) or cluster is None or idle is None:
+    if redis is None or cluster is None or idle is None:
         return dict
-    redis_store = store
-    return lambda: {**redis_store.status(), **cluster.counts(), **idle.counts()}
+    return lambda: {**redis.status(), **cluster.counts(), **idle.counts()}
 
 
 def _origin_check(allowed: tuple[str, ...]) -> Callable[[str | None, dict[str, Any]], bool]:
