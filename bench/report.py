@@ -200,6 +200,13 @@ def render_sessions(sessions: Json) -> str:
     return "\n\n".join(render_session(found, name) for name, found in sessions["by_target"].items())
 
 
+def places_of(session: Json) -> str:
+    """How many of the phones' `state` messages were their own `place` (the rest
+    went to the participants' room); absent from reports made before it was counted."""
+    places = session.get("participants_place_messages_during_waves")
+    return "" if places is None else f" ({places} of them a phone's own `place`)"
+
+
 def render_log(log: Json | None) -> str:
     """The log check of one run, as a sentence."""
     if not log:
@@ -266,7 +273,8 @@ def render_session(session: Json, name: str = "plenary") -> str:
         f"(RSS growth): {fmt(session['server'].get('memory_per_connection_kb'), '{:.1f}')} KB. "
         "`state` messages the "
         "participants received during the waves: "
-        f"{session['participants_state_messages_during_waves']}. "
+        f"{session['participants_state_messages_during_waves']}"
+        f"{places_of(session)}. "
         f"Commands acked ok: {session['commands_ok']}; refused or unanswered: "
         f"{session['commands_failed']}." + render_log(session.get("log"))
     )

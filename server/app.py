@@ -99,7 +99,12 @@ def create_app(
     async def emit(event: str, payload: dict[str, Any], room: str) -> None:
         await sio.emit(event, payload, room=room)
 
-    fanout = Fanout(emit, settings.flush_ms / 1000, settings.participant_flush_ms / 1000)
+    fanout = Fanout(
+        emit,
+        settings.flush_ms / 1000,
+        settings.participant_flush_ms / 1000,
+        settings.participant_messages_per_s,
+    )
     redis = store if isinstance(store, RedisStore) else None
     sessions = Sessions(
         store,

@@ -6,6 +6,10 @@ interval are merged into the next flush, so a burst of a thousand ratings
 costs a handful of broadcasts, never one per vote. A flush recomputes only
 the touched sections, compares them with what each room last received, and
 sends the sections that differ.
+
+Flushes are paced from the start of one to the start of the next, so the pace
+a client sees does not depend on how long a flush takes where it is sent. The
+participants' tier is slower still in a large hall: see `Fanout.pace`.
 """
 
 import asyncio
@@ -48,25 +52,29 @@ class _SessionFeed:
         self.rows_since = state_version  # the console holds every row up to this version
         self.places: dict[str, Any] = {}  # each waiting phone's place as last sent
         self.waiting = False  # the last flush found the store out of reach
+        self.hall = 0  # participants in the session at the last flush
         self.task: asyncio.Task[None] | None = None
 
 
 class Fanout:
     """Two tiers: the facilitator, display and hubs follow every `interval`; the
-    participants' room, which may hold a thousand phones, every
-    `participant_interval` (each of its flushes is a message to every phone)."""
+    participants' room, which may hold ten thousand phones, every
+    `participant_interval` or slower in a large hall (each of its flushes is a
+    message to every phone): see `pace`."""
 
     def __init__(
         self,
         emit: Emit,
         interval: float,
         participant_interval: float,
+        participant_rate: float,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self._emit = emit
         self._clock, self._sleep = clock, sleep
         self._intervals = (interval, max(interval, participant_interval))
+        self._participant_rate = participant_rate
         self._feeds: dict[str, tuple[_SessionFeed, _SessionFeed]] = {}
 
     def watch(self, runner: LiveSession) -> None:
@@ -125,10 +133,27 @@ class Fanout:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
 
+    def pace(self, feed: _SessionFeed) -> float:
+        """Seconds from the start of one flush of `feed` to the start of the next.
+
+        For the participants' tier, at least the hall (every participant in the
+        session, as its state counts them) over `participant_rate`, the phone
+        messages a session is sent a second: a hall of 10,000 at 5,000 a second
+        gets an update every 2 s while things change. The hall is counted from
+        the session's state, the same on every worker's replica, never from the
+        phones connected here: a worker serving a third of the hall then flushes
+        at the same pace as one process serving all of it, so a phone gets the
+        same updates at the same pace however the hall is deployed, and the
+        workers together send what one process would."""
+        if not feed.participants:
+            return feed.interval
+        return max(feed.interval, feed.hall / self._participant_rate)
+
     async def _pump(self, runner: LiveSession, feed: _SessionFeed) -> None:
         while True:
             await feed.wake.wait()
             feed.wake.clear()
+            began = time.monotonic()
             sections, feed.dirty = feed.dirty, set()
             try:
                 updates = await runner.read(partial(self._updates, runner, feed, sections))
@@ -142,7 +167,7 @@ class Fanout:
             except Exception:  # a failed flush must not end the feed
                 log.exception("fan-out of session %s failed", runner.session_id)
             feed.waiting = False
-            await self._sleep(feed.interval)
+            await self._sleep(max(0.0, began + self.pace(feed) - time.monotonic()))
 
     async def _wait_for_store(
         self, runner: LiveSession, feed: _SessionFeed, sections: set[str], error: ApiError
@@ -161,6 +186,7 @@ class Fanout:
         self, runner: LiveSession, feed: _SessionFeed, sections: set[str]
     ) -> list[tuple[str, dict[str, Any]]]:
         now = self._clock()
+        feed.hall = len(runner.state.participants)
         if feed.participants:
             audiences = [("participant", "")]
         else:

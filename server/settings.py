@@ -105,6 +105,18 @@ class Settings:
             )
         },
     )
+    participant_messages_per_s: int = field(
+        default=5000,
+        metadata={
+            "help": (
+                "Live updates one session's phones are sent a second, all of them together:"
+                " while things change, the participants' interval stretches to the"
+                " participants in the session divided by this when that is longer than"
+                " --participant-flush-ms (an update every 2 s to a hall of 10,000 at the"
+                " default), whether the hall is on one process or several workers."
+            )
+        },
+    )
     trusted_proxies: tuple[str, ...] = field(
         default=(),
         metadata={
@@ -282,6 +294,11 @@ class Settings:
             raise SystemExit(
                 "Setting redis_lease_ms (PLENARY_REDIS_LEASE_MS) must be at least 2000:"
                 " an owner renews its leases every second."
+            )
+        if values.get("participant_messages_per_s", 5000) < 1:
+            raise SystemExit(
+                "Setting participant_messages_per_s (PLENARY_PARTICIPANT_MESSAGES_PER_S)"
+                " must be at least 1."
             )
         if values.get("redis_replica_idle_s", 600) < 1:
             raise SystemExit(

@@ -35,6 +35,7 @@ class Script {
     /** @type {Hub[]} */
     this.hubs = [];
     this.participantStates = 0; // `state` events the phones received during waves
+    this.participantPlaces = 0; // of those, the ones carrying a phone's own `place`
     /** @type {Set<string>} queue entries made by raised hands so far */
     this.entries = new Set();
     this.showWaitMs = Math.min(plan.timeoutMs, 5000);
@@ -223,6 +224,7 @@ class Script {
     }
     const answers = /** @type {Done[]} */ (await pool.ask((w) => ({ type: "wave", actions: dealt[w] })));
     this.participantStates += answers.reduce((sum, d) => sum + d.stateMessages, 0);
+    this.participantPlaces += answers.reduce((sum, d) => sum + d.placeMessages, 0);
     return answers.flatMap((d) => d.records.map((r) => ({ ...r, seat: Number(r.key) })));
   }
 }
@@ -258,6 +260,7 @@ export async function runSession(plan, room) {
     },
     display_updates: room.display.history.filter((v) => v.at >= start).length,
     participants_state_messages_during_waves: script.participantStates,
+    participants_place_messages_during_waves: script.participantPlaces,
     ...script.seen.summary(),
   };
 }

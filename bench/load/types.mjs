@@ -124,7 +124,8 @@
  * @property {"done"} type
  * @property {AckRecord[]} records
  * @property {number} cpuSeconds         this worker's own CPU during the step
- * @property {number} stateMessages      burst: `state` events its participants received
+ * @property {number} stateMessages      `state` events its participants received
+ * @property {number} placeMessages      of those, the ones carrying the phone's own `place`
  */
 /** @typedef {Ready | Done} FromWorker */
 

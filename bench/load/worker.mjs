@@ -29,6 +29,7 @@ let urls = [];
 let timeoutMs = 30_000;
 const RESEND_AFTER_MS = [1000, 2000, 4000, 8000]; // then every 8 s, as phones do
 let stateMessages = 0; // `state` events the participants received: the fan-out to phones
+let placeMessages = 0; // of those, the ones carrying a phone's own `place` (sent to it alone)
 const FAN_OUT_GRACE_MS = 250; // more than one coalescing interval: the last flush is counted
 
 /** @param {FromWorker} message */
@@ -82,7 +83,12 @@ async function onSetup(setup) {
       return connect(urlOf(seats[local]), token, timeoutMs).catch((err) => (note(err), null));
     },
   );
-  for (const socket of sockets) socket?.on("state", () => (stateMessages += 1));
+  for (const socket of sockets) {
+    socket?.on("state", (/** @type {Record<string, unknown>} */ patch) => {
+      stateMessages += 1;
+      if (patch && "place" in patch) placeMessages += 1;
+    });
+  }
   const connected = sockets.filter((s) => s !== null).length;
   reply({
     type: "ready",
@@ -101,6 +107,7 @@ async function onSetup(setup) {
 async function onWave(actions) {
   const cpuBefore = cpuUsage();
   const statesBefore = stateMessages;
+  const placesBefore = placeMessages;
   const start = now();
   const records = await Promise.all(
     actions.map(async (action) => {
@@ -110,7 +117,8 @@ async function onWave(actions) {
     }),
   );
   const cpu = cpuSeconds(cpuUsage(cpuBefore));
-  reply({ type: "done", records, cpuSeconds: cpu, stateMessages: stateMessages - statesBefore });
+  const counted = { stateMessages: stateMessages - statesBefore, placeMessages: placeMessages - placesBefore };
+  reply({ type: "done", records, cpuSeconds: cpu, ...counted });
 }
 
 /** @param {WaveAction} action @returns {Promise<AckRecord>} */
@@ -132,6 +140,7 @@ async function fire(action) {
 async function onBurst(propositionId, values, resend) {
   const cpuBefore = cpuUsage();
   stateMessages = 0;
+  placeMessages = 0;
   const pending = sockets.map((socket, seat) => {
     const payload = { proposition_id: propositionId, value: values[seat] };
     if (resend) return untilAnswered(seat, "rating:submit", payload);
@@ -144,7 +153,7 @@ async function onBurst(propositionId, values, resend) {
   const records = results.map((r, seat) => ({ seat, event: "rating:submit", ...r, ok: r.ack?.ok === true }));
   const cpu = cpuSeconds(cpuUsage(cpuBefore));
   await sleep(FAN_OUT_GRACE_MS);
-  reply({ type: "done", records, cpuSeconds: cpu, stateMessages });
+  reply({ type: "done", records, cpuSeconds: cpu, stateMessages, placeMessages });
 }
 
 /**

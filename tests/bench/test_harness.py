@@ -111,6 +111,10 @@ def test_the_session_shows_every_command_on_the_display(report: dict[str, Any]) 
     assert not any(session["not_shown"].values()), session["not_shown"]
     assert session["display_latency_all_ms"]["count"] > 0
     assert session["display_latency_all_ms"]["p99"] >= 0
+    # The phones' `state` messages during the waves, and how many were their own `place`.
+    states = session["participants_state_messages_during_waves"]
+    assert states > 0
+    assert 0 <= session["participants_place_messages_during_waves"] <= states
     # Every acked command is in the SQLite log once, found by its request_id.
     log = session["log"]
     assert log["acked"] == session["commands_ok"] > 0

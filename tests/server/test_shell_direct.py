@@ -144,7 +144,7 @@ async def settle() -> None:
 
 async def test_coalescing_sends_one_update_per_interval_exactly() -> None:
     store, recorder = MemoryStore(), Recorder()
-    fanout = Fanout(recorder.emit, 0.1, 0.3, clock=Clock(), sleep=recorder.sleep)
+    fanout = Fanout(recorder.emit, 0.1, 0.3, 5000, clock=Clock(), sleep=recorder.sleep)
     runner = await session(store, people=60)
     runner.listeners.append(fanout.changed)
     await rate(runner, 0)
